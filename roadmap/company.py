@@ -1,0 +1,149 @@
+"""Load a company file and check it against a stage library."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from roadmap.calendar import default_weekend
+from roadmap.errors import Diagnostic, InputError
+from roadmap.i18n import t
+from roadmap.library import answer_problem
+from roadmap.models import CompanyFile, Library
+from roadmap.yamlio import LoadedYaml, did_you_mean, load_yaml, validate_model
+
+EARLIEST = dt.date(1990, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+FIT_MIN, FIT_MAX = 150, 3000
+
+
+@dataclass(frozen=True)
+class CompanyInput:
+    """A validated company file, with its source kept for positions and relative paths."""
+
+    data: CompanyFile
+    """The parsed file."""
+    source: LoadedYaml
+    """The YAML it came from."""
+    path: Path
+    """Where it was read."""
+
+
+def load_company(path: Path, library: Library) -> CompanyInput:
+    """Read, validate and cross-check a company file; all problems are reported at once."""
+    loaded = load_yaml(path)
+    data = normalise_answers(validate_model(loaded, CompanyFile), library)
+    problems = list(check_company(data, loaded, library, path.parent))
+    if problems:
+        raise InputError(problems)
+    return CompanyInput(data=data, source=loaded, path=path)
+
+
+def normalise_answers(data: CompanyFile, library: Library) -> CompanyFile:
+    """Read YAML's yes/no the way the question means it.
+
+    YAML 1.1 turns a bare ``no`` into ``false``: for a single-choice question whose options are
+    ``yes``/``no`` that becomes the option again, and a quoted ``"yes"`` answers a yes/no question.
+    """
+    fixed: dict[str, Any] = {}
+    for qid, value in data.answers.items():
+        question = library.question(qid)
+        if question is None:
+            continue
+        values = {o.value for o in question.options}
+        if question.kind == "single" and isinstance(value, bool) and ("yes" if value else "no") in values:
+            fixed[qid] = "yes" if value else "no"
+        elif question.kind == "yes_no" and isinstance(value, str) and value.lower() in ("yes", "no"):
+            fixed[qid] = value.lower() == "yes"
+    if not fixed:
+        return data
+    return data.model_copy(update={"answers": {**data.answers, **fixed}})
+
+
+def fit_warning(data: CompanyFile, lang: str = "en") -> str | None:
+    """A warning when the company is outside the method's 150–3,000 people fit."""
+    n = data.company.employees
+    if n < FIT_MIN:
+        return t(lang, "fit_low", n=n)
+    if n > FIT_MAX:
+        return t(lang, "fit_high", n=n)
+    return None
+
+
+def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path) -> Iterator[Diagnostic]:
+    """Every reference of the company file checked against the library."""
+    stage_ids = {s.id for s in library.stages}
+    step_ids = {step.id for step in library.steps()}
+    questions = {q.id: q for _, q in library.questions()}
+
+    if data.company.country is not None:
+        try:
+            default_weekend(data.company.country)
+        except ValueError:
+            yield y.diagnostic(
+                ("company", "country"),
+                f"unknown country code '{data.company.country}' (ISO 3166 alpha-2, e.g. FR, DE, RU)",
+            )
+    yield from _check_dates(data, y)
+    for i, block in enumerate(data.plan.exclude):
+        if block not in stage_ids | step_ids:
+            hint = did_you_mean(block, stage_ids | step_ids)
+            yield y.diagnostic(("plan", "exclude", i), f"unknown stage or step '{block}'{hint}")
+    known_roles = set(library.roles)
+    for role in data.team:
+        if role not in known_roles:
+            yield y.diagnostic(("team", role), f"unknown role '{role}'{did_you_mean(role, known_roles)}", key=True)
+    for qid, value in data.answers.items():
+        question = questions.get(qid)
+        if question is None:
+            yield y.diagnostic(("answers", qid), f"unknown question '{qid}'{did_you_mean(qid, questions)}", key=True)
+            continue
+        problem = answer_problem(question, value)
+        if problem:
+            yield y.diagnostic(("answers", qid), f"answer to '{qid}': {problem}")
+    for sid in data.progress:
+        if sid not in step_ids:
+            yield y.diagnostic(("progress", sid), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}", key=True)
+    if data.report and data.report.logo:
+        logo = base / data.report.logo
+        if not logo.is_file():
+            yield y.diagnostic(("report", "logo"), f"logo file '{data.report.logo}' not found")
+        elif logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp"):
+            yield y.diagnostic(("report", "logo"), "logo must be a PNG, JPEG, GIF, WebP or SVG image")
+
+
+def _check_dates(data: CompanyFile, y: LoadedYaml) -> Iterator[Diagnostic]:
+    def out_of_range(d: dt.date) -> bool:
+        return not EARLIEST <= d <= LATEST
+
+    if out_of_range(data.plan.start):
+        yield y.diagnostic(("plan", "start"), f"start {data.plan.start} is outside {EARLIEST.year}–{LATEST.year}")
+    for i, day in enumerate(data.plan.holidays):
+        if out_of_range(day):
+            yield y.diagnostic(("plan", "holidays", i), f"holiday {day} is outside {EARLIEST.year}–{LATEST.year}")
+    if data.plan.weekend is not None:
+        if len(set(data.plan.weekend)) == 7:
+            yield y.diagnostic(("plan", "weekend"), "a week with no working day: nothing could ever be scheduled")
+        if len(set(data.plan.weekend)) != len(data.plan.weekend):
+            yield y.diagnostic(("plan", "weekend"), "a weekday is listed twice")
+    for sid, prog in data.progress.items():
+        loc = ("progress", sid)
+        for field in ("start", "finish"):
+            day = getattr(prog, field)
+            if day is not None and out_of_range(day):
+                yield y.diagnostic((*loc, field), f"{field} {day} is outside {EARLIEST.year}–{LATEST.year}")
+        if prog.status in ("in_progress", "done") and prog.start is None:
+            yield y.diagnostic(loc, f"'{sid}' is {prog.status}: give its actual start")
+        if prog.status == "done" and prog.finish is None:
+            yield y.diagnostic(loc, f"'{sid}' is done: give its actual finish")
+        if prog.status == "planned" and (prog.start or prog.finish or prog.percent):
+            yield y.diagnostic(
+                loc, f"'{sid}' is planned: start, finish and percent belong to in_progress or done steps"
+            )
+        if prog.status == "in_progress" and prog.finish is not None:
+            yield y.diagnostic((*loc, "finish"), f"'{sid}' is in progress: it has no finish yet (mark it done)")
+        if prog.start and prog.finish and prog.finish < prog.start:
+            yield y.diagnostic((*loc, "finish"), f"finish {prog.finish} is before start {prog.start}")

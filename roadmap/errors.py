@@ -1,0 +1,48 @@
+"""One exception tree for the whole library.
+
+The CLI maps :class:`RoadmapError` subclasses to exit codes in one place; anything else is a
+bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem found in one file, at a 1-based line and column (0 when unknown)."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        return f"{self.file}: {self.message}"
+
+
+class RoadmapError(Exception):
+    """Base of every error the user can fix; the CLI exits 2 on it."""
+
+    exit_code = 2
+
+
+class InputError(RoadmapError):
+    """One or more problems in the input files, each with its location."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(set(diagnostics))
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+    @classmethod
+    def at(cls, file: str | Path, message: str, line: int = 0, col: int = 0) -> InputError:
+        """A single diagnostic."""
+        return cls([Diagnostic(str(file), line, col, message)])
+
+
+class OutputError(RoadmapError):
+    """A report or file could not be written (exists and not forced, unwritable folder...)."""

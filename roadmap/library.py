@@ -1,0 +1,226 @@
+"""Load and validate a stage library (``stages/`` or a consultant's ``--library DIR``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from roadmap.conditions import ConditionError, check_names, parse_condition
+from roadmap.errors import Diagnostic, InputError
+from roadmap.models import Library, Question, RoleFile, Stage
+from roadmap.resources import data_dir
+from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, load_yaml, validate_model
+
+COMPANY_FIELDS = ("employees", "branches", "hierarchy_levels", "industry", "country")
+"""Company facts a condition may name."""
+
+ROLES_FILE = "roles.yaml"
+
+
+def default_library_dir() -> Path:
+    """The bundled stage library."""
+    return data_dir("stages")
+
+
+def load_library(directory: Path | None = None) -> Library:
+    """Read and validate every file of a library; all problems are reported at once."""
+    folder = directory or default_library_dir()
+    if not folder.is_dir():
+        raise InputError.at(folder, "no such library folder")
+    roles_path = folder / ROLES_FILE
+    if not roles_path.is_file():
+        raise InputError.at(folder, f"a library needs a '{ROLES_FILE}' file listing its roles")
+    stage_paths = sorted(p for p in folder.glob("*.yaml") if p.name != ROLES_FILE)
+    if not stage_paths:
+        raise InputError.at(folder, "no stage files (*.yaml) in this library")
+
+    problems: list[Diagnostic] = []
+    roles_yaml = load_yaml(roles_path)
+    role_file = _collect(problems, lambda: validate_model(roles_yaml, RoleFile))
+    stages: list[tuple[Stage, LoadedYaml]] = []
+    for path in stage_paths:
+        try:
+            loaded = load_yaml(path)
+            stages.append((validate_model(loaded, Stage), loaded))
+        except InputError as exc:
+            problems.extend(exc.diagnostics)
+    if problems or role_file is None:
+        raise InputError(problems)
+
+    stages.sort(key=lambda pair: (pair[0].order, pair[0].id))
+    problems.extend(_check(stages, role_file))
+    if problems:
+        raise InputError(problems)
+    return Library(stages=tuple(s for s, _ in stages), roles=dict(role_file.roles), source=str(folder))
+
+
+def _collect(problems: list[Diagnostic], load: Any) -> Any:
+    try:
+        return load()
+    except InputError as exc:
+        problems.extend(exc.diagnostics)
+        return None
+
+
+def _check(stages: list[tuple[Stage, LoadedYaml]], roles: RoleFile) -> list[Diagnostic]:
+    """Cross-file checks: unique ids, references, conditions, defaults, cycles."""
+    out: list[Diagnostic] = []
+    role_ids = set(roles.roles)
+    stage_ids = {s.id for s, _ in stages}
+    step_ids = {step.id for s, _ in stages for step in s.steps}
+    milestone_ids = {s.milestone_id for s, _ in stages}
+    blocks = step_ids | milestone_ids
+    question_ids = {q.id for s, _ in stages for q in s.questions}
+    names = set(question_ids) | set(COMPANY_FIELDS)
+
+    seen_stage: dict[str, str] = {}
+    seen_order: dict[str, str] = {}
+    seen_step: dict[str, str] = {}
+    seen_question: dict[str, str] = {}
+    for stage, y in stages:
+        _unique(out, y, ("id",), stage.id, seen_stage, "stage id")
+        _unique(out, y, ("order",), str(stage.order), seen_order, "stage order")
+        _condition(out, y, ("when",), stage.when, names)
+        for i, res in enumerate(stage.resources):
+            _known(out, y, ("resources", i, "role"), res.role, role_ids, "role")
+        for i, step in enumerate(stage.steps):
+            loc: Loc = ("steps", i)
+            _unique(out, y, (*loc, "id"), step.id, seen_step, "step id")
+            if not step.id.startswith(stage.id + "."):
+                out.append(y.diagnostic((*loc, "id"), f"step id '{step.id}' must start with '{stage.id}.'"))
+            if step.id in milestone_ids:
+                out.append(y.diagnostic((*loc, "id"), f"'{step.id}' is reserved for the stage milestone"))
+            for j, link in enumerate(step.after):
+                _known(out, y, (*loc, "after", j), link.id, blocks, "step or milestone")
+            for j, req in enumerate(step.requires):
+                _known(out, y, (*loc, "requires", j), req, blocks, "step or milestone")
+            for j, role in enumerate(step.roles):
+                _known(out, y, (*loc, "roles", j), role, role_ids, "role")
+            _condition(out, y, (*loc, "when"), step.when, names)
+        for i, question in enumerate(stage.questions):
+            loc = ("questions", i)
+            _unique(out, y, (*loc, "id"), question.id, seen_question, "question id")
+            if question.id in COMPANY_FIELDS:
+                out.append(y.diagnostic((*loc, "id"), f"'{question.id}' is a company field name"))
+            _condition(out, y, (*loc, "when"), question.when, names)
+            out.extend(_check_question(y, loc, question, stage_ids, step_ids))
+    out.extend(_check_cycles(stages))
+    return out
+
+
+def _check_question(
+    y: LoadedYaml, loc: Loc, q: Question, stage_ids: set[str], step_ids: set[str]
+) -> Iterator[Diagnostic]:
+    values = [o.value for o in q.options]
+    if q.kind in ("single", "multiple") and not q.options:
+        yield y.diagnostic(loc, f"question '{q.id}' of kind {q.kind} needs options")
+    if q.kind == "yes_no" and not set(values) <= {"yes", "no"}:
+        yield y.diagnostic((*loc, "options"), "yes_no options are 'yes' and 'no'")
+    if q.kind in ("number", "text", "date") and q.options:
+        yield y.diagnostic((*loc, "options"), f"a {q.kind} question has no options")
+    dupes = sorted({v for v in values if values.count(v) > 1})
+    for v in dupes:
+        yield y.diagnostic((*loc, "options"), f"duplicate option value '{v}'")
+    for i, option in enumerate(q.options):
+        for j, effect in enumerate(option.effects):
+            eloc: Loc = (*loc, "options", i, "effects", j)
+            for k, sid in enumerate(effect.include or ()):
+                if sid not in step_ids:
+                    yield y.diagnostic((*eloc, "include", k), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}")
+            for k, sid in enumerate(effect.exclude or ()):
+                if sid not in step_ids | stage_ids:
+                    hint = did_you_mean(sid, step_ids | stage_ids)
+                    yield y.diagnostic((*eloc, "exclude", k), f"unknown step or stage '{sid}'{hint}")
+            if effect.add_days and effect.add_days.step not in step_ids:
+                sid = effect.add_days.step
+                yield y.diagnostic((*eloc, "add_days", "step"), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}")
+    if q.default is not None:
+        problem = answer_problem(q, q.default)
+        if problem:
+            yield y.diagnostic((*loc, "default"), f"default of '{q.id}': {problem}")
+
+
+def answer_problem(q: Question, value: Any) -> str | None:
+    """Why ``value`` is not a valid answer to ``q`` (None when it is)."""
+    import datetime as dt
+
+    values = [o.value for o in q.options]
+    if q.kind == "single":
+        if not isinstance(value, str) or value not in values:
+            return f"expected one of {', '.join(values)}, got {value!r}{did_you_mean(str(value), values)}"
+    elif q.kind == "multiple":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"expected a list of {', '.join(values)}, got {value!r}"
+        bad = [v for v in value if v not in values]
+        if bad:
+            return f"'{bad[0]}' is not one of {', '.join(values)}{did_you_mean(bad[0], values)}"
+        if len(set(value)) != len(value):
+            return "an option is listed twice"
+    elif q.kind == "yes_no":
+        if not isinstance(value, bool):
+            return f"expected yes or no (true/false), got {value!r}"
+    elif q.kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"expected a number, got {value!r}"
+        if value < 0:
+            return f"expected a number >= 0, got {value!r}"
+    elif q.kind == "text":
+        if not isinstance(value, str):
+            return f"expected text, got {value!r}"
+    elif q.kind == "date" and not isinstance(value, dt.date):
+        return f"expected a date YYYY-MM-DD, got {value!r}"
+    return None
+
+
+def _unique(out: list[Diagnostic], y: LoadedYaml, loc: Loc, value: str, seen: dict[str, str], what: str) -> None:
+    if value in seen:
+        out.append(y.diagnostic(loc, f"duplicate {what} '{value}' (also in {seen[value]})"))
+    else:
+        seen[value] = y.file
+
+
+def _known(out: list[Diagnostic], y: LoadedYaml, loc: Loc, value: str, known: Iterable[str], what: str) -> None:
+    known_set = set(known)
+    if value not in known_set:
+        out.append(y.diagnostic(loc, f"unknown {what} '{value}'{did_you_mean(value, known_set)}"))
+
+
+def _condition(out: list[Diagnostic], y: LoadedYaml, loc: Loc, source: str | None, names: set[str]) -> None:
+    if source is None:
+        return
+    try:
+        cond = parse_condition(source)
+    except ConditionError as exc:
+        out.append(y.diagnostic(loc, f"condition {source!r}: {exc.message} (column {exc.column})"))
+        return
+    for name in check_names(cond, names):
+        out.append(y.diagnostic(loc, f"condition {source!r}: unknown name '{name}'{did_you_mean(name, names)}"))
+
+
+def _check_cycles(stages: list[tuple[Stage, LoadedYaml]]) -> list[Diagnostic]:
+    """Report one dependency cycle, printed in full, at the link that closes it."""
+    import networkx as nx
+
+    graph: nx.DiGraph = nx.DiGraph()
+    where: dict[tuple[str, str], tuple[LoadedYaml, Loc]] = {}
+    for stage, y in stages:
+        for i, step in enumerate(stage.steps):
+            graph.add_edge(step.id, stage.milestone_id)
+            for j, link in enumerate(step.after):
+                graph.add_edge(link.id, step.id)
+                where[(link.id, step.id)] = (y, ("steps", i, "after", j))
+            for j, req in enumerate(step.requires):
+                graph.add_edge(req, step.id)
+                where[(req, step.id)] = (y, ("steps", i, "requires", j))
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return []
+    path = " -> ".join([str(u) for u, _ in cycle] + [str(cycle[0][0])])
+    for u, v in cycle:
+        if (u, v) in where:
+            y, loc = where[(u, v)]
+            return [y.diagnostic(loc, f"dependency cycle: {path}")]
+    first = stages[0][1]
+    return [first.diagnostic((), f"dependency cycle: {path}")]

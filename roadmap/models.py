@@ -1,0 +1,341 @@
+"""Input models: the stage library and the company file.
+
+Every model is frozen and forbids unknown keys; cross-references (ids, roles, conditions) are
+checked by :mod:`roadmap.library` and :mod:`roadmap.company`, which know the whole picture.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LANGS = ("en", "fr")
+Lang = Literal["en", "fr"]
+
+STAGE_ID = r"^[a-z][a-z0-9-]*$"
+STEP_ID = r"^[a-z][a-z0-9-]*\.[a-z0-9]+(-[a-z0-9]+)*$"
+NAME_ID = r"^[a-z][a-z0-9_]*$"
+OPTION_VALUE = r"^[a-z0-9][a-z0-9_-]*$"
+
+WeekdayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Industry = Literal["manufacturing", "construction", "services", "other"]
+QuestionKind = Literal["single", "multiple", "yes_no", "number", "text", "date"]
+Status = Literal["planned", "in_progress", "done"]
+ScaleBy = Literal["employees", "branches", "hierarchy_levels"]
+
+
+class Model(BaseModel):
+    """Base of every input model: immutable, strict about unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=False)
+
+
+class LocalText(Model):
+    """A user-facing string in English and French; a plain string means the same in both."""
+
+    en: str = Field(min_length=1)
+    """English text (required)."""
+    fr: str | None = None
+    """French text; falls back to English."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"en": value}
+        return value
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``, English when that translation is missing."""
+        if lang == "fr" and self.fr:
+            return self.fr
+        return self.en
+
+
+# ---------------------------------------------------------------- the stage library
+
+
+class Role(Model):
+    """A role the plan needs people for (an entry of ``roles.yaml``)."""
+
+    title: LocalText
+    """What the role is called."""
+
+
+class RoleFile(Model):
+    """The ``roles.yaml`` file of a library."""
+
+    roles: dict[Annotated[str, Field(pattern=NAME_ID)], Role]
+    """Role id → role."""
+
+
+class Scaling(Model):
+    """Declarative size scaling: ``add_days`` for every full ``per`` of ``by`` above ``above``."""
+
+    by: ScaleBy
+    """The company fact that drives the rule."""
+    per: int = Field(gt=0)
+    """Size of one increment."""
+    add_days: int = Field(gt=0)
+    """Working days added per increment."""
+    above: int = Field(default=0, ge=0)
+    """Only the part of the value above this counts."""
+    max_days: int | None = Field(default=None, gt=0)
+    """Cap on the days this rule adds."""
+
+    def days_for(self, value: int) -> int:
+        """Working days this rule adds for a company fact of ``value``."""
+        if value <= self.above:
+            return 0
+        days = (value - self.above) // self.per * self.add_days
+        return days if self.max_days is None else min(days, self.max_days)
+
+
+class Link(Model):
+    """An ordering link to another block, with a lag in working days."""
+
+    id: str = Field(pattern=STEP_ID)
+    """The step or milestone (``<stage>.done``) this one follows."""
+    lag_days: int = Field(default=0, ge=0)
+    """Working days to wait after it finishes."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_id(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"id": value}
+        return value
+
+
+class AddDays(Model):
+    """Working days an answer adds to a step."""
+
+    step: str = Field(pattern=STEP_ID)
+    """The step that gets longer."""
+    days: int = Field(gt=0)
+    """How many working days."""
+
+
+class Effect(Model):
+    """One effect of choosing an option; exactly one key is set."""
+
+    include: tuple[str, ...] | None = None
+    """Optional steps this answer brings into the plan."""
+    exclude: tuple[str, ...] | None = None
+    """Steps or stages this answer drops."""
+    add_days: AddDays | None = None
+    """Days added to a step."""
+    risk: LocalText | None = None
+    """A risk this answer raises."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Effect:
+        set_keys = [k for k in ("include", "exclude", "add_days", "risk") if getattr(self, k) is not None]
+        if len(set_keys) != 1:
+            raise ValueError("an effect has exactly one of include, exclude, add_days, risk")
+        return self
+
+
+class Option(Model):
+    """One possible answer of a question."""
+
+    value: str = Field(pattern=OPTION_VALUE)
+    """What is stored in the company file's ``answers``."""
+    label: LocalText
+    """What the user reads."""
+    effects: tuple[Effect, ...] = ()
+    """What choosing it does to the plan."""
+
+
+class Question(Model):
+    """A question a team answers before its stage."""
+
+    id: str = Field(pattern=NAME_ID)
+    """Key in the company file's ``answers`` (unique in the library)."""
+    text: LocalText
+    """The question."""
+    help: LocalText | None = None
+    """Why it matters, what to consider."""
+    kind: QuestionKind
+    """single, multiple, yes_no, number, text or date."""
+    options: tuple[Option, ...] = ()
+    """Choices (single and multiple; yes_no may give ``yes``/``no`` options for effects)."""
+    default: Any = None
+    """Answer assumed until one is given."""
+    when: str | None = None
+    """Only asked (and its effects only apply) when this condition holds."""
+
+
+class Step(Model):
+    """One block of work: a step of a stage."""
+
+    id: str = Field(pattern=STEP_ID)
+    """``<stage>.<step>``: lowercase, dashes."""
+    title: LocalText
+    """Short name."""
+    description: LocalText | None = None
+    """What is done."""
+    duration_days: int = Field(ge=1)
+    """Base duration in working days (an assumption to adjust)."""
+    scaling: tuple[Scaling, ...] = ()
+    """Days added with company size and shape."""
+    after: tuple[Link, ...] = ()
+    """Ordering: starts after these finish; bridged when they are dropped."""
+    requires: tuple[str, ...] = ()
+    """Hard dependencies: dropped with them (also ordering, lag 0)."""
+    roles: tuple[str, ...] = ()
+    """Roles that must work on it (one person of each for its whole duration)."""
+    deliverables: tuple[LocalText, ...] = ()
+    """Checklist items."""
+    optional: bool = False
+    """Only planned when an answer's ``include`` effect selects it."""
+    when: str | None = None
+    """Applicability condition on answers and company facts."""
+
+
+class Resource(Model):
+    """A role to involve in a stage, and what for."""
+
+    role: str = Field(pattern=NAME_ID)
+    """Role id from ``roles.yaml``."""
+    why: LocalText
+    """What they bring."""
+
+
+class Stage(Model):
+    """One of the method's stages: a block of steps with its questions."""
+
+    id: str = Field(pattern=STAGE_ID)
+    """Short id; steps are ``<id>.<step>``; its milestone is ``<id>.done``."""
+    order: int
+    """Position in the roadmap."""
+    title: LocalText
+    """Name of the stage."""
+    goal: LocalText
+    """What the stage is for."""
+    when: str | None = None
+    """The whole stage is dropped when this condition is false."""
+    resources: tuple[Resource, ...] = ()
+    """Roles to involve and what for."""
+    results: tuple[LocalText, ...] = ()
+    """Expected results (acceptance checks)."""
+    reading: tuple[LocalText, ...] = ()
+    """Related reading, by title."""
+    steps: tuple[Step, ...] = Field(min_length=1)
+    """The stage's steps."""
+    questions: tuple[Question, ...] = ()
+    """Questions to answer before the stage."""
+
+    @property
+    def milestone_id(self) -> str:
+        """Id of the milestone closing the stage."""
+        return f"{self.id}.done"
+
+
+class Library(Model):
+    """A validated stage library: stages in order, roles, and lookups."""
+
+    stages: tuple[Stage, ...]
+    """Stages sorted by ``order``."""
+    roles: dict[str, Role]
+    """Role id → role."""
+    source: str
+    """Folder the library was read from."""
+
+    def steps(self) -> list[Step]:
+        """Every step, in stage order then file order."""
+        return [step for stage in self.stages for step in stage.steps]
+
+    def questions(self) -> list[tuple[Stage, Question]]:
+        """Every question with its stage, in stage order."""
+        return [(stage, q) for stage in self.stages for q in stage.questions]
+
+    def question(self, qid: str) -> Question | None:
+        """The question with this id."""
+        return next((q for _, q in self.questions() if q.id == qid), None)
+
+    def stage_of(self, block_id: str) -> Stage | None:
+        """The stage a step or milestone id belongs to (or the stage with that id)."""
+        prefix = block_id.split(".", 1)[0]
+        return next((s for s in self.stages if s.id == prefix), None)
+
+
+# ---------------------------------------------------------------- the company file
+
+
+class Company(Model):
+    """Facts about the company that scale and shape the plan."""
+
+    name: str = Field(min_length=1)
+    """Company name as it appears on reports."""
+    industry: Industry = "other"
+    """manufacturing, construction, services or other."""
+    employees: int = Field(gt=0)
+    """Headcount (the method fits 150–3,000)."""
+    hierarchy_levels: int = Field(default=3, ge=1, le=20)
+    """Levels of management hierarchy."""
+    branches: int = Field(default=0, ge=0)
+    """Branch offices besides the head office."""
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    """ISO 3166 alpha-2 code: public holidays and the default weekend."""
+
+
+class PlanSettings(Model):
+    """When and how to plan."""
+
+    start: dt.date
+    """First possible day of work."""
+    weekend: tuple[WeekdayName, ...] | None = None
+    """Non-working weekdays (default: the country's, else sat and sun)."""
+    holidays: tuple[dt.date, ...] = ()
+    """Extra non-working dates (company days off)."""
+    exclude: tuple[str, ...] = ()
+    """Stage or step ids dropped by choice."""
+
+
+class Progress(Model):
+    """What has happened to a step so far."""
+
+    status: Status = "planned"
+    """planned, in_progress or done."""
+    start: dt.date | None = None
+    """Actual start (required for in_progress and done)."""
+    finish: dt.date | None = None
+    """Actual finish (required for done)."""
+    percent: int | None = Field(default=None, ge=0, le=100)
+    """Share complete (in_progress)."""
+
+
+class Report(Model):
+    """Branding for the reports a consultant hands over."""
+
+    title: str | None = None
+    """Report title (default: the company name)."""
+    consultant: str | None = None
+    """Who prepared it."""
+    accent: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+    """Accent colour, ``#rrggbb``."""
+    logo: str | None = None
+    """Logo image file (PNG, JPEG, SVG), relative to the company file; embedded."""
+
+
+AnswerValue = bool | int | float | dt.date | str | list[str] | None
+
+
+class CompanyFile(Model):
+    """The whole company file."""
+
+    company: Company
+    """Company facts."""
+    plan: PlanSettings
+    """Start date, calendar, exclusions."""
+    team: dict[Annotated[str, Field(pattern=NAME_ID)], Annotated[int, Field(ge=1)]] = {}
+    """Role id → how many steps needing that role may run at once (default 1)."""
+    answers: dict[str, AnswerValue] = {}
+    """Question id → answer."""
+    progress: dict[str, Progress] = {}
+    """Step id → progress."""
+    report: Report | None = None
+    """Optional report branding."""

@@ -1,0 +1,313 @@
+"""Build a dated plan: load → resolve → schedule. The result is what every renderer reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from roadmap.calendar import WorkCalendar, build_calendar
+from roadmap.company import CompanyInput, fit_warning, load_company
+from roadmap.errors import InputError
+from roadmap.i18n import t
+from roadmap.library import load_library
+from roadmap.models import Library, Progress
+from roadmap.resolve import Resolution, resolve
+from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
+
+
+class Out(BaseModel):
+    """Base of the plan's output models: immutable, exact."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Predecessor(Out):
+    """A finish-to-start link after bridging."""
+
+    id: str
+    lag_days: int
+
+
+class Task(Out):
+    """A dated step or stage milestone."""
+
+    id: str
+    stage: str
+    title: str
+    start: dt.date
+    finish: dt.date
+    """Inclusive: the last working day occupied (a milestone: its day)."""
+    duration_days: int
+    """Working days occupied between start and finish (0 for a milestone)."""
+    milestone: bool
+    predecessors: tuple[Predecessor, ...]
+    roles: tuple[str, ...]
+    critical: bool
+    slack_days: int
+    status: str
+    percent: int
+    why: tuple[str, ...]
+    description: str | None = None
+    deliverables: tuple[str, ...] = ()
+    baseline_start: dt.date | None = None
+    baseline_finish: dt.date | None = None
+    slip_days: int | None = None
+
+
+class Dropped(Out):
+    """A block left out of the plan, and why."""
+
+    id: str
+    reason: str
+    stage: str
+    title: str
+
+
+class Risk(Out):
+    """A risk raised by an answer."""
+
+    text: str
+    because: str
+
+
+class CalendarInfo(Out):
+    """The working calendar over the plan's span."""
+
+    weekend: tuple[str, ...]
+    holidays: tuple[dt.date, ...]
+    """Non-working dates that are not weekend days."""
+    extra_working_days: tuple[dt.date, ...]
+    """Weekend dates that are working days."""
+    country: str | None = None
+
+
+class StageSummary(Out):
+    """One stage's dates."""
+
+    id: str
+    order: int
+    title: str
+    start: dt.date
+    finish: dt.date
+    working_days: int
+    milestone: str
+    slip_days: int | None = None
+
+
+class Plan(Out):
+    """The dated roadmap of one company."""
+
+    company: dict[str, Any]
+    start: dt.date
+    finish: dt.date
+    working_days: int
+    calendar: CalendarInfo
+    tasks: tuple[Task, ...]
+    dropped: tuple[Dropped, ...]
+    risks: tuple[Risk, ...]
+    critical_path: tuple[str, ...]
+    stages: tuple[StageSummary, ...]
+    warnings: tuple[str, ...]
+    answers: dict[str, Any]
+    as_of: dt.date | None
+    lang: str
+    scheduling_rule: str
+    team: dict[str, int]
+
+
+def plan_file(
+    path: Path,
+    *,
+    library_dir: Path | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "en",
+) -> tuple[Plan, CompanyInput, Library]:
+    """Load the library and a company file, and plan it."""
+    library = load_library(library_dir)
+    company = load_company(path, library)
+    return build_plan(company, library, as_of=as_of, lang=lang), company, library
+
+
+def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None = None, lang: str = "en") -> Plan:
+    """Resolve and schedule a validated company against a library."""
+    data = company.data
+    resolution = resolve(library, data, lang, company.path.name)
+    try:
+        calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
+    except ValueError as exc:
+        raise InputError.at(company.path, str(exc)) from exc
+    sched_tasks = _sched_tasks(resolution, data.progress, calendar, as_of, lang)
+    try:
+        result = schedule_tasks([n.task for n in sched_tasks.values()], dict(data.team))
+    except ScheduleError as exc:  # the library was validated: only a bug gets here
+        raise InputError.at(company.path, f"cannot schedule: {exc}") from exc
+
+    tasks: list[Task] = []
+    for bid in _task_order(resolution, result.start):
+        block = resolution.blocks[bid]
+        step = block.step
+        start_i, finish_i = result.start[bid], result.finish[bid]
+        progress = data.progress.get(bid) if step else None
+        start, finish = calendar.to_date(start_i), calendar.to_date(finish_i)
+        status, percent = "planned", 0
+        why = list(block.why)
+        if progress and progress.status != "planned" and progress.start:
+            status = progress.status
+            start = progress.start
+            if progress.status == "done" and progress.finish:
+                finish = progress.finish
+                percent = 100
+                why = [t(lang, "why_done", start=progress.start, finish=progress.finish)]
+            else:
+                percent = progress.percent or 0
+                why.append(sched_tasks[bid].note)
+        tasks.append(
+            Task(
+                id=bid,
+                stage=block.stage.id,
+                title=step.title.get(lang) if step else t(lang, "milestone_title", stage=block.stage.title.get(lang)),
+                start=start,
+                finish=finish,
+                duration_days=0 if step is None else finish_i - start_i + 1,
+                milestone=step is None,
+                predecessors=tuple(
+                    Predecessor(id=p, lag_days=resolution.graph.edges[p, bid]["lag"])
+                    for p in sorted(resolution.graph.predecessors(bid))
+                ),
+                roles=step.roles if step else (),
+                critical=result.critical[bid],
+                slack_days=result.slack[bid],
+                status=status,
+                percent=percent,
+                why=tuple(why),
+                description=step.description.get(lang) if step and step.description else None,
+                deliverables=tuple(d.get(lang) for d in step.deliverables) if step else (),
+            )
+        )
+
+    if tasks:
+        start_i = min(result.start.values())
+        finish_i = max(result.finish.values())
+        plan_start = min(min(t_.start for t_ in tasks), calendar.to_date(start_i))
+        plan_finish = max(max(t_.finish for t_ in tasks), calendar.to_date(finish_i))
+    else:
+        plan_start = plan_finish = calendar.next_working(data.plan.start)
+    warning = fit_warning(data, lang)
+    return Plan(
+        company=data.company.model_dump(mode="json"),
+        start=plan_start,
+        finish=plan_finish,
+        working_days=calendar.count_working(plan_start, plan_finish) if tasks else 0,
+        calendar=CalendarInfo(
+            weekend=calendar.weekend,
+            holidays=tuple(calendar.holidays_between(plan_start, plan_finish)),
+            extra_working_days=tuple(calendar.extra_working_between(plan_start, plan_finish)),
+            country=data.company.country,
+        ),
+        tasks=tuple(tasks),
+        dropped=tuple(
+            Dropped(id=bid, reason=reason, stage=_stage_id(bid), title=_title(library, bid, lang))
+            for bid, reason in resolution.dropped.items()
+        ),
+        risks=tuple(Risk(text=text, because=because) for text, because in resolution.risks),
+        critical_path=tuple(result.critical_path),
+        stages=tuple(_stage_summaries(library, tasks, calendar, lang)),
+        warnings=(warning,) if warning else (),
+        answers={q: resolution.env[q] for q in resolution.applicable_questions if resolution.env[q] is not None},
+        as_of=as_of,
+        lang=lang,
+        scheduling_rule=result.rule,
+        team=dict(sorted(data.team.items())),
+    )
+
+
+def _sched_tasks(
+    resolution: Resolution,
+    progress: dict[str, Progress],
+    calendar: WorkCalendar,
+    as_of: dt.date | None,
+    lang: str,
+) -> dict[str, _Note]:
+    """One scheduler task per kept block, progress applied."""
+    not_before = calendar.to_index(as_of) if as_of else 0
+    out: dict[str, _Note] = {}
+    for bid in sorted(resolution.blocks):
+        block = resolution.blocks[bid]
+        preds = tuple(
+            sorted((p, int(resolution.graph.edges[p, bid]["lag"])) for p in resolution.graph.predecessors(bid))
+        )
+        roles = block.step.roles if block.step else ()
+        prog = progress.get(bid) if block.step else None
+        task = SchedTask(id=bid, duration=block.duration, preds=preds, roles=roles, not_before=max(0, not_before))
+        note = ""
+        if prog and prog.status == "done" and prog.start and prog.finish:
+            s = calendar.to_index(prog.start)
+            f = max(s, calendar.to_index(calendar.previous_working(prog.finish)))
+            task = SchedTask(id=bid, duration=f - s + 1, preds=preds, roles=roles, fixed_start=s, fixed_finish=f)
+        elif prog and prog.status == "in_progress" and prog.start:
+            s = calendar.to_index(prog.start)
+            percent = prog.percent or 0
+            done_days = block.duration * percent // 100
+            remaining = max(1, block.duration - done_days) if percent < 100 else 0
+            resume = max(s + done_days, not_before if as_of else 0)
+            finish = max(s, resume + remaining - 1)
+            task = SchedTask(id=bid, duration=finish - s + 1, preds=preds, roles=roles, fixed_start=s)
+            note = t(lang, "why_in_progress", start=prog.start, percent=percent, remaining=remaining)
+        out[bid] = _Note(task, note)
+    return out
+
+
+class _Note:
+    """A scheduler task with the sentence explaining its progress."""
+
+    def __init__(self, task: SchedTask, note: str) -> None:
+        self.task = task
+        self.note = note
+
+
+def _task_order(resolution: Resolution, start: Any) -> list[str]:
+    """Stage order, then start, milestones last in their stage, then id."""
+    blocks = resolution.blocks
+    return sorted(
+        blocks,
+        key=lambda b: (blocks[b].stage.order, blocks[b].step is None, start[b], b),
+    )
+
+
+def _stage_id(block_id: str) -> str:
+    return block_id.split(".", 1)[0]
+
+
+def _title(library: Library, block_id: str, lang: str) -> str:
+    stage = library.stage_of(block_id)
+    if stage is None:
+        return block_id
+    if block_id == stage.milestone_id:
+        return t(lang, "milestone_title", stage=stage.title.get(lang))
+    step = next((s for s in stage.steps if s.id == block_id), None)
+    return step.title.get(lang) if step else block_id
+
+
+def _stage_summaries(library: Library, tasks: list[Task], calendar: WorkCalendar, lang: str) -> list[StageSummary]:
+    out: list[StageSummary] = []
+    for stage in library.stages:
+        own = [task for task in tasks if task.stage == stage.id]
+        if not own:
+            continue
+        start = min(task.start for task in own)
+        finish = max(task.finish for task in own)
+        out.append(
+            StageSummary(
+                id=stage.id,
+                order=stage.order,
+                title=stage.title.get(lang),
+                start=start,
+                finish=finish,
+                working_days=calendar.count_working(start, finish),
+                milestone=stage.milestone_id,
+            )
+        )
+    return out

@@ -1,0 +1,67 @@
+"""Renderers: one module per output format, each a pure function of the plan.
+
+Heavy modules (plotly, jinja2) are imported by the renderer that needs them, when it runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from roadmap.company import CompanyInput
+from roadmap.errors import InputError
+from roadmap.models import Library
+from roadmap.output import write_atomic
+from roadmap.plan import Plan
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """Everything a renderer may read."""
+
+    plan: Plan
+    company: CompanyInput
+    library: Library
+    lang: str = "en"
+    templates_dir: Path | None = None
+    """A consultant's own templates (default: the bundled ones)."""
+    options: tuple[tuple[str, str], ...] = ()
+    """Format-specific options, e.g. ``("ics_level", "stage")``."""
+
+    def option(self, name: str, default: str) -> str:
+        """A format-specific option."""
+        return dict(self.options).get(name, default)
+
+
+FORMATS: dict[str, tuple[str, str]] = {
+    "json": ("plan.json", "roadmap.render.json_out"),
+}
+"""Format name → (file name, renderer module exposing ``render(ctx) -> bytes``)."""
+
+DEFAULT_FORMATS = ("json",)
+
+
+def parse_formats(text: str) -> list[str]:
+    """``gantt,json`` → ``["gantt", "json"]``; unknown names are an error."""
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    if not names:
+        raise InputError.at("--format", f"no format given; choose from {', '.join(FORMATS)}")
+    for name in names:
+        if name not in FORMATS:
+            raise InputError.at("--format", f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
+    return list(dict.fromkeys(names))
+
+
+def render(fmt: str, ctx: RenderContext) -> bytes:
+    """The bytes of one format."""
+    module = importlib.import_module(FORMATS[fmt][1])
+    renderer: Callable[[RenderContext], bytes] = module.render
+    return renderer(ctx)
+
+
+def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> list[Path]:
+    """Render every format first, then write each atomically into ``out_dir``."""
+    rendered = [(FORMATS[fmt][0], render(fmt, ctx)) for fmt in formats]
+    return [write_atomic(out_dir / name, data) for name, data in rendered]

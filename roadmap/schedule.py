@@ -1,0 +1,446 @@
+"""Resource-constrained scheduling on working-day indices.
+
+Index ``i`` is the ``i``-th working day (see :mod:`roadmap.calendar`). A task of ``N > 0``
+days occupies ``[s, s + N - 1]``; a milestone (``N == 0``) sits on one index and holds no
+resource. A successor of ``p`` with lag ``L`` starts on or after ``finish(p) + 1 + L``; a
+milestone sits on ``max(finish(p) + L)``, the finish day of its last predecessor.
+
+:func:`schedule_tasks` runs a serial schedule-generation scheme (one task at a time, in
+priority order, each at its earliest precedence- and resource-feasible index), then computes
+slack with resource links: each task holding a role is given a concrete unit (slot) of that
+role, consecutive tasks of one unit are linked, and a backward pass over precedence and
+resource links from the project finish gives every task's latest start.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left, insort
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+PRIORITY_RULE = (
+    "serial schedule generation: among tasks whose predecessors are all scheduled, the one with"
+    " the least latest start (unconstrained critical-path backward pass), then the longest"
+    " remaining path, then the smallest id; each is placed at its earliest precedence-feasible"
+    " working day where every role it holds has a free slot for all its days"
+)
+"""The priority rule, as reported in :attr:`SchedResult.rule`."""
+
+
+class ScheduleError(ValueError):
+    """The tasks cannot be scheduled: unknown predecessor, cycle, or a bad value."""
+
+
+@dataclass(frozen=True)
+class SchedTask:
+    """One task to schedule, in working-day indices."""
+
+    id: str
+    """Unique id; every ordering tie is broken by it."""
+    duration: int
+    """Working days; 0 makes a milestone. For an in-progress task: the remaining span from
+    :attr:`fixed_start`. Ignored for a done task (both fixed ends given)."""
+    preds: tuple[tuple[str, int], ...] = ()
+    """(predecessor id, lag in working days >= 0)."""
+    roles: tuple[str, ...] = ()
+    """Roles of which the task holds one slot each for its whole duration."""
+    not_before: int = 0
+    """Earliest start index (the plan start, or the as-of day)."""
+    fixed_start: int | None = None
+    """The task already started (or is done): its start is fixed."""
+    fixed_finish: int | None = None
+    """The task is done: its finish is fixed too."""
+
+
+@dataclass(frozen=True)
+class SchedResult:
+    """The schedule: inclusive indices, slack and the critical path."""
+
+    start: Mapping[str, int]
+    """Start index per task id."""
+    finish: Mapping[str, int]
+    """Inclusive finish index per task id; a milestone's finish equals its start."""
+    slack: Mapping[str, int]
+    """Working days a task can slip (its successors and unit-followers absorbing the slip
+    within their own slack) without moving the project finish or exceeding a capacity."""
+    critical: Mapping[str, bool]
+    """Whether the slack is 0."""
+    critical_path: tuple[str, ...]
+    """A tight chain of critical tasks, first to last, ending at the project finish."""
+    rule: str
+    """The priority rule used (:data:`PRIORITY_RULE`)."""
+    resource_links: tuple[tuple[str, str], ...] = ()
+    """(earlier, later) pairs of tasks that follow each other on one slot of a role, sorted;
+    the backward pass treats them like finish-to-start dependencies."""
+
+
+class _Graph:
+    """Tasks as parallel arrays indexed by rank (the id order)."""
+
+    def __init__(self, tasks: Sequence[SchedTask]) -> None:
+        ordered = sorted(tasks, key=lambda t: t.id)
+        self.ids = [t.id for t in ordered]
+        rank: dict[str, int] = {}
+        for k, task in enumerate(ordered):
+            if task.id in rank:
+                msg = f"duplicate task id {task.id!r}"
+                raise ScheduleError(msg)
+            rank[task.id] = k
+        n = len(ordered)
+        self.n = n
+        self.milestone = [t.duration == 0 for t in ordered]
+        self.fixed = [t.fixed_start is not None for t in ordered]
+        self.not_before = [t.not_before for t in ordered]
+        self.preds: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        self.succs: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        self.role_names: list[str] = sorted({r for t in ordered for r in t.roles})
+        role_rank = {name: j for j, name in enumerate(self.role_names)}
+        self.roles: list[list[int]] = []
+        self.span: list[int] = []
+        for k, task in enumerate(ordered):
+            _check_task(task)
+            for pred_id, lag in task.preds:
+                p = rank.get(pred_id)
+                if p is None:
+                    msg = f"task {task.id!r} depends on unknown task {pred_id!r}"
+                    raise ScheduleError(msg)
+                self.preds[k].append((p, lag))
+                self.succs[p].append((k, lag))
+            self.roles.append([] if task.duration == 0 else sorted({role_rank[r] for r in task.roles}))
+            if task.fixed_start is not None and task.fixed_finish is not None:
+                self.span.append(task.fixed_finish - task.fixed_start)
+            else:
+                self.span.append(max(task.duration - 1, 0))
+        for lst in self.preds:
+            lst.sort()
+        for lst in self.succs:
+            lst.sort()
+        self.order = self._topological_order()
+        self.topo_rank = [0] * n
+        for position, k in enumerate(self.order):
+            self.topo_rank[k] = position
+        self.fixed_start = [t.fixed_start for t in ordered]
+
+    def gap(self, succ: int, lag: int) -> int:
+        """Days from a predecessor's finish to the earliest start of ``succ``."""
+        return lag if self.milestone[succ] else lag + 1
+
+    def _topological_order(self) -> list[int]:
+        indegree = [len(p) for p in self.preds]
+        ready = [k for k in range(self.n) if indegree[k] == 0]
+        heapq.heapify(ready)
+        order: list[int] = []
+        while ready:
+            k = heapq.heappop(ready)
+            order.append(k)
+            for s, _ in self.succs[k]:
+                indegree[s] -= 1
+                if indegree[s] == 0:
+                    heapq.heappush(ready, s)
+        if len(order) < self.n:
+            raise ScheduleError(self._describe_cycle(indegree))
+        return order
+
+    def _describe_cycle(self, indegree: list[int]) -> str:
+        left = {k for k in range(self.n) if indegree[k] > 0}
+        k = min(left)
+        seen: dict[int, int] = {}
+        walk: list[int] = []
+        while k not in seen:
+            seen[k] = len(walk)
+            walk.append(k)
+            k = min(p for p, _ in self.preds[k] if p in left)
+        cycle = walk[seen[k] :]
+        cycle.reverse()  # walked against the arrows: turn into dependency order
+        first = cycle.index(min(cycle))
+        names = [self.ids[j] for j in cycle[first:] + cycle[:first]]
+        return "dependency cycle: " + " -> ".join([*names, names[0]])
+
+
+def _check_task(task: SchedTask) -> None:
+    where = f"task {task.id!r}"
+    if task.duration < 0:
+        msg = f"{where}: negative duration {task.duration}"
+        raise ScheduleError(msg)
+    for pred_id, lag in task.preds:
+        if lag < 0:
+            msg = f"{where}: negative lag {lag} after {pred_id!r}"
+            raise ScheduleError(msg)
+    if task.fixed_finish is not None:
+        if task.fixed_start is None:
+            msg = f"{where}: a fixed finish needs a fixed start"
+            raise ScheduleError(msg)
+        if task.fixed_finish < task.fixed_start:
+            msg = f"{where}: fixed finish {task.fixed_finish} is before fixed start {task.fixed_start}"
+            raise ScheduleError(msg)
+        if task.duration == 0 and task.fixed_finish != task.fixed_start:
+            msg = f"{where}: a milestone's fixed finish must equal its fixed start"
+            raise ScheduleError(msg)
+
+
+def _critical_path_priorities(g: _Graph) -> tuple[list[int], list[int]]:
+    """Latest starts and remaining-path lengths of an unconstrained CPM pass."""
+    n = g.n
+    finish = [0] * n
+    for k in g.order:
+        fs = g.fixed_start[k]
+        if fs is None:
+            es = g.not_before[k]
+            for p, lag in g.preds[k]:
+                es = max(es, finish[p] + g.gap(k, lag))
+        else:
+            es = fs
+        finish[k] = es + g.span[k]
+    project_finish = max(finish, default=0)
+    latest = [0] * n
+    tail = [0] * n
+    for k in reversed(g.order):
+        lf = project_finish
+        rest = 0
+        for s, lag in g.succs[k]:
+            if g.fixed[s]:
+                continue  # placed regardless of its predecessors
+            gap = g.gap(s, lag)
+            lf = min(lf, latest[s] - gap)
+            rest = max(rest, gap + tail[s])
+        latest[k] = lf - g.span[k]
+        tail[k] = g.span[k] + rest
+    return latest, tail
+
+
+class _Usage:
+    """Per-role day usage with a byte per day marking the full ones (C-speed searches)."""
+
+    def __init__(self, capacities: list[int], base: int) -> None:
+        self.cap = capacities
+        self.base = base
+        self.size = 256
+        self.use = [[0] * self.size for _ in capacities]
+        self.full = [bytearray(self.size) for _ in capacities]
+        self.high = 0  # one past the last position ever occupied
+        self.zeros: dict[int, bytes] = {}
+
+    def _ensure(self, size: int) -> None:
+        if size <= self.size:
+            return
+        grow = max(size, 2 * self.size) - self.size
+        for use in self.use:
+            use.extend([0] * grow)
+        for full in self.full:
+            full.extend(bytes(grow))
+        self.size += grow
+
+    def earliest(self, roles: list[int], start: int, days: int) -> int:
+        """Earliest index >= start where every role has a free slot for ``days`` days."""
+        pattern = self.zeros.get(days)
+        if pattern is None:
+            pattern = self.zeros[days] = bytes(days)
+        pos = start - self.base
+        stable = 0
+        j = 0
+        while stable < len(roles):
+            # A run of free days always exists at max(pos, high): find never fails.
+            self._ensure(max(pos, self.high) + days)
+            found = self.full[roles[j]].find(pattern, pos)
+            if found == pos:
+                stable += 1
+            else:
+                pos = found
+                stable = 1
+            j = (j + 1) % len(roles)
+        return pos + self.base
+
+    def occupy(self, roles: list[int], start: int, days: int) -> None:
+        """Hold one slot of each role on ``days`` days from ``start``."""
+        lo = start - self.base
+        hi = lo + days
+        self._ensure(hi)
+        self.high = max(self.high, hi)
+        for r in roles:
+            use, full, cap = self.use[r], self.full[r], self.cap[r]
+            segment = [x + 1 for x in use[lo:hi]]
+            use[lo:hi] = segment
+            if cap == 1:
+                full[lo:hi] = b"\x01" * days
+            elif max(segment) >= cap:
+                for d, x in enumerate(segment, lo):
+                    if x >= cap:
+                        full[d] = 1
+
+
+def _capacities(g: _Graph, capacity: Mapping[str, int], default_capacity: int) -> list[int]:
+    if default_capacity < 0:
+        msg = f"negative default capacity {default_capacity}"
+        raise ScheduleError(msg)
+    caps: list[int] = []
+    for name in g.role_names:
+        cap = capacity.get(name, default_capacity)
+        if cap < 0:
+            msg = f"role {name!r}: negative capacity {cap}"
+            raise ScheduleError(msg)
+        caps.append(cap)
+    for k in range(g.n):
+        if not g.fixed[k]:
+            for r in g.roles[k]:
+                if caps[r] == 0:
+                    msg = f"task {g.ids[k]!r} needs role {g.role_names[r]!r}, whose capacity is 0"
+                    raise ScheduleError(msg)
+    return caps
+
+
+def _place(g: _Graph, caps: list[int]) -> tuple[list[int], list[int]]:
+    """The serial schedule-generation scheme: start and finish of every task."""
+    n = g.n
+    start = [0] * n
+    finish = [0] * n
+    firsts = [fs for fs in g.fixed_start if fs is not None]
+    firsts.extend(nb for k, nb in enumerate(g.not_before) if not g.fixed[k])
+    usage = _Usage(caps, min(firsts, default=0))
+    waiting = [len(p) for p in g.preds]
+    for k in range(n):
+        fs = g.fixed_start[k]
+        if fs is not None:
+            start[k] = fs
+            finish[k] = fs + g.span[k]
+            if g.roles[k]:
+                usage.occupy(g.roles[k], fs, g.span[k] + 1)
+            for s, _ in g.succs[k]:
+                waiting[s] -= 1
+    latest, tail = _critical_path_priorities(g)
+    ready = [(latest[k], -tail[k], k) for k in range(n) if not g.fixed[k] and waiting[k] == 0]
+    heapq.heapify(ready)
+    while ready:
+        _, _, k = heapq.heappop(ready)
+        es = g.not_before[k]
+        for p, lag in g.preds[k]:
+            es = max(es, finish[p] + g.gap(k, lag))
+        roles = g.roles[k]
+        if roles:
+            days = g.span[k] + 1
+            es = usage.earliest(roles, es, days)
+            usage.occupy(roles, es, days)
+        start[k] = es
+        finish[k] = es + g.span[k]
+        for s, _ in g.succs[k]:
+            waiting[s] -= 1
+            if waiting[s] == 0 and not g.fixed[s]:
+                heapq.heappush(ready, (latest[s], -tail[s], s))
+    return start, finish
+
+
+def _link_units(g: _Graph, start: list[int], finish: list[int]) -> list[list[int]]:
+    """Give each role-holding task a slot of each role; return resource predecessors.
+
+    Tasks are taken by start (then id) and each goes to the free slot whose previous task
+    finished last (then the lowest slot), so a task delayed by a full role follows, on that
+    role, a task finishing the day before it starts.
+    """
+    holders: list[list[int]] = [[] for _ in g.role_names]
+    for k in range(g.n):
+        for r in g.roles[k]:
+            holders[r].append(k)
+    rpreds: list[set[int]] = [set() for _ in range(g.n)]
+    for tasks in holders:
+        tasks.sort(key=lambda k: (start[k], k))
+        slots: list[tuple[int, int]] = []  # (finish of its last task, -slot), sorted
+        last_task: list[int] = []
+        for k in tasks:
+            # The slot finishing last before the start (lowest slot on a tie), if any.
+            i = bisect_left(slots, (start[k], -len(last_task) - 1)) - 1
+            if i >= 0:
+                slot = -slots.pop(i)[1]
+                rpreds[k].add(last_task[slot])
+                last_task[slot] = k
+            else:
+                slot = len(last_task)
+                last_task.append(k)
+            insort(slots, (finish[k], -slot))
+    return [sorted(p) for p in rpreds]
+
+
+def _latest_starts(g: _Graph, start: list[int], rpreds: list[list[int]], project_finish: int) -> list[int]:
+    """Backward pass over precedence (into non-fixed tasks) and resource links."""
+    rsuccs: list[list[int]] = [[] for _ in range(g.n)]
+    for k, ps in enumerate(rpreds):
+        for p in ps:
+            rsuccs[p].append(k)
+    # Both kinds of links point to a later (or, between milestones, equal) start.
+    order = sorted(range(g.n), key=lambda k: (start[k], g.topo_rank[k]), reverse=True)
+    latest = [0] * g.n
+    for k in order:
+        lf = project_finish
+        for s, lag in g.succs[k]:
+            if not g.fixed[s]:
+                lf = min(lf, latest[s] - g.gap(s, lag))
+        for s in rsuccs[k]:
+            lf = min(lf, latest[s] - 1)
+        latest[k] = lf - g.span[k]
+    return latest
+
+
+def _walk_critical_path(
+    g: _Graph,
+    start: list[int],
+    finish: list[int],
+    critical: list[bool],
+    rpreds: list[list[int]],
+    project_finish: int,
+) -> tuple[str, ...]:
+    def tight_preds(k: int) -> tuple[list[int], list[int]]:
+        prec = [p for p, lag in g.preds[k] if critical[p] and finish[p] + g.gap(k, lag) == start[k]]
+        res = [p for p in rpreds[k] if critical[p] and finish[p] + 1 == start[k]]
+        return sorted(set(prec)), res
+
+    ends = [k for k in range(g.n) if critical[k] and finish[k] == project_finish]
+    if not ends:
+        return ()
+    ending = set(ends)
+    # Prefer the last task of a chain ending at the finish (e.g. the closing milestone).
+    last = [k for k in ends if not any(s in ending and k in tight_preds(s)[0] for s, _ in g.succs[k])]
+    k = min(last or ends)
+    path = [k]
+    while True:
+        prec, res = tight_preds(k)
+        nxt = prec or res
+        if not nxt:
+            break
+        k = nxt[0]
+        path.append(k)
+    path.reverse()
+    return tuple(g.ids[j] for j in path)
+
+
+def schedule_tasks(
+    tasks: Sequence[SchedTask], capacity: Mapping[str, int], default_capacity: int = 1
+) -> SchedResult:
+    """Schedule ``tasks`` under role capacities and return dates, slack and critical path.
+
+    ``capacity`` gives the slots per role; a role missing from it has ``default_capacity``.
+    Fixed (started or done) tasks are placed first, wherever they are, and count against the
+    capacities even when they exceed them. The result does not depend on the order of
+    ``tasks``. Raises :class:`ScheduleError` on a duplicate id, an unknown predecessor, a
+    dependency cycle (named in the message) or a bad value.
+    """
+    g = _Graph(tasks)
+    caps = _capacities(g, capacity, default_capacity)
+    start, finish = _place(g, caps)
+    project_finish = max(finish, default=0)
+    rpreds = _link_units(g, start, finish)
+    latest = _latest_starts(g, start, rpreds, project_finish)
+    slack = [max(0, latest[k] - start[k]) for k in range(g.n)]
+    critical = [s == 0 for s in slack]
+    path = _walk_critical_path(g, start, finish, critical, rpreds, project_finish)
+    ids = g.ids
+    return SchedResult(
+        start={ids[k]: start[k] for k in range(g.n)},
+        finish={ids[k]: finish[k] for k in range(g.n)},
+        slack={ids[k]: slack[k] for k in range(g.n)},
+        critical={ids[k]: critical[k] for k in range(g.n)},
+        critical_path=path,
+        rule=PRIORITY_RULE,
+        resource_links=tuple(sorted((ids[p], ids[k]) for k in range(g.n) for p in rpreds[k])),
+    )
+
+
+__all__ = ["PRIORITY_RULE", "SchedResult", "SchedTask", "ScheduleError", "schedule_tasks"]

@@ -1,0 +1,123 @@
+"""Shared fixtures: small YAML trees built by a helper, the bundled library, a CLI runner."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+MINI_ROLES = """
+roles:
+  pm: {title: {en: Project lead, fr: Chef de projet}}
+  dev: {title: {en: Developer, fr: Développeur}}
+"""
+
+MINI_ALPHA = """
+id: alpha
+order: 1
+title: {en: Alpha, fr: Alpha FR}
+goal: Get going
+resources:
+  - {role: pm, why: Leads}
+results: [Alpha works]
+reading: [Some article]
+steps:
+  - id: alpha.one
+    title: {en: One, fr: Un}
+    duration_days: 3
+    roles: [pm]
+    deliverables: [Thing one]
+    scaling:
+      - {by: employees, above: 200, per: 100, add_days: 1, max_days: 3}
+  - id: alpha.two
+    title: Two
+    duration_days: 2
+    after: [alpha.one]
+    roles: [dev]
+  - id: alpha.opt
+    title: Optional
+    duration_days: 4
+    optional: true
+    after: [{id: alpha.one, lag_days: 1}]
+    roles: [dev]
+questions:
+  - id: q1
+    text: Which way?
+    kind: single
+    default: x
+    options:
+      - value: x
+        label: X way
+        effects:
+          - include: [alpha.opt]
+          - add_days: {step: alpha.one, days: 2}
+          - risk: {en: X is risky, fr: X est risqué}
+      - value: y
+        label: Y way
+        effects:
+          - exclude: [alpha.two]
+  - id: q2
+    text: Big?
+    kind: yes_no
+    when: "q1 == 'x'"
+"""
+
+MINI_BETA = """
+id: beta
+order: 2
+title: Beta
+goal: Go on
+steps:
+  - id: beta.one
+    title: B one
+    duration_days: 5
+    after: [alpha.done]
+    requires: [alpha.two]
+    roles: [pm]
+  - id: beta.two
+    title: B two
+    duration_days: 1
+    after: [alpha.done]
+    when: "employees > 100"
+"""
+
+MINI_COMPANY = """
+company:
+  name: Mini Co
+  employees: 300
+  country: FR
+plan:
+  start: 2027-01-04
+"""
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` under ``root`` (text dedented), return ``root``."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def mini_library(tmp_path: Path) -> Path:
+    """A two-stage library folder covering optional steps, effects, requires and conditions."""
+    return write_tree(
+        tmp_path / "lib", {"roles.yaml": MINI_ROLES, "1-alpha.yaml": MINI_ALPHA, "2-beta.yaml": MINI_BETA}
+    )
+
+
+@pytest.fixture
+def make_company(tmp_path: Path) -> Callable[..., Path]:
+    """Write a company file (default: a small valid one) and return its path."""
+
+    def make(text: str = MINI_COMPANY, name: str = "company.yaml") -> Path:
+        return write_tree(tmp_path, {name: text}) / name
+
+    return make
