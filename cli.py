@@ -19,6 +19,8 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from roadmap.ask import Parsed, Pending
+    from roadmap.diff import PlanDiff
     from roadmap.models import Library
     from roadmap.plan import Plan
 
@@ -45,12 +47,23 @@ LibraryOpt = Annotated[
     typer.Option("--library", help="Folder of stage YAML files to use instead of the bundled stages/."),
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of titles, labels and reasons.")]
+TemplatesOpt = Annotated[
+    Path | None,
+    typer.Option("--templates", help="Folder of your own report templates (missing ones: the bundled templates/)."),
+]
+
+
+class IcsLevel(enum.StrEnum):
+    """What plan.ics holds an event for."""
+
+    step = "step"
+    stage = "stage"
 
 
 def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, highlight=False)
 
 
 def handle_errors(func: F) -> F:
@@ -63,12 +76,10 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except RoadmapError as exc:
-            err = _console(stderr=True)
-            for line in str(exc).splitlines() or ["error"]:
-                err.print(f"[bold red]error:[/] {_escape(line)}")
+            typer.echo(str(exc) or "error", err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            _console(stderr=True).print("\ninterrupted")
+            typer.echo("\ninterrupted", err=True)
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
@@ -101,22 +112,29 @@ def stages(
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    from rich.text import Text
     from rich.tree import Tree
+
+    def fold(markup: str) -> Text:
+        return Text.from_markup(markup, overflow="fold")
+
 
     tree = Tree(f"[bold]Stage library[/] ({_escape(lib.source)})")
     for stage in data["stages"]:
-        node = tree.add(f"[bold cyan]{stage['order']}. {_escape(stage['title'])}[/] [dim]{stage['id']}[/]")
+        node = tree.add(fold(f"[bold cyan]{stage['order']}. {_escape(stage['title'])}[/] [dim]{stage['id']}[/]"))
         steps = node.add("steps")
         for step in stage["steps"]:
             extra = " [dim](optional)[/]" if step["optional"] else ""
             cond = f" [dim]when {_escape(step['when'])}[/]" if step["when"] else ""
             steps.add(
-                f"{step['id']}  {_escape(step['title'])} — {step['duration_days']} d, "
-                f"{', '.join(step['roles']) or 'no role'}{extra}{cond}"
+                fold(
+                    f"{step['id']}  {_escape(step['title'])} — {step['duration_days']} d, "
+                    f"{', '.join(step['roles']) or 'no role'}{extra}{cond}"
+                )
             )
         questions = node.add("questions")
         for q in stage["questions"]:
-            questions.add(f"{q['id']} [dim]({q['kind']})[/]  {_escape(q['text'])}")
+            questions.add(fold(f"{q['id']} [dim]({q['kind']})[/]  {_escape(q['text'])}"))
     _console().print(tree)
 
 
@@ -191,20 +209,58 @@ def plan(
     ] = None,
     lang: LangOpt = Lang.en,
     library: LibraryOpt = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Baseline plan.json to measure slip against (default: FILE.baseline.json)."),
+    ] = None,
+    ics_level: Annotated[
+        IcsLevel, typer.Option("--ics-level", help="plan.ics: one event per step and milestone, or per stage.")
+    ] = IcsLevel.step,
+    templates: TemplatesOpt = None,
 ) -> None:
     """Plan a company: resolve the blocks, date them on its calendar, write the reports."""
+    from roadmap.baseline import find_baseline
     from roadmap.plan import plan_file
     from roadmap.render import DEFAULT_FORMATS, RenderContext, parse_formats, write_reports
 
     fmts = parse_formats(formats) if formats else list(DEFAULT_FORMATS)
     status_date = _parse_date(as_of, "--as-of")
-    result, company, lib = plan_file(file, library_dir=library, as_of=status_date, lang=lang.value)
-    ctx = RenderContext(plan=result, company=company, library=lib, lang=lang.value)
+    base = find_baseline(file, baseline)
+    result, company, lib = plan_file(file, library_dir=library, as_of=status_date, lang=lang.value, baseline=base)
+    options = (("ics_level", ics_level.value),)
+    ctx = RenderContext(
+        plan=result, company=company, library=lib, lang=lang.value, options=options, templates_dir=templates
+    )
     written = write_reports(ctx, fmts, out)
     _print_plan(result)
     con = _console()
+    if base is not None:
+        con.print(f"compared with baseline {_escape(str(base))}")
     for path in written:
         con.print(f"wrote {_escape(str(path))}")
+
+
+@app.command()
+@handle_errors
+def checklist(
+    file: Annotated[Path, typer.Argument(help="The company file (YAML).")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Status date YYYY-MM-DD: remaining work starts no earlier.")
+    ] = None,
+    lang: LangOpt = Lang.en,
+    library: LibraryOpt = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    """Print the project manager's checklist: per stage, open questions, people, steps to tick."""
+    from rich.markdown import Markdown
+
+    from roadmap.plan import plan_file
+    from roadmap.render import RenderContext
+    from roadmap.render.checklist import render_text
+
+    result, company, lib = plan_file(file, library_dir=library, as_of=_parse_date(as_of, "--as-of"), lang=lang.value)
+    ctx = RenderContext(plan=result, company=company, library=lib, lang=lang.value, templates_dir=templates)
+    _console().print(Markdown(render_text(ctx)))
 
 
 def _parse_date(value: str | None, flag: str) -> dt.date | None:
@@ -230,13 +286,26 @@ def _print_plan(result: Plan) -> None:
     for warning in result.warnings:
         con.print(f"[yellow]warning:[/] {_escape(warning)}")
     table = Table(title="Stages", title_justify="left")
-    for column in ("stage", "start", "finish", "working days"):
+    with_slip = any(stage.slip_days is not None for stage in result.stages)
+    for column in ("stage", "start", "finish", "working days", *(["slip"] if with_slip else [])):
         table.add_column(column)
     for stage in result.stages:
         table.add_row(
-            f"{stage.order}. {_escape(stage.title)}", str(stage.start), str(stage.finish), str(stage.working_days)
+            f"{stage.order}. {_escape(stage.title)}",
+            str(stage.start),
+            str(stage.finish),
+            str(stage.working_days),
+            *([_slip(stage.slip_days)] if with_slip else []),
         )
     con.print(table)
+    moved = [t for t in result.tasks if t.slip_days and not t.milestone]
+    if moved:
+        con.print("[bold]Against the baseline[/] (working days):")
+        for task in moved:
+            con.print(
+                f"  {_slip(task.slip_days)} {task.id} {_escape(task.title)} "
+                f"finish {task.baseline_finish} → {task.finish}"
+            )
     critical = [t for t in result.tasks if t.critical and not t.milestone]
     if critical:
         con.print("[bold]Critical steps[/] (no slack):")
@@ -251,6 +320,455 @@ def _print_plan(result: Plan) -> None:
         for risk in result.risks:
             con.print(f"  [yellow]![/] {_escape(risk.text)} [dim]({_escape(risk.because)})[/]")
     con.print(f"[bold]Finish: {result.finish}[/]")
+
+
+def _slip(days: int | None) -> str:
+    """Slip in working days: red when late, green when early."""
+    if days is None:
+        return "[dim]new[/]"
+    if days > 0:
+        return f"[red]+{days}[/]"
+    if days < 0:
+        return f"[green]{days}[/]"
+    return "0"
+
+
+baseline_app = typer.Typer(help="Save the current plan as the baseline that later plans are measured against.")
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("save")
+@handle_errors
+def baseline_save(
+    file: Annotated[Path, typer.Argument(help="The company file (YAML).")],
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Where to save it (default: FILE.baseline.json beside FILE).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Status date YYYY-MM-DD: remaining work starts no earlier.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing baseline.")] = False,
+    lang: LangOpt = Lang.en,
+    library: LibraryOpt = None,
+) -> None:
+    """Plan FILE and store the plan as its baseline (plan.json content)."""
+    from roadmap.baseline import save_company_baseline
+
+    path, saved = save_company_baseline(
+        file,
+        baseline=baseline,
+        library_dir=library,
+        as_of=_parse_date(as_of, "--as-of"),
+        lang=lang.value,
+        force=force,
+    )
+    _console().print(
+        f"saved baseline {_escape(str(path))}: {saved.start} → [bold]{saved.finish}[/], {len(saved.tasks)} tasks"
+    )
+
+
+@app.command()
+@handle_errors
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier plan.json (or baseline).")],
+    new: Annotated[Path, typer.Argument(help="The later plan.json.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the differences as JSON.")] = False,
+) -> None:
+    """Say what moved between two plans and why: scope, durations, dates, the finish."""
+    from roadmap.diff import diff_files
+
+    result = diff_files(old, new)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_diff(result)
+
+
+def _print_diff(result: PlanDiff) -> None:
+    con = _console()
+    unit = result.unit
+    finish = result.finish
+    con.print(f"[bold]Finish[/]: {finish.old} → [bold]{finish.new}[/] ({_shift(finish.shift)} {unit})")
+    if result.start.shift:
+        con.print(f"[bold]Start[/]: {result.start.old} → {result.start.new} ({_shift(result.start.shift)} {unit})")
+    if result.unchanged:
+        con.print("No differences.")
+        return
+    if result.answers:
+        con.print("[bold]Answers changed[/]:")
+        for answer in result.answers:
+            con.print(f"  {answer.key}: {_escape(_value(answer.old))} → {_escape(_value(answer.new))}")
+    if result.company:
+        con.print("[bold]Company changed[/]:")
+        for fact in result.company:
+            con.print(f"  {fact.key}: {_escape(_value(fact.old))} → {_escape(_value(fact.new))}")
+    if result.team:
+        con.print("[bold]Team changed[/]:")
+        for size in result.team:
+            con.print(f"  {size.key}: {_value(size.old)} → {_value(size.new)}")
+    if result.added or result.dropped:
+        con.print("[bold]Scope[/]:")
+        for item in result.added:
+            con.print(f"  [green]+[/] {item.id} {_escape(item.title)}")
+        for item in result.dropped:
+            reason = f": {_escape(item.reason)}" if item.reason else ""
+            con.print(f"  [red]-[/] {item.id} {_escape(item.title)}{reason}")
+    if result.durations:
+        con.print("[bold]Durations[/] (working days):")
+        for change in result.durations:
+            con.print(f"  {change.id} {_escape(change.title)}: {change.old_days} → {change.new_days}")
+            for line in change.why_removed:
+                con.print(f"    [red]-[/] {_escape(line)}")
+            for line in change.why_added:
+                con.print(f"    [green]+[/] {_escape(line)}")
+    if result.moves:
+        con.print(f"[bold]Dates moved[/] ({unit}):")
+        for move in result.moves:
+            con.print(
+                f"  {move.id}: start {move.old_start} → {move.new_start} ({_shift(move.start_shift)}), "
+                f"finish {move.old_finish} → {move.new_finish} ({_shift(move.finish_shift)})"
+                f" [dim]— {_escape('; '.join(move.because))}[/]"
+            )
+
+
+def _shift(days: int) -> str:
+    return f"+{days}" if days > 0 else str(days)
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+# ---------------------------------------------------------------- ask, init, questionnaire
+
+_SKIP = "__skip__"
+"""The 'leave it for later' choice of a terminal prompt (never an option value)."""
+
+
+def _interactive() -> bool:
+    """Prompt with arrow keys only when both ends are a terminal; otherwise read plain lines."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@app.command()
+@handle_errors
+def ask(
+    file: Annotated[Path, typer.Argument(help="The company file; answers are saved into its answers: section.")],
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Only this stage: its id (setup) or its number (1).")
+    ] = None,
+    all_questions: Annotated[
+        bool, typer.Option("--all", help="Ask the answered questions too, the current answer as the default.")
+    ] = False,
+    lang: LangOpt = Lang.en,
+    library: LibraryOpt = None,
+) -> None:
+    """Answer the stage questionnaires; each answer is saved into FILE as soon as it is given.
+
+    On a terminal: arrow keys to move, space to tick, Enter to confirm. Otherwise one answer
+    per line (a script can pipe them): an option number or value; several separated by commas,
+    - for none; y/n; a number; text; a date YYYY-MM-DD. An empty line keeps the current answer,
+    or leaves a question that has none for later. Bad input is asked again with the reason.
+    The end of the input stops with exit code 0, Ctrl-C with 130; either way the answers given
+    stay saved and running the command again resumes at the first unanswered question. At the
+    end: what the answers changed in the plan.
+    """
+    from roadmap import ask as engine
+    from roadmap.answers_io import save_answer
+    from roadmap.company import load_company
+    from roadmap.i18n import t
+    from roadmap.plan import build_plan
+
+    lib = _load_library(library)
+    company = load_company(file, lib)
+    chosen = engine.select_stages(lib, stage)
+    before = build_plan(company, lib, lang=lang.value)
+    data = company.data
+    asked: set[str] = set()
+    count = len(engine.to_ask(lib, data, chosen, all_questions=all_questions, asked=asked))
+    if not count:
+        typer.echo(t(lang.value, "ask_nothing"))
+        return
+    typer.echo(t(lang.value, "ask_start", n=count, file=file))
+    ask_one = _ask_tty if _interactive() else _ask_line
+    try:
+        while True:
+            pending = engine.next_question(lib, data, chosen, all_questions=all_questions, asked=asked)
+            if pending is None:
+                break
+            qid = pending.question.id
+            asked.add(qid)
+            answer = ask_one(pending, lang.value)
+            if answer.skip:
+                typer.echo(f"  {t(lang.value, 'ask_skipped')}")
+                continue
+            if not pending.answered or data.answers.get(qid) != answer.value:
+                save_answer(file, qid, answer.value)
+                data = engine.with_answer(data, qid, answer.value)
+    except EOFError:
+        left = len(engine.to_ask(lib, data, chosen, all_questions=False, asked=set()))
+        typer.echo(t(lang.value, "ask_eof", n=left), err=True)
+    except KeyboardInterrupt:
+        typer.echo("\n" + t(lang.value, "ask_interrupted", file=file), err=True)
+        raise typer.Exit(130) from None
+    after = build_plan(load_company(file, lib), lib, lang=lang.value)
+    typer.echo("")
+    for line in engine.summary_lines(engine.compare_plans(before, after), lang.value):
+        typer.echo(line)
+
+
+def _ask_line(pending: Pending, lang: str) -> Parsed:
+    """Numbered plain-text prompt; reads one line at a time; raises EOFError at the end of input."""
+    import sys
+
+    from roadmap import ask as engine
+    from roadmap.i18n import t
+
+    q = pending.question
+    typer.echo("")
+    typer.echo(f"{engine.progress_label(pending, lang)} — {q.id}")
+    typer.echo(q.text.get(lang))
+    if q.help:
+        typer.echo(f"  ({q.help.get(lang)})")
+    for key, label, effects in engine.option_rows(q, lang):
+        typer.echo(f"  {key}. {label}" + (f" — {effects}" if effects else ""))
+    if pending.current is not None:
+        key = "ask_current" if pending.answered else "ask_default"
+        typer.echo("  " + t(lang, key, value=engine.display_answer(q, pending.current, lang)))
+    prompt = t(lang, "ask_prompt", hint=engine.input_hint(q, pending.current, lang))
+    while True:
+        typer.echo(prompt, nl=False)
+        line = sys.stdin.readline()
+        if not line:
+            typer.echo("")
+            raise EOFError
+        if not sys.stdin.isatty():
+            typer.echo(line.rstrip("\r\n"))
+        parsed = engine.parse_answer(q, line, pending.current, lang)
+        if parsed.problem is None:
+            return parsed
+        typer.echo(f"  ! {parsed.problem}")
+
+
+def _ask_tty(pending: Pending, lang: str) -> Parsed:
+    """Arrow-key prompt (questionary): select, checkbox, confirm or text with validation."""
+    import questionary
+    from questionary import Choice, Separator
+    from rich.padding import Padding
+
+    from roadmap import ask as engine
+    from roadmap.i18n import t
+
+    q = pending.question
+    con = _console()
+    con.print()
+    con.print(f"[bold]{_escape(engine.progress_label(pending, lang))}[/] [dim]{q.id}[/]")
+    if q.help:
+        con.print(f"[dim]{_escape(q.help.get(lang))}[/]")
+    if pending.current is not None:
+        key = "ask_current" if pending.answered else "ask_default"
+        con.print(f"[dim]{_escape(t(lang, key, value=engine.display_answer(q, pending.current, lang)))}[/]")
+    for _, label, effects in engine.option_rows(q, lang):
+        if effects:
+            con.print(Padding(f"[dim]• {_escape(label)} — {_escape(effects)}[/]", (0, 0, 0, 2)))
+    message = q.text.get(lang)
+    current = pending.current
+    if q.kind in ("single", "multiple"):
+        values = [o.value for o in q.options]
+        choices: list[Any] = [
+            Choice(
+                title=o.label.get(lang),
+                value=o.value,
+                checked=q.kind == "multiple" and isinstance(current, list) and o.value in current,
+                description=engine.describe_effects(o, lang),
+            )
+            for o in q.options
+        ]
+        if q.kind == "multiple":
+            picked = questionary.checkbox(message, choices=choices).unsafe_ask()
+            return engine.Parsed(value=[v for v in values if v in picked])
+        if current is None:
+            choices += [Separator(), Choice(title=t(lang, "ask_skip_choice"), value=_SKIP)]
+        default = current if isinstance(current, str) and current in values else None
+        value = questionary.select(message, choices=choices, default=default).unsafe_ask()
+        return engine.Parsed(skip=True) if value == _SKIP else engine.Parsed(value=value)
+    if q.kind == "yes_no":
+        default_yes = current if isinstance(current, bool) else True
+        return engine.Parsed(value=bool(questionary.confirm(message, default=default_yes).unsafe_ask()))
+
+    def validate(text: str) -> bool | str:
+        problem = engine.parse_answer(q, text, current, lang).problem
+        return True if problem is None else problem
+
+    typed = questionary.text(
+        message,
+        default=engine.typed_form(q, current),
+        validate=validate,
+        instruction=f"({engine.input_hint(q, current, lang)})",
+    ).unsafe_ask()
+    return engine.parse_answer(q, typed, current, lang)
+
+
+class IndustryChoice(enum.StrEnum):
+    """Industry of the company (init)."""
+
+    manufacturing = "manufacturing"
+    construction = "construction"
+    services = "services"
+    other = "other"
+
+
+@app.command()
+@handle_errors
+def init(
+    file: Annotated[Path, typer.Argument(help="Where to write the company file.")] = Path("company.yaml"),
+    name: Annotated[str | None, typer.Option("--name", help="Company name, as it appears on the reports.")] = None,
+    employees: Annotated[int | None, typer.Option("--employees", help="Headcount.")] = None,
+    industry: Annotated[IndustryChoice | None, typer.Option("--industry", help="Industry.")] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="ISO country code (FR, DE, RU...): public holidays, weekend.")
+    ] = None,
+    branches: Annotated[int | None, typer.Option("--branches", help="Branch offices besides the head office.")] = None,
+    levels: Annotated[int | None, typer.Option("--levels", help="Levels of management hierarchy.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day of work YYYY-MM-DD (default: next Monday).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    library: LibraryOpt = None,
+) -> None:
+    """Write a starter company file: schema line, every section commented, next Monday as the start.
+
+    On a terminal the facts not given as options are asked; otherwise --name and --employees
+    are required (industry: other, branches: 0, levels: 3, no country). An existing FILE is
+    left untouched unless --force is given.
+    """
+    from roadmap.errors import Diagnostic, InputError, OutputError
+    from roadmap.output import write_atomic
+    from roadmap.starter import StarterFacts, check_facts, next_monday, starter_text
+
+    if file.exists() and not force:
+        raise OutputError(f"{file}: already exists (use --force to overwrite it)")
+    today = dt.date.today()
+    start_date = _parse_date(start, "--start")
+    if _interactive():
+        answers = _ask_company_facts(
+            {
+                "name": name,
+                "employees": employees,
+                "industry": industry.value if industry else None,
+                "country": country,
+                "branches": branches,
+                "levels": levels,
+                "start": start_date,
+            },
+            next_monday(today),
+        )
+        name, employees, country = answers["name"], answers["employees"], answers["country"]
+        branches, levels, start_date = answers["branches"], answers["levels"], answers["start"]
+        industry = IndustryChoice(answers["industry"])
+    missing = [flag for flag, value in (("--name", name), ("--employees", employees)) if value is None]
+    if missing:
+        raise InputError([Diagnostic(flag, 0, 0, "required when not on a terminal") for flag in missing])
+    assert name is not None and employees is not None
+    facts = StarterFacts(
+        name=name.strip(),
+        employees=employees,
+        industry=(industry or IndustryChoice.other).value,
+        country=country.strip().upper() if country and country.strip() else None,
+        branches=0 if branches is None else branches,
+        hierarchy_levels=3 if levels is None else levels,
+        start=start_date,
+    )
+    check_facts(facts)
+    lib = _load_library(library)
+    write_atomic(file, starter_text(facts, today, roles=list(lib.roles), file_name=file.name), overwrite=force)
+    typer.echo(f"wrote {file} — next: roadmap ask {file}")
+
+
+def _ask_company_facts(given: dict[str, Any], monday: dt.date) -> dict[str, Any]:
+    """Ask on the terminal for each fact not given as an option."""
+    import questionary
+
+    def number(low: int) -> Callable[[str], bool | str]:
+        return lambda text: (text.strip().isdigit() and int(text) >= low) or f"a whole number >= {low}"
+
+    def country_ok(text: str) -> bool | str:
+        code = text.strip().upper()
+        return not code or (len(code) == 2 and code.isalpha()) or "a two-letter code such as FR, or nothing"
+
+    def date_ok(text: str) -> bool | str:
+        try:
+            dt.date.fromisoformat(text.strip())
+        except ValueError:
+            return "a date YYYY-MM-DD"
+        return True
+
+    out = dict(given)
+    if out["name"] is None:
+        out["name"] = questionary.text("Company name", validate=lambda s: bool(s.strip()) or "a name").unsafe_ask()
+    if out["employees"] is None:
+        out["employees"] = int(questionary.text("Employees (headcount)", validate=number(1)).unsafe_ask())
+    if out["industry"] is None:
+        kinds = [i.value for i in IndustryChoice]
+        out["industry"] = questionary.select("Industry", choices=kinds, default="other").unsafe_ask()
+    if out["country"] is None:
+        code = questionary.text("Country code (public holidays; empty for none)", validate=country_ok).unsafe_ask()
+        out["country"] = code.strip().upper() or None
+    if out["branches"] is None:
+        out["branches"] = int(questionary.text("Branch offices", default="0", validate=number(0)).unsafe_ask())
+    if out["levels"] is None:
+        out["levels"] = int(questionary.text("Hierarchy levels", default="3", validate=number(1)).unsafe_ask())
+    if out["start"] is None:
+        text = questionary.text("Start date", default=monday.isoformat(), validate=date_ok).unsafe_ask()
+        out["start"] = dt.date.fromisoformat(text.strip())
+    return out
+
+
+class FormFormat(enum.StrEnum):
+    """Format of the printable questionnaire."""
+
+    md = "md"
+    html = "html"
+
+
+@app.command()
+@handle_errors
+def questionnaire(
+    file: Annotated[Path, typer.Argument(help="The company file (its answers are noted on the form).")],
+    fmt: Annotated[FormFormat, typer.Option("--format", help="md or html.")] = FormFormat.md,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Only this stage: its id (setup) or its number (1).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="A folder, or the file to write (default: the current folder).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite a file this command did not write.")] = False,
+    lang: LangOpt = Lang.en,
+    templates: TemplatesOpt = None,
+    library: LibraryOpt = None,
+) -> None:
+    """Write a printable questionnaire for a team that answers on paper.
+
+    Checkboxes for the options with what each does to the plan, lines to write on, help, and
+    when a question applies. Writes questionnaire.md or questionnaire.html into the current
+    folder (or --out). A form written by this command before is replaced; any other existing
+    file only with --force.
+    """
+    from roadmap.ask import select_stages
+    from roadmap.company import load_company
+    from roadmap.questionnaire import build_form, form_path, render_form, write_form
+
+    lib = _load_library(library)
+    company = load_company(file, lib)
+    form = build_form(lib, company.data, select_stages(lib, stage), lang.value)
+    path = write_form(render_form(form, fmt.value, templates), form_path(out, fmt.value), force=force)
+    typer.echo(f"wrote {path}")
 
 
 def main() -> None:

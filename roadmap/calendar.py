@@ -43,19 +43,35 @@ def _supported_countries() -> frozenset[str]:
 
 def _check_country(country: str) -> None:
     if not _COUNTRY_CODE.fullmatch(country):
-        msg = (
-            f"invalid country code {country!r}: expected an ISO 3166 alpha-2 code in upper case,"
-            " such as FR, DE or RU"
-        )
+        msg = f"invalid country code {country!r}: expected an ISO 3166 alpha-2 code in upper case, such as FR, DE or RU"
         raise ValueError(msg)
     if country not in _supported_countries():
         msg = f"unknown country code {country!r}: the holidays package has no calendar for it"
         raise ValueError(msg)
 
 
-def _country_holidays(country: str) -> holidays.HolidayBase:
+def _country_holidays(country: str, language: str | None = None) -> holidays.HolidayBase:
     _check_country(country)
-    return holidays.country_holidays(country, years=(), categories=(PUBLIC,))
+    book = holidays.country_holidays(country, years=(), categories=(PUBLIC,))
+    if language is None:
+        return book
+    return holidays.country_holidays(country, years=(), categories=(PUBLIC,), language=_pick_language(book, language))
+
+
+def _pick_language(book: holidays.HolidayBase, language: str) -> str | None:
+    """The first language the country's data supports: ``language``, its regional forms
+    (``en`` -> ``en_US``, ``en_GB``), then English, then the country's own language.
+
+    Picking one explicitly keeps holiday names independent of the process locale.
+    """
+    supported = set(book.supported_languages)
+    base = language.split("_")[0]
+    candidates = [language, f"{base}_US", f"{base}_GB", base, "en_US", "en_GB"]
+    candidates.extend(sorted(code for code in supported if code.split("_")[0] == base))
+    for code in candidates:
+        if code in supported:
+            return code
+    return book.default_language
 
 
 def default_weekend(country: str | None) -> tuple[str, ...]:
@@ -359,14 +375,18 @@ def build_calendar(
     country: str | None,
     weekend: Sequence[str] | None = None,
     extra_holidays: Iterable[date] = (),
+    *,
+    language: str = "en",
 ) -> WorkCalendar:
     """Build the working-day calendar of ``country`` with index 0 on or after ``origin``.
 
     ``weekend`` overrides the country's weekend (:func:`default_weekend`); names are taken
     from :data:`WEEKDAYS` (case-insensitive). ``extra_holidays`` are additional non-working
-    dates. An unknown country or a bad weekday name raises :class:`ValueError`.
+    dates. ``language`` (e.g. ``en``, ``fr``) only chooses the holiday names, falling back to
+    English when the country's data lacks it. An unknown country or a bad weekday name raises
+    :class:`ValueError`.
     """
-    book = _country_holidays(country) if country is not None else None
+    book = _country_holidays(country, language) if country is not None else None
     days = default_weekend(country) if weekend is None else _normalize_weekend(weekend)
     extra = frozenset(_as_date(d, "extra holiday") for d in extra_holidays)
     return WorkCalendar(_as_date(origin, "origin"), country, days, extra, book)

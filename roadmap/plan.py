@@ -124,11 +124,17 @@ def plan_file(
     library_dir: Path | None = None,
     as_of: dt.date | None = None,
     lang: str = "en",
+    baseline: Path | None = None,
 ) -> tuple[Plan, CompanyInput, Library]:
-    """Load the library and a company file, and plan it."""
+    """Load the library and a company file, and plan it (measured against ``baseline`` when given)."""
     library = load_library(library_dir)
     company = load_company(path, library)
-    return build_plan(company, library, as_of=as_of, lang=lang), company, library
+    plan = build_plan(company, library, as_of=as_of, lang=lang)
+    if baseline is not None:
+        from roadmap.baseline import compare_with_baseline
+
+        plan = compare_with_baseline(plan, company, baseline)
+    return plan, company, library
 
 
 def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None = None, lang: str = "en") -> Plan:

@@ -52,7 +52,7 @@ class Resolution:
     graph: nx.DiGraph
     """Kept blocks; edges carry ``lag`` (working days) after bridging."""
     dropped: dict[str, str]
-    """Dropped block id → reason (library order)."""
+    """Dropped block id → reason (stage order, then dependency order; milestones last)."""
     risks: list[tuple[str, str]]
     """(risk text, because) in library order."""
     env: dict[str, Any]
@@ -78,8 +78,17 @@ def condition_env(library: Library, data: CompanyFile) -> tuple[dict[str, Any], 
         if question.when is None or parse_condition(question.when).evaluate(env):
             applicable.append(question.id)
             answer = data.answers.get(question.id)
-            env[question.id] = question.default if answer is None else answer
+            value = question.default if answer is None else answer
+            if question.kind == "multiple" and isinstance(value, list):
+                value = _in_option_order(question, value)
+            env[question.id] = value
     return env, applicable
+
+
+def _in_option_order(question: Question, values: list[Any]) -> list[Any]:
+    """A multiple answer listed in the question's option order, so its own order never matters."""
+    rank = {o.value: i for i, o in enumerate(question.options)}
+    return sorted(values, key=lambda v: (rank.get(v, len(rank)), str(v)))
 
 
 def chosen_options(question: Question, value: Any) -> list[str]:
@@ -87,7 +96,7 @@ def chosen_options(question: Question, value: Any) -> list[str]:
     if value is None:
         return []
     if question.kind == "multiple":
-        return [v for v in value if isinstance(v, str)]
+        return [v for v in _in_option_order(question, list(value)) if isinstance(v, str)]
     if question.kind == "yes_no":
         return ["yes" if value else "no"]
     if question.kind == "single":
@@ -179,23 +188,25 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
     for node in order:
         if node in dropped:
             _bridge(graph, node)
-    _prune_milestone_links(graph, stage_of)
+    started = {sid for sid, prog in data.progress.items() if prog.status != "planned"}
+    _prune_milestone_links(graph, stage_of, started)
 
     blocks: dict[str, Block] = {}
     for node in graph.nodes:
         stage = stage_of[node]
-        step = steps.get(node)
-        if step is None:
+        kept = steps.get(node)
+        if kept is None:
             blocks[node] = Block(node, stage, None, 0, (t(lang, "why_milestone", stage=stage.title.get(lang)),))
         else:
-            duration, why = _duration(step, data, extra_days.get(node, []), lang)
-            blocks[node] = Block(node, stage, step, duration, why)
-    ordered_dropped = {b: dropped[b] for b in _library_order(library) if b in dropped}
+            duration, why = _duration(kept, data, extra_days.get(node, []), lang)
+            blocks[node] = Block(node, stage, kept, duration, why)
+    # Stage order, milestone last, then dependency order (never the order steps are written in).
+    position = {node: i for i, node in enumerate(order)}
+    ordered_dropped = {
+        b: dropped[b]
+        for b in sorted(dropped, key=lambda b: (stage_of[b].order, b == stage_of[b].milestone_id, position[b]))
+    }
     return Resolution(blocks, graph, ordered_dropped, risks, env, applicable)
-
-
-def _library_order(library: Library) -> list[str]:
-    return [b for stage in library.stages for b in [*(s.id for s in stage.steps), stage.milestone_id]]
 
 
 def _stage_reason(
@@ -252,17 +263,34 @@ def _bridge(graph: nx.DiGraph, node: str) -> None:
                 graph.add_edge(p, s, lag=lag)
 
 
-def _prune_milestone_links(graph: nx.DiGraph, stage_of: Mapping[str, Stage]) -> None:
-    """Keep only the links into a milestone that are not implied by another step of its stage."""
-    for node in list(graph.nodes):
-        stage = stage_of[node]
-        if node != stage.milestone_id:
+def _prune_milestone_links(graph: nx.DiGraph, stage_of: Mapping[str, Stage], started: set[str]) -> None:
+    """Keep only the links into a milestone that are not implied by another step of its stage.
+
+    ``pred → milestone`` is implied when ``pred`` has a successor step of the same stage that waits
+    for it and that the milestone waits for in turn. A started or done step sits on its actual
+    dates whatever its predecessors, so it implies nothing.
+    """
+    import networkx as nx
+
+    by_stage: dict[str, list[str]] = {}
+    for node in reversed(list(nx.topological_sort(graph))):
+        by_stage.setdefault(stage_of[node].id, []).append(node)
+    for nodes in by_stage.values():
+        milestone = stage_of[nodes[0]].milestone_id
+        if milestone not in graph:
             continue
-        for pred in list(graph.predecessors(node)):
-            if graph.edges[pred, node]["lag"] != 0:
-                continue
-            if any(s != node and stage_of[s] is stage and s != stage.milestone_id for s in graph.successors(pred)):
-                graph.remove_edge(pred, node)
+        waited: set[str] = set()  # steps whose finish the milestone waits for (successors first)
+        for node in nodes:
+            if node != milestone and (graph.has_edge(node, milestone) or _implied(graph, node, waited, started)):
+                waited.add(node)
+        for pred in list(graph.predecessors(milestone)):
+            if graph.edges[pred, milestone]["lag"] == 0 and _implied(graph, pred, waited, started):
+                graph.remove_edge(pred, milestone)
+
+
+def _implied(graph: nx.DiGraph, pred: str, waited: set[str], started: set[str]) -> bool:
+    """Whether a not-yet-started successor of ``pred`` holds the milestone back."""
+    return any(s in waited and s not in started for s in graph.successors(pred))
 
 
 def _duration(step: Step, data: CompanyFile, extra: list[tuple[int, Cause]], lang: str) -> tuple[int, tuple[str, ...]]:

@@ -411,9 +411,7 @@ def _walk_critical_path(
     return tuple(g.ids[j] for j in path)
 
 
-def schedule_tasks(
-    tasks: Sequence[SchedTask], capacity: Mapping[str, int], default_capacity: int = 1
-) -> SchedResult:
+def schedule_tasks(tasks: Sequence[SchedTask], capacity: Mapping[str, int], default_capacity: int = 1) -> SchedResult:
     """Schedule ``tasks`` under role capacities and return dates, slack and critical path.
 
     ``capacity`` gives the slots per role; a role missing from it has ``default_capacity``.

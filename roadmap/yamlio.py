@@ -188,7 +188,17 @@ def _line_col(text: str, index: int) -> Position:
     return line, index - start + 1
 
 
-def _at(mark: yaml.Mark | None) -> Position:
+class _Mark(Protocol):
+    """A PyYAML position (pure-Python or libyaml flavour)."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
+
+def _at(mark: _Mark | None) -> Position:
     """A PyYAML mark (0-based) as a 1-based position."""
     return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
 
@@ -227,10 +237,24 @@ def _compose(text: str, file: str) -> yaml.Node | None:
     except yaml.YAMLError as exc:
         reason = getattr(exc, "reason", None) or str(exc)
         raise InputError.at(file, f"YAML syntax error: {reason}") from None
-    except RecursionError:
-        raise InputError.at(file, f"nesting is too deep (over {MAX_DEPTH} levels)") from None
+    except RecursionError:  # the pure-Python composer recurses; find where without recursing
+        message = f"nesting is too deep (over {MAX_DEPTH} levels)"
+        raise InputError.at(file, message, *_too_deep(text)) from None
     finally:
         loader.dispose()
+
+
+def _too_deep(text: str) -> Position:
+    """Where the first list or mapping nested over :data:`MAX_DEPTH` levels starts."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _at(event.start_mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return (0, 0)
 
 
 def _syntax_error(file: str, exc: yaml.MarkedYAMLError) -> InputError:
@@ -510,9 +534,7 @@ class _Issue:
     value: Any
 
 
-def validation_diagnostics(
-    loaded: LoadedYaml, error: ValidationError, model: type[BaseModel]
-) -> list[Diagnostic]:
+def validation_diagnostics(loaded: LoadedYaml, error: ValidationError, model: type[BaseModel]) -> list[Diagnostic]:
     """Turn a pydantic ``ValidationError`` on ``loaded.data`` into positioned diagnostics.
 
     Unknown keys point at the key (with a did-you-mean over ``model``'s field names there),

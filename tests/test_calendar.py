@@ -81,6 +81,19 @@ def test_french_public_holidays(france: WorkCalendar) -> None:
     assert france.previous_working(date(2026, 7, 14)) == date(2026, 7, 13)
 
 
+def test_holiday_names_follow_the_language_not_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "de")
+    bastille = date(2026, 7, 14)
+    english = build_calendar(date(2026, 1, 5), "FR").holiday_name(bastille)
+    french = build_calendar(date(2026, 1, 5), "FR", language="fr").holiday_name(bastille)
+    assert english == "National Day"
+    assert french is not None
+    assert "nationale" in french
+    # German data has no French names: English is the fallback.
+    germany = build_calendar(date(2026, 1, 5), "DE", language="fr")
+    assert germany.holiday_name(date(2026, 12, 25)) == "Christmas Day"
+
+
 def test_holidays_between_lists_weekday_holidays_only() -> None:
     germany = build_calendar(date(2026, 1, 2), "DE")
     found = germany.holidays_between(date(2026, 1, 1), date(2026, 12, 31))

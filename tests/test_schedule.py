@@ -293,9 +293,7 @@ def plans(draw: st.DrawFn, *, spread_not_before: bool = False) -> tuple[list[Sch
     n = draw(st.integers(min_value=1, max_value=14))
     tasks: list[SchedTask] = []
     for i in range(n):
-        preds = (
-            draw(st.lists(st.integers(min_value=0, max_value=i - 1), unique=True, max_size=3)) if i else []
-        )
+        preds = draw(st.lists(st.integers(min_value=0, max_value=i - 1), unique=True, max_size=3)) if i else []
         lags = [draw(st.integers(min_value=0, max_value=2)) for _ in preds]
         tasks.append(
             SchedTask(

@@ -37,10 +37,16 @@ class RenderContext:
 
 FORMATS: dict[str, tuple[str, str]] = {
     "json": ("plan.json", "roadmap.render.json_out"),
+    "gantt": ("gantt.html", "roadmap.render.gantt"),
+    "checklist": ("checklist.md", "roadmap.render.checklist"),
+    "mspdi": ("plan.xml", "roadmap.render.mspdi"),
+    "ics": ("plan.ics", "roadmap.render.ics"),
+    "csv": ("plan.csv", "roadmap.render.csv_out"),
+    "mermaid": ("plan.mmd", "roadmap.render.mermaid"),
 }
 """Format name → (file name, renderer module exposing ``render(ctx) -> bytes``)."""
 
-DEFAULT_FORMATS = ("json",)
+DEFAULT_FORMATS = ("gantt", "checklist", "json")
 
 
 def parse_formats(text: str) -> list[str]:

@@ -1,0 +1,412 @@
+"""The questionnaire engine behind ``roadmap ask``: what to ask next, what each option does to
+the plan, how a typed answer is read, and what a session changed in the plan.
+
+Pure: it never prompts or prints. ``cli.py`` does the talking and saves every answer with
+:mod:`roadmap.answers_io` before asking the next question, so conditions (``when``) are
+re-evaluated against the answers given so far each time :func:`next_question` is called.
+
+Questions of a stage that cannot be in the plan (excluded under ``plan.exclude``, or whose own
+``when`` is false) are not asked: their answers could not change anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence, Set
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from roadmap.conditions import parse_condition
+from roadmap.errors import InputError
+from roadmap.i18n import t
+from roadmap.library import answer_problem
+from roadmap.models import AnswerValue, CompanyFile, Library, Option, Question, Stage
+from roadmap.resolve import condition_env
+from roadmap.yamlio import did_you_mean
+
+if TYPE_CHECKING:
+    from roadmap.plan import Plan
+
+NONE_INPUT = "-"
+"""What to type for an empty selection of a multiple-choice question."""
+
+_YES = frozenset({"y", "yes", "o", "oui", "true"})
+_NO = frozenset({"n", "no", "non", "false"})
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The next question to ask, with where it stands in its stage."""
+
+    stage: Stage
+    question: Question
+    number: int
+    """1-based position among the stage's questions that apply with the answers so far."""
+    total: int
+    """How many of the stage's questions apply with the answers so far."""
+    current: AnswerValue
+    """The answer in the file, else the question's default, else None."""
+    answered: bool
+    """Whether the file holds an answer (not just a default)."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A typed answer read: a value, a reason it was refused, or a skip."""
+
+    value: AnswerValue = None
+    problem: str | None = None
+    """Why the input is refused (ask again); None when it is accepted."""
+    skip: bool = False
+    """Nothing typed and nothing to keep: leave the question unanswered for now."""
+
+
+# ---------------------------------------------------------------- which questions
+
+
+def select_stages(library: Library, stage: str | None) -> tuple[Stage, ...]:
+    """The stages named by ``--stage`` (an id such as ``setup`` or an order such as ``1``); all when None."""
+    if stage is None:
+        return library.stages
+    wanted = stage.strip().lower()
+    for item in library.stages:
+        if wanted in (item.id, str(item.order)):
+            return (item,)
+    names = [s.id for s in library.stages]
+    choices = ", ".join(f"{s.order} ({s.id})" for s in library.stages)
+    raise InputError.at("--stage", f"unknown stage '{stage}'{did_you_mean(wanted, names)}; choose from {choices}")
+
+
+def with_answer(data: CompanyFile, question_id: str, value: AnswerValue) -> CompanyFile:
+    """``data`` with one more answer (as it will read once saved)."""
+    return data.model_copy(update={"answers": {**data.answers, question_id: value}})
+
+
+def is_answered(data: CompanyFile, question_id: str) -> bool:
+    """Whether the company file holds an answer to this question."""
+    return data.answers.get(question_id) is not None
+
+
+def stage_applies(stage: Stage, data: CompanyFile, env: dict[str, Any]) -> bool:
+    """False when the stage is excluded in the file or its own ``when`` is false."""
+    if stage.id in data.plan.exclude:
+        return False
+    return stage.when is None or parse_condition(stage.when).evaluate(env)
+
+
+def applicable_questions(library: Library, data: CompanyFile, stages: Sequence[Stage]) -> list[tuple[Stage, Question]]:
+    """The questions of ``stages`` that apply with the answers so far, in library order."""
+    env, applicable = condition_env(library, data)
+    keep = set(applicable)
+    chosen = {s.id for s in stages}
+    return [
+        (stage, q)
+        for stage, q in library.questions()
+        if stage.id in chosen and q.id in keep and stage_applies(stage, data, env)
+    ]
+
+
+def to_ask(
+    library: Library, data: CompanyFile, stages: Sequence[Stage], *, all_questions: bool, asked: Set[str]
+) -> list[tuple[Stage, Question]]:
+    """The applicable questions still to ask in this session, in library order.
+
+    Without ``all_questions`` answered ones are left out; ``asked`` holds the ids already put
+    to the user in this session (answered, kept or skipped), which are never asked twice.
+    """
+    return [
+        (stage, q)
+        for stage, q in applicable_questions(library, data, stages)
+        if q.id not in asked and (all_questions or not is_answered(data, q.id))
+    ]
+
+
+def next_question(
+    library: Library, data: CompanyFile, stages: Sequence[Stage], *, all_questions: bool, asked: Set[str]
+) -> Pending | None:
+    """The first question to ask now, or None when the session is over."""
+    pending = to_ask(library, data, stages, all_questions=all_questions, asked=asked)
+    if not pending:
+        return None
+    stage, question = pending[0]
+    in_stage = [q.id for s, q in applicable_questions(library, data, [stage])]
+    answer = data.answers.get(question.id)
+    return Pending(
+        stage=stage,
+        question=question,
+        number=in_stage.index(question.id) + 1,
+        total=len(in_stage),
+        current=question.default if answer is None else answer,
+        answered=answer is not None,
+    )
+
+
+def progress_label(pending: Pending, lang: str) -> str:
+    """``Stage 1 · question 3 of 7``."""
+    return t(lang, "ask_progress", order=pending.stage.order, n=pending.number, total=pending.total)
+
+
+# ---------------------------------------------------------------- what options do
+
+
+def effect_texts(option: Option, lang: str) -> list[str]:
+    """What choosing ``option`` does to the plan, one phrase per effect."""
+    out: list[str] = []
+    for effect in option.effects:
+        for sid in effect.include or ():
+            out.append(t(lang, "effect_include", block=sid))
+        for sid in effect.exclude or ():
+            out.append(t(lang, "effect_exclude", block=sid))
+        if effect.add_days:
+            key = "effect_add_day" if effect.add_days.days == 1 else "effect_add_days"
+            out.append(t(lang, key, days=effect.add_days.days, step=effect.add_days.step))
+        if effect.risk:
+            out.append(t(lang, "effect_risk", text=effect.risk.get(lang)))
+    return out
+
+
+def describe_effects(option: Option, lang: str) -> str:
+    """The effects of ``option`` in one line (``no change to the plan`` when it has none)."""
+    return "; ".join(effect_texts(option, lang)) or t(lang, "effect_none")
+
+
+def yes_no_options(question: Question) -> list[tuple[str, Option | None]]:
+    """``[("y", yes option), ("n", no option)]`` for a yes/no question (options may be absent)."""
+    by_value = {o.value: o for o in question.options}
+    return [("y", by_value.get("yes")), ("n", by_value.get("no"))]
+
+
+def option_rows(question: Question, lang: str) -> list[tuple[str, str, str]]:
+    """``(what to type, label, effects)`` per option as the numbered prompt lists them.
+
+    single/multiple: ``1``, ``2``...; yes_no: ``y`` and ``n`` (only when the question gives
+    options); number/text/date: none. ``effects`` is "" for an option that changes nothing.
+    """
+    if question.kind == "yes_no":
+        if not question.options:
+            return []
+        return [
+            (
+                key,
+                option.label.get(lang) if option else t(lang, "ask_yes" if key == "y" else "ask_no"),
+                _effects(option, lang),
+            )
+            for key, option in yes_no_options(question)
+        ]
+    return [(str(i), o.label.get(lang), _effects(o, lang)) for i, o in enumerate(question.options, 1)]
+
+
+def _effects(option: Option | None, lang: str) -> str:
+    return "; ".join(effect_texts(option, lang)) if option else ""
+
+
+def display_answer(question: Question, value: Any, lang: str) -> str:
+    """An answer as a person reads it: option labels, yes/no, the date."""
+    labels = {o.value: o.label.get(lang) for o in question.options}
+    if value is None:
+        return t(lang, "ask_unanswered")
+    if question.kind == "yes_no" and isinstance(value, bool):
+        return t(lang, "ask_yes" if value else "ask_no")
+    if question.kind == "multiple" and isinstance(value, list):
+        return "; ".join(labels.get(str(v), str(v)) for v in value) or t(lang, "ask_none")
+    if question.kind == "single":
+        return labels.get(str(value), str(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def typed_form(question: Question, value: Any) -> str:
+    """An answer as it would be typed at the numbered prompt (``3``, ``1, 4``, ``y``)."""
+    values = [o.value for o in question.options]
+    if value is None:
+        return ""
+    if question.kind == "single" and value in values:
+        return str(values.index(value) + 1)
+    if question.kind == "multiple" and isinstance(value, list):
+        return ", ".join(str(values.index(v) + 1) if v in values else str(v) for v in value) or NONE_INPUT
+    if question.kind == "yes_no" and isinstance(value, bool):
+        return "y" if value else "n"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def input_hint(question: Question, current: Any, lang: str) -> str:
+    """What to type, and what an empty line does."""
+    hint = t(lang, "ask_hint_" + question.kind, none=NONE_INPUT)
+    if current is None:
+        return f"{hint}; {t(lang, 'ask_hint_skip')}"
+    return f"{hint}; {t(lang, 'ask_hint_keep', value=typed_form(question, current))}"
+
+
+# ---------------------------------------------------------------- reading typed answers
+
+
+def parse_answer(question: Question, raw: str, current: AnswerValue, lang: str = "en") -> Parsed:
+    """Read one typed answer for ``question``.
+
+    An empty line keeps ``current`` (or skips when there is none). single: an option number or
+    value; multiple: numbers or values separated by commas or spaces, ``-`` for none; yes_no:
+    y/n/yes/no/oui/non; number: ``12`` or ``1.5``; text: anything; date: ``YYYY-MM-DD``.
+    """
+    text = raw.strip()
+    if not text:
+        return Parsed(skip=True) if current is None else Parsed(value=current)
+    try:
+        value = _read(question, text, lang)
+    except ValueError as exc:
+        return Parsed(problem=str(exc))
+    problem = answer_problem(question, value)
+    return Parsed(problem=problem) if problem else Parsed(value=value)
+
+
+def _read(question: Question, text: str, lang: str) -> AnswerValue:
+    kind = question.kind
+    if kind == "single":
+        return _option(question, text, lang)
+    if kind == "multiple":
+        if text == NONE_INPUT:
+            return []
+        picked = {_option(question, token, lang) for token in re.split(r"[,;\s]+", text) if token}
+        return [o.value for o in question.options if o.value in picked]
+    if kind == "yes_no":
+        word = text.lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        raise ValueError(t(lang, "ask_bad_yes_no", value=text))
+    if kind == "number":
+        number = text.replace(",", ".").replace(" ", "")
+        try:
+            return int(number)
+        except ValueError:
+            pass
+        try:
+            value = float(number)
+        except ValueError:
+            raise ValueError(t(lang, "ask_bad_number", value=text)) from None
+        if not math.isfinite(value):
+            raise ValueError(t(lang, "ask_bad_number", value=text))
+        return int(value) if value.is_integer() else value
+    if kind == "date":
+        try:
+            if not _DATE.match(text):
+                raise ValueError(text)
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(t(lang, "ask_bad_date", value=text)) from None
+    return text
+
+
+def _option(question: Question, token: str, lang: str) -> str:
+    """An option value from its number, value or label."""
+    options = question.options
+    if token.isdigit():
+        n = int(token)
+        if 1 <= n <= len(options):
+            return options[n - 1].value
+        raise ValueError(t(lang, "ask_bad_option_number", value=token, max=len(options)))
+    low = token.lower()
+    for option in options:
+        if low in (option.value, option.label.get(lang).lower(), option.label.en.lower()):
+            return option.value
+    values = [o.value for o in options]
+    hint = did_you_mean(low, values)
+    raise ValueError(t(lang, "ask_bad_option", value=token, max=len(options), values=", ".join(values)) + hint)
+
+
+# ---------------------------------------------------------------- what a session changed
+
+
+@dataclass(frozen=True)
+class StepChange:
+    """A step whose working days changed."""
+
+    id: str
+    title: str
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the answers changed between two plans of the same company."""
+
+    added: tuple[tuple[str, str], ...]
+    """(step id, title) now planned."""
+    dropped: tuple[tuple[str, str, str], ...]
+    """(step id, title, reason) no longer planned."""
+    resized: tuple[StepChange, ...]
+    """Steps planned in both whose working days changed."""
+    risks_raised: tuple[tuple[str, str], ...]
+    """(risk, because) new in the plan."""
+    risks_gone: tuple[tuple[str, str], ...]
+    """(risk, because) no longer raised."""
+    finish_before: dt.date
+    finish_after: dt.date
+    working_days_before: int
+    working_days_after: int
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything differs."""
+        return bool(
+            self.added
+            or self.dropped
+            or self.resized
+            or self.risks_raised
+            or self.risks_gone
+            or self.finish_before != self.finish_after
+            or self.working_days_before != self.working_days_after
+        )
+
+
+def compare_plans(before: Plan, after: Plan) -> Summary:
+    """Steps added or dropped, days added, risks raised and the finish, from ``before`` to ``after``."""
+    old = {task.id: task for task in before.tasks if not task.milestone}
+    new = {task.id: task for task in after.tasks if not task.milestone}
+    reasons = {d.id: d.reason for d in after.dropped}
+    old_risks = [(r.text, r.because) for r in before.risks]
+    new_risks = [(r.text, r.because) for r in after.risks]
+    return Summary(
+        added=tuple((tid, task.title) for tid, task in new.items() if tid not in old),
+        dropped=tuple((tid, task.title, reasons.get(tid, "")) for tid, task in old.items() if tid not in new),
+        resized=tuple(
+            StepChange(tid, task.title, old[tid].duration_days, task.duration_days)
+            for tid, task in new.items()
+            if tid in old and old[tid].duration_days != task.duration_days
+        ),
+        risks_raised=tuple(r for r in new_risks if r not in old_risks),
+        risks_gone=tuple(r for r in old_risks if r not in new_risks),
+        finish_before=before.finish,
+        finish_after=after.finish,
+        working_days_before=before.working_days,
+        working_days_after=after.working_days,
+    )
+
+
+def summary_lines(summary: Summary, lang: str) -> list[str]:
+    """The summary as lines a person reads, first line a heading."""
+    if not summary.changed:
+        return [t(lang, "sum_nothing", finish=summary.finish_after.isoformat())]
+    lines = [t(lang, "sum_title")]
+    lines += [t(lang, "sum_added", id=sid, title=title) for sid, title in summary.added]
+    lines += [t(lang, "sum_dropped", id=sid, title=title, reason=reason) for sid, title, reason in summary.dropped]
+    lines += [
+        t(lang, "sum_resized", id=c.id, title=c.title, delta=c.after - c.before, before=c.before, after=c.after)
+        for c in summary.resized
+    ]
+    lines += [t(lang, "sum_risk", text=text, because=because) for text, because in summary.risks_raised]
+    lines += [t(lang, "sum_risk_gone", text=text) for text, _ in summary.risks_gone]
+    delta = summary.working_days_after - summary.working_days_before
+    before, after = summary.finish_before.isoformat(), summary.finish_after.isoformat()
+    if before == after and not delta:
+        lines.append(t(lang, "sum_finish_same", finish=after))
+    else:
+        lines.append(t(lang, "sum_finish", before=before, after=after, delta=delta))
+    return lines

@@ -1,0 +1,160 @@
+"""Baselines: a saved plan.json that later plans are measured against.
+
+``roadmap baseline save company.yaml`` stores the current plan as ``company.baseline.json``
+beside the company file. ``roadmap plan`` then fills ``baseline_start``, ``baseline_finish`` and
+``slip_days`` of every task the baseline knows (steps new since then have none) and
+``slip_days`` of every stage: the signed number of working days, on the company's calendar,
+from the baseline finish to the current finish (positive: later than planned).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from roadmap.calendar import WorkCalendar, build_calendar
+from roadmap.company import CompanyInput
+from roadmap.errors import InputError
+from roadmap.output import write_atomic
+from roadmap.plan import Plan, plan_file
+
+BASELINE_SUFFIX = ".baseline.json"
+
+
+def default_baseline_path(company_file: Path) -> Path:
+    """``acme.yaml`` → ``acme.baseline.json`` in the same folder."""
+    return company_file.with_name(company_file.stem + BASELINE_SUFFIX)
+
+
+def find_baseline(company_file: Path, explicit: Path | None = None) -> Path | None:
+    """The baseline to compare with: ``explicit`` (which must exist), else the default one if it exists."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise InputError.at(explicit, "baseline file not found (save one with: roadmap baseline save FILE)")
+        return explicit
+    path = default_baseline_path(company_file)
+    return path if path.is_file() else None
+
+
+def save_baseline(plan: Plan, path: Path, *, force: bool = False) -> Path:
+    """Write ``plan`` as plan.json to ``path``; an existing file is kept unless ``force``."""
+    from roadmap.render.json_out import dumps
+
+    return write_atomic(path, dumps(plan), overwrite=force)
+
+
+def save_company_baseline(
+    company_file: Path,
+    *,
+    baseline: Path | None = None,
+    library_dir: Path | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "en",
+    force: bool = False,
+) -> tuple[Path, Plan]:
+    """Plan a company file and save the plan as its baseline (default path: :func:`default_baseline_path`)."""
+    path = baseline if baseline is not None else default_baseline_path(company_file)
+    if path.exists() and not force:
+        raise InputError.at(path, "a baseline already exists; use --force to replace it")
+    plan, _, _ = plan_file(company_file, library_dir=library_dir, as_of=as_of, lang=lang)
+    return save_baseline(plan, path, force=force), plan
+
+
+def read_plan_json(path: Path) -> dict[str, Any]:
+    """Read a plan.json (a plan or a baseline) and check the shape the comparisons rely on."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError.at(path, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError.at(path, f"cannot read it: {exc}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError.at(path, f"not JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    check_plan_shape(data, str(path))
+    return data  # type: ignore[no-any-return]
+
+
+def check_plan_shape(data: Any, label: str) -> None:
+    """An :class:`InputError` naming ``label`` unless ``data`` looks like a plan.json."""
+    if not isinstance(data, dict):
+        raise InputError.at(label, "not a plan.json: expected an object with 'tasks'")
+    for key in ("start", "finish"):
+        _date_of(data, key, label, key)
+    tasks = data.get("tasks")
+    if not isinstance(tasks, list):
+        raise InputError.at(label, "not a plan.json: 'tasks' must be a list")
+    for i, task in enumerate(tasks):
+        where = f"tasks[{i}]"
+        if not isinstance(task, dict) or not isinstance(task.get("id"), str):
+            raise InputError.at(label, f"{where}: expected an object with a string 'id'")
+        for key in ("start", "finish"):
+            _date_of(task, key, label, f"{where}.{key}")
+    stages = data.get("stages", [])
+    if not isinstance(stages, list) or not all(isinstance(s, dict) and isinstance(s.get("id"), str) for s in stages):
+        raise InputError.at(label, "'stages' must be a list of objects with a string 'id'")
+    for i, stage in enumerate(stages):
+        _date_of(stage, "finish", label, f"stages[{i}].finish")
+
+
+def _date_of(item: dict[str, Any], key: str, label: str, where: str) -> dt.date:
+    value = item.get(key)
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InputError.at(label, f"{where}: expected a date YYYY-MM-DD, got {value!r}")
+
+
+def working_days_between(calendar: WorkCalendar, earlier: dt.date, later: dt.date) -> int:
+    """Signed working days from ``earlier`` to ``later`` (counted in ``(earlier, later]``)."""
+    if later == earlier:
+        return 0
+    if later > earlier:
+        return calendar.count_working(earlier + dt.timedelta(days=1), later)
+    return -calendar.count_working(later + dt.timedelta(days=1), earlier)
+
+
+def apply_baseline(plan: Plan, baseline: dict[str, Any], calendar: WorkCalendar) -> Plan:
+    """``plan`` with the baseline dates and slip of each task and stage the baseline knows."""
+    old_tasks = {t["id"]: t for t in baseline.get("tasks", [])}
+    tasks = []
+    for task in plan.tasks:
+        old = old_tasks.get(task.id)
+        if old is None:
+            tasks.append(task)
+            continue
+        start = dt.date.fromisoformat(old["start"])
+        finish = dt.date.fromisoformat(old["finish"])
+        tasks.append(
+            task.model_copy(
+                update={
+                    "baseline_start": start,
+                    "baseline_finish": finish,
+                    "slip_days": working_days_between(calendar, finish, task.finish),
+                }
+            )
+        )
+    old_stages = {s["id"]: dt.date.fromisoformat(s["finish"]) for s in baseline.get("stages", [])}
+    stages = [
+        stage.model_copy(update={"slip_days": working_days_between(calendar, old_stages[stage.id], stage.finish)})
+        if stage.id in old_stages
+        else stage
+        for stage in plan.stages
+    ]
+    return plan.model_copy(update={"tasks": tuple(tasks), "stages": tuple(stages)})
+
+
+def compare_with_baseline(plan: Plan, company: CompanyInput, path: Path) -> Plan:
+    """Read the baseline at ``path`` and measure ``plan`` against it on the company's calendar."""
+    baseline = read_plan_json(path)
+    data = company.data
+    try:
+        calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
+    except ValueError as exc:
+        raise InputError.at(company.path, str(exc)) from exc
+    return apply_baseline(plan, baseline, calendar)

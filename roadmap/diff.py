@@ -1,0 +1,281 @@
+"""Compare two plan.json files: what moved and why.
+
+Scope (steps added or dropped, with the new plan's reason for a drop), durations (with the
+reasons that differ), dates per task and the finish, and the inputs that explain them: changed
+answers and team sizes. Shifts are counted in working days when both plans carry the same
+weekend (holidays and working weekend days from both), else in calendar days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from roadmap.baseline import check_plan_shape, read_plan_json
+
+WORKING = "working days"
+CALENDAR = "calendar days"
+
+
+@dataclass(frozen=True)
+class ScopeChange:
+    """A step (or milestone) only one of the plans has."""
+
+    id: str
+    title: str
+    stage: str
+    milestone: bool
+    reason: str | None = None
+    """Why the new plan dropped it (from its ``dropped`` list)."""
+
+
+@dataclass(frozen=True)
+class DurationChange:
+    """A step whose working days changed, and the reasons that differ."""
+
+    id: str
+    title: str
+    old_days: int
+    new_days: int
+    why_removed: list[str]
+    why_added: list[str]
+
+
+@dataclass(frozen=True)
+class DateMove:
+    """A task whose start or finish moved."""
+
+    id: str
+    title: str
+    old_start: str
+    new_start: str
+    old_finish: str
+    new_finish: str
+    start_shift: int
+    finish_shift: int
+    because: list[str]
+
+
+@dataclass(frozen=True)
+class Move:
+    """A date of the whole plan, before and after."""
+
+    old: str
+    new: str
+    shift: int
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """An answer or a team size that changed (``None``: absent on that side)."""
+
+    key: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    """Everything that differs between two plans."""
+
+    unit: str
+    """``working days`` or ``calendar days``: the unit of every shift."""
+    start: Move
+    finish: Move
+    added: list[ScopeChange] = field(default_factory=list)
+    dropped: list[ScopeChange] = field(default_factory=list)
+    durations: list[DurationChange] = field(default_factory=list)
+    moves: list[DateMove] = field(default_factory=list)
+    answers: list[ValueChange] = field(default_factory=list)
+    team: list[ValueChange] = field(default_factory=list)
+    company: list[ValueChange] = field(default_factory=list)
+    """Company facts (headcount, branches...) that changed."""
+
+    @property
+    def unchanged(self) -> bool:
+        """True when nothing differs."""
+        return not (
+            self.start.shift
+            or self.finish.shift
+            or self.added
+            or self.dropped
+            or self.durations
+            or self.moves
+            or self.answers
+            or self.team
+            or self.company
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {**asdict(self), "unchanged": self.unchanged}
+
+
+def diff_files(old_path: Path, new_path: Path) -> PlanDiff:
+    """Read two plan.json files and compare them."""
+    return diff_plans(read_plan_json(old_path), read_plan_json(new_path))
+
+
+def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
+    """Compare two plans given as plan.json data (an :class:`InputError` if either is not one)."""
+    check_plan_shape(old, "OLD")
+    check_plan_shape(new, "NEW")
+    shift, unit = _day_counter(old, new)
+    old_tasks = {t["id"]: t for t in old["tasks"]}
+    new_tasks = {t["id"]: t for t in new["tasks"]}
+    reasons = {d.get("id"): d.get("reason") for d in new.get("dropped", []) if isinstance(d, dict)}
+
+    added = [_scope(t) for tid, t in new_tasks.items() if tid not in old_tasks]
+    dropped = [_scope(t, reasons.get(tid)) for tid, t in old_tasks.items() if tid not in new_tasks]
+    durations: list[DurationChange] = []
+    moves: list[DateMove] = []
+    for tid, now in new_tasks.items():
+        before = old_tasks.get(tid)
+        if before is None:
+            continue
+        if not now.get("milestone") and before.get("duration_days") != now.get("duration_days"):
+            old_why, new_why = _lines(before.get("why")), _lines(now.get("why"))
+            durations.append(
+                DurationChange(
+                    id=tid,
+                    title=str(now.get("title", tid)),
+                    old_days=int(before.get("duration_days") or 0),
+                    new_days=int(now.get("duration_days") or 0),
+                    why_removed=[w for w in old_why if w not in new_why],
+                    why_added=[w for w in new_why if w not in old_why],
+                )
+            )
+        if before["start"] != now["start"] or before["finish"] != now["finish"]:
+            moves.append(
+                DateMove(
+                    id=tid,
+                    title=str(now.get("title", tid)),
+                    old_start=before["start"],
+                    new_start=now["start"],
+                    old_finish=before["finish"],
+                    new_finish=now["finish"],
+                    start_shift=shift(before["start"], now["start"]),
+                    finish_shift=shift(before["finish"], now["finish"]),
+                    because=_causes(before, now, old_tasks, new_tasks, shift),
+                )
+            )
+    return PlanDiff(
+        unit=unit,
+        start=Move(old["start"], new["start"], shift(old["start"], new["start"])),
+        finish=Move(old["finish"], new["finish"], shift(old["finish"], new["finish"])),
+        added=added,
+        dropped=dropped,
+        durations=durations,
+        moves=moves,
+        answers=_changes(old.get("answers"), new.get("answers")),
+        team=_changes(old.get("team"), new.get("team")),
+        company=_changes(old.get("company"), new.get("company")),
+    )
+
+
+def _causes(
+    before: dict[str, Any],
+    now: dict[str, Any],
+    old_tasks: dict[str, dict[str, Any]],
+    new_tasks: dict[str, dict[str, Any]],
+    shift: Callable[[str, str], int],
+) -> list[str]:
+    """Why one task moved, as far as the two plans tell."""
+    causes: list[str] = []
+    if before.get("duration_days") != now.get("duration_days") and not now.get("milestone"):
+        causes.append(f"duration {before.get('duration_days')} → {now.get('duration_days')}")
+    if before.get("status") != now.get("status"):
+        causes.append(f"status {before.get('status')} → {now.get('status')}")
+    old_preds, new_preds = _pred_ids(before), _pred_ids(now)
+    causes.extend(f"now after {p}" for p in sorted(new_preds - old_preds))
+    causes.extend(f"no longer after {p}" for p in sorted(old_preds - new_preds))
+    moved = []
+    for pred in sorted(new_preds & old_preds):
+        was, is_ = old_tasks.get(pred), new_tasks.get(pred)
+        if was and is_ and was["finish"] != is_["finish"]:
+            moved.append(f"{pred} ({_signed(shift(was['finish'], is_['finish']))})")
+    if moved:
+        causes.append("after " + ", ".join(moved) + " moved")
+    if not causes and before["start"] != now["start"]:
+        causes.append("team limits, calendar or plan start")
+    return causes
+
+
+def _pred_ids(task: dict[str, Any]) -> set[str]:
+    preds = task.get("predecessors")
+    return {str(p["id"]) for p in preds if isinstance(p, dict) and "id" in p} if isinstance(preds, list) else set()
+
+
+def _scope(task: dict[str, Any], reason: str | None = None) -> ScopeChange:
+    return ScopeChange(
+        id=task["id"],
+        title=str(task.get("title", task["id"])),
+        stage=str(task.get("stage", task["id"].split(".", 1)[0])),
+        milestone=bool(task.get("milestone")),
+        reason=reason,
+    )
+
+
+def _changes(old: Any, new: Any) -> list[ValueChange]:
+    old = old if isinstance(old, dict) else {}
+    new = new if isinstance(new, dict) else {}
+    return [
+        ValueChange(key, old.get(key), new.get(key))
+        for key in sorted(set(old) | set(new))
+        if old.get(key) != new.get(key)
+    ]
+
+
+def _lines(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else str(n)
+
+
+def _day_counter(old: dict[str, Any], new: dict[str, Any]) -> tuple[Callable[[str, str], int], str]:
+    """A signed day count between two ISO dates, and its unit."""
+    calendars = [plan.get("calendar") for plan in (old, new)]
+    weekends = [c.get("weekend") if isinstance(c, dict) else None for c in calendars]
+    if not all(isinstance(w, list) for w in weekends) or set(weekends[0] or []) != set(weekends[1] or []):
+
+        def calendar_days(a: str, b: str) -> int:
+            return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
+
+        return calendar_days, CALENDAR
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    weekend = {names.index(day) for day in weekends[0] or [] if day in names}
+    holidays: set[dt.date] = set()
+    extra: set[dt.date] = set()
+    for cal in calendars:
+        if not isinstance(cal, dict):
+            continue
+        holidays.update(_dates(cal.get("holidays")))
+        extra.update(_dates(cal.get("extra_working_days")))
+
+    def working(day: dt.date) -> bool:
+        return day in extra or (day.weekday() not in weekend and day not in holidays)
+
+    def working_days(a: str, b: str) -> int:
+        start, end = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
+        sign = 1
+        if end < start:
+            start, end, sign = end, start, -1
+        count = sum(1 for k in range(1, (end - start).days + 1) if working(start + dt.timedelta(days=k)))
+        return sign * count
+
+    return working_days, WORKING
+
+
+def _dates(values: Any) -> list[dt.date]:
+    out = []
+    for value in values if isinstance(values, list) else []:
+        try:
+            out.append(dt.date.fromisoformat(value))
+        except (TypeError, ValueError):
+            continue
+    return out

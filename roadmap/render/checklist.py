@@ -1,0 +1,101 @@
+"""checklist.md: what the project manager ticks off, stage by stage, in plan order.
+
+For each stage: its dates and goal, the questions still unanswered in the company file, the
+resources to involve, every step as a task-list item (``- [x]`` once done in ``progress``)
+with its roles, dates and deliverables, the stage milestone, and the stage's expected results
+as acceptance checks. Dropped blocks and risks close the list. GitHub-flavoured Markdown that
+also reads in a terminal (``roadmap checklist FILE``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from roadmap.i18n import t
+from roadmap.plan import Task
+from roadmap.render import RenderContext
+from roadmap.render.facts import role_titles, unanswered, working_days
+
+
+def step_item(task: Task, ctx: RenderContext) -> dict[str, Any]:
+    """One step as the checklist shows it."""
+    lang = ctx.lang
+    if task.status == "in_progress":
+        state = t(lang, "report_state_in_progress", percent=task.percent)
+    elif task.status == "done":
+        state = t(lang, "report_state_done")
+    else:
+        state = None
+    return {
+        "id": task.id,
+        "title": task.title,
+        "done": task.status == "done",
+        "state": state,
+        "critical": task.critical,
+        "start": task.start,
+        "finish": task.finish,
+        "days": task.duration_days,
+        "roles": role_titles(ctx.library, task.roles, lang),
+        "deliverables": list(task.deliverables),
+    }
+
+
+def stage_sections(ctx: RenderContext) -> list[dict[str, Any]]:
+    """One section per stage of the plan, in plan order."""
+    from roadmap.resolve import condition_env
+
+    plan, lang = ctx.plan, ctx.lang
+    answers = ctx.company.data.answers
+    applicable = set(condition_env(ctx.library, ctx.company.data)[1])
+    sections = []
+    for summary in plan.stages:
+        stage = ctx.library.stage_of(summary.id)
+        own = [task for task in plan.tasks if task.stage == summary.id]
+        milestone = next((task for task in own if task.milestone), None)
+        sections.append(
+            {
+                "id": summary.id,
+                "order": summary.order,
+                "title": summary.title,
+                "start": summary.start,
+                "finish": summary.finish,
+                "working_days": summary.working_days,
+                "goal": stage.goal.get(lang) if stage else None,
+                "questions": unanswered(stage, answers, lang, applicable) if stage else [],
+                "resources": [
+                    {"role": role_titles(ctx.library, [r.role], lang)[0], "why": r.why.get(lang)}
+                    for r in (stage.resources if stage else ())
+                ],
+                "steps": [step_item(task, ctx) for task in own if not task.milestone],
+                "milestone": milestone,
+                "milestone_done": all(task.status == "done" for task in own if not task.milestone),
+                "results": [r.get(lang) for r in stage.results] if stage else [],
+            }
+        )
+    return sections
+
+
+def checklist_context(ctx: RenderContext) -> dict[str, Any]:
+    """Everything ``checklist.md.j2`` reads (see the template's header for the list)."""
+    lang = ctx.lang
+    return {
+        "lang": lang,
+        "t": lambda key, **values: t(lang, key, **values),
+        "days": lambda n: working_days(lang, n),
+        "plan": ctx.plan,
+        "company_name": str(ctx.plan.company.get("name", "")),
+        "stages": stage_sections(ctx),
+    }
+
+
+def render_text(ctx: RenderContext) -> str:
+    """The checklist as Markdown text."""
+    from roadmap.templating import render_template
+
+    text = render_template("checklist.md.j2", checklist_context(ctx), ctx.templates_dir)
+    return "\n".join(line.rstrip() for line in text.strip().splitlines()) + "\n"
+
+
+def render(ctx: RenderContext) -> bytes:
+    """checklist.md."""
+    return render_text(ctx).encode("utf-8")

@@ -1,0 +1,405 @@
+"""gantt.html: the client-ready Gantt report, one self-contained page that works offline.
+
+:func:`build_figure` draws one chart (the whole roadmap or one stage) as a plotly figure:
+horizontal bars with a date ``base``, one trace per stage; diamonds for stage milestones;
+one arrow per predecessor link (a single scatter trace, ``None`` between arrows); critical
+steps outlined in red; the share done as an inner dark bar; baseline dates as grey ghost
+bars; holidays shaded; a status-date line. :func:`render` puts every chart, the plotly.js
+bundle (inline, once) and the facts beside the chart into ``templates/gantt.html.j2``.
+
+Every user string reaching plotly is HTML-escaped first: plotly draws hover labels, tick
+labels and legend names from pseudo-HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+from roadmap.i18n import t
+from roadmap.models import Library
+from roadmap.plan import Plan, Task
+from roadmap.render import RenderContext
+from roadmap.render.facts import working_days
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+ROW_PX = 22
+"""Height of one row (a step or a milestone)."""
+MARGIN_TOP = 90
+MARGIN_BOTTOM = 30
+LABEL_CHARS = 44
+"""Y-axis labels are cut to this length; the hover shows the full title."""
+HOVER_WIDTH = 72
+DAY_MS = 86_400_000
+STAGE_COLOURS = ("#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#86bcb6")
+"""Tableau colours without red: red means critical."""
+DAY_FIRST_TICKS = [
+    {"dtickrange": [None, "M1"], "value": "%-d %b\n%Y"},
+    {"dtickrange": ["M1", None], "value": "%b %Y"},
+]
+"""French dates on the axis: ``7 mars`` rather than plotly's ``mars 7``."""
+CRITICAL = "#d62728"
+STATUS_LINE = "#e15759"
+
+
+def esc(text: object) -> str:
+    """Text made inert for plotly's pseudo-HTML (``&``, ``<``, ``>`` as entities plotly decodes)."""
+    return html.escape(str(text), quote=False)
+
+
+def label(text: str, limit: int = LABEL_CHARS) -> str:
+    """A y-axis label: the title cut to ``limit`` characters, escaped."""
+    text = " ".join(text.split())
+    return esc(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
+
+
+def stage_colours(plan: Plan) -> dict[str, str]:
+    """Stage id → bar colour, by the stage's place in the plan."""
+    return {s.id: STAGE_COLOURS[i % len(STAGE_COLOURS)] for i, s in enumerate(plan.stages)}
+
+
+def bar_end(task: Task) -> dt.date:
+    """Where a bar ends on the calendar: the day after its last working day (a milestone: its day's end)."""
+    return task.finish + dt.timedelta(days=1)
+
+
+def _span_ms(start: dt.date, finish: dt.date) -> int:
+    return ((finish + dt.timedelta(days=1)) - start).days * DAY_MS
+
+
+def _wrapped(text: str) -> str:
+    return "<br>   ".join(esc(line) for line in textwrap.wrap(" ".join(text.split()), HOVER_WIDTH) or [""])
+
+
+def hover_text(task: Task, plan: Plan, lang: str, library: Library | None = None) -> str:
+    """The hover label of a step or milestone: title, dates, working days, state, slack, roles,
+    deliverables and why it takes that long, every user string escaped."""
+    stage_titles = {s.id: s.title for s in plan.stages}
+    lines = [f"<b>{_wrapped(task.title)}</b>", f"{esc(stage_titles.get(task.stage, task.stage))} · {esc(task.id)}"]
+    if task.milestone:
+        lines.append(t(lang, "report_hover_milestone", date=task.finish))
+    else:
+        dates = t(lang, "report_hover_dates", start=task.start, finish=task.finish)
+        lines.append(f"{dates} · {working_days(lang, task.duration_days)}")
+        lines.append(_state(task, lang))
+    lines.append(t(lang, "report_slack_critical") if task.critical else t(lang, "report_slack", days=task.slack_days))
+    if task.baseline_start and task.baseline_finish:
+        base = t(lang, "report_baseline_dates", start=task.baseline_start, finish=task.baseline_finish)
+        if task.slip_days:
+            base += " · " + t(lang, "report_slip_days", days=task.slip_days)
+        lines.append(base)
+    if task.roles:
+        roles = [library.roles[r].title.get(lang) if library and r in library.roles else r for r in task.roles]
+        lines.append(f"<b>{t(lang, 'report_label', label=t(lang, 'report_roles'))}</b> {_wrapped(', '.join(roles))}")
+    for heading, items in (("report_deliverables", task.deliverables), ("report_why", task.why)):
+        if items:
+            lines.append(f"<b>{t(lang, heading)}</b>")
+            lines.extend(f"• {_wrapped(item)}" for item in items)
+    return "<br>".join(lines)
+
+
+def _state(task: Task, lang: str) -> str:
+    if task.status == "done":
+        return t(lang, "report_state_done")
+    if task.status == "in_progress":
+        return t(lang, "report_state_in_progress", percent=task.percent)
+    return t(lang, "report_state_planned")
+
+
+def build_figure(
+    plan: Plan,
+    lang: str = "en",
+    *,
+    stage: str | None = None,
+    library: Library | None = None,
+    arrows: bool = True,
+) -> go.Figure:
+    """The Gantt chart of the whole plan, or of one ``stage``, as a plotly figure.
+
+    Rows are the plan's tasks in plan order (row 0 at the top). Traces, each with a stable
+    ``uid``: ``baseline`` (when any task has baseline dates), one ``stage-<id>`` bar trace per
+    stage, ``done`` (the share complete), ``critical`` (red outlines), ``links`` (one arrow per
+    predecessor link inside the chart, unless ``arrows`` is false) and ``milestones`` (diamonds).
+    """
+    import plotly.graph_objects as go
+
+    tasks = [task for task in plan.tasks if stage is None or task.stage == stage]
+    row = {task.id: i for i, task in enumerate(tasks)}
+    colours = stage_colours(plan)
+    hovers = {task.id: hover_text(task, plan, lang, library) for task in tasks}
+    steps = [task for task in tasks if not task.milestone]
+    fig = go.Figure()
+
+    baselined = [task for task in steps if task.baseline_start and task.baseline_finish]
+    if baselined:
+        fig.add_trace(
+            go.Bar(
+                uid="baseline",
+                name=t(lang, "report_legend_baseline"),
+                orientation="h",
+                y=[row[task.id] for task in baselined],
+                base=[task.baseline_start.isoformat() for task in baselined if task.baseline_start],
+                x=[
+                    _span_ms(task.baseline_start, task.baseline_finish)
+                    for task in baselined
+                    if task.baseline_start and task.baseline_finish
+                ],
+                width=0.84,
+                marker={"color": "rgba(140,140,140,0.30)", "line": {"width": 0}},
+                hoverinfo="skip",
+                legendrank=900,
+            )
+        )
+    for summary in plan.stages:
+        own = [task for task in steps if task.stage == summary.id]
+        if not own:
+            continue
+        fig.add_trace(
+            go.Bar(
+                uid=f"stage-{summary.id}",
+                name=esc(f"{summary.order}. {summary.title}"),
+                orientation="h",
+                y=[row[task.id] for task in own],
+                base=[task.start.isoformat() for task in own],
+                x=[_span_ms(task.start, task.finish) for task in own],
+                width=0.6,
+                marker={"color": colours[summary.id], "line": {"width": 0}},
+                text=[_percent_label(task, lang) for task in own],
+                textposition="outside",
+                cliponaxis=False,
+                textfont={"size": 10},
+                hovertext=[hovers[task.id] for task in own],
+                hovertemplate="%{hovertext}<extra></extra>",
+                legendrank=100 + summary.order,
+            )
+        )
+    started = [task for task in steps if task.percent > 0]
+    if started:
+        fig.add_trace(
+            go.Bar(
+                uid="done",
+                name=t(lang, "report_legend_done"),
+                orientation="h",
+                y=[row[task.id] for task in started],
+                base=[task.start.isoformat() for task in started],
+                x=[_span_ms(task.start, task.finish) * task.percent // 100 for task in started],
+                width=0.22,
+                marker={"color": "rgba(20,20,20,0.55)", "line": {"width": 0}},
+                hoverinfo="skip",
+                legendrank=800,
+            )
+        )
+    critical = [task for task in steps if task.critical]
+    if critical:
+        fig.add_trace(
+            go.Bar(
+                uid="critical",
+                name=t(lang, "report_legend_critical"),
+                orientation="h",
+                y=[row[task.id] for task in critical],
+                base=[task.start.isoformat() for task in critical],
+                x=[_span_ms(task.start, task.finish) for task in critical],
+                width=0.6,
+                marker={"color": "rgba(0,0,0,0)", "line": {"color": CRITICAL, "width": 2}},
+                hoverinfo="skip",
+                legendrank=600,
+            )
+        )
+    links = _links(tasks, row) if arrows else []
+    if links:
+        xs: list[str | None] = []
+        ys: list[int | None] = []
+        sizes: list[int] = []
+        for pred, succ in links:
+            x0, x1 = bar_end(pred), _arrow_x(succ)
+            if x1 > x0 and row[pred.id] != row[succ.id]:  # an elbow: down (or up), then right
+                xs += [x0.isoformat(), x0.isoformat(), x1.isoformat(), None]
+                ys += [row[pred.id], row[succ.id], row[succ.id], None]
+                sizes += [0, 0, 8, 0]
+            else:
+                xs += [x0.isoformat(), x1.isoformat(), None]
+                ys += [row[pred.id], row[succ.id], None]
+                sizes += [0, 8, 0]
+        fig.add_trace(
+            go.Scatter(
+                uid="links",
+                name=t(lang, "report_legend_links"),
+                mode="lines+markers",
+                x=xs,
+                y=ys,
+                line={"color": "rgba(90,90,90,0.55)", "width": 1},
+                marker={"symbol": "arrow", "angleref": "previous", "size": sizes, "color": "rgba(90,90,90,0.8)"},
+                connectgaps=False,
+                hoverinfo="skip",
+                legendrank=700,
+            )
+        )
+    milestones = [task for task in tasks if task.milestone]
+    if milestones:
+        fig.add_trace(
+            go.Scatter(
+                uid="milestones",
+                name=t(lang, "report_legend_milestones"),
+                mode="markers",
+                x=[bar_end(task).isoformat() for task in milestones],
+                y=[row[task.id] for task in milestones],
+                marker={
+                    "symbol": "diamond",
+                    "size": 14,
+                    "color": [colours.get(task.stage, "#555555") for task in milestones],
+                    "line": {
+                        "color": [CRITICAL if task.critical else "#333333" for task in milestones],
+                        "width": [2 if task.critical else 1 for task in milestones],
+                    },
+                },
+                hovertext=[hovers[task.id] for task in milestones],
+                hovertemplate="%{hovertext}<extra></extra>",
+                legendrank=500,
+            )
+        )
+    fig.update_layout(_layout(plan, tasks, lang, legend=[str(trace.name) for trace in fig.data]))
+    return fig
+
+
+def _percent_label(task: Task, lang: str) -> str:
+    if task.status in ("in_progress", "done") or task.percent:
+        return t(lang, "report_percent", percent=task.percent)
+    return ""
+
+
+def _arrow_x(task: Task) -> dt.date:
+    """Where an arrow lands: a step's first day, a milestone's diamond."""
+    return bar_end(task) if task.milestone else task.start
+
+
+def _links(tasks: list[Task], row: dict[str, int]) -> list[tuple[Task, Task]]:
+    """Predecessor → successor pairs with both ends in the chart, in row order."""
+    by_id = {task.id: task for task in tasks}
+    return [(by_id[p.id], task) for task in tasks for p in task.predecessors if p.id in row]
+
+
+def legend_rows(names: list[str], width: int = 800) -> int:
+    """How many lines a horizontal legend of these entries takes in ``width`` pixels (roughly)."""
+    rows, used = 1, 0
+    for name in names:
+        entry = 46 + int(6.4 * len(html.unescape(name)))
+        if used and used + entry > width:
+            rows, used = rows + 1, 0
+        used += entry
+    return rows
+
+
+def _layout(plan: Plan, tasks: list[Task], lang: str, legend: list[str]) -> dict[str, Any]:
+    n = max(len(tasks), 1)
+    top = MARGIN_TOP + 20 * legend_rows(legend)
+    plot_px = n * ROW_PX
+    start = min((task.start for task in tasks), default=plan.start) - dt.timedelta(days=3)
+    finish = max((bar_end(task) for task in tasks), default=plan.finish) + dt.timedelta(days=10)
+    shapes: list[dict[str, Any]] = [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": day.isoformat(),
+            "x1": (day + dt.timedelta(days=1)).isoformat(),
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": "rgba(120,120,120,0.13)",
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for day in plan.calendar.holidays
+        if start <= day <= finish
+    ]
+    annotations: list[dict[str, Any]] = []
+    if plan.as_of is not None:
+        shapes.append(
+            {
+                "type": "line",
+                "name": "status-date",
+                "xref": "x",
+                "yref": "paper",
+                "x0": plan.as_of.isoformat(),
+                "x1": plan.as_of.isoformat(),
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": STATUS_LINE, "width": 2, "dash": "dash"},
+            }
+        )
+        annotations.append(
+            {
+                "name": "status-date",
+                "x": plan.as_of.isoformat(),
+                "xref": "x",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "top",
+                "xanchor": "left",
+                "text": f"{esc(t(lang, 'report_status_date'))} {plan.as_of.isoformat()}",
+                "showarrow": False,
+                "font": {"color": STATUS_LINE, "size": 11},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
+        )
+    return {
+        "template": "none",
+        "barmode": "overlay",
+        "height": plot_px + top + MARGIN_BOTTOM,
+        "margin": {"t": top, "b": MARGIN_BOTTOM, "l": 10, "r": 30, "autoexpand": True},
+        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 12},
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+        "hovermode": "closest",
+        "hoverlabel": {"align": "left", "bgcolor": "#ffffff", "font": {"size": 12}},
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1 + 30 / plot_px,
+            "yanchor": "bottom",
+            "traceorder": "normal",
+            "font": {"size": 11},
+        },
+        "xaxis": {
+            "type": "date",
+            "side": "top",
+            "range": [start.isoformat(), finish.isoformat()],
+            "showgrid": True,
+            "gridcolor": "#e8e8e8",
+            "automargin": True,
+            "zeroline": False,
+            "tickformatstops": DAY_FIRST_TICKS if lang == "fr" else [],
+        },
+        "yaxis": {
+            "tickmode": "array",
+            "tickvals": list(range(len(tasks))),
+            "ticktext": [("◆ " if task.milestone else "") + label(task.title) for task in tasks],
+            "range": [n - 0.5, -0.5],
+            "automargin": True,
+            "showgrid": False,
+            "zeroline": False,
+            "tickfont": {"size": 11},
+        },
+        "shapes": shapes,
+        "annotations": annotations,
+        "uirevision": "keep",
+    }
+
+
+def plotly_js() -> str:
+    """The plotly.js bundle shipped with plotly (inline in the page: no CDN, no network)."""
+    from plotly.offline import get_plotlyjs
+
+    return str(get_plotlyjs())
+
+
+def render(ctx: RenderContext) -> bytes:
+    """gantt.html: byte-identical for the same plan."""
+    from roadmap.render.gantt_page import page_context
+    from roadmap.templating import render_template
+
+    return render_template("gantt.html.j2", page_context(ctx), ctx.templates_dir).encode("utf-8")

@@ -1,0 +1,99 @@
+"""plan.mmd: a Mermaid gantt chart, as GitHub renders it in Markdown.
+
+A section per stage, ``crit`` on critical steps, ``done``/``active`` from progress, milestones,
+and ``excludes`` for the weekend and the holidays (``includes`` for working weekend days).
+
+Every task has an explicit start and end date. Mermaid's end date is exclusive, so the end is
+the day after the finish; with an explicit end, Mermaid does not stretch the bar over excluded
+days, so the bar covers exactly the plan's dates. Titles lose the characters that end a task's
+text in Mermaid's grammar (``:``, ``#``, ``;``, line breaks); ids keep letters, digits and ``_``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from roadmap.plan import Plan, Task
+from roadmap.render import RenderContext
+
+DAY_NAMES = {
+    "mon": "monday",
+    "tue": "tuesday",
+    "wed": "wednesday",
+    "thu": "thursday",
+    "fri": "friday",
+    "sat": "saturday",
+    "sun": "sunday",
+}
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_]")
+_SPACES = re.compile(r"\s+")
+_KEYWORD = re.compile(
+    r"(?:title|section|click|excludes|includes|dateformat|axisformat|tickinterval|todaymarker|weekday|weekend"
+    r"|inclusiveenddates|topaxis|acctitle|accdescr|gantt)(?:\s|$)",
+    re.IGNORECASE,
+)
+
+
+def render(ctx: RenderContext) -> bytes:
+    """plan.mmd."""
+    return render_plan(ctx.plan, ctx.company.data.report.title if ctx.company.data.report else None).encode("utf-8")
+
+
+def render_plan(plan: Plan, title: str | None = None) -> str:
+    """The gantt text."""
+    lines = [
+        "gantt",
+        f"    title {clean_text(title or str(plan.company['name']))}",
+        "    dateFormat YYYY-MM-DD",
+        "    axisFormat %Y-%m-%d",
+    ]
+    lines.append("    excludes " + ", ".join(_excludes(plan)))
+    if plan.calendar.extra_working_days:
+        lines.append("    includes " + ", ".join(d.isoformat() for d in plan.calendar.extra_working_days))
+    for stage in plan.stages:
+        lines.append(f"    section {clean_text(f'{stage.order}. {stage.title}')}")
+        for task in plan.tasks:
+            if task.stage == stage.id:
+                lines.append(f"    {_task_line(task)}")
+    return "\n".join(lines) + "\n"
+
+
+def _excludes(plan: Plan) -> list[str]:
+    weekend = plan.calendar.weekend
+    days = ["weekends"] if set(weekend) == {"sat", "sun"} else [DAY_NAMES[day] for day in weekend]
+    return days + [d.isoformat() for d in plan.calendar.holidays]
+
+
+def task_title(text: str) -> str:
+    """A task's text: :func:`clean_text`, and ``- `` before one that starts with a Mermaid keyword."""
+    text = clean_text(text)
+    return "- " + text if _KEYWORD.match(text) else text
+
+
+def _task_line(task: Task) -> str:
+    title = task_title(task.title)
+    ident = mermaid_id(task.id)
+    if task.milestone:
+        tags = ["milestone", *(["done"] if task.status == "done" or task.percent == 100 else [])]
+        return f"{title} :{', '.join(tags)}, {ident}, {task.finish.isoformat()}, 0d"
+    tags = []
+    if task.critical:
+        tags.append("crit")
+    if task.status == "done":
+        tags.append("done")
+    elif task.status == "in_progress":
+        tags.append("active")
+    end = task.finish + dt.timedelta(days=1)
+    return f"{title} :{''.join(tag + ', ' for tag in tags)}{ident}, {task.start.isoformat()}, {end.isoformat()}"
+
+
+def mermaid_id(block_id: str) -> str:
+    """A task id Mermaid accepts: ``setup.ad-sync`` → ``setup_ad_sync``."""
+    return _UNSAFE_ID.sub("_", block_id)
+
+
+def clean_text(text: str) -> str:
+    """Text safe inside a gantt line: no ``:``, ``#``, ``;`` or line break, spaces collapsed."""
+    text = text.replace(":", " -").replace("#", "No.").replace(";", ",").replace("%%", "%")
+    return _SPACES.sub(" ", text).strip() or "-"

@@ -1,0 +1,364 @@
+"""plan.xml: Microsoft Project XML (MSPDI) for MS Project, ProjectLibre and GanttProject.
+
+Stages become summary tasks (outline level 1) over their steps and milestone (level 2); links
+are finish-to-start with their lag; the project calendar carries the weekend and, as
+exceptions, every holiday and working weekend day of the plan's span; roles are resources.
+
+A working day runs 09:00–13:00 and 14:00–18:00 (8 hours). Every task keeps plan.json's dates:
+it starts at 09:00 on its start day, finishes at 18:00 on its finish day (a milestone sits at
+18:00 of its day), is auto-scheduled with a "start no earlier than" constraint on its start, and
+its duration counts the working days between the two, so an importer that reschedules lands on
+the same dates. Elements follow the order of the MSPDI schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+
+from roadmap.plan import CalendarInfo, Plan, Task
+from roadmap.render import RenderContext
+
+NAMESPACE = "http://schemas.microsoft.com/project"
+DAY_START, DAY_FINISH = "09:00:00", "18:00:00"
+WORKING_TIMES = (("09:00:00", "13:00:00"), ("14:00:00", "18:00:00"))
+HOURS_PER_DAY = 8
+LAG_UNITS_PER_DAY = HOURS_PER_DAY * 600
+"""MSPDI lags and slack are in tenths of a minute."""
+DAYS_FORMAT = "7"
+"""MSPDI duration format code for days."""
+SNET = "4"
+"""Constraint type "start no earlier than"."""
+PROJECT_CALENDAR_UID = 1
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MSPDI_DAY = {"sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def render(ctx: RenderContext) -> bytes:
+    """plan.xml."""
+    root = build_project(ctx)
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body + "\n").encode("utf-8")
+
+
+def build_project(ctx: RenderContext) -> ET.Element:
+    """The ``<Project>`` element of the plan."""
+    plan = ctx.plan
+    name = _text(str(plan.company["name"]))
+    title = name
+    if ctx.company.data.report and ctx.company.data.report.title:
+        title = _text(ctx.company.data.report.title)
+    roles = _used_roles(ctx)
+    project = ET.Element("Project", {"xmlns": NAMESPACE})
+    _sub(project, "SaveVersion", "14")
+    _sub(project, "Name", name)
+    _sub(project, "Title", title)
+    _sub(project, "Company", name)
+    _sub(project, "ScheduleFromStart", "1")
+    _sub(project, "StartDate", _at(plan.start, DAY_START))
+    _sub(project, "FinishDate", _at(plan.finish, DAY_FINISH))
+    _sub(project, "CalendarUID", str(PROJECT_CALENDAR_UID))
+    _sub(project, "DefaultStartTime", DAY_START)
+    _sub(project, "DefaultFinishTime", DAY_FINISH)
+    _sub(project, "MinutesPerDay", str(HOURS_PER_DAY * 60))
+    _sub(project, "MinutesPerWeek", str(HOURS_PER_DAY * 60 * (7 - len(plan.calendar.weekend))))
+    _sub(project, "DaysPerMonth", "20")
+    _sub(project, "DefaultTaskType", "1")
+    _sub(project, "DurationFormat", DAYS_FORMAT)
+    _sub(project, "WorkFormat", "2")
+    _sub(project, "HonorConstraints", "1")
+    _sub(project, "NewTasksEffortDriven", "0")
+    _sub(project, "WeekStartDay", "1")
+    if plan.as_of:
+        _sub(project, "StatusDate", _at(plan.as_of, DAY_FINISH))
+    _sub(project, "NewTasksAreManual", "0")
+    calendars = _sub(project, "Calendars")
+    calendars.append(_project_calendar(ctx))
+    for uid, (_, role_title) in enumerate(roles, start=PROJECT_CALENDAR_UID + 1):
+        calendars.append(_resource_calendar(uid, role_title))
+    uids = _task_uids(plan)
+    tasks = _sub(project, "Tasks")
+    tasks.append(_project_summary(plan))
+    row = 1
+    for number, stage in enumerate(plan.stages, start=1):
+        own = [task for task in plan.tasks if task.stage == stage.id]
+        summary = _task_head(uids[f"stage:{stage.id}"], row, _text(stage.title), str(number), 1)
+        _dates(summary, stage.start, stage.finish, _working_days(plan.calendar, stage.start, stage.finish), False)
+        _sub(summary, "Milestone", "0")
+        _sub(summary, "Summary", "1")
+        _sub(summary, "Critical", "1" if any(task.critical for task in own) else "0")
+        _sub(summary, "PercentComplete", str(_stage_percent(own)))
+        _sub(summary, "ConstraintType", "0")
+        tasks.append(summary)
+        row += 1
+        for sub_number, task in enumerate(own, start=1):
+            tasks.append(_task(plan, task, uids, row, f"{number}.{sub_number}"))
+            row += 1
+    resources = _sub(project, "Resources")
+    for uid, (role, role_title) in enumerate(roles, start=1):
+        resource = _sub(resources, "Resource")
+        _sub(resource, "UID", str(uid))
+        _sub(resource, "ID", str(uid))
+        _sub(resource, "Name", role_title)
+        _sub(resource, "Type", "1")
+        _sub(resource, "IsNull", "0")
+        _sub(resource, "MaxUnits", f"{plan.team.get(role, 1)}.00")
+        _sub(resource, "CalendarUID", str(PROJECT_CALENDAR_UID + uid))
+    assignments = _sub(project, "Assignments")
+    resource_uid = {role: uid for uid, (role, _) in enumerate(roles, start=1)}
+    next_uid = 1
+    for task in plan.tasks:
+        for role in task.roles:
+            days = _working_days(plan.calendar, task.start, task.finish)
+            assignment = _sub(assignments, "Assignment")
+            _sub(assignment, "UID", str(next_uid))
+            _sub(assignment, "TaskUID", str(uids[task.id]))
+            _sub(assignment, "ResourceUID", str(resource_uid[role]))
+            _sub(assignment, "PercentWorkComplete", str(task.percent))
+            _sub(assignment, "Finish", _at(task.finish, DAY_FINISH))
+            _sub(assignment, "Start", _at(task.start, DAY_START))
+            _sub(assignment, "Units", "1")
+            _sub(assignment, "Work", _hours(days))
+            next_uid += 1
+    return project
+
+
+def _task(plan: Plan, task: Task, uids: dict[str, int], row: int, outline: str) -> ET.Element:
+    """A step or milestone at outline level 2."""
+    el = _task_head(uids[task.id], row, _text(task.title), outline, 2)
+    if task.milestone:
+        _dates(el, task.finish, task.finish, 0, True, 0)
+    else:
+        days = _working_days(plan.calendar, task.start, task.finish)
+        _dates(el, task.start, task.finish, days, False, days * len(task.roles))
+    _sub(el, "EffortDriven", "0")
+    _sub(el, "Milestone", "1" if task.milestone else "0")
+    _sub(el, "Summary", "0")
+    _sub(el, "Critical", "1" if task.critical else "0")
+    _sub(el, "TotalSlack", str(task.slack_days * LAG_UNITS_PER_DAY))
+    _sub(el, "PercentComplete", str(task.percent))
+    if task.status in ("in_progress", "done"):
+        _sub(el, "ActualStart", _at(task.start, DAY_FINISH if task.milestone else DAY_START))
+    if task.status == "done":
+        _sub(el, "ActualFinish", _at(task.finish, DAY_FINISH))
+    days = 0 if task.milestone else _working_days(plan.calendar, task.start, task.finish)
+    done = days if task.status == "done" else days * task.percent // 100
+    _sub(el, "ActualDuration", _hours(done))
+    _sub(el, "RemainingDuration", _hours(days - done))
+    start_time = DAY_FINISH if task.milestone else DAY_START
+    _sub(el, "ConstraintType", SNET)
+    _sub(el, "ConstraintDate", _at(task.finish if task.milestone else task.start, start_time))
+    notes = [task.description] if task.description else []
+    notes.extend(task.why)
+    if notes:
+        _sub(el, "Notes", _text("\n".join(notes)))
+    for pred in task.predecessors:
+        link = _sub(el, "PredecessorLink")
+        _sub(link, "PredecessorUID", str(uids[pred.id]))
+        _sub(link, "Type", "1")
+        _sub(link, "CrossProject", "0")
+        _sub(link, "LinkLag", str(pred.lag_days * LAG_UNITS_PER_DAY))
+        _sub(link, "LagFormat", DAYS_FORMAT)
+    if task.baseline_start and task.baseline_finish:
+        baseline = _sub(el, "Baseline")
+        _sub(baseline, "Number", "0")
+        _sub(baseline, "Start", _at(task.baseline_start, DAY_FINISH if task.milestone else DAY_START))
+        _sub(baseline, "Finish", _at(task.baseline_finish, DAY_FINISH))
+    return el
+
+
+def _task_head(uid: int, row: int, name: str, outline: str, level: int) -> ET.Element:
+    el = ET.Element("Task")
+    _sub(el, "UID", str(uid))
+    _sub(el, "ID", str(row))
+    _sub(el, "Name", name)
+    _sub(el, "Active", "1")
+    _sub(el, "Manual", "0")
+    _sub(el, "Type", "1")
+    _sub(el, "IsNull", "0")
+    _sub(el, "WBS", outline)
+    _sub(el, "OutlineNumber", outline)
+    _sub(el, "OutlineLevel", str(level))
+    _sub(el, "Priority", "500")
+    return el
+
+
+def _dates(
+    el: ET.Element, start: dt.date, finish: dt.date, days: int, milestone: bool, work_days: int | None = None
+) -> None:
+    _sub(el, "Start", _at(start, DAY_FINISH if milestone else DAY_START))
+    _sub(el, "Finish", _at(finish, DAY_FINISH))
+    _sub(el, "Duration", _hours(days))
+    _sub(el, "DurationFormat", DAYS_FORMAT)
+    if work_days is not None:
+        _sub(el, "Work", _hours(work_days))
+
+
+def _project_summary(plan: Plan) -> ET.Element:
+    el = _task_head(0, 0, _text(str(plan.company["name"])), "0", 0)
+    _dates(el, plan.start, plan.finish, _working_days(plan.calendar, plan.start, plan.finish), False)
+    _sub(el, "Milestone", "0")
+    _sub(el, "Summary", "1")
+    _sub(el, "Critical", "1" if plan.critical_path else "0")
+    _sub(el, "PercentComplete", str(_stage_percent(list(plan.tasks))))
+    _sub(el, "ConstraintType", "0")
+    return el
+
+
+def _project_calendar(ctx: RenderContext) -> ET.Element:
+    """The base calendar: week days, then exceptions in both the legacy and the 2007 form."""
+    info = ctx.plan.calendar
+    names = _holiday_names(ctx)
+    cal = ET.Element("Calendar")
+    _sub(cal, "UID", str(PROJECT_CALENDAR_UID))
+    country = f" ({info.country})" if info.country else ""
+    _sub(cal, "Name", f"Roadmap{country}")
+    _sub(cal, "IsBaseCalendar", "1")
+    _sub(cal, "IsBaselineCalendar", "0")
+    _sub(cal, "BaseCalendarUID", "-1")
+    week = _sub(cal, "WeekDays")
+    for name in ("sun", "mon", "tue", "wed", "thu", "fri", "sat"):
+        week_day = _sub(week, "WeekDay")
+        _sub(week_day, "DayType", str(_MSPDI_DAY[name]))
+        working = name not in info.weekend
+        _sub(week_day, "DayWorking", "1" if working else "0")
+        if working:
+            _working_times(week_day)
+    exceptions = _exceptions(info)
+    for day, working in exceptions:  # the pre-2007 form, still read by some importers
+        week_day = _sub(week, "WeekDay")
+        _sub(week_day, "DayType", "0")
+        _sub(week_day, "DayWorking", "1" if working else "0")
+        _time_period(week_day, day)
+        if working:
+            _working_times(week_day)
+    if exceptions:
+        block = _sub(cal, "Exceptions")
+        for day, working in exceptions:
+            exc = _sub(block, "Exception")
+            _sub(exc, "EnteredByOccurrences", "0")
+            _time_period(exc, day)
+            _sub(exc, "Occurrences", "1")
+            _sub(exc, "Name", names.get(day) or ("Working day" if working else "Holiday"))
+            _sub(exc, "Type", "1")
+            _sub(exc, "DayWorking", "1" if working else "0")
+            if working:
+                _working_times(exc)
+    return cal
+
+
+def _resource_calendar(uid: int, name: str) -> ET.Element:
+    """A resource's own calendar: derived from the project calendar, no changes."""
+    cal = ET.Element("Calendar")
+    _sub(cal, "UID", str(uid))
+    _sub(cal, "Name", name[:51])
+    _sub(cal, "IsBaseCalendar", "0")
+    _sub(cal, "IsBaselineCalendar", "0")
+    _sub(cal, "BaseCalendarUID", str(PROJECT_CALENDAR_UID))
+    return cal
+
+
+def _exceptions(info: CalendarInfo) -> list[tuple[dt.date, bool]]:
+    """Holidays (non-working) and working weekend days, sorted by date."""
+    days = [(d, False) for d in info.holidays] + [(d, True) for d in info.extra_working_days]
+    return sorted(set(days))
+
+
+def _holiday_names(ctx: RenderContext) -> dict[dt.date, str]:
+    """Names of the holidays from the company's calendar (empty when it cannot be built)."""
+    from roadmap.calendar import build_calendar
+
+    data = ctx.company.data
+    try:
+        calendar = build_calendar(
+            data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays, language=ctx.lang
+        )
+    except ValueError:
+        return {}
+    names: dict[dt.date, str] = {}
+    for day in ctx.plan.calendar.holidays:
+        name = calendar.holiday_name(day)
+        if name:
+            names[day] = _text(name)
+    return names
+
+
+def _time_period(parent: ET.Element, day: dt.date) -> None:
+    period = _sub(parent, "TimePeriod")
+    _sub(period, "FromDate", _at(day, "00:00:00"))
+    _sub(period, "ToDate", _at(day, "23:59:00"))
+
+
+def _working_times(parent: ET.Element) -> None:
+    times = _sub(parent, "WorkingTimes")
+    for start, finish in WORKING_TIMES:
+        time = _sub(times, "WorkingTime")
+        _sub(time, "FromTime", start)
+        _sub(time, "ToTime", finish)
+
+
+def _task_uids(plan: Plan) -> dict[str, int]:
+    """UID 0 is the project summary; then each stage's summary, its steps and milestone."""
+    uids: dict[str, int] = {}
+    for stage in plan.stages:
+        uids[f"stage:{stage.id}"] = len(uids) + 1
+        for task in plan.tasks:
+            if task.stage == stage.id:
+                uids[task.id] = len(uids) + 1
+    return uids
+
+
+def _used_roles(ctx: RenderContext) -> list[tuple[str, str]]:
+    """(role id, title) of every role a task needs, in the library's order."""
+    used = {role for task in ctx.plan.tasks for role in task.roles}
+    known = [role for role in ctx.library.roles if role in used]
+    known.extend(sorted(used - set(known)))
+    return [
+        (role, _text(ctx.library.roles[role].title.get(ctx.lang)) if role in ctx.library.roles else role)
+        for role in known
+    ]
+
+
+def _stage_percent(tasks: list[Task]) -> int:
+    """Duration-weighted percent complete."""
+    total = sum(task.duration_days for task in tasks)
+    if not total:
+        return 100 if tasks and all(task.percent == 100 for task in tasks) else 0
+    return sum(task.duration_days * task.percent for task in tasks) // total
+
+
+def _working_days(info: CalendarInfo, start: dt.date, finish: dt.date) -> int:
+    """Working days in ``[start, finish]`` by the plan's calendar."""
+    weekend = {_WEEKDAYS.index(day) for day in info.weekend}
+    holidays = set(info.holidays)
+    extra = set(info.extra_working_days)
+    count = 0
+    day = start
+    while day <= finish:
+        if day in extra or (day.weekday() not in weekend and day not in holidays):
+            count += 1
+        day += dt.timedelta(days=1)
+    return count
+
+
+def _at(day: dt.date, time: str) -> str:
+    return f"{day.isoformat()}T{time}"
+
+
+def _hours(days: int) -> str:
+    return f"PT{days * HOURS_PER_DAY}H0M0S"
+
+
+def _text(value: str) -> str:
+    """A string XML 1.0 can carry."""
+    return _CONTROL.sub("", value)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
+    el = ET.SubElement(parent, tag)
+    if text is not None:
+        el.text = text
+    return el

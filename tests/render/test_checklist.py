@@ -1,0 +1,182 @@
+"""checklist.md: per stage in plan order, open questions, people, steps to tick, acceptance checks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import write_tree
+from typer.testing import CliRunner
+
+from cli import app
+from roadmap.plan import plan_file
+from roadmap.render import RenderContext, render
+from roadmap.render.checklist import render_text
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "manufacturer-1200.yaml"
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+
+MINI = """
+company: {{name: "Mini <img src=x onerror=alert(1)> Co", employees: 300, country: FR}}
+plan: {{start: 2027-01-04}}
+answers: {answers}
+progress: {progress}
+"""
+
+
+def make_ctx(path: Path, *, library_dir: Path | None = None, lang: str = "en", **kw: object) -> RenderContext:
+    plan, company, library = plan_file(path, library_dir=library_dir, lang=lang)
+    return RenderContext(plan=plan, company=company, library=library, lang=lang, **kw)  # type: ignore[arg-type]
+
+
+def assert_snapshot(name: str, text: str) -> None:
+    """Compare with ``snapshots/<name>``; ``UPDATE_SNAPSHOTS=1`` rewrites it instead."""
+    path = SNAPSHOTS / name
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no snapshot {path}: run with UPDATE_SNAPSHOTS=1 to create it"
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed: review, then UPDATE_SNAPSHOTS=1"
+
+
+@pytest.fixture
+def mini(mini_library: Path, make_company: Callable[..., Path]) -> Callable[..., RenderContext]:
+    def make(answers: str = "{}", progress: str = "{}", lang: str = "en") -> RenderContext:
+        path = make_company(MINI.format(answers=answers, progress=progress))
+        return make_ctx(path, library_dir=mini_library, lang=lang)
+
+    return make
+
+
+def section(text: str, heading: str) -> str:
+    """The lines under a ``### heading`` up to the next heading."""
+    start = text.index(f"### {heading}\n")
+    rest = text[start + len(heading) + 5 :]
+    end = min((i for i in (rest.find("\n#"),) if i >= 0), default=len(rest))
+    return rest[:end]
+
+
+def test_manufacturer_snapshot() -> None:
+    assert_snapshot("checklist-manufacturer-1200.md", render_text(make_ctx(EXAMPLE)))
+
+
+def test_stages_in_plan_order_with_dates_and_steps_to_tick() -> None:
+    ctx = make_ctx(EXAMPLE)
+    text = render_text(ctx)
+    positions = [text.index(f"## {s.order}. {s.title}\n") for s in ctx.plan.stages]
+    assert positions == sorted(positions) and len(positions) == 5
+    assert text.index("## Dropped blocks") > positions[-1] and text.index("## Risks") > positions[-1]
+    first = ctx.plan.stages[0]
+    assert f"**{first.start} → {first.finish} · {first.working_days} working days**" in text
+    steps = [t for t in ctx.plan.tasks if not t.milestone]
+    for task in steps:
+        assert f"- [ ] **{task.title}** `{task.id}`" in text.replace("\\", "")
+    assert text.count("\n- [ ] **") == len(steps) + len(ctx.plan.stages)  # and one milestone each
+    assert text.count("\n- [ ] **Milestone:** Stage complete: ") == len(ctx.plan.stages)
+    assert "  - 2027-01-18 → 2027-01-21 · 4 working days\n" in text
+    assert "  - Roles: Company project lead, Bitrix24 implementer (integrator), Company management (sponsors)\n" in text
+    assert "  - [ ] Licence edition chosen and ordered\n" in text  # a deliverable, nested
+
+
+def test_resources_and_acceptance_checks_of_each_stage(mini: Callable[..., RenderContext]) -> None:
+    text = render_text(mini())
+    assert "- **Project lead** — Leads\n" in section(text, "Resources to involve")
+    assert section(text, "Acceptance checks (expected results)").strip() == "- [ ] Alpha works"
+    assert text.count("### Acceptance checks") == 1  # beta has no results
+
+
+def test_questions_still_unanswered_with_what_is_assumed(mini: Callable[..., RenderContext]) -> None:
+    text = render_text(mini())
+    questions = section(text, "Questions still unanswered")
+    assert "- [ ] Which way? `q1` — assumed until answered: X way" in questions
+    assert "- [ ] Big? `q2`" in questions  # applies because q1 defaults to x
+
+
+def test_answered_and_inapplicable_questions_are_not_listed(mini: Callable[..., RenderContext]) -> None:
+    text = render_text(mini(answers="{q1: y}"))
+    assert "`q1`" not in text and "`q2`" not in text  # q1 answered; q2 applies only when q1 == 'x'
+    assert "Every question of this stage is answered." in text
+
+
+def test_done_steps_are_ticked_and_in_progress_shows_its_share(mini: Callable[..., RenderContext]) -> None:
+    progress = (
+        "{alpha.one: {status: done, start: 2027-01-04, finish: 2027-01-08},"
+        " alpha.opt: {status: in_progress, start: 2027-01-11, percent: 40}}"
+    )
+    text = render_text(mini(progress=progress))
+    assert "- [x] **One** `alpha.one`" in text
+    assert "  - [x] Thing one\n" in text  # its deliverables too
+    line = next(line for line in text.splitlines() if "`alpha.opt`" in line)
+    assert line.startswith("- [ ] **Optional**") and line.endswith(" · in progress, 40% done")
+    assert "- [ ] **Two** `alpha.two`" in text
+
+
+def test_dropped_blocks_and_risks_close_the_list(mini: Callable[..., RenderContext]) -> None:
+    text = render_text(mini(answers="{q1: y}"))
+    dropped = text[text.index("## Dropped blocks") :]
+    assert "- Two `alpha.two` — " in dropped and "- Optional `alpha.opt` — " in dropped
+    assert "## Risks\n\nNone." in text
+    risky = render_text(mini())
+    assert "- X is risky — *answer q1 = x*" in risky
+
+
+def test_user_text_is_inert_markdown(mini: Callable[..., RenderContext]) -> None:
+    text = render_text(mini())
+    assert "<img" not in text
+    assert "# Rollout checklist — Mini &lt;img src=x onerror=alert(1)&gt; Co" in text
+
+
+def test_french_headings(mini: Callable[..., RenderContext]) -> None:
+    text = render_text(mini(lang="fr"))
+    for heading in (
+        "# Liste de contrôle du déploiement",
+        "### Questions encore sans réponse",
+        "### Ressources à mobiliser",
+        "### Tâches",
+        "### Critères d'acceptation (résultats attendus)",
+        "## Blocs retirés",
+        "## Risques",
+    ):
+        assert heading in text, heading
+    assert "- [ ] **Un** `alpha.one`" in text and "jours ouvrés" in text and "Rôles : Chef de projet" in text
+
+
+def test_render_returns_utf8_bytes(mini: Callable[..., RenderContext]) -> None:
+    ctx = mini()
+    assert render("checklist", ctx) == render_text(ctx).encode("utf-8")
+    assert render("checklist", ctx) == render("checklist", ctx)
+
+
+def test_own_template_replaces_the_bundled_one(
+    mini_library: Path, make_company: Callable[..., Path], tmp_path: Path
+) -> None:
+    own = write_tree(tmp_path / "own", {"checklist.md.j2": "{{ company_name | md }}: {{ stages | length }} stages\n"})
+    path = make_company(MINI.format(answers="{}", progress="{}"))
+    text = render_text(make_ctx(path, library_dir=mini_library, templates_dir=own))
+    assert text == "Mini &lt;img src=x onerror=alert(1)&gt; Co: 2 stages\n"
+
+
+def test_cli_prints_the_checklist() -> None:
+    result = CliRunner().invoke(app, ["checklist", str(EXAMPLE)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Rollout checklist — Uralmash Components" in result.output
+    assert "Kickoff, licence and shared vision" in result.output
+    assert "## " not in result.output  # rendered by rich, not raw Markdown
+
+
+def test_cli_checklist_in_french_with_own_templates(tmp_path: Path) -> None:
+    own = write_tree(tmp_path, {"checklist.md.j2": "# {{ t('checklist_steps') }} {{ plan.as_of }}\n"})
+    result = CliRunner().invoke(
+        app, ["checklist", str(EXAMPLE), "--lang", "fr", "--templates", str(own), "--as-of", "2027-03-01"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Tâches 2027-03-01" in result.output
+
+
+def test_cli_checklist_bad_template_folder_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["checklist", str(EXAMPLE), "--templates", str(tmp_path / "missing")])
+    assert result.exit_code == 2
+    assert "templates folder not found" in result.output

@@ -1,0 +1,78 @@
+"""plan.csv: read back with the csv module."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from roadmap.plan import plan_file
+from roadmap.render import RenderContext, render, write_reports
+from roadmap.render.csv_out import BASELINE_COLUMNS, COLUMNS, neutralise
+from tests.conftest import EXAMPLES
+
+
+def _ctx(path: Path, library: Path | None = None, lang: str = "en") -> RenderContext:
+    plan, company, lib = plan_file(path, library_dir=library, lang=lang)
+    return RenderContext(plan=plan, company=company, library=lib, lang=lang)
+
+
+def _rows(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 byte-order mark first"
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_a_row_per_task(example: Path, tmp_path: Path) -> None:
+    ctx = _ctx(example)
+    (path,) = write_reports(ctx, ["csv"], tmp_path)
+    assert path.name == "plan.csv"
+    rows = _rows(path.read_bytes())
+    assert list(rows[0]) == list(COLUMNS)
+    assert len(rows) == len(ctx.plan.tasks)
+    for row, task in zip(rows, ctx.plan.tasks, strict=True):
+        assert row["id"] == task.id and row["title"] == task.title and row["stage"] == task.stage
+        assert (row["start"], row["finish"]) == (task.start.isoformat(), task.finish.isoformat())
+        assert int(row["duration_days"]) == task.duration_days
+        assert row["milestone"] == ("true" if task.milestone else "false")
+        assert row["critical"] == ("true" if task.critical else "false")
+        assert row["predecessors"] == ";".join(f"{p.id}+{p.lag_days}" for p in task.predecessors)
+        assert row["roles"].split(";") == (list(task.roles) or [""])
+        assert row["why"].split("|") == list(task.why)
+        assert int(row["slack_days"]) == task.slack_days and int(row["percent"]) == task.percent
+
+
+def test_formula_cells_are_neutralised_and_text_survives(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    ctx = _ctx(make_company(), mini_library)
+    evil = ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "Внедрение: «étape»"]
+    tasks = tuple(t.model_copy(update={"title": evil[i % len(evil)]}) for i, t in enumerate(ctx.plan.tasks))
+    plan = ctx.plan.model_copy(update={"tasks": tasks})
+    rows = _rows(render("csv", RenderContext(plan=plan, company=ctx.company, library=ctx.library)))
+    titles = [row["title"] for row in rows]
+    for title, task in zip(titles, tasks, strict=True):
+        if task.title[0] in "=+-@\t\r":
+            assert title == "'" + task.title
+        else:
+            assert title == task.title
+    assert "Внедрение: «étape»" in titles
+
+
+def test_baseline_columns_only_with_a_baseline(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    ctx = _ctx(make_company(), mini_library)
+    first = ctx.plan.tasks[0].model_copy(
+        update={"baseline_start": ctx.plan.tasks[0].start, "baseline_finish": ctx.plan.tasks[0].finish, "slip_days": -2}
+    )
+    plan = ctx.plan.model_copy(update={"tasks": (first, *ctx.plan.tasks[1:])})
+    rows = _rows(render("csv", RenderContext(plan=plan, company=ctx.company, library=ctx.library)))
+    assert list(rows[0])[-3:] == list(BASELINE_COLUMNS)
+    assert rows[0]["slip_days"] == "-2"  # a number of our own, not neutralised
+    assert rows[1]["slip_days"] == "" and rows[1]["baseline_start"] == ""
+
+
+def test_neutralise() -> None:
+    assert neutralise("=1") == "'=1"
+    assert neutralise("plain") == "plain"
+    assert neutralise("") == ""

@@ -1,0 +1,716 @@
+"""gantt.html: the figure's data, the page's facts, escaping, determinism, size, no network."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MINI_BETA, MINI_ROLES, write_tree
+from typer.testing import CliRunner
+
+from cli import app
+from roadmap.plan import Plan, Task, plan_file
+from roadmap.render import RenderContext, render
+from roadmap.render.gantt import CRITICAL, DAY_MS, MARGIN_BOTTOM, ROW_PX, build_figure, legend_rows, stage_colours
+from roadmap.render.gantt_page import safe_json
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "manufacturer-1200.yaml"
+
+XSS_NAME = "<script>alert(1)</script>"
+XSS_TITLE = "<img src=x onerror=alert(1)>"
+XSS_ALPHA = """
+id: alpha
+order: 1
+title: {en: "Alpha <b>stage</b>", fr: "Alpha <b>étape</b>"}
+goal: Get going
+resources:
+  - {role: pm, why: "Leads <script>alert(3)</script>"}
+results: ["Alpha works & <i>shines</i>"]
+steps:
+  - id: alpha.one
+    title: {en: "<img src=x onerror=alert(1)>", fr: "<img src=x onerror=alert(1)>"}
+    duration_days: 3
+    roles: [pm]
+    deliverables: ["</script><script>alert(2)</script>"]
+  - id: alpha.two
+    title: "A very long step title that certainly does not fit on the axis of the chart at all"
+    duration_days: 6
+    after: [alpha.one]
+    roles: [dev]
+  - id: alpha.three
+    title: Three
+    duration_days: 4
+    after: [{id: alpha.one, lag_days: 2}]
+    roles: [pm]
+questions:
+  - id: q1
+    text: "Which <u>way</u>?"
+    kind: single
+    options:
+      - {value: x, label: "X <way>", effects: [{risk: "Risky <svg onload=alert(4)>"}]}
+      - {value: y, label: Y way}
+"""
+XSS_COMPANY = """
+company: {name: "<script>alert(1)</script>", employees: 100, country: FR}
+plan: {start: 2027-01-04, holidays: [2027-01-15]}
+answers: {q1: x}
+progress:
+  alpha.one: {status: done, start: 2027-01-04, finish: 2027-01-06}
+  alpha.two: {status: in_progress, start: 2027-01-07, percent: 40}
+report: {title: "Report <i>x</i>", consultant: "Bob & <b>Co</b>", accent: "#883399"REPORT_EXTRA}
+"""
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def make_ctx(
+    path: Path,
+    *,
+    library_dir: Path | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "en",
+    templates_dir: Path | None = None,
+) -> RenderContext:
+    """Plan a company file and wrap it for a renderer."""
+    plan, company, library = plan_file(path, library_dir=library_dir, as_of=as_of, lang=lang)
+    return RenderContext(plan=plan, company=company, library=library, lang=lang, templates_dir=templates_dir)
+
+
+@pytest.fixture(scope="module")
+def example() -> RenderContext:
+    return make_ctx(EXAMPLE)
+
+
+@pytest.fixture
+def xss_ctx(tmp_path: Path) -> Callable[..., RenderContext]:
+    """A company and library whose every user string tries to inject markup."""
+
+    def make(lang: str = "en", logo: str | None = None, as_of: dt.date | None = dt.date(2027, 1, 11)) -> RenderContext:
+        lib = write_tree(
+            tmp_path / "lib", {"roles.yaml": MINI_ROLES, "1-alpha.yaml": XSS_ALPHA, "2-beta.yaml": MINI_BETA}
+        )
+        extra = f", logo: {logo}" if logo else ""
+        path = write_tree(tmp_path, {"company.yaml": XSS_COMPANY.replace("REPORT_EXTRA", extra)}) / "company.yaml"
+        return make_ctx(path, library_dir=lib, as_of=as_of, lang=lang)
+
+    return make
+
+
+def trace(fig: Any, uid: str) -> Any:
+    """The trace with this uid (the test fails if there is none)."""
+    found = [tr for tr in fig.data if tr.uid == uid]
+    assert len(found) == 1, f"no single trace {uid!r} in {[tr.uid for tr in fig.data]}"
+    return found[0]
+
+
+def uids(fig: Any) -> list[str]:
+    return [tr.uid for tr in fig.data]
+
+
+def stage_bars(fig: Any) -> list[tuple[int, str, int]]:
+    """(row, base, length in ms) of every stage bar."""
+    return [
+        (y, base, x)
+        for tr in fig.data
+        if tr.uid.startswith("stage-")
+        for y, base, x in zip(tr.y, tr.base, tr.x, strict=True)
+    ]
+
+
+def arrows(fig: Any) -> list[list[tuple[str, int]]]:
+    """The polylines of the links trace, split at its None separators."""
+    links = trace(fig, "links")
+    out: list[list[tuple[str, int]]] = [[]]
+    for x, y in zip(links.x, links.y, strict=True):
+        if x is None:
+            out.append([])
+        else:
+            out[-1].append((x, y))
+    return [line for line in out if line]
+
+
+def rows(plan: Plan, stage: str | None = None) -> dict[str, int]:
+    return {task.id: i for i, task in enumerate(t for t in plan.tasks if stage is None or t.stage == stage)}
+
+
+def span_ms(task: Task) -> int:
+    return ((task.finish - task.start).days + 1) * DAY_MS
+
+
+# ---------------------------------------------------------------- the figure
+
+
+def test_one_bar_per_step_from_start_to_the_day_after_finish(example: RenderContext) -> None:
+    plan = example.plan
+    fig = build_figure(plan, "en")
+    row = rows(plan)
+    steps = [task for task in plan.tasks if not task.milestone]
+    expected = sorted((row[task.id], task.start.isoformat(), span_ms(task)) for task in steps)
+    assert sorted(stage_bars(fig)) == expected
+    assert len(expected) > 20
+
+
+def test_bars_are_coloured_by_stage(example: RenderContext) -> None:
+    plan = example.plan
+    fig = build_figure(plan, "en")
+    colours = stage_colours(plan)
+    assert len(set(colours.values())) == len(plan.stages) == 5
+    for summary in plan.stages:
+        bars = trace(fig, f"stage-{summary.id}")
+        assert bars.marker.color == colours[summary.id]
+        assert bars.orientation == "h"
+        assert summary.title in bars.name
+    assert fig.layout.xaxis.type == "date"
+    assert fig.layout.barmode == "overlay"
+
+
+def test_stage_milestones_are_diamonds_at_the_end_of_their_day(example: RenderContext) -> None:
+    plan = example.plan
+    fig = build_figure(plan, "en")
+    milestones = trace(fig, "milestones")
+    expected = [t for t in plan.tasks if t.milestone]
+    assert milestones.marker.symbol == "diamond"
+    assert list(milestones.y) == [rows(plan)[t.id] for t in expected]
+    assert list(milestones.x) == [(t.finish + dt.timedelta(days=1)).isoformat() for t in expected]
+    assert len(expected) == len(plan.stages) == 5
+
+
+def test_one_arrow_per_predecessor_link_from_predecessor_to_successor(example: RenderContext) -> None:
+    plan = example.plan
+    fig = build_figure(plan, "en")
+    row = rows(plan)
+    by_row = {i: tid for tid, i in row.items()}
+    links = arrows(fig)
+    assert len(links) == sum(len(t.predecessors) for t in plan.tasks) > 40
+    pairs = sorted((by_row[line[0][1]], by_row[line[-1][1]]) for line in links)
+    assert pairs == sorted((p.id, t.id) for t in plan.tasks for p in t.predecessors)
+    tasks = {t.id: t for t in plan.tasks}
+    for line in links:
+        pred, succ = tasks[by_row[line[0][1]]], tasks[by_row[line[-1][1]]]
+        assert line[0][0] == (pred.finish + dt.timedelta(days=1)).isoformat()
+        assert line[-1][0] == (succ.finish + dt.timedelta(days=1) if succ.milestone else succ.start).isoformat()
+    links_trace = trace(fig, "links")
+    assert links_trace.marker.symbol == "arrow" and links_trace.marker.angleref == "previous"
+    heads = [size for size, x in zip(links_trace.marker.size, links_trace.x, strict=True) if x is not None and size]
+    assert len(heads) == len(links)
+
+
+def test_a_stage_chart_holds_its_own_steps_and_the_links_between_them(example: RenderContext) -> None:
+    plan = example.plan
+    fig = build_figure(plan, "en", stage="core")
+    own = [t for t in plan.tasks if t.stage == "core"]
+    assert len(stage_bars(fig)) == len([t for t in own if not t.milestone])
+    assert uids(fig).count("stage-core") == 1 and not [
+        u for u in uids(fig) if u.startswith("stage-") and u != "stage-core"
+    ]
+    inside = {t.id for t in own}
+    assert len(arrows(fig)) == sum(1 for t in own for p in t.predecessors if p.id in inside)
+    assert list(fig.layout.yaxis.tickvals) == list(range(len(own)))
+
+
+def test_critical_steps_are_outlined_in_red_with_a_legend_entry(example: RenderContext) -> None:
+    plan = example.plan
+    fig = build_figure(plan, "en")
+    critical = trace(fig, "critical")
+    row = rows(plan)
+    assert sorted(critical.y) == sorted(row[t.id] for t in plan.tasks if t.critical and not t.milestone)
+    assert 0 < len(critical.y) < len([t for t in plan.tasks if not t.milestone])
+    assert critical.marker.line.color == CRITICAL
+    assert critical.marker.line.width >= 2
+    assert critical.name == "Critical (no slack)" and critical.showlegend is not False
+    milestones = [t for t in plan.tasks if t.milestone]
+    lines = trace(fig, "milestones").marker.line.color
+    assert [c == CRITICAL for c in lines] == [t.critical for t in milestones]
+
+
+def test_status_date_line_only_with_as_of() -> None:
+    without = build_figure(make_ctx(EXAMPLE).plan, "en")
+    assert not [s for s in without.layout.shapes if s.name == "status-date"]
+    with_date = build_figure(make_ctx(EXAMPLE, as_of=dt.date(2027, 5, 3)).plan, "en")
+    lines = [s for s in with_date.layout.shapes if s.name == "status-date"]
+    assert len(lines) == 1
+    assert lines[0].x0 == lines[0].x1 == "2027-05-03" and lines[0].type == "line"
+    assert any("2027-05-03" in a.text for a in with_date.layout.annotations)
+
+
+def test_percent_complete_on_done_and_in_progress_steps(xss_ctx: Callable[..., RenderContext]) -> None:
+    plan = xss_ctx().plan
+    fig = build_figure(plan, "en")
+    tasks = {t.id: t for t in plan.tasks}
+    row = rows(plan)
+    done = trace(fig, "done")
+    assert sorted(zip(done.y, done.x, strict=True)) == sorted(
+        [(row["alpha.one"], span_ms(tasks["alpha.one"])), (row["alpha.two"], span_ms(tasks["alpha.two"]) * 40 // 100)]
+    )
+    alpha = trace(fig, "stage-alpha")
+    labels = dict(zip(alpha.y, alpha.text, strict=True))
+    assert labels[row["alpha.one"]] == "100%"
+    assert labels[row["alpha.two"]] == "40%"
+    assert labels[row["alpha.three"]] == ""
+
+
+def test_no_share_done_trace_before_work_starts(example: RenderContext) -> None:
+    assert "done" not in uids(build_figure(example.plan, "en"))
+
+
+def test_baseline_dates_draw_grey_ghost_bars_behind(example: RenderContext) -> None:
+    plan = example.plan
+    assert "baseline" not in uids(build_figure(plan, "en"))
+    tasks = list(plan.tasks)
+    tasks[1] = tasks[1].model_copy(
+        update={"baseline_start": dt.date(2027, 1, 20), "baseline_finish": dt.date(2027, 1, 26), "slip_days": 3}
+    )
+    fig = build_figure(plan.model_copy(update={"tasks": tuple(tasks)}), "en")
+    assert fig.data[0].uid == "baseline"
+    ghost = fig.data[0]
+    assert list(ghost.y) == [1]
+    assert list(ghost.base) == ["2027-01-20"]
+    assert list(ghost.x) == [7 * DAY_MS]
+    assert "rgba(140,140,140" in ghost.marker.color
+    hover = trace(fig, f"stage-{tasks[1].stage}").hovertext[1]
+    assert "Baseline: 2027-01-20 → 2027-01-26" in hover and "slip: 3 working days" in hover
+
+
+def test_holidays_are_shaded(example: RenderContext) -> None:
+    plan = example.plan
+    fig = build_figure(plan, "en")
+    shaded = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert sorted(s.x0 for s in shaded) == sorted(d.isoformat() for d in plan.calendar.holidays)
+    assert len(shaded) == len(plan.calendar.holidays) > 0
+
+
+def test_hover_tells_title_dates_days_roles_deliverables_why_and_slack(example: RenderContext) -> None:
+    plan = example.plan
+    fig = build_figure(plan, "en", library=example.library)
+    task = next(t for t in plan.tasks if t.id == "setup.official-info")
+    bars = trace(fig, "stage-setup")
+    hover = bars.hovertext[list(bars.y).index(rows(plan)[task.id])].replace("<br>   ", " ")  # unwrap long lines
+    assert "<b>Official information, news and events</b>" in hover
+    assert "2027-02-01 → 2027-02-15 · 11 working days" in hover
+    assert "Marketing, PR and internal communications" in hover  # a role title, not the id
+    assert "Slack: 3 working days" in hover
+    for line in (*task.deliverables, *task.why):
+        assert html.escape(line, quote=False).split()[0] in hover
+    assert "Editorial rules approved and publishers named" in hover
+    assert "base " in hover and "library assumption" in hover
+    assert bars.hovertemplate == "%{hovertext}<extra></extra>"
+    critical = next(t for t in plan.tasks if t.id == "setup.kickoff")
+    assert "Slack: none — critical" in bars.hovertext[list(bars.y).index(rows(plan)[critical.id])]
+
+
+def test_long_titles_are_cut_on_the_axis_and_whole_in_the_hover(xss_ctx: Callable[..., RenderContext]) -> None:
+    plan = xss_ctx().plan
+    fig = build_figure(plan, "en")
+    row = rows(plan)["alpha.two"]
+    label = fig.layout.yaxis.ticktext[row]
+    assert label.endswith("…") and len(label) <= 44
+    hover = trace(fig, "stage-alpha").hovertext[list(trace(fig, "stage-alpha").y).index(row)]
+    assert "certainly does not fit on the axis of the chart at all" in hover.replace("<br>   ", " ")
+
+
+def test_height_grows_with_rows_of_22_px(example: RenderContext) -> None:
+    plan = example.plan
+    whole = build_figure(plan, "en")
+    stage = build_figure(plan, "en", stage="crm")
+    for fig, n in ((whole, len(plan.tasks)), (stage, len([t for t in plan.tasks if t.stage == "crm"]))):
+        assert fig.layout.height == n * ROW_PX + fig.layout.margin.t + MARGIN_BOTTOM
+    assert list(whole.layout.yaxis.range) == [len(plan.tasks) - 0.5, -0.5]  # first step on top
+
+
+def test_legend_rows_grow_with_long_names() -> None:
+    assert legend_rows(["a", "b"]) == 1
+    assert legend_rows(["x" * 60] * 6) >= 3
+
+
+def test_french_figure(example: RenderContext) -> None:
+    ctx = make_ctx(EXAMPLE, lang="fr")
+    fig = build_figure(ctx.plan, "fr", library=ctx.library)
+    assert trace(fig, "critical").name == "Critique (sans marge)"
+    assert trace(fig, "milestones").name == "Jalons d'étape"
+    hover = trace(fig, "stage-setup").hovertext[0]
+    assert "jours ouvrés" in hover and "Livrables" in hover and "Rôles :" in hover
+    assert fig.layout.xaxis.tickformatstops[0].value.startswith("%-d %b")  # 7 mars, not mars 7
+    assert not build_figure(ctx.plan, "en").layout.xaxis.tickformatstops
+
+
+# ---------------------------------------------------------------- the page
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of script and style elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.texts: dict[str, list[str]] = {"script": [], "style": []}
+        self.body_text: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag in self.texts:
+            self._in = tag
+            self.texts[tag].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self.texts[self._in][-1] += data
+        else:
+            self.body_text.append(data)
+
+
+def parse(page: bytes) -> Tags:
+    parser = Tags()
+    parser.feed(page.decode("utf-8"))
+    parser.close()
+    return parser
+
+
+def payload(page: bytes) -> dict[str, Any]:
+    """The charts' data embedded in the page."""
+    tags = parse(page)
+    index = [
+        i
+        for i, (tag, attrs) in enumerate(t for t in tags.tags if t[0] == "script")
+        if attrs.get("id") == "roadmap-data"
+    ]
+    assert len(index) == 1
+    data: dict[str, Any] = json.loads(tags.texts["script"][index[0]])
+    return data
+
+
+def strings_in(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item)
+
+
+def test_page_has_a_chart_per_stage_and_the_facts_beside_it(example: RenderContext) -> None:
+    page = render("gantt", example)
+    text = page.decode()
+    data = payload(page)
+    assert [f["id"] for f in data["figures"]] == ["all"] + [f"stage-{s.id}" for s in example.plan.stages]
+    for fig in data["figures"]:
+        assert f'id="chart-{fig["id"]}"' in text and f'data-target="{fig["id"]}"' in text
+    body = " ".join(" ".join(parse(page).body_text).split())
+    assert "Uralmash Components" in body and "1200" in body
+    assert "Answers given" in body and "Active Directory" in body  # an answer shown by its option label
+    assert "Dropped blocks" in body and "optional, not selected (planned with org_source = zup)" in body
+    assert "Risks" in body and "Two sources of truth" in body
+    assert "Calendar" in body and "Saturday, Sunday" in body and "2027-02-23" in body
+    for stage in example.plan.stages:
+        assert stage.title in body
+    assert data["config"]["displaylogo"] is False
+
+
+def test_page_hover_texts_are_stored_once_and_restored(example: RenderContext) -> None:
+    data = payload(render("gantt", example))
+    whole = data["figures"][0]["data"]
+    setup_whole = next(tr for tr in whole if tr.get("uid") == "stage-setup")
+    setup_stage = next(tr for tr in data["figures"][1]["data"] if tr.get("uid") == "stage-setup")
+    assert setup_whole["hovertext"] == setup_stage["hovertext"]  # the same indexes
+    assert all(isinstance(i, int) for i in setup_whole["hovertext"])
+    assert data["strings"][setup_whole["hovertext"][0]].startswith("<b>Kickoff, licence and shared vision</b>")
+    assert len(data["strings"]) == len(set(data["strings"])) == len(example.plan.tasks)
+
+
+def test_page_is_byte_identical_for_the_same_plan(example: RenderContext, tmp_path: Path) -> None:
+    first = render("gantt", example)
+    assert first == render("gantt", example)
+    out = tmp_path / "again.html"
+    code = (
+        "import sys; from pathlib import Path; from roadmap.plan import plan_file;"
+        "from roadmap.render import RenderContext, render;"
+        f"p, c, l = plan_file(Path({str(EXAMPLE)!r}));"
+        f"Path({str(out)!r}).write_bytes(render('gantt', RenderContext(plan=p, company=c, library=l)))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT)
+    assert out.read_bytes() == first
+
+
+def test_page_loads_nothing_from_the_network(example: RenderContext) -> None:
+    page = render("gantt", example)
+    tags = parse(page)
+    remote = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
+    for tag, attrs in tags.tags:
+        assert tag not in ("link", "iframe", "object", "embed", "base")
+        for name, value in attrs.items():
+            if name in ("src", "href", "srcset", "action", "poster", "data"):
+                assert value is None or not remote.match(value), (tag, name, value)
+    scripts = [attrs for tag, attrs in tags.tags if tag == "script"]
+    assert len(scripts) == 4 and not any("src" in attrs for attrs in scripts)
+    for css in tags.texts["style"]:
+        assert "@import" not in css and "url(" not in css
+    assert 'window.PlotlyConfig = {MathJaxConfig: "local"}' in page.decode()
+    config = json.dumps(payload(page)["config"])
+    assert "http" not in config and "topojson" not in config.lower() and "mathjax" not in config.lower()
+    assert "plotly.js v" in tags.texts["script"][1][:200]  # the bundle itself is inline
+
+
+def test_user_strings_are_escaped_in_the_page_and_the_hover_labels(xss_ctx: Callable[..., RenderContext]) -> None:
+    page = render("gantt", xss_ctx())
+    text = page.decode()
+    for raw in (
+        XSS_NAME,
+        XSS_TITLE,
+        "<script>alert(2)",
+        "<svg onload",
+        "<b>stage</b>",
+        "<i>x</i>",
+        "<b>Co</b>",
+        "<u>way",
+    ):
+        assert raw not in text, raw
+    body = " ".join(parse(page).body_text)
+    assert XSS_NAME in body  # shown as text (the parser decoded the entities)
+    assert "Risky <svg onload=alert(4)>" in body and "Bob & <b>Co</b>" in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    tags = parse(page)
+    assert not [a for _, attrs in tags.tags for a in attrs if a.startswith("on")]
+    assert [tag for tag, _ in tags.tags].count("script") == 4
+    assert "img" not in [tag for tag, _ in tags.tags]  # no logo here, and no injected image
+    data = payload(page)  # the JSON parses: nothing closed its script element early
+    strings = list(strings_in(data["figures"])) + data["strings"]
+    for value in strings:
+        assert "<img" not in value and "<script" not in value and "<svg" not in value and "</script" not in value
+    assert any("&lt;img src=x onerror=alert(1)&gt;" in value for value in data["strings"])  # hover
+    ticktext = data["figures"][0]["layout"]["yaxis"]["ticktext"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in ticktext
+    names = [tr.get("name", "") for tr in data["figures"][0]["data"]]
+    assert "1. Alpha &lt;b&gt;stage&lt;/b&gt;" in names
+    assert any("&lt;/script&gt;&lt;script&gt;alert(2)" in value for value in data["strings"])
+
+
+def test_safe_json_cannot_close_or_confuse_a_script_element() -> None:
+    text = safe_json({"a": "</script><!-- <SCRIPT> x </b> <br> \u2028"})
+    assert "</" not in text and "<!" not in text and "<SCRIPT" not in text and "\u2028" not in text
+    assert "<br>" in text  # plotly's own markup stays short
+    assert json.loads(text) == {"a": "</script><!-- <SCRIPT> x </b> <br> \u2028"}
+
+
+def test_branding_title_consultant_accent_and_logo(xss_ctx: Callable[..., RenderContext], tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_bytes(PNG_1PX)
+    page = render("gantt", xss_ctx(logo="logo.png"))
+    tags = parse(page)
+    images = [attrs for tag, attrs in tags.tags if tag == "img"]
+    assert len(images) == 1
+    assert images[0]["src"] == "data:image/png;base64," + base64.b64encode(PNG_1PX).decode()
+    assert "--accent: #883399" in page.decode()
+    body = " ".join(tags.body_text)
+    assert "Report <i>x</i>" in body and "Prepared by Bob & <b>Co</b>" in body
+
+
+def test_svg_logo_is_an_image_never_inline_markup(xss_ctx: Callable[..., RenderContext], tmp_path: Path) -> None:
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(5)</script></svg>')
+    page = render("gantt", xss_ctx(logo="logo.svg"))
+    tags = parse(page)
+    images = [attrs for tag, attrs in tags.tags if tag == "img"]
+    assert len(images) == 1 and (images[0]["src"] or "").startswith("data:image/svg+xml;base64,")
+    assert "svg" not in [tag for tag, _ in tags.tags]
+    assert "alert(5)" not in page.decode()
+
+
+def test_default_title_and_accent(example: RenderContext) -> None:
+    page = render("gantt", example).decode()
+    assert "<title>Intranet portal rollout — Uralmash Components</title>" in page
+    assert "--accent: #1f5f8b" in page
+
+
+def test_french_page(example: RenderContext) -> None:
+    page = render("gantt", make_ctx(EXAMPLE, lang="fr"))
+    text = page.decode()
+    assert '<html lang="fr">' in text
+    body = " ".join(parse(page).body_text)
+    for heading in (
+        "Réponses données",
+        "Blocs retirés",
+        "Risques",
+        "Calendrier",
+        "Feuille de route complète",
+        "Jours ouvrés",
+    ):
+        assert heading in body, heading
+    assert "samedi, dimanche" in body
+    data = payload(page)
+    assert data["locale"]["name"] == "fr" and data["config"]["locale"] == "fr"
+    assert data["locale"]["format"]["months"][0] == "janvier"
+
+
+def _big_library(root: Path, stages: int = 5, steps: int = 200) -> Path:
+    files = {"roles.yaml": MINI_ROLES}
+    for k in range(1, stages + 1):
+        lines = [f"id: s{k}", f"order: {k}", f"title: Stage number {k} of a big roadmap", "goal: Much work", "steps:"]
+        for i in range(steps):
+            lines += [
+                f"  - id: s{k}.step-{i}",
+                f"    title: Step {i} of stage {k} with a title of a realistic length",
+                f"    duration_days: {1 + (i * 7) % 9}",
+                f"    roles: [{'pm' if i % 2 else 'dev'}]",
+                "    deliverables: [A first deliverable with a realistic length of text, A second deliverable]",
+            ]
+            if i:
+                lines.append(f"    after: [s{k}.step-{i - 1}" + (f", s{k}.step-{i // 2}]" if i > 2 else "]"))
+            elif k > 1:
+                lines.append(f"    after: [s{k - 1}.done]")
+        files[f"{k}.yaml"] = "\n".join(lines) + "\n"
+    return write_tree(root, files)
+
+
+def test_a_1000_step_plan_stays_under_6_mb(tmp_path: Path) -> None:
+    lib = _big_library(tmp_path / "lib")
+    company = (
+        "company: {name: Big Co, employees: 2000, country: FR}\nplan: {start: 2027-01-04}\nteam: {pm: 3, dev: 3}\n"
+    )
+    path = write_tree(tmp_path, {"company.yaml": company}) / "company.yaml"
+    ctx = make_ctx(path, library_dir=lib)
+    assert len([t for t in ctx.plan.tasks if not t.milestone]) == 1000
+    page = render("gantt", ctx)
+    assert len(page) < 6_000_000
+    data = payload(page)
+    whole = data["figures"][0]
+    assert len(whole["layout"]["yaxis"]["ticktext"]) == 1005
+    assert whole["layout"]["height"] == 1005 * ROW_PX + whole["layout"]["margin"]["t"] + MARGIN_BOTTOM
+    assert "links" not in [tr.get("uid") for tr in whole["data"]]  # too many: drawn per stage
+    assert all("links" in [tr.get("uid") for tr in fig["data"]] for fig in data["figures"][1:])
+    assert "the arrows are drawn on the stage tabs only" in page.decode()
+
+
+def test_an_empty_plan_still_renders(tmp_path: Path, mini_library: Path) -> None:
+    company = "company: {name: Empty, employees: 300}\nplan: {start: 2027-01-04, exclude: [alpha, beta]}\n"
+    path = write_tree(tmp_path, {"company.yaml": company}) / "company.yaml"
+    page = render("gantt", make_ctx(path, library_dir=mini_library))
+    assert "Nothing left to plan" in page.decode()
+    assert payload(page)["figures"][0]["data"] == []
+
+
+def test_plan_writes_gantt_checklist_and_json_by_default(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in tmp_path.iterdir()} >= {"gantt.html", "checklist.md", "plan.json"}
+    assert (tmp_path / "gantt.html").read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+# ---------------------------------------------------------------- in a real browser, offline
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+BROWSER_SERVICES = ("google.com", "googleapis.com", "gvt1.com")
+"""Hosts Chromium itself calls (updates, time, sign-in), never a page's resources."""
+
+
+PWN_PROBE = '<script>window.alert = function () { document.documentElement.setAttribute("data-pwned", "1"); };</script>'
+
+
+class RecordingProxy:
+    """An HTTP proxy on 127.0.0.1 that refuses everything and records what was asked for."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.requests: list[str] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                try:
+                    self.requests.append(conn.recv(4096).split(b"\r\n", 1)[0].decode("latin-1"))
+                    conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                except OSError:
+                    pass
+
+    def page_hosts(self) -> set[str]:
+        """Hosts asked for, without Chromium's own services."""
+        hosts = set()
+        for line in self.requests:
+            parts = line.split()
+            target = parts[1] if len(parts) > 1 else line
+            host = re.sub(r"^[a-z]+://", "", target).split("/")[0].split(":")[0]
+            if not host.endswith(BROWSER_SERVICES):
+                hosts.add(host)
+        return hosts
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def chromium(page: Path, proxy: RecordingProxy, *extra: str) -> str:
+    """Load ``page`` headless through the recording proxy; return the DOM after scripts ran."""
+    with tempfile.TemporaryDirectory() as profile:
+        args = [
+            str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+            "--disable-default-apps", "--no-pings", "--disable-domain-reliability",
+            f"--user-data-dir={profile}", f"--proxy-server=http://127.0.0.1:{proxy.port}",
+            "--proxy-bypass-list=<-loopback>", "--virtual-time-budget=5000", *extra, page.as_uri(),
+        ]  # fmt: skip
+        done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    return done.stdout
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+def test_page_draws_offline_in_chromium(xss_ctx: Callable[..., RenderContext], tmp_path: Path) -> None:
+    proxy = RecordingProxy()
+    try:
+        control = tmp_path / "control.html"  # proves the harness sees requests and injected scripts
+        control.write_text(
+            f"<html><head>{PWN_PROBE}</head><body><img src=x onerror=alert(1)>"
+            '<img src="http://example.invalid/x.png"><link rel="stylesheet" href="https://cdn.example.invalid/a.css">'
+        )
+        assert 'data-pwned="1"' in chromium(control, proxy, "--dump-dom")
+        assert proxy.page_hosts() == {"example.invalid", "cdn.example.invalid"}
+        proxy.requests.clear()
+
+        page = render("gantt", xss_ctx())
+        probe = (
+            page.decode()
+            .replace("<head>", f"<head>{PWN_PROBE}")
+            .replace(
+                "</body>",
+                "<script>setTimeout(function () { Plotly.Fx.hover(document.getElementById('chart-all'),"
+                " [{curveNumber: 0, pointNumber: 0}]); }, 200);</script></body>",
+            )
+        )
+        path = tmp_path / "gantt.html"
+        path.write_text(probe, encoding="utf-8")
+        dom = chromium(path, proxy, "--dump-dom")
+        assert proxy.page_hosts() == set(), proxy.requests
+    finally:
+        proxy.close()
+    assert re.search(r'<div class="chart js-plotly-plot" id="chart-all">', dom)  # plotly drew the chart
+    assert 'data-pwned="1"' not in dom  # nothing called alert()
+    hover = dom[dom.find('class="hoverlayer"') :]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in hover  # the hover label shows the title as text
+    assert "<img src=" not in dom.replace('<img src="data:', "")

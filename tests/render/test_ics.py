@@ -1,0 +1,110 @@
+"""plan.ics: parsed back with the icalendar library."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from roadmap.errors import InputError
+from roadmap.plan import plan_file
+from roadmap.render import RenderContext, render, write_reports
+from roadmap.render.ics import escape_text, fold
+from tests.conftest import EXAMPLES
+
+
+def _ctx(path: Path, library: Path | None = None, lang: str = "en", **options: str) -> RenderContext:
+    plan, company, lib = plan_file(path, library_dir=library, lang=lang)
+    return RenderContext(plan=plan, company=company, library=lib, lang=lang, options=tuple(options.items()))
+
+
+def _events(data: bytes) -> list[dict[str, object]]:
+    cal = Calendar.from_ical(data)
+    return [
+        {
+            "uid": str(ev["UID"]),
+            "summary": str(ev["SUMMARY"]),
+            "description": str(ev.get("DESCRIPTION", "")),
+            "start": ev.decoded("DTSTART"),
+            "end": ev.decoded("DTEND"),
+            "stamp": ev.decoded("DTSTAMP"),
+        }
+        for ev in cal.walk("VEVENT")
+    ]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_an_all_day_event_per_step_and_milestone(example: Path, tmp_path: Path) -> None:
+    ctx = _ctx(example)
+    (path,) = write_reports(ctx, ["ics"], tmp_path)
+    assert path.name == "plan.ics"
+    data = path.read_bytes()
+    cal = Calendar.from_ical(data)
+    assert str(cal["VERSION"]) == "2.0" and cal.get("PRODID") and str(cal["CALSCALE"]) == "GREGORIAN"
+    events = _events(data)
+    assert len(events) == len(ctx.plan.tasks)
+    for event, task in zip(events, ctx.plan.tasks, strict=True):
+        assert event["summary"] == task.title
+        assert event["start"] == task.start and type(event["start"]) is dt.date
+        assert event["end"] == task.finish + dt.timedelta(days=1)
+        assert event["stamp"] == dt.datetime(
+            ctx.plan.start.year, ctx.plan.start.month, ctx.plan.start.day, tzinfo=dt.UTC
+        )
+        assert task.id in str(event["description"])
+    assert len({e["uid"] for e in events}) == len(events)
+    assert all(str(e["uid"]).endswith("@roadmap") for e in events)
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b"" and all(b"\n" not in line for line in lines)
+    assert all(len(line) <= 75 for line in lines)
+
+
+def test_stage_level_one_event_per_stage() -> None:
+    ctx = _ctx(EXAMPLES[0], ics_level="stage")
+    events = _events(render("ics", ctx))
+    assert [(e["start"], e["end"]) for e in events] == [
+        (s.start, s.finish + dt.timedelta(days=1)) for s in ctx.plan.stages
+    ]
+    assert [e["summary"] for e in events] == [f"{s.order}. {s.title}" for s in ctx.plan.stages]
+
+
+def test_unknown_level_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="--ics-level"):
+        render("ics", _ctx(EXAMPLES[0], ics_level="week"))
+
+
+def test_uids_stable_across_runs_and_bytes_identical(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    first = render("ics", _ctx(make_company(), mini_library))
+    second = render("ics", _ctx(make_company(), mini_library))
+    assert first == second
+    other = render("ics", _ctx(make_company(), mini_library, ics_level="stage"))
+    assert {e["uid"] for e in _events(first)}.isdisjoint({e["uid"] for e in _events(other)})
+
+
+def test_french_cyrillic_and_special_characters(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    ctx = _ctx(make_company(), mini_library, lang="fr")
+    title = "Внедрение портала; étape «1», chemin C:\\dossier\nsuite " + "долгое название " * 6
+    tasks = (ctx.plan.tasks[0].model_copy(update={"title": title}), *ctx.plan.tasks[1:])
+    odd = RenderContext(
+        plan=ctx.plan.model_copy(update={"tasks": tasks}), company=ctx.company, library=ctx.library, lang="fr"
+    )
+    data = render("ics", odd)
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    data.decode("utf-8")  # folding never splits a character
+    events = _events(data)
+    assert events[0]["summary"] == title
+    assert [e["summary"] for e in events[1:]] == [t.title for t in ctx.plan.tasks[1:]]
+    assert "Rôles" in str(events[0]["description"])
+
+
+def test_escape_and_fold() -> None:
+    assert escape_text("a\\b;c,d\ne\r\nf\x07") == "a\\\\b\\;c\\,d\\ne\\nf"
+    line = "SUMMARY:" + "é" * 80
+    folded = fold(line)
+    parts = folded.split("\r\n")
+    assert all(len(p.encode()) <= 75 for p in parts)
+    assert all(p.startswith(" ") for p in parts[1:])
+    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
+    assert fold("SHORT:x") == "SHORT:x"

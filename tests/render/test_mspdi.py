@@ -1,0 +1,259 @@
+"""plan.xml (MSPDI): structure checked in Python, and read back with a real reader (MPXJ, on Java)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from roadmap.plan import Plan, plan_file
+from roadmap.render import RenderContext, render, write_reports
+from roadmap.render.mspdi import LAG_UNITS_PER_DAY, NAMESPACE
+from tests.conftest import EXAMPLES
+
+NS = {"p": NAMESPACE}
+
+
+def _ctx(path: Path, library: Path | None = None, lang: str = "en") -> RenderContext:
+    plan, company, lib = plan_file(path, library_dir=library, lang=lang)
+    return RenderContext(plan=plan, company=company, library=lib, lang=lang)
+
+
+def _xml(ctx: RenderContext) -> ET.Element:
+    return ET.fromstring(render("mspdi", ctx))
+
+
+def _tasks(root: ET.Element) -> list[ET.Element]:
+    return root.findall("p:Tasks/p:Task", NS)
+
+
+def _get(el: ET.Element, tag: str) -> str:
+    found = el.find(f"p:{tag}", NS)
+    assert found is not None, f"no {tag}"
+    return found.text or ""
+
+
+# ------------------------------------------------------------------ without Java
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_tasks_carry_plan_json_dates(example: Path) -> None:
+    ctx = _ctx(example)
+    root = _xml(ctx)
+    by_name: dict[str, list[ET.Element]] = {}
+    for el in _tasks(root):
+        by_name.setdefault(_get(el, "Name"), []).append(el)
+    steps = [el for el in _tasks(root) if _get(el, "OutlineLevel") == "2"]
+    assert len(steps) == len(ctx.plan.tasks)
+    for el, task in zip(steps, ctx.plan.tasks, strict=True):
+        assert _get(el, "Name") == task.title
+        assert _get(el, "Start")[:10] == task.start.isoformat()
+        assert _get(el, "Finish")[:10] == task.finish.isoformat()
+        assert _get(el, "Milestone") == ("1" if task.milestone else "0")
+        assert _get(el, "Manual") == "0"
+        assert _get(el, "ConstraintType") == "4"
+        assert _get(el, "ConstraintDate") == _get(el, "Start")
+        if task.milestone:
+            assert _get(el, "Duration") == "PT0H0M0S"
+            assert _get(el, "Start") == _get(el, "Finish") == f"{task.finish}T18:00:00"
+        else:
+            assert _get(el, "Start").endswith("T09:00:00")
+            assert _get(el, "Finish").endswith("T18:00:00")
+    summaries = [el for el in _tasks(root) if _get(el, "OutlineLevel") == "1"]
+    assert [_get(el, "Name") for el in summaries] == [s.title for s in ctx.plan.stages]
+    assert all(_get(el, "Summary") == "1" for el in summaries)
+    assert _get(_tasks(root)[0], "UID") == "0"
+    assert _get(_tasks(root)[0], "OutlineLevel") == "0"
+
+
+def test_project_header_and_calendar() -> None:
+    ctx = _ctx(next(p for p in EXAMPLES if p.stem == "manufacturer-1200"))
+    root = _xml(ctx)
+    assert root.tag == f"{{{NAMESPACE}}}Project"
+    assert _get(root, "Name") == "Uralmash Components"
+    assert _get(root, "StartDate") == f"{ctx.plan.start}T09:00:00"
+    assert _get(root, "CalendarUID") == "1"
+    calendar = root.find("p:Calendars/p:Calendar", NS)
+    assert calendar is not None and _get(calendar, "UID") == "1" and _get(calendar, "IsBaseCalendar") == "1"
+    week = {_get(day, "DayType"): _get(day, "DayWorking") for day in calendar.findall("p:WeekDays/p:WeekDay", NS)}
+    assert week["1"] == week["7"] == "0"  # Sunday, Saturday
+    assert all(week[str(n)] == "1" for n in range(2, 7))
+    times = calendar.findall("p:WeekDays/p:WeekDay/p:WorkingTimes", NS)[0]
+    assert [(_get(t, "FromTime"), _get(t, "ToTime")) for t in times] == [
+        ("09:00:00", "13:00:00"),
+        ("14:00:00", "18:00:00"),
+    ]
+    exceptions = {
+        _get(exc, "TimePeriod/p:FromDate")[:10]: _get(exc, "DayWorking")
+        for exc in calendar.findall("p:Exceptions/p:Exception", NS)
+    }
+    expected = {d.isoformat(): "0" for d in ctx.plan.calendar.holidays}
+    expected |= {d.isoformat(): "1" for d in ctx.plan.calendar.extra_working_days}
+    assert exceptions == expected
+    assert "2027-02-20" in exceptions  # a transferred working Saturday in Russia
+
+
+def test_resources_and_assignments() -> None:
+    ctx = _ctx(next(p for p in EXAMPLES if p.stem == "manufacturer-1200"))
+    root = _xml(ctx)
+    resources = {_get(r, "UID"): r for r in root.findall("p:Resources/p:Resource", NS)}
+    names = {_get(r, "Name"): _get(r, "MaxUnits") for r in resources.values()}
+    assert names[ctx.library.roles["implementer"].title.en] == "2.00"
+    assert names[ctx.library.roles["hr"].title.en] == "1.00"
+    pairs = {(_get(a, "TaskUID"), _get(a, "ResourceUID")) for a in root.findall("p:Assignments/p:Assignment", NS)}
+    assert len(pairs) == sum(len(t.roles) for t in ctx.plan.tasks)
+
+
+def test_lag_in_tenths_of_minutes(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    ctx = _ctx(make_company(), mini_library)
+    root = _xml(ctx)
+    uid = {_get(el, "Name"): _get(el, "UID") for el in _tasks(root)}
+    optional = next(el for el in _tasks(root) if _get(el, "Name") == "Optional")
+    link = optional.find("p:PredecessorLink", NS)
+    assert link is not None
+    assert _get(link, "PredecessorUID") == uid["One"]
+    assert _get(link, "Type") == "1"
+    assert _get(link, "LinkLag") == str(LAG_UNITS_PER_DAY) == "4800"
+    assert _get(link, "LagFormat") == "7"
+
+
+def test_same_input_same_bytes_and_xml_safe_text(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    ctx = _ctx(make_company(), mini_library)
+    assert render("mspdi", ctx) == render("mspdi", ctx)
+    odd = ctx.plan.model_copy(
+        update={"tasks": (ctx.plan.tasks[0].model_copy(update={"title": 'A <b>&\x01 "c"\''}), *ctx.plan.tasks[1:])}
+    )
+    root = _xml(RenderContext(plan=odd, company=ctx.company, library=ctx.library))
+    assert any(_get(el, "Name") == 'A <b>& "c"\'' for el in _tasks(root))
+
+
+# ------------------------------------------------------------------ MPXJ
+
+
+@pytest.fixture(scope="session")
+def mpxj() -> Iterator[Any]:
+    """MPXJ's UniversalProjectReader, on a JVM started once for the whole session."""
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed: the MPXJ check of plan.xml needs it (apt-get install default-jre-headless)")
+    jpype = pytest.importorskip("jpype", reason="JPype1 is not installed (pip install '.[test]')")
+    pytest.importorskip("mpxj", reason="mpxj is not installed (pip install '.[test]')")
+    if not jpype.isJVMStarted():
+        jpype.startJVM()
+    yield jpype
+
+
+def _read(jpype: Any, path: Path) -> Any:
+    reader = jpype.JClass("org.mpxj.reader.UniversalProjectReader")()
+    project = reader.read(str(path))
+    assert project is not None, f"MPXJ could not read {path}"
+    return project
+
+
+def _day(value: Any) -> dt.date:
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _check_against_plan(project: Any, plan: Plan) -> None:
+    tasks = [t for t in project.getTasks() if int(t.getOutlineLevel()) == 2]
+    assert [str(t.getName()) for t in tasks] == [task.title for task in plan.tasks]
+    by_uid = {int(t.getUniqueID()): task.id for t, task in zip(tasks, plan.tasks, strict=True)}
+    for read, task in zip(tasks, plan.tasks, strict=True):
+        assert _day(read.getStart()) == task.start, task.id
+        assert _day(read.getFinish()) == task.finish, task.id
+        assert bool(read.getMilestone()) == task.milestone, task.id
+        assert not bool(read.getSummary())
+        links = sorted(
+            (by_uid[int(r.getPredecessorTask().getUniqueID())], str(r.getType()), float(r.getLag().getDuration()))
+            for r in read.getPredecessors()
+        )
+        assert links == sorted((p.id, "FS", float(p.lag_days)) for p in task.predecessors), task.id
+    stages = [t for t in project.getTasks() if int(t.getOutlineLevel()) == 1]
+    assert [(str(s.getName()), _day(s.getStart()), _day(s.getFinish())) for s in stages] == [
+        (s.title, s.start, s.finish) for s in plan.stages
+    ]
+    assert all(bool(s.getSummary()) for s in stages)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_mpxj_reads_every_task_as_planned(mpxj: Any, example: Path, tmp_path: Path) -> None:
+    ctx = _ctx(example)
+    (path,) = write_reports(ctx, ["mspdi"], tmp_path)
+    assert path.name == "plan.xml"
+    project = _read(mpxj, path)
+    _check_against_plan(project, ctx.plan)
+    calendar = project.getDefaultCalendar()
+    local_date = mpxj.JClass("java.time.LocalDate")
+    for day in ctx.plan.calendar.holidays:
+        assert not calendar.isWorkingDate(local_date.of(day.year, day.month, day.day)), day
+    for day in ctx.plan.calendar.extra_working_days:
+        assert calendar.isWorkingDate(local_date.of(day.year, day.month, day.day)), day
+    roles = {str(r.getName()): float(r.getMaxUnits()) for r in project.getResources() if r.getName() is not None}
+    for role in {r for t in ctx.plan.tasks for r in t.roles}:
+        assert roles[ctx.library.roles[role].title.en] == 100.0 * ctx.plan.team.get(role, 1)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_rescheduling_keeps_the_dates(mpxj: Any, example: Path, tmp_path: Path) -> None:
+    """MPXJ's MS Project scheduler recomputes every date: constraints and durations hold them."""
+    ctx = _ctx(example)
+    (path,) = write_reports(ctx, ["mspdi"], tmp_path)
+    project = _read(mpxj, path)
+    scheduler = mpxj.JClass("org.mpxj.cpm.MicrosoftScheduler")()
+    scheduler.schedule(project, project.getProjectProperties().getStartDate())
+    _check_against_plan(project, ctx.plan)
+
+
+def test_mpxj_with_lag_and_progress(mpxj: Any, tmp_path: Path, mini_library: Path, make_company: Any) -> None:
+    company = make_company(
+        """
+        company: {name: Mini Co, employees: 300, country: FR}
+        plan: {start: 2027-01-04}
+        progress:
+          alpha.one: {status: done, start: 2027-01-04, finish: 2027-01-12}
+          alpha.two: {status: in_progress, start: 2027-01-13, percent: 50}
+        """
+    )
+    ctx = _ctx(company, mini_library)
+    (path,) = write_reports(ctx, ["mspdi"], tmp_path)
+    project = _read(mpxj, path)
+    _check_against_plan(project, ctx.plan)
+    done = next(t for t in project.getTasks() if str(t.getName()) == "One")
+    assert float(done.getPercentageComplete()) == 100.0
+    assert _day(done.getActualFinish()) == dt.date(2027, 1, 12)
+
+
+def _prop_order(jpype: Any, class_name: str) -> list[str]:
+    """The element order MPXJ's JAXB model of the MSPDI schema declares for one element."""
+    cls = jpype.JClass("java.lang.Class").forName(class_name)
+    xml_type = jpype.JClass("jakarta.xml.bind.annotation.XmlType")
+    return [str(name).lower() for name in cls.getAnnotation(xml_type).propOrder()]
+
+
+def test_elements_follow_the_schema_order(mpxj: Any, mini_library: Path, make_company: Any) -> None:
+    """MS Project rejects elements out of the schema's sequence order; JAXB-based readers do not care."""
+    ctx = _ctx(make_company(), mini_library)
+    root = _xml(ctx)
+    base = "org.mpxj.mspdi.schema.Project"
+    checks = {
+        ".": base,
+        "p:Calendars/p:Calendar": f"{base}$Calendars$Calendar",
+        "p:Calendars/p:Calendar/p:WeekDays/p:WeekDay": f"{base}$Calendars$Calendar$WeekDays$WeekDay",
+        "p:Tasks/p:Task": f"{base}$Tasks$Task",
+        "p:Tasks/p:Task/p:PredecessorLink": f"{base}$Tasks$Task$PredecessorLink",
+        "p:Resources/p:Resource": f"{base}$Resources$Resource",
+        "p:Assignments/p:Assignment": f"{base}$Assignments$Assignment",
+    }
+    for path, class_name in checks.items():
+        order = _prop_order(mpxj, class_name)
+        elements = [root] if path == "." else root.findall(path, NS)
+        assert elements, path
+        for el in elements:
+            tags = [child.tag.split("}")[1].lower() for child in el]
+            assert all(tag in order for tag in tags), (path, [t for t in tags if t not in order])
+            positions = [order.index(tag) for tag in tags]
+            assert positions == sorted(positions), (path, tags)

@@ -1,0 +1,125 @@
+"""The stage library: the bundled one is complete; a broken one says exactly where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from roadmap.errors import InputError
+from roadmap.library import load_library
+from tests.conftest import MINI_ALPHA, MINI_BETA, MINI_ROLES, write_tree
+
+
+def test_bundled_library_has_five_stages_of_five_steps() -> None:
+    library = load_library()
+    assert [s.id for s in library.stages] == ["setup", "core", "people", "crm", "accounts"]
+    assert [s.order for s in library.stages] == [1, 2, 3, 4, 5]
+    for stage in library.stages:
+        assert len(stage.steps) >= 5, stage.id
+        assert stage.questions and stage.resources and stage.results and stage.reading, stage.id
+
+
+def test_bundled_library_is_fully_bilingual() -> None:
+    library = load_library()
+    texts = []
+    for stage in library.stages:
+        texts += [stage.title, stage.goal, *stage.results, *stage.reading, *(r.why for r in stage.resources)]
+        for step in stage.steps:
+            texts += [step.title, *step.deliverables] + ([step.description] if step.description else [])
+        for q in stage.questions:
+            texts += [q.text, *(o.label for o in q.options)] + ([q.help] if q.help else [])
+    texts += [role.title for role in library.roles.values()]
+    missing = [text.en for text in texts if not text.fr]
+    assert missing == []
+
+
+def test_bundled_stage_one_carries_the_org_source_switch() -> None:
+    library = load_library()
+    org = library.question("org_source")
+    assert org is not None
+    assert [o.value for o in org.options] == ["ad", "zup", "nowhere"]
+    included = {o.value: [sid for e in o.effects for sid in e.include or ()] for o in org.options}
+    assert included == {"ad": ["setup.ad-sync"], "zup": ["setup.zup-exchange"], "nowhere": ["setup.org-in-portal"]}
+    complications = library.question("org_complications")
+    assert complications is not None
+    for option in complications.options:
+        assert any(e.add_days for e in option.effects), option.value
+        assert any(e.risk for e in option.effects), option.value
+
+
+def test_dealer_account_requires_the_dealer_unit() -> None:
+    steps = {s.id: s for s in load_library().steps()}
+    assert "crm.dealers" in steps["accounts.dealer-account"].requires
+
+
+def _broken(tmp_path: Path, alpha: str = MINI_ALPHA, beta: str = MINI_BETA, roles: str = MINI_ROLES) -> Path:
+    return write_tree(tmp_path / "lib", {"roles.yaml": roles, "1-alpha.yaml": alpha, "2-beta.yaml": beta})
+
+
+def _errors(folder: Path) -> list[str]:
+    with pytest.raises(InputError) as info:
+        load_library(folder)
+    return [str(d) for d in info.value.diagnostics]
+
+
+def test_unknown_key_with_did_you_mean(tmp_path: Path) -> None:
+    folder = _broken(tmp_path, alpha=MINI_ALPHA.replace("    duration_days: 2\n", "    duraton_days: 2\n"))
+    errors = _errors(folder)
+    assert any(e.endswith("unknown key 'duraton_days' (did you mean 'duration_days'?)") for e in errors)
+    assert any("1-alpha.yaml:19:5: unknown key" in e for e in errors), errors
+
+
+def test_unknown_ids_in_references(tmp_path: Path) -> None:
+    beta = MINI_BETA.replace("requires: [alpha.two]", "requires: [alpha.tow]").replace("roles: [pm]", "roles: [pmm]")
+    errors = _errors(_broken(tmp_path, beta=beta))
+    assert any("unknown step or milestone 'alpha.tow' (did you mean 'alpha.two'?)" in e for e in errors)
+    assert any("unknown role 'pmm' (did you mean 'pm'?)" in e for e in errors)
+    assert all(e.startswith(str(tmp_path / "lib" / "2-beta.yaml") + ":") for e in errors)
+
+
+def test_unknown_name_in_condition(tmp_path: Path) -> None:
+    beta = MINI_BETA.replace('when: "employees > 100"', 'when: "employes > 100"')
+    errors = _errors(_broken(tmp_path, beta=beta))
+    assert any("unknown name 'employes' (did you mean 'employees'?)" in e for e in errors)
+
+
+def test_bad_condition_syntax(tmp_path: Path) -> None:
+    beta = MINI_BETA.replace('when: "employees > 100"', 'when: "employees >> 100"')
+    assert any("condition 'employees >> 100'" in e for e in _errors(_broken(tmp_path, beta=beta)))
+
+
+def test_dependency_cycle_is_printed(tmp_path: Path) -> None:
+    alpha = MINI_ALPHA.replace("    roles: [pm]\n    deliverables", "    after: [alpha.two]\n    roles: [pm]\n    deliverables")
+    errors = _errors(_broken(tmp_path, alpha=alpha))
+    assert any("dependency cycle: alpha.one -> alpha.two -> alpha.one" in e or
+               "dependency cycle: alpha.two -> alpha.one -> alpha.two" in e for e in errors), errors
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    beta = MINI_BETA.replace("id: beta.two", "id: beta.one")
+    assert any("duplicate step id 'beta.one'" in e for e in _errors(_broken(tmp_path, beta=beta)))
+
+
+def test_step_id_must_match_stage(tmp_path: Path) -> None:
+    beta = MINI_BETA.replace("id: beta.two", "id: gamma.two")
+    assert any("must start with 'beta.'" in e for e in _errors(_broken(tmp_path, beta=beta)))
+
+
+def test_effects_reference_known_steps(tmp_path: Path) -> None:
+    alpha = MINI_ALPHA.replace("include: [alpha.opt]", "include: [alpha.opp]")
+    assert any("unknown step 'alpha.opp' (did you mean 'alpha.opt'?)" in e for e in _errors(_broken(tmp_path, alpha=alpha)))
+
+
+def test_default_must_fit_the_question(tmp_path: Path) -> None:
+    alpha = MINI_ALPHA.replace("default: x", "default: z")
+    assert any("default of 'q1'" in e for e in _errors(_broken(tmp_path, alpha=alpha)))
+
+
+def test_missing_roles_file(tmp_path: Path) -> None:
+    folder = write_tree(tmp_path / "lib", {"1-alpha.yaml": MINI_ALPHA})
+    assert any("roles.yaml" in e for e in _errors(folder))
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    assert _errors(tmp_path / "nope") == [f"{tmp_path / 'nope'}: no such library folder"]

@@ -1,0 +1,116 @@
+"""Export a plan's task network to TaskJuggler (.tjp), schedule it with ``tj3``, read its dates back.
+
+Only the network goes to TaskJuggler: each task with ``length N d`` (N working days), each
+link as ``depends x { gaplength L d }`` (a lag in working days), stage milestones as
+``milestone``. No resources: compare with plans whose teams are too large to matter. The
+calendar is given as TaskJuggler understands it, from :class:`tests.libgen.Oracle` (the
+``holidays`` package, not ``roadmap.calendar``):
+
+* a working day is 09:00–17:00 (8 h, ``dailyworkinghours 8``), so ``1d`` is one working day;
+* the weekend is ``workinghours <days> off``; public and extra holidays are global ``leaves``;
+* TaskJuggler cannot make a single weekend date a working day (a task ``shifts`` changes
+  ``length`` but not ``gaplength``), so when the span has a transferred working Saturday every
+  day gets working hours and every other weekend date becomes a leave.
+
+Conventions read back (checked in test_taskjuggler.py): ``end`` is the last working hour
+(17:00 of the last working day, so the date is our inclusive finish); ``start`` is the moment
+the task may begin: 17:00 of the day its predecessor (plus gap) ends, or 00:00 of the project
+start, so the working start is the first working day on or after that moment's working
+morning. A milestone sits on the end of its last predecessor (plus gap): its date as is.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import subprocess
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from roadmap.plan import Plan
+from tests.libgen import WEEKDAYS, Oracle
+
+DAY_END = dt.time(17, 0)
+
+
+def tj_id(block_id: str) -> str:
+    """A TaskJuggler id for a block id (``setup.ad-sync`` → ``setup__ad_sync``)."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", block_id.replace(".", "__"))
+
+
+def tjp_text(plan: Plan, oracle: Oracle, plan_start: dt.date, horizon_days: int = 120) -> str:
+    """The .tjp of ``plan``'s tasks, links and calendar, from ``plan_start`` to past its finish."""
+    first = min(plan_start, plan.start)
+    last = plan.finish + dt.timedelta(days=horizon_days)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    weekend = sorted(oracle.weekend)
+    transferred = [d for d in days if d.weekday() in oracle.weekend and oracle.is_working(d)]
+    lines = [
+        f'project roadmap "Roadmap" {first.isoformat()} - {last.isoformat()} {{',
+        '  timezone "UTC"',
+        "  dailyworkinghours 8",
+        "  workinghours mon - sun 9:00 - 17:00",
+    ]
+    if weekend and not transferred:
+        lines.append(f"  workinghours {', '.join(WEEKDAYS[w] for w in weekend)} off")
+    lines.append("}")
+    off = [d for d in days if not oracle.is_working(d) and (transferred or d.weekday() not in oracle.weekend)]
+    if off:
+        lines.append("leaves " + ", ".join(f'holiday "off" {d.isoformat()}' for d in off))
+    for task in plan.tasks:
+        body = ["milestone"] if task.milestone else [f"length {task.duration_days}d"]
+        deps = []
+        for link in task.predecessors:
+            gap = f" {{ gaplength {link.lag_days}d }}" if link.lag_days else ""
+            deps.append(f"{tj_id(link.id)}{gap}")
+        if deps:
+            body.append("depends " + ", ".join(deps))
+        lines.append(f'task {tj_id(task.id)} "{tj_id(task.id)}" {{ {" ".join(body)} }}')
+    lines += [
+        'taskreport "dates" {',
+        "  formats csv",
+        "  columns id, start, end",
+        '  timeformat "%Y-%m-%d %H:%M"',
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def run_tj3(text: str, workdir: Path, timeout: float = 120) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """Schedule a .tjp with tj3; return task id → (start, end) as TaskJuggler reports them."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    source = workdir / "plan.tjp"
+    source.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        ["tj3", "--no-color", "--silent", "-o", str(workdir), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"tj3 failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    out: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    with (workdir / "dates.csv").open(encoding="utf-8", newline="") as stream:
+        for row in csv.DictReader(stream, delimiter=";"):
+            out[row["Id"]] = (
+                dt.datetime.strptime(row["Start"], "%Y-%m-%d %H:%M"),
+                dt.datetime.strptime(row["End"], "%Y-%m-%d %H:%M"),
+            )
+    return out
+
+
+def working_dates(
+    reported: Mapping[str, tuple[dt.datetime, dt.datetime]], milestones: Iterable[str], oracle: Oracle
+) -> dict[str, tuple[dt.date, dt.date]]:
+    """TaskJuggler's moments as our inclusive working dates (see the module docstring)."""
+    is_milestone = set(milestones)
+    out: dict[str, tuple[dt.date, dt.date]] = {}
+    for tid, (start, end) in reported.items():
+        if tid in is_milestone:
+            out[tid] = (start.date(), end.date())
+            continue
+        day = start.date() + dt.timedelta(days=1) if start.time() >= DAY_END else start.date()
+        out[tid] = (oracle.next_working(day), end.date())
+    return out
