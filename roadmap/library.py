@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +10,7 @@ from roadmap.conditions import ConditionError, check_names, parse_condition
 from roadmap.errors import Diagnostic, InputError
 from roadmap.models import Library, Question, RoleFile, Stage
 from roadmap.resources import data_dir
-from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, load_yaml, validate_model
+from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, gc_paused, load_yaml, validate_model
 
 COMPANY_FIELDS = ("employees", "branches", "hierarchy_levels", "industry", "country")
 """Company facts a condition may name."""
@@ -25,6 +25,11 @@ def default_library_dir() -> Path:
 
 def load_library(directory: Path | None = None) -> Library:
     """Read and validate every file of a library; all problems are reported at once."""
+    with gc_paused():  # many small long-lived objects: see gc_paused
+        return _load_library(directory)
+
+
+def _load_library(directory: Path | None) -> Library:
     folder = directory or default_library_dir()
     if not folder.is_dir():
         raise InputError.at(folder, "no such library folder")
@@ -180,10 +185,9 @@ def _unique(out: list[Diagnostic], y: LoadedYaml, loc: Loc, value: str, seen: di
         seen[value] = y.file
 
 
-def _known(out: list[Diagnostic], y: LoadedYaml, loc: Loc, value: str, known: Iterable[str], what: str) -> None:
-    known_set = set(known)
-    if value not in known_set:
-        out.append(y.diagnostic(loc, f"unknown {what} '{value}'{did_you_mean(value, known_set)}"))
+def _known(out: list[Diagnostic], y: LoadedYaml, loc: Loc, value: str, known: Set[str], what: str) -> None:
+    if value not in known:
+        out.append(y.diagnostic(loc, f"unknown {what} '{value}'{did_you_mean(value, known)}"))
 
 
 def _condition(out: list[Diagnostic], y: LoadedYaml, loc: Loc, source: str | None, names: set[str]) -> None:
@@ -213,6 +217,8 @@ def _check_cycles(stages: list[tuple[Stage, LoadedYaml]]) -> list[Diagnostic]:
             for j, req in enumerate(step.requires):
                 graph.add_edge(req, step.id)
                 where[(req, step.id)] = (y, ("steps", i, "requires", j))
+    if nx.is_directed_acyclic_graph(graph):  # linear; find_cycle alone is quadratic on a large DAG
+        return []
     try:
         cycle = nx.find_cycle(graph)
     except nx.NetworkXNoCycle:

@@ -16,6 +16,7 @@ from roadmap.library import load_library
 from roadmap.models import Library, Progress
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
+from roadmap.yamlio import gc_paused
 
 
 class Out(BaseModel):
@@ -127,13 +128,14 @@ def plan_file(
     baseline: Path | None = None,
 ) -> tuple[Plan, CompanyInput, Library]:
     """Load the library and a company file, and plan it (measured against ``baseline`` when given)."""
-    library = load_library(library_dir)
-    company = load_company(path, library)
-    plan = build_plan(company, library, as_of=as_of, lang=lang)
-    if baseline is not None:
-        from roadmap.baseline import compare_with_baseline
+    with gc_paused():  # many small long-lived objects: see gc_paused
+        library = load_library(library_dir)
+        company = load_company(path, library)
+        plan = build_plan(company, library, as_of=as_of, lang=lang)
+        if baseline is not None:
+            from roadmap.baseline import compare_with_baseline
 
-        plan = compare_with_baseline(plan, company, baseline)
+            plan = compare_with_baseline(plan, company, baseline)
     return plan, company, library
 
 
@@ -299,8 +301,11 @@ def _title(library: Library, block_id: str, lang: str) -> str:
 
 def _stage_summaries(library: Library, tasks: list[Task], calendar: WorkCalendar, lang: str) -> list[StageSummary]:
     out: list[StageSummary] = []
+    by_stage: dict[str, list[Task]] = {}
+    for task in tasks:
+        by_stage.setdefault(task.stage, []).append(task)
     for stage in library.stages:
-        own = [task for task in tasks if task.stage == stage.id]
+        own = by_stage.get(stage.id, [])
         if not own:
             continue
         start = min(task.start for task in own)

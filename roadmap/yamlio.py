@@ -12,10 +12,12 @@ later steps (pydantic validation, cross-reference checks) can report positions t
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
 import re
 import types
-from collections.abc import Callable, Iterable, Mapping, MutableMapping, MutableSequence, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, MutableSequence, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -36,6 +38,7 @@ __all__ = [
     "LoadedYaml",
     "Loc",
     "did_you_mean",
+    "gc_paused",
     "load_yaml",
     "load_yaml_text",
     "validate_model",
@@ -137,6 +140,24 @@ class LoadedYaml:
 # --------------------------------------------------------------------------- reading
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a burst of allocations; restore it after.
+
+    Loading a library and planning it create hundreds of thousands of small objects that all
+    stay alive; every collection re-walks them, which was four fifths of the time spent
+    loading a 10,000-step library. Reference counting still frees whatever is dropped.
+    Nested pauses are fine: only the outermost one turns the collector back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_yaml(path: Path, *, display: str | None = None) -> LoadedYaml:
     """Read, decode and load one YAML file whose top level must be a mapping.
 
@@ -216,11 +237,12 @@ def load_yaml_text(text: str, file: str) -> LoadedYaml:
         line, col = _line_col(text, bad.start())
         message = f"character U+{ord(bad.group()):04X} is not allowed in YAML"
         raise InputError.at(file, message, line, col)
-    root = _compose(text, file)
-    if root is None:
-        raise InputError.at(file, "the file is empty: expected a mapping at the top level", 1, 1)
-    _Checker(file).check(root, 1)
-    data, index = _Builder(file).build(root)
+    with gc_paused():
+        root = _compose(text, file)
+        if root is None:
+            raise InputError.at(file, "the file is empty: expected a mapping at the top level", 1, 1)
+        _Checker(file).check(root, 1)
+        data, index = _Builder(file).build(root)
     if not isinstance(data, dict):
         message = f"expected a mapping at the top level, got {_describe(data)}"
         raise InputError.at(file, message, *index.at)

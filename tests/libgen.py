@@ -172,9 +172,7 @@ def random_dag_stages(rng: random.Random, n_stages: int = 3, max_steps: int = 5)
             step_id = f"{sid}.t{k}"
             links = rng.sample(earlier, min(len(earlier), rng.randint(0, 2)))
             after = [(x, rng.choice((0, 0, 1, 3))) for x in sorted(links)]
-            steps.append(
-                step(step_id, rng.randint(1, 7), after=after, roles=rng.sample(ROLES, rng.randint(0, 2)))
-            )
+            steps.append(step(step_id, rng.randint(1, 7), after=after, roles=rng.sample(ROLES, rng.randint(0, 2))))
             earlier.append(step_id)
         stages.append(stage(sid, si + 1, steps))
         earlier.append(f"{sid}.done")

@@ -84,7 +84,13 @@ def test_dates_on_a_french_calendar(planner: Planner) -> None:
     assert (plan.start, plan.finish, plan.working_days) == (D(2027, 5, 5), D(2027, 5, 18), 8)
     assert plan.calendar.holidays == (D(2027, 5, 6), D(2027, 5, 17))
     assert plan.calendar.weekend == ("sat", "sun")
-    assert [(t.duration_days, t.milestone) for t in plan.tasks] == [(3, False), (2, False), (0, True), (1, False), (0, True)]
+    assert [(t.duration_days, t.milestone) for t in plan.tasks] == [
+        (3, False),
+        (2, False),
+        (0, True),
+        (1, False),
+        (0, True),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -237,7 +243,9 @@ def test_team_capacity_is_never_exceeded(planner: Planner, team: dict[str, int],
 
 
 def test_capacity_never_splits_a_step_nor_breaks_a_dependency(planner: Planner) -> None:
-    stages = [stage("c", 1, [step("c.a", 3, roles=["dev"]), step("c.b", 4, roles=["dev"]), step("c.c", 1, after=["c.a"])])]
+    stages = [
+        stage("c", 1, [step("c.a", 3, roles=["dev"]), step("c.b", 4, roles=["dev"]), step("c.c", 1, after=["c.a"])])
+    ]
     plan = planner(stages, company(D(2027, 1, 4)))
     oracle = Oracle("FR")
     for task in plan.tasks:
@@ -282,7 +290,7 @@ def test_in_progress_started_before_plan_start_resumes_at_plan_start(planner: Pl
 def test_as_of_plans_no_remaining_work_before_it(planner: Planner) -> None:
     as_of = D(2027, 5, 12)
     progress = {"s.a": {"status": "in_progress", "start": D(2027, 4, 19), "percent": 40}}
-    plan = planner(LONG + [stage("u", 2, [step("u.x", 3)])], company(D(2027, 5, 5), progress=progress), as_of=as_of)
+    plan = planner([*LONG, stage("u", 2, [step("u.x", 3)])], company(D(2027, 5, 5), progress=progress), as_of=as_of)
     t = by_id(plan)
     assert t["s.a"].start == D(2027, 4, 19)
     assert t["s.a"].finish == D(2027, 5, 20)  # 6 remaining days from the status date
@@ -307,7 +315,10 @@ def test_without_as_of_the_same_input_gives_the_same_plan(planner: Planner) -> N
 
 def test_a_stage_milestone_waits_for_every_step_when_a_later_one_is_already_done(planner: Planner) -> None:
     # s.b is done ahead of s.a, which it follows: the stage still closes when s.a finishes.
-    stages = [stage("s", 1, [step("s.a", 3), step("s.b", 1, after=["s.a"])]), stage("t", 2, [step("t.a", 1, after=["s.done"])])]
+    stages = [
+        stage("s", 1, [step("s.a", 3), step("s.b", 1, after=["s.a"])]),
+        stage("t", 2, [step("t.a", 1, after=["s.done"])]),
+    ]
     progress = {"s.b": {"status": "done", "start": D(2027, 5, 3), "finish": D(2027, 5, 3)}}
     plan = by_id(planner(stages, company(D(2027, 5, 5), progress=progress)))
     assert plan["s.a"].finish == D(2027, 5, 10)
@@ -321,7 +332,11 @@ REQUIRES = [
     stage(
         "crm",
         1,
-        [step("crm.adapt", 5), step("crm.dealers", 3, requires=["crm.adapt"]), step("crm.reports", 4, after=["crm.adapt"])],
+        [
+            step("crm.adapt", 5),
+            step("crm.dealers", 3, requires=["crm.adapt"]),
+            step("crm.reports", 4, after=["crm.adapt"]),
+        ],
     ),
     stage(
         "accounts",
@@ -519,7 +534,7 @@ def assert_critical_chain(plan: Plan, oracle: Oracle) -> None:
     assert all(t.critical and t.slack_days == 0 for t in path)
     assert path[0].start == plan.start
     assert path[-1].finish == plan.finish
-    for before, after in zip(path, path[1:], strict=False):
+    for before, after in itertools.pairwise(path):
         # a dependency with its lag, or (lag 0) the same role slot handed over
         lag = next((p.lag_days for p in after.predecessors if p.id == before.id), 0)
         assert after.start == oracle.add(before.finish, lag + (not after.milestone)), (before.id, after.id)
@@ -527,7 +542,9 @@ def assert_critical_chain(plan: Plan, oracle: Oracle) -> None:
 
 def test_critical_path_of_a_simple_plan(planner: Planner) -> None:
     stages = [
-        stage("s", 1, [step("s.a", 3, roles=["pm"]), step("s.b", 2, after=[("s.a", 2)]), step("s.c", 1, after=["s.a"])]),
+        stage(
+            "s", 1, [step("s.a", 3, roles=["pm"]), step("s.b", 2, after=[("s.a", 2)]), step("s.c", 1, after=["s.a"])]
+        ),
         stage("t", 2, [step("t.a", 1, after=["s.done"])]),
     ]
     plan = planner(stages, company(D(2027, 5, 5)))
@@ -739,7 +756,9 @@ def test_property_dates_calendar_and_capacity(
     assert weekend == oracle.weekend
     span = [plan.start + dt.timedelta(days=n) for n in range((plan.finish - plan.start).days + 1)]
     assert list(plan.calendar.holidays) == [d for d in span if d.weekday() not in weekend and not oracle.is_working(d)]
-    assert list(plan.calendar.extra_working_days) == [d for d in span if d.weekday() in weekend and oracle.is_working(d)]
+    assert list(plan.calendar.extra_working_days) == [
+        d for d in span if d.weekday() in weekend and oracle.is_working(d)
+    ]
     assert plan.working_days == oracle.count(plan.start, plan.finish)
     # slack and the critical path
     assert all(t.critical == (t.slack_days == 0) and t.slack_days >= 0 for t in plan.tasks)
@@ -798,7 +817,9 @@ def test_property_unlimited_capacity_is_plain_cpm(
 def test_unlimited_capacity_slack_is_plain_cpm(planner: Planner) -> None:
     # s.x (1 d, pm) and s.y (1 d) start on day 1; s.z (1 d, pm) follows s.y. With 10,000 pm, s.x can
     # slip one day (next to s.z) without moving the finish.
-    stages = [stage("s", 1, [step("s.x", 1, roles=["pm"]), step("s.y", 1), step("s.z", 1, after=["s.y"], roles=["pm"])])]
+    stages = [
+        stage("s", 1, [step("s.x", 1, roles=["pm"]), step("s.y", 1), step("s.z", 1, after=["s.y"], roles=["pm"])])
+    ]
     plan = planner(stages, company(D(2027, 1, 4), team={"pm": HUGE}))
     assert cpm(plan, Oracle("FR"))["s.x"] == 1
     assert by_id(plan)["s.x"].slack_days == 1
