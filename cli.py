@@ -118,7 +118,6 @@ def stages(
     def fold(markup: str) -> Text:
         return Text.from_markup(markup, overflow="fold")
 
-
     tree = Tree(f"[bold]Stage library[/] ({_escape(lib.source)})")
     for stage in data["stages"]:
         node = tree.add(fold(f"[bold cyan]{stage['order']}. {_escape(stage['title'])}[/] [dim]{stage['id']}[/]"))
@@ -154,10 +153,14 @@ def show(
     if as_json:
         typer.echo(json.dumps({"kind": kind, **data}, ensure_ascii=False, indent=2))
         return
-    from rich.panel import Panel
-    from rich.pretty import Pretty
+    import yaml
+    from rich.text import Text
 
-    _console().print(Panel(Pretty(data, expand_all=True), title=f"{kind} {block_id}"))
+    shown = {k: v for k, v in data.items() if v not in (None, [], {}, "")}
+    body = yaml.safe_dump(shown, allow_unicode=True, sort_keys=False, width=10_000).rstrip()
+    con = _console()
+    con.print(Text(f"{kind} {block_id}", style="bold"))
+    con.print(Text(body))
 
 
 @app.command()

@@ -37,6 +37,7 @@ import json
 import pstats
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -226,6 +227,7 @@ def profile(n_steps: int) -> str:
     plan, company, library = plan_file(path, library_dir=tmp / "lib")
     write_reports(RenderContext(plan=plan, company=company, library=library), ["json"], tmp / "out")
     prof.disable()
+    shutil.rmtree(tmp, ignore_errors=True)
     out = io.StringIO()
     stats = pstats.Stats(prof, stream=out)
     stats.sort_stats("cumulative").print_stats(30)
@@ -282,6 +284,7 @@ def main() -> None:
             [sys.executable, __file__, "--rss", row["folder"]], capture_output=True, text=True, check=True
         )
         row["maxrss_mb"] = float(rss.stdout.split()[-1])
+        shutil.rmtree(row["folder"], ignore_errors=True)
         rows.append(row)
     print(table(rows))
     print()

@@ -34,15 +34,15 @@ def _load_library(directory: Path | None) -> Library:
     if not folder.is_dir():
         raise InputError.at(folder, "no such library folder")
     roles_path = folder / ROLES_FILE
-    if not roles_path.is_file():
-        raise InputError.at(folder, f"a library needs a '{ROLES_FILE}' file listing its roles")
-    stage_paths = sorted(p for p in folder.glob("*.yaml") if p.name != ROLES_FILE)
+    stage_paths = sorted(p for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")] if p.name != ROLES_FILE)
     if not stage_paths:
         raise InputError.at(folder, "no stage files (*.yaml) in this library")
 
     problems: list[Diagnostic] = []
-    roles_yaml = load_yaml(roles_path)
-    role_file = _collect(problems, lambda: validate_model(roles_yaml, RoleFile))
+    role_file: RoleFile | None = None
+    if roles_path.is_file():
+        roles_yaml = load_yaml(roles_path)
+        role_file = _collect(problems, lambda: validate_model(roles_yaml, RoleFile))
     stages: list[tuple[Stage, LoadedYaml]] = []
     for path in stage_paths:
         try:
@@ -50,8 +50,11 @@ def _load_library(directory: Path | None) -> Library:
             stages.append((validate_model(loaded, Stage), loaded))
         except InputError as exc:
             problems.extend(exc.diagnostics)
-    if problems or role_file is None:
+    if problems:
         raise InputError(problems)
+    if role_file is None:  # no roles.yaml: the roles are those the stages' resources name
+        named = sorted({res.role for stage, _ in stages for res in stage.resources})
+        role_file = RoleFile.model_validate({"roles": {role: {"title": role} for role in named}})
 
     stages.sort(key=lambda pair: (pair[0].order, pair[0].id))
     problems.extend(_check(stages, role_file))

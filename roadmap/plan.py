@@ -249,7 +249,9 @@ def _sched_tasks(
         )
         roles = block.step.roles if block.step else ()
         prog = progress.get(bid) if block.step else None
-        task = SchedTask(id=bid, duration=block.duration, preds=preds, roles=roles, not_before=max(0, not_before))
+        # A milestone marks the finish of its last step, even when that was before --as-of.
+        earliest = 0 if block.step is None and preds else max(0, not_before)
+        task = SchedTask(id=bid, duration=block.duration, preds=preds, roles=roles, not_before=earliest)
         note = ""
         if prog and prog.status == "done" and prog.start and prog.finish:
             s = calendar.to_index(prog.start)

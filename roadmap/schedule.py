@@ -329,34 +329,46 @@ def _place(g: _Graph, caps: list[int]) -> tuple[list[int], list[int]]:
     return start, finish
 
 
-def _link_units(g: _Graph, start: list[int], finish: list[int]) -> list[list[int]]:
+def _link_units(g: _Graph, caps: list[int], start: list[int], finish: list[int]) -> list[list[int]]:
     """Give each role-holding task a slot of each role; return resource predecessors.
 
-    Tasks are taken by start (then id) and each goes to the free slot whose previous task
-    finished last (then the lowest slot), so a task delayed by a full role follows, on that
-    role, a task finishing the day before it starts.
+    Tasks are taken by start (then id). A task that a full role held back goes to the free slot
+    whose previous task finished last, so on that role it follows a task finishing the day
+    before it starts (the link the critical path walks through). A task that nothing held back
+    takes an unused slot while the role has one, else the slot freed earliest: links are only
+    made where the role's size forces an order, so with a large team slack is plain CPM slack.
     """
+    earliest = _precedence_starts(g, finish)
     holders: list[list[int]] = [[] for _ in g.role_names]
     for k in range(g.n):
         for r in g.roles[k]:
             holders[r].append(k)
     rpreds: list[set[int]] = [set() for _ in range(g.n)]
-    for tasks in holders:
+    for r, tasks in enumerate(holders):
         tasks.sort(key=lambda k: (start[k], k))
-        slots: list[tuple[int, int]] = []  # (finish of its last task, -slot), sorted
+        slots: list[tuple[int, int]] = []  # (finish of its last task, slot), sorted
         last_task: list[int] = []
         for k in tasks:
-            # The slot finishing last before the start (lowest slot on a tie), if any.
-            i = bisect_left(slots, (start[k], -len(last_task) - 1)) - 1
-            if i >= 0:
-                slot = -slots.pop(i)[1]
-                rpreds[k].add(last_task[slot])
-                last_task[slot] = k
-            else:
+            held_back = not g.fixed[k] and start[k] > earliest[k]
+            free = bisect_left(slots, (start[k], -1))  # slots[:free] finished before the start
+            if (not held_back and len(last_task) < caps[r]) or free == 0:
                 slot = len(last_task)
                 last_task.append(k)
-            insort(slots, (finish[k], -slot))
+            else:
+                _, slot = slots.pop(free - 1 if held_back else 0)
+                rpreds[k].add(last_task[slot])
+                last_task[slot] = k
+            insort(slots, (finish[k], slot))
     return [sorted(p) for p in rpreds]
+
+
+def _precedence_starts(g: _Graph, finish: list[int]) -> list[int]:
+    """Each task's earliest start from its predecessors' actual finishes alone."""
+    earliest = list(g.not_before)
+    for k in range(g.n):
+        for p, lag in g.preds[k]:
+            earliest[k] = max(earliest[k], finish[p] + g.gap(k, lag))
+    return earliest
 
 
 def _latest_starts(g: _Graph, start: list[int], rpreds: list[list[int]], project_finish: int) -> list[int]:
@@ -424,7 +436,7 @@ def schedule_tasks(tasks: Sequence[SchedTask], capacity: Mapping[str, int], defa
     caps = _capacities(g, capacity, default_capacity)
     start, finish = _place(g, caps)
     project_finish = max(finish, default=0)
-    rpreds = _link_units(g, start, finish)
+    rpreds = _link_units(g, caps, start, finish)
     latest = _latest_starts(g, start, rpreds, project_finish)
     slack = [max(0, latest[k] - start[k]) for k in range(g.n)]
     critical = [s == 0 for s in slack]

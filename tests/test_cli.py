@@ -102,8 +102,9 @@ def test_schema_is_json_schema() -> None:
 
 def test_library_option(mini_library: Path, make_company: Callable[..., Path], tmp_path: Path) -> None:
     company = make_company()
-    result = runner.invoke(app, ["plan", str(company), "--library", str(mini_library), "--format", "json",
-                                 "--out", str(tmp_path / "out")])
+    result = runner.invoke(
+        app, ["plan", str(company), "--library", str(mini_library), "--format", "json", "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 0, result.output
     plan = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
     assert {t["id"] for t in plan["tasks"]} >= {"alpha.one", "beta.done"}
@@ -111,7 +112,7 @@ def test_library_option(mini_library: Path, make_company: Callable[..., Path], t
 
 def test_broken_library_option(tmp_path: Path) -> None:
     result = runner.invoke(app, ["stages", "--library", str(tmp_path)])
-    assert result.exit_code == 2 and "roles.yaml" in result.stderr
+    assert result.exit_code == 2 and "no stage files" in result.stderr
 
 
 def test_plan_bad_format_and_date(tmp_path: Path) -> None:

@@ -88,7 +88,10 @@ def test_impossible_dates(errors_of: Callable[[str], list[str]]) -> None:
 
 def test_progress_needs_actual_dates(errors_of: Callable[[str], list[str]]) -> None:
     errors = errors_of(BASE + "progress:\n  alpha.one: {status: done}\n")
-    assert errors == ["8:14: 'alpha.one' is done: give its actual finish", "8:14: 'alpha.one' is done: give its actual start"]
+    assert errors == [
+        "8:14: 'alpha.one' is done: give its actual finish",
+        "8:14: 'alpha.one' is done: give its actual start",
+    ]
 
 
 def test_unknown_country(errors_of: Callable[[str], list[str]]) -> None:

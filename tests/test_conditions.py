@@ -571,9 +571,7 @@ def _extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     operand = children.map(lambda c: f"({c})")
     return st.one_of(
         st.tuples(operand, st.sampled_from(["and", "or"]), operand).map(" ".join),
-        st.tuples(operand, st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "in", "not in"]), operand).map(
-            " ".join
-        ),
+        st.tuples(operand, st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "in", "not in"]), operand).map(" ".join),
         operand.map(lambda c: f"not {c}"),
         operand.map(lambda c: f"-{c}"),
         st.lists(children, max_size=3).map(lambda items: "[" + ", ".join(items) + "]"),

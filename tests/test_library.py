@@ -90,10 +90,15 @@ def test_bad_condition_syntax(tmp_path: Path) -> None:
 
 
 def test_dependency_cycle_is_printed(tmp_path: Path) -> None:
-    alpha = MINI_ALPHA.replace("    roles: [pm]\n    deliverables", "    after: [alpha.two]\n    roles: [pm]\n    deliverables")
+    alpha = MINI_ALPHA.replace(
+        "    roles: [pm]\n    deliverables", "    after: [alpha.two]\n    roles: [pm]\n    deliverables"
+    )
     errors = _errors(_broken(tmp_path, alpha=alpha))
-    assert any("dependency cycle: alpha.one -> alpha.two -> alpha.one" in e or
-               "dependency cycle: alpha.two -> alpha.one -> alpha.two" in e for e in errors), errors
+    assert any(
+        "dependency cycle: alpha.one -> alpha.two -> alpha.one" in e
+        or "dependency cycle: alpha.two -> alpha.one -> alpha.two" in e
+        for e in errors
+    ), errors
 
 
 def test_duplicate_ids(tmp_path: Path) -> None:
@@ -108,7 +113,9 @@ def test_step_id_must_match_stage(tmp_path: Path) -> None:
 
 def test_effects_reference_known_steps(tmp_path: Path) -> None:
     alpha = MINI_ALPHA.replace("include: [alpha.opt]", "include: [alpha.opp]")
-    assert any("unknown step 'alpha.opp' (did you mean 'alpha.opt'?)" in e for e in _errors(_broken(tmp_path, alpha=alpha)))
+    assert any(
+        "unknown step 'alpha.opp' (did you mean 'alpha.opt'?)" in e for e in _errors(_broken(tmp_path, alpha=alpha))
+    )
 
 
 def test_default_must_fit_the_question(tmp_path: Path) -> None:
@@ -116,9 +123,12 @@ def test_default_must_fit_the_question(tmp_path: Path) -> None:
     assert any("default of 'q1'" in e for e in _errors(_broken(tmp_path, alpha=alpha)))
 
 
-def test_missing_roles_file(tmp_path: Path) -> None:
-    folder = write_tree(tmp_path / "lib", {"1-alpha.yaml": MINI_ALPHA})
-    assert any("roles.yaml" in e for e in _errors(folder))
+def test_without_roles_file_the_resources_name_the_roles(tmp_path: Path) -> None:
+    folder = write_tree(tmp_path / "lib", {"1-alpha.yaml": MINI_ALPHA.replace("roles: [dev]", "roles: [pm]")})
+    library = load_library(folder)
+    assert list(library.roles) == ["pm"] and library.roles["pm"].title.en == "pm"
+    broken = write_tree(tmp_path / "lib2", {"1-alpha.yaml": MINI_ALPHA})
+    assert any("unknown role 'dev'" in e for e in _errors(broken))
 
 
 def test_missing_folder(tmp_path: Path) -> None:

@@ -49,6 +49,10 @@ def test_installed_copy_runs_outside_the_checkout(wheel: Path, tmp_path: Path) -
     assert len(json.loads(result.stdout)["stages"]) == 5
     where = subprocess.run(
         [sys.executable, "-c", "import roadmap.resources as r; print(r.data_dir('stages'), r.data_dir('templates'))"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert str(site) in where and "_data" in where
