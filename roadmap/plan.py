@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from roadmap.calendar import WorkCalendar, build_calendar
 from roadmap.company import CompanyInput, fit_warning, load_company
@@ -17,6 +17,11 @@ from roadmap.models import Library, Progress
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
 from roadmap.yamlio import gc_paused
+
+
+def _is_none(value: object) -> bool:
+    """Baseline fields appear in the output only when a baseline was compared."""
+    return value is None
 
 
 class Out(BaseModel):
@@ -53,9 +58,9 @@ class Task(Out):
     why: tuple[str, ...]
     description: str | None = None
     deliverables: tuple[str, ...] = ()
-    baseline_start: dt.date | None = None
-    baseline_finish: dt.date | None = None
-    slip_days: int | None = None
+    baseline_start: dt.date | None = Field(default=None, exclude_if=_is_none)
+    baseline_finish: dt.date | None = Field(default=None, exclude_if=_is_none)
+    slip_days: int | None = Field(default=None, exclude_if=_is_none)
 
 
 class Dropped(Out):
@@ -95,7 +100,7 @@ class StageSummary(Out):
     finish: dt.date
     working_days: int
     milestone: str
-    slip_days: int | None = None
+    slip_days: int | None = Field(default=None, exclude_if=_is_none)
 
 
 class Plan(Out):

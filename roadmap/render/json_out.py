@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from roadmap.plan import Plan
 from roadmap.render import RenderContext
 
-BASELINE_KEYS = ("baseline_start", "baseline_finish", "slip_days")
-
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The JSON-ready plan; baseline keys appear only when a baseline was compared."""
-    data = plan.model_dump(mode="json")
-    for item in [*data["tasks"], *data["stages"]]:
-        for key in BASELINE_KEYS:
-            if key in item and item[key] is None:
-                del item[key]
-    return data
+    return plan.model_dump(mode="json")
 
 
 def dumps(plan: Plan) -> str:
-    """Serialise a plan (sorted nothing: the plan's own order is already deterministic)."""
-    return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2) + "\n"
+    """Serialise a plan: two-space indent, UTF-8 text, the plan's own (deterministic) order."""
+    return plan.model_dump_json(indent=2) + "\n"
 
 
 def render(ctx: RenderContext) -> bytes:
