@@ -47,6 +47,9 @@ LibraryOpt = Annotated[
     typer.Option("--library", help="Folder of stage YAML files to use instead of the bundled stages/."),
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of titles, labels and reasons.")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Status date YYYY-MM-DD: remaining work starts no earlier.")
+]
 TemplatesOpt = Annotated[
     Path | None,
     typer.Option("--templates", help="Folder of your own report templates (missing ones: the bundled templates/)."),
@@ -207,9 +210,7 @@ def plan(
     formats: Annotated[
         str | None, typer.Option("--format", help="Comma-separated formats to write (default: all reports).")
     ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Status date YYYY-MM-DD: remaining work starts no earlier.")
-    ] = None,
+    as_of: AsOfOpt = None,
     lang: LangOpt = Lang.en,
     library: LibraryOpt = None,
     baseline: Annotated[
@@ -247,9 +248,7 @@ def plan(
 @handle_errors
 def checklist(
     file: Annotated[Path, typer.Argument(help="The company file (YAML).")],
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Status date YYYY-MM-DD: remaining work starts no earlier.")
-    ] = None,
+    as_of: AsOfOpt = None,
     lang: LangOpt = Lang.en,
     library: LibraryOpt = None,
     templates: TemplatesOpt = None,
@@ -347,9 +346,7 @@ def baseline_save(
     baseline: Annotated[
         Path | None, typer.Option("--baseline", help="Where to save it (default: FILE.baseline.json beside FILE).")
     ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Status date YYYY-MM-DD: remaining work starts no earlier.")
-    ] = None,
+    as_of: AsOfOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing baseline.")] = False,
     lang: LangOpt = Lang.en,
     library: LibraryOpt = None,
