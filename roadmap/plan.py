@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,10 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
             else:
                 percent = progress.percent or 0
                 why.append(sched_tasks[bid].note)
+        elif step is not None:
+            waited = start_i - _earliest_start(sched_tasks[bid].task, result.finish, milestone=False)
+            if waited > 0:
+                why.append(t(lang, "why_capacity", days=waited, roles=", ".join(step.roles)))
         tasks.append(
             Task(
                 id=bid,
@@ -281,6 +286,12 @@ class _Note:
     def __init__(self, task: SchedTask, note: str) -> None:
         self.task = task
         self.note = note
+
+
+def _earliest_start(task: SchedTask, finish: Mapping[str, int], *, milestone: bool) -> int:
+    """Where a task could start if no team limit held it back."""
+    gap = 0 if milestone else 1
+    return max([task.not_before, *(finish[p] + lag + gap for p, lag in task.preds)])
 
 
 def _task_order(resolution: Resolution, start: Any) -> list[str]:

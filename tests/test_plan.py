@@ -948,3 +948,27 @@ def test_milestone_of_finished_stage_keeps_its_date_after_as_of(
     tasks = {t.id: t for t in plan.tasks}
     assert tasks["alpha.done"].start == tasks["alpha.done"].finish == dt.date(2027, 1, 14)
     assert tasks["beta.two"].start == dt.date(2027, 2, 1)
+
+
+def test_a_step_held_back_by_the_team_limit_says_so(tmp_path: Path) -> None:
+    lib = write_tree(
+        tmp_path / "lib",
+        {
+            "roles.yaml": MINI_ROLES,
+            "1-s.yaml": """
+                id: s
+                order: 1
+                title: S
+                goal: G
+                steps:
+                  - {id: s.a, title: A, duration_days: 3, roles: [pm]}
+                  - {id: s.b, title: B, duration_days: 2, roles: [pm]}
+            """,
+        },
+    )
+    company = write_tree(tmp_path, {"c.yaml": "company: {name: C, employees: 300}\nplan: {start: 2027-01-04}\n"})
+    plan, _, _ = plan_file(company / "c.yaml", library_dir=lib)
+    tasks = {t.id: t for t in plan.tasks}
+    assert tasks["s.a"].why == ("base 3 working days (library assumption)",)
+    assert tasks["s.b"].why[-1] == "waits 3 working days for pm (team limit)"
+    assert tasks["s.b"].start == dt.date(2027, 1, 7)
