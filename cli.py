@@ -279,18 +279,28 @@ def _parse_date(value: str | None, flag: str) -> dt.date | None:
 def _print_plan(result: Plan) -> None:
     from rich.table import Table
 
+    from roadmap.i18n import t
+
+    lang = result.lang
     con = _console()
     company = result.company
-    con.print(
-        f"[bold]{_escape(company['name'])}[/] — {company['employees']} employees, "
-        f"{result.start} → [bold]{result.finish}[/] ({result.working_days} working days)"
+    headline = t(
+        lang,
+        "cli_headline",
+        name=company["name"],
+        employees=company["employees"],
+        start=result.start,
+        finish=result.finish,
+        days=result.working_days,
     )
+    con.print(f"[bold]{_escape(headline)}[/]")
     for warning in result.warnings:
-        con.print(f"[yellow]warning:[/] {_escape(warning)}")
-    table = Table(title="Stages", title_justify="left")
+        con.print(f"[yellow]{t(lang, 'cli_warning')}:[/] {_escape(warning)}")
+    table = Table(title=t(lang, "report_stages"), title_justify="left")
     with_slip = any(stage.slip_days is not None for stage in result.stages)
-    for column in ("stage", "start", "finish", "working days", *(["slip"] if with_slip else [])):
-        table.add_column(column)
+    columns = ["report_stage", "report_start", "report_finish", "report_working_days"]
+    for column in columns + (["report_slip"] if with_slip else []):
+        table.add_column(t(lang, column))
     for stage in result.stages:
         table.add_row(
             f"{stage.order}. {_escape(stage.title)}",
@@ -300,28 +310,27 @@ def _print_plan(result: Plan) -> None:
             *([_slip(stage.slip_days)] if with_slip else []),
         )
     con.print(table)
-    moved = [t for t in result.tasks if t.slip_days and not t.milestone]
+    moved = [task for task in result.tasks if task.slip_days and not task.milestone]
     if moved:
-        con.print("[bold]Against the baseline[/] (working days):")
+        con.print(f"[bold]{t(lang, 'cli_baseline')}[/]:")
         for task in moved:
             con.print(
-                f"  {_slip(task.slip_days)} {task.id} {_escape(task.title)} "
-                f"finish {task.baseline_finish} → {task.finish}"
+                f"  {_slip(task.slip_days)} {task.id} {_escape(task.title)} {task.baseline_finish} → {task.finish}"
             )
-    critical = [t for t in result.tasks if t.critical and not t.milestone]
+    critical = [task for task in result.tasks if task.critical and not task.milestone]
     if critical:
-        con.print("[bold]Critical steps[/] (no slack):")
+        con.print(f"[bold]{t(lang, 'cli_critical')}[/]:")
         for task in critical:
             con.print(f"  [red]●[/] {task.id} {_escape(task.title)} {task.start} → {task.finish}")
     if result.dropped:
-        con.print("[bold]Dropped blocks[/]:")
+        con.print(f"[bold]{t(lang, 'report_dropped')}[/]:")
         for drop in result.dropped:
             con.print(f"  - {drop.id}: {_escape(drop.reason)}")
     if result.risks:
-        con.print("[bold]Risks[/]:")
+        con.print(f"[bold]{t(lang, 'report_risks')}[/]:")
         for risk in result.risks:
             con.print(f"  [yellow]![/] {_escape(risk.text)} [dim]({_escape(risk.because)})[/]")
-    con.print(f"[bold]Finish: {result.finish}[/]")
+    con.print(f"[bold]{t(lang, 'cli_finish', finish=result.finish)}[/]")
 
 
 def _slip(days: int | None) -> str:

@@ -258,6 +258,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form_notes": ("Notes:", "Remarques :"),
     "form_signed": ("Answered by:", "Rempli par :"),
     "form_date": ("Date:", "Date :"),
+    # the terminal summary of `roadmap plan`
+    "cli_headline": (
+        "{name} — {employees} employees, {start} → {finish} ({days} working days)",
+        "{name} — {employees} employés, {start} → {finish} ({days} jours ouvrés)",
+    ),
+    "cli_warning": ("warning", "attention"),
+    "cli_baseline": ("Against the baseline (working days)", "Par rapport à la référence (jours ouvrés)"),
+    "cli_critical": ("Critical steps (no slack)", "Tâches critiques (sans marge)"),
+    "cli_finish": ("Finish: {finish}", "Fin : {finish}"),
 }
 
 

@@ -151,7 +151,7 @@ def test_cli_save_then_plan_shows_slip(mini_library: Path, make_company: Callabl
     shown = runner.invoke(app, ["plan", str(company), "--out", str(out), *lib], env={"COLUMNS": "200"})
     assert shown.exit_code == 0, shown.output
     assert "compared with baseline" in shown.output
-    assert "slip" in shown.output and "+2" in shown.output
+    assert "Slip" in shown.output and "+2" in shown.output
     assert "Against the baseline" in shown.output and "alpha.one" in shown.output
     data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert data["stages"][0]["slip_days"] == 2

@@ -135,3 +135,9 @@ def test_plan_warns_outside_fit(make_company: Callable[..., Path], tmp_path: Pat
     small = make_company(MINI_COMPANY.replace("employees: 300", "employees: 60"))
     result = runner.invoke(app, ["plan", str(small), "--format", "json", "--out", str(tmp_path)])
     assert result.exit_code == 0 and "below the 150–3,000" in result.stdout
+
+
+def test_plan_summary_in_french(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["plan", str(EXAMPLES[0]), "--format", "json", "--lang", "fr", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "jours ouvrés" in result.stdout and "Étapes" in result.stdout and "Fin :" in result.stdout
