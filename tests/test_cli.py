@@ -18,11 +18,13 @@ runner = CliRunner()
 def test_every_command_has_help() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for name in ("stages", "show", "validate", "schema", "plan"):
+    commands = ("stages", "show", "validate", "schema", "plan", "checklist", "diff", "ask", "init", "questionnaire")
+    for name in commands:
         assert name in result.output
         sub = runner.invoke(app, [name, "--help"])
         assert sub.exit_code == 0, name
         assert "Usage" in sub.output
+    assert runner.invoke(app, ["baseline", "save", "--help"]).exit_code == 0
 
 
 def test_stages_json_shape() -> None:
