@@ -164,6 +164,8 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
     dropped: dict[str, str] = {}
     for stage in library.stages:
         stage_reason = _stage_reason(stage, env, excluded_by_file, excludes, lang, source_name)
+        if stage_reason:
+            dropped[stage.milestone_id] = stage_reason
         for step in stage.steps:
             reason = stage_reason or _step_reason(
                 step, env, excluded_by_file, excludes, includes, includers, lang, source_name
@@ -175,7 +177,7 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
     for node in order:
         stage = stage_of[node]
         if node == stage.milestone_id:
-            if all(s.id in dropped for s in stage.steps):
+            if node not in dropped and all(s.id in dropped for s in stage.steps):
                 dropped[node] = t(lang, "drop_empty_stage", stage=stage.id)
             continue
         if node in dropped:

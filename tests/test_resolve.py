@@ -59,7 +59,7 @@ def test_answer_excludes_and_requires_cascades(resolve_with) -> None:  # type: i
 def test_excluded_stage_is_bridged(resolve_with) -> None:  # type: ignore[no-untyped-def]
     res = resolve_with(exclude="[alpha]")
     assert res.dropped["alpha.one"] == "stage alpha excluded in company.yaml"
-    assert res.dropped["alpha.done"] == "no step of stage alpha is left in the plan"
+    assert res.dropped["alpha.done"] == "stage alpha excluded in company.yaml"
     assert res.dropped["beta.one"] == "requires alpha.two, which was dropped"
     assert list(res.graph.predecessors("beta.two")) == []
 
@@ -90,3 +90,8 @@ def test_french_reasons(mini_library: Path, make_company: Callable[..., Path]) -
     res = resolve(library, load_company(path, library).data, "fr", path.name)
     assert res.dropped["alpha.two"] == "exclue dans company.yaml"
     assert res.dropped["beta.one"] == "requiert alpha.two, qui a été retirée"
+
+
+def test_stage_emptied_step_by_step_loses_its_milestone(resolve_with) -> None:  # type: ignore[no-untyped-def]
+    res = resolve_with(exclude="[alpha.one, alpha.two, alpha.opt]")
+    assert res.dropped["alpha.done"] == "no step of stage alpha is left in the plan"
