@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import errno
 import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -118,23 +119,26 @@ def stages(
     from rich.text import Text
     from rich.tree import Tree
 
+    from roadmap.i18n import t
+
     def fold(markup: str) -> Text:
         return Text.from_markup(markup, overflow="fold")
 
-    tree = Tree(f"[bold]Stage library[/] ({_escape(lib.source)})")
+    lg = lang.value
+    tree = Tree(f"[bold]{t(lg, 'tree_library')}[/] ({_escape(lib.source)})")
     for stage in data["stages"]:
         node = tree.add(fold(f"[bold cyan]{stage['order']}. {_escape(stage['title'])}[/] [dim]{stage['id']}[/]"))
-        steps = node.add("steps")
+        steps = node.add(t(lg, "tree_steps"))
         for step in stage["steps"]:
-            extra = " [dim](optional)[/]" if step["optional"] else ""
-            cond = f" [dim]when {_escape(step['when'])}[/]" if step["when"] else ""
+            extra = f" [dim]({t(lg, 'tree_optional')})[/]" if step["optional"] else ""
+            cond = f" [dim]{_escape(t(lg, 'tree_when', cond=step['when']))}[/]" if step["when"] else ""
             steps.add(
                 fold(
-                    f"{step['id']}  {_escape(step['title'])} — {step['duration_days']} d, "
-                    f"{', '.join(step['roles']) or 'no role'}{extra}{cond}"
+                    f"{step['id']}  {_escape(step['title'])} — {t(lg, 'tree_days', n=step['duration_days'])}, "
+                    f"{', '.join(step['roles']) or t(lg, 'tree_no_role')}{extra}{cond}"
                 )
             )
-        questions = node.add("questions")
+        questions = node.add(t(lg, "tree_questions"))
         for q in stage["questions"]:
             questions.add(fold(f"{q['id']} [dim]({q['kind']})[/]  {_escape(q['text'])}"))
     _console().print(tree)
@@ -143,12 +147,14 @@ def stages(
 @app.command()
 @handle_errors
 def show(
-    block_id: Annotated[str, typer.Argument(metavar="ID", help="A stage, step, question or role id.")],
+    block_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A stage, step, question, milestone (STAGE.done) or role id.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print it as JSON.")] = False,
     lang: LangOpt = Lang.en,
     library: LibraryOpt = None,
 ) -> None:
-    """Show one stage, step, question or role in full."""
+    """Show one stage, step, question, milestone or role in full."""
     from roadmap.describe import find_item
 
     lib = _load_library(library)
@@ -159,17 +165,23 @@ def show(
     import yaml
     from rich.text import Text
 
-    shown = {k: v for k, v in data.items() if v not in (None, [], {}, "")}
-    body = yaml.safe_dump(shown, allow_unicode=True, sort_keys=False, width=10_000).rstrip()
+    def pruned(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: pruned(v) for k, v in value.items() if v not in (None, [], {}, "")}
+        return [pruned(v) for v in value] if isinstance(value, list) else value
+
+    body = yaml.safe_dump(pruned(data), allow_unicode=True, sort_keys=False, width=10_000).rstrip()
     con = _console()
-    con.print(Text(f"{kind} {block_id}", style="bold"))
-    con.print(Text(body))
+    con.print(Text(f"{kind} {block_id}", style="bold"), soft_wrap=True)
+    con.print(Text(body), soft_wrap=True)
 
 
 @app.command()
 @handle_errors
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Company files to check.")],
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Company files to check (none: check the library alone).")
+    ] = None,
     library: LibraryOpt = None,
 ) -> None:
     """Check company files against the stage library; problems as FILE:LINE:COL: message."""
@@ -177,6 +189,10 @@ def validate(
     from roadmap.errors import InputError
 
     lib = _load_library(library)
+    if not files:
+        steps, questions = len(lib.steps()), len(lib.questions())
+        typer.echo(f"{lib.source}: ok — {len(lib.stages)} stages, {steps} steps, {questions} questions")
+        return
     problems = []
     for path in files:
         try:
@@ -195,11 +211,14 @@ def validate(
 
 @app.command()
 @handle_errors
-def schema() -> None:
-    """Print the JSON Schema of the company file."""
+def schema(
+    lang: LangOpt = Lang.en,
+    library: LibraryOpt = None,
+) -> None:
+    """Print the JSON Schema of the company file, with the library's question, step and role ids."""
     from roadmap.describe import company_schema
 
-    typer.echo(json.dumps(company_schema(), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(company_schema(_load_library(library), lang.value), ensure_ascii=False, indent=2))
 
 
 @app.command()
@@ -307,16 +326,20 @@ def _print_plan(result: Plan) -> None:
             str(stage.start),
             str(stage.finish),
             str(stage.working_days),
-            *([_slip(stage.slip_days)] if with_slip else []),
+            *([_slip(stage.slip_days, lang)] if with_slip else []),
         )
     con.print(table)
-    moved = [task for task in result.tasks if task.slip_days and not task.milestone]
-    if moved:
+    steps = [task for task in result.tasks if not task.milestone]
+    moved = [task for task in steps if task.slip_days]
+    new = [task for task in steps if task.baseline_finish is None] if with_slip else []
+    if moved or new:
         con.print(f"[bold]{t(lang, 'cli_baseline')}[/]:")
         for task in moved:
             con.print(
                 f"  {_slip(task.slip_days)} {task.id} {_escape(task.title)} {task.baseline_finish} → {task.finish}"
             )
+        for task in new:
+            con.print(f"  {_slip(None, lang)} {task.id} {_escape(task.title)} {task.start} → {task.finish}")
     critical = [task for task in result.tasks if task.critical and not task.milestone]
     if critical:
         con.print(f"[bold]{t(lang, 'cli_critical')}[/]:")
@@ -333,10 +356,12 @@ def _print_plan(result: Plan) -> None:
     con.print(f"[bold]{t(lang, 'cli_finish', finish=result.finish)}[/]")
 
 
-def _slip(days: int | None) -> str:
+def _slip(days: int | None, lang: str = "en") -> str:
     """Slip in working days: red when late, green when early."""
     if days is None:
-        return "[dim]new[/]"
+        from roadmap.i18n import t
+
+        return f"[dim]{t(lang, 'cli_new')}[/]"
     if days > 0:
         return f"[red]+{days}[/]"
     if days < 0:
@@ -394,46 +419,50 @@ def diff(
 
 
 def _print_diff(result: PlanDiff) -> None:
-    con = _console()
+    console = _console()
+
+    def say(text: str) -> None:
+        console.print(text, soft_wrap=True)  # one line per change, also when piped to grep or a file
+
     unit = result.unit
     finish = result.finish
-    con.print(f"[bold]Finish[/]: {finish.old} → [bold]{finish.new}[/] ({_shift(finish.shift)} {unit})")
+    say(f"[bold]Finish[/]: {finish.old} → [bold]{finish.new}[/] ({_shift(finish.shift)} {unit})")
     if result.start.shift:
-        con.print(f"[bold]Start[/]: {result.start.old} → {result.start.new} ({_shift(result.start.shift)} {unit})")
+        say(f"[bold]Start[/]: {result.start.old} → {result.start.new} ({_shift(result.start.shift)} {unit})")
     if result.unchanged:
-        con.print("No differences.")
+        say("No differences.")
         return
     if result.answers:
-        con.print("[bold]Answers changed[/]:")
+        say("[bold]Answers changed[/]:")
         for answer in result.answers:
-            con.print(f"  {answer.key}: {_escape(_value(answer.old))} → {_escape(_value(answer.new))}")
+            say(f"  {answer.key}: {_escape(_value(answer.old))} → {_escape(_value(answer.new))}")
     if result.company:
-        con.print("[bold]Company changed[/]:")
+        say("[bold]Company changed[/]:")
         for fact in result.company:
-            con.print(f"  {fact.key}: {_escape(_value(fact.old))} → {_escape(_value(fact.new))}")
+            say(f"  {fact.key}: {_escape(_value(fact.old))} → {_escape(_value(fact.new))}")
     if result.team:
-        con.print("[bold]Team changed[/]:")
+        say("[bold]Team changed[/]:")
         for size in result.team:
-            con.print(f"  {size.key}: {_value(size.old)} → {_value(size.new)}")
+            say(f"  {size.key}: {_value(size.old)} → {_value(size.new)}")
     if result.added or result.dropped:
-        con.print("[bold]Scope[/]:")
+        say("[bold]Scope[/]:")
         for item in result.added:
-            con.print(f"  [green]+[/] {item.id} {_escape(item.title)}")
+            say(f"  [green]+[/] {item.id} {_escape(item.title)}")
         for item in result.dropped:
             reason = f": {_escape(item.reason)}" if item.reason else ""
-            con.print(f"  [red]-[/] {item.id} {_escape(item.title)}{reason}")
+            say(f"  [red]-[/] {item.id} {_escape(item.title)}{reason}")
     if result.durations:
-        con.print("[bold]Durations[/] (working days):")
+        say("[bold]Durations[/] (working days):")
         for change in result.durations:
-            con.print(f"  {change.id} {_escape(change.title)}: {change.old_days} → {change.new_days}")
+            say(f"  {change.id} {_escape(change.title)}: {change.old_days} → {change.new_days}")
             for line in change.why_removed:
-                con.print(f"    [red]-[/] {_escape(line)}")
+                say(f"    [red]-[/] {_escape(line)}")
             for line in change.why_added:
-                con.print(f"    [green]+[/] {_escape(line)}")
+                say(f"    [green]+[/] {_escape(line)}")
     if result.moves:
-        con.print(f"[bold]Dates moved[/] ({unit}):")
+        say(f"[bold]Dates moved[/] ({unit}):")
         for move in result.moves:
-            con.print(
+            say(
                 f"  {move.id}: start {move.old_start} → {move.new_start} ({_shift(move.start_shift)}), "
                 f"finish {move.old_finish} → {move.new_finish} ({_shift(move.finish_shift)})"
                 f" [dim]— {_escape('; '.join(move.because))}[/]"
@@ -484,12 +513,12 @@ def ask(
     per line (a script can pipe them): an option number or value; several separated by commas,
     - for none; y/n; a number; text; a date YYYY-MM-DD. An empty line keeps the current answer,
     or leaves a question that has none for later. Bad input is asked again with the reason.
-    The end of the input stops with exit code 0, Ctrl-C with 130; either way the answers given
-    stay saved and running the command again resumes at the first unanswered question. At the
-    end: what the answers changed in the plan.
+    The end of piped input stops with exit code 0; Ctrl-C, Ctrl-D or a closed terminal with 130.
+    Either way the answers given stay saved and running the command again resumes at the first
+    unanswered question. At the end: what the answers changed in the plan.
     """
     from roadmap import ask as engine
-    from roadmap.answers_io import save_answer
+    from roadmap.answers_io import check_writable, save_answer
     from roadmap.company import load_company
     from roadmap.i18n import t
     from roadmap.plan import build_plan
@@ -504,8 +533,11 @@ def ask(
     if not count:
         typer.echo(t(lang.value, "ask_nothing"))
         return
+    check_writable(file)
     typer.echo(t(lang.value, "ask_start", n=count, file=file))
-    ask_one = _ask_tty if _interactive() else _ask_line
+    interactive = _interactive()
+    ask_one = _ask_tty if interactive else _ask_line
+    restore_hangup = _hangup_interrupts()
     try:
         while True:
             pending = engine.next_question(lib, data, chosen, all_questions=all_questions, asked=asked)
@@ -521,15 +553,56 @@ def ask(
                 save_answer(file, qid, answer.value)
                 data = engine.with_answer(data, qid, answer.value)
     except EOFError:
+        if interactive:  # Ctrl-D, or the terminal was closed
+            _stop_asking(t(lang.value, "ask_interrupted", file=file))
         left = len(engine.to_ask(lib, data, chosen, all_questions=False, asked=set()))
         typer.echo(t(lang.value, "ask_eof", n=left), err=True)
     except KeyboardInterrupt:
-        typer.echo("\n" + t(lang.value, "ask_interrupted", file=file), err=True)
-        raise typer.Exit(130) from None
+        _stop_asking(t(lang.value, "ask_interrupted", file=file))
+    except OSError as exc:
+        if not interactive or exc.errno != errno.EIO:
+            raise
+        _stop_asking(t(lang.value, "ask_interrupted", file=file))  # the terminal was closed
+    finally:
+        restore_hangup()
     after = build_plan(load_company(file, lib), lib, lang=lang.value)
     typer.echo("")
     for line in engine.summary_lines(engine.compare_plans(before, after), lang.value):
         typer.echo(line)
+
+
+def _hangup_interrupts() -> Callable[[], None]:
+    """Make a hang-up (the terminal closed) stop ``ask`` like Ctrl-C; returns what undoes it."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    hangup = getattr(signal, "SIGHUP", None)
+    try:
+        previous = signal.signal(hangup, interrupt) if hangup is not None else None
+    except ValueError:  # not the main thread
+        previous = None
+    if hangup is None or previous is None:
+        return lambda: None
+
+    def restore() -> None:
+        signal.signal(hangup, previous)
+
+    return restore
+
+
+def _stop_asking(message: str) -> NoReturn:
+    """Ctrl-C, Ctrl-D or a closed terminal: say where the answers are (when anyone can see it); exit 130."""
+    import os
+
+    try:
+        typer.echo("\n" + message, err=True)
+    except OSError:  # the terminal is gone: send what is left to /dev/null so that exiting cannot fail
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+    raise typer.Exit(130)
 
 
 def _ask_line(pending: Pending, lang: str) -> Parsed:
@@ -551,14 +624,23 @@ def _ask_line(pending: Pending, lang: str) -> Parsed:
         key = "ask_current" if pending.answered else "ask_default"
         typer.echo("  " + t(lang, key, value=engine.display_answer(q, pending.current, lang)))
     prompt = t(lang, "ask_prompt", hint=engine.input_hint(q, pending.current, lang))
+    stream = getattr(sys.stdin, "buffer", None)  # bytes: a line that is not UTF-8 is asked again
     while True:
         typer.echo(prompt, nl=False)
-        line = sys.stdin.readline()
-        if not line:
+        raw: bytes | str = stream.readline() if stream is not None else sys.stdin.readline()
+        if not raw:
             typer.echo("")
             raise EOFError
+        try:
+            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError:
+            line = None
         if not sys.stdin.isatty():
-            typer.echo(line.rstrip("\r\n"))
+            shown = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+            typer.echo(shown.rstrip("\r\n"))
+        if line is None:
+            typer.echo(f"  ! {t(lang, 'ask_not_utf8')}")
+            continue
         parsed = engine.parse_answer(q, line, pending.current, lang)
         if parsed.problem is None:
             return parsed
@@ -649,18 +731,21 @@ def init(
         str | None, typer.Option("--start", help="First day of work YYYY-MM-DD (default: next Monday).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the file's comments and of the prompts.")] = Lang.en,
     library: LibraryOpt = None,
 ) -> None:
     """Write a starter company file: schema line, every section commented, next Monday as the start.
 
     On a terminal the facts not given as options are asked; otherwise --name and --employees
-    are required (industry: other, branches: 0, levels: 3, no country). An existing FILE is
-    left untouched unless --force is given.
+    are required (industry: other, branches: 0, levels: 3, no country). FILE may be a folder
+    (company.yaml is written in it). An existing file is left untouched unless --force is given.
     """
     from roadmap.errors import Diagnostic, InputError, OutputError
     from roadmap.output import write_atomic
     from roadmap.starter import StarterFacts, check_facts, next_monday, starter_text
 
+    if file.is_dir():
+        file = file / "company.yaml"
     if file.exists() and not force:
         raise OutputError(f"{file}: already exists (use --force to overwrite it)")
     today = dt.date.today()
@@ -677,6 +762,7 @@ def init(
                 "start": start_date,
             },
             next_monday(today),
+            lang.value,
         )
         name, employees, country = answers["name"], answers["employees"], answers["country"]
         branches, levels, start_date = answers["branches"], answers["levels"], answers["start"]
@@ -696,45 +782,76 @@ def init(
     )
     check_facts(facts)
     lib = _load_library(library)
-    write_atomic(file, starter_text(facts, today, roles=list(lib.roles), file_name=file.name), overwrite=force)
+    text = starter_text(facts, today, roles=list(lib.roles), file_name=file.name, lang=lang.value)
+    write_atomic(file, text, overwrite=force)
     typer.echo(f"wrote {file} — next: roadmap ask {file}")
 
 
-def _ask_company_facts(given: dict[str, Any], monday: dt.date) -> dict[str, Any]:
+_FACT_PROMPTS: dict[str, tuple[str, str]] = {
+    "name": ("Company name", "Nom de l'entreprise"),
+    "name_bad": ("a name", "un nom"),
+    "employees": ("Employees (headcount)", "Employés (effectif)"),
+    "industry": ("Industry", "Secteur"),
+    "country": ("Country code (public holidays; empty for none)", "Code pays (jours fériés ; vide pour aucun)"),
+    "country_bad": (
+        "a known two-letter country code such as FR, DE, RU, or nothing",
+        "un code pays connu à deux lettres comme FR, DE, RU, ou rien",
+    ),
+    "branches": ("Branch offices", "Filiales"),
+    "levels": ("Hierarchy levels", "Niveaux hiérarchiques"),
+    "start": ("Start date", "Date de début"),
+    "number_bad": ("a whole number >= {low}", "un nombre entier >= {low}"),
+    "date_bad": ("a date YYYY-MM-DD", "une date AAAA-MM-JJ"),
+}
+
+
+def _ask_company_facts(given: dict[str, Any], monday: dt.date, lang: str = "en") -> dict[str, Any]:
     """Ask on the terminal for each fact not given as an option."""
     import questionary
 
+    def say(key: str, **values: Any) -> str:
+        en, fr = _FACT_PROMPTS[key]
+        return (fr if lang == "fr" else en).format(**values)
+
     def number(low: int) -> Callable[[str], bool | str]:
-        return lambda text: (text.strip().isdigit() and int(text) >= low) or f"a whole number >= {low}"
+        return lambda text: (text.strip().isdigit() and int(text) >= low) or say("number_bad", low=low)
 
     def country_ok(text: str) -> bool | str:
+        from roadmap.calendar import default_weekend
+
         code = text.strip().upper()
-        return not code or (len(code) == 2 and code.isalpha()) or "a two-letter code such as FR, or nothing"
+        if not code:
+            return True
+        try:
+            default_weekend(code)
+        except ValueError:
+            code = ""
+        return (len(code) == 2 and code.isalpha()) or say("country_bad")
 
     def date_ok(text: str) -> bool | str:
         try:
             dt.date.fromisoformat(text.strip())
         except ValueError:
-            return "a date YYYY-MM-DD"
+            return say("date_bad")
         return True
 
     out = dict(given)
     if out["name"] is None:
-        out["name"] = questionary.text("Company name", validate=lambda s: bool(s.strip()) or "a name").unsafe_ask()
+        out["name"] = questionary.text(say("name"), validate=lambda s: bool(s.strip()) or say("name_bad")).unsafe_ask()
     if out["employees"] is None:
-        out["employees"] = int(questionary.text("Employees (headcount)", validate=number(1)).unsafe_ask())
+        out["employees"] = int(questionary.text(say("employees"), validate=number(1)).unsafe_ask())
     if out["industry"] is None:
         kinds = [i.value for i in IndustryChoice]
-        out["industry"] = questionary.select("Industry", choices=kinds, default="other").unsafe_ask()
+        out["industry"] = questionary.select(say("industry"), choices=kinds, default="other").unsafe_ask()
     if out["country"] is None:
-        code = questionary.text("Country code (public holidays; empty for none)", validate=country_ok).unsafe_ask()
+        code = questionary.text(say("country"), validate=country_ok).unsafe_ask()
         out["country"] = code.strip().upper() or None
     if out["branches"] is None:
-        out["branches"] = int(questionary.text("Branch offices", default="0", validate=number(0)).unsafe_ask())
+        out["branches"] = int(questionary.text(say("branches"), default="0", validate=number(0)).unsafe_ask())
     if out["levels"] is None:
-        out["levels"] = int(questionary.text("Hierarchy levels", default="3", validate=number(1)).unsafe_ask())
+        out["levels"] = int(questionary.text(say("levels"), default="3", validate=number(1)).unsafe_ask())
     if out["start"] is None:
-        text = questionary.text("Start date", default=monday.isoformat(), validate=date_ok).unsafe_ask()
+        text = questionary.text(say("start"), default=monday.isoformat(), validate=date_ok).unsafe_ask()
         out["start"] = dt.date.fromisoformat(text.strip())
     return out
 

@@ -24,10 +24,24 @@ if TYPE_CHECKING:
 
 ANSWERS = "answers"
 BOM = "\ufeff"
+_YAML11_BOOLS = frozenset({"y", "Y", "n", "N"})
+"""Booleans to YAML 1.1 readers that follow the spec (go-yaml v2, SnakeYAML) though not to PyYAML."""
+
+
+def check_writable(path: Path) -> None:
+    """Refuse, before anything is asked, a company file whose answers could not be saved."""
+    import os
+
+    target = path.resolve()
+    if not os.access(target, os.W_OK):
+        raise OutputError(f"{path}: the file is read-only: the answers could not be saved")
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{path}: its folder is read-only: the answers could not be saved")
 
 
 def save_answer(path: Path, question_id: str, value: AnswerValue) -> None:
     """Write ``answers.<question_id>: value`` into the company file at ``path``, atomically."""
+    check_writable(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -42,7 +56,8 @@ def save_answer(path: Path, question_id: str, value: AnswerValue) -> None:
     new = set_answer(body.replace("\r\n", "\n"), question_id, value, file=str(path))
     if crlf:
         new = new.replace("\n", "\r\n")
-    write_atomic(path, (BOM if bom else "") + new)
+    # through a symbolic link: the file it points at is replaced, the link stays a link
+    write_atomic(path.resolve() if path.is_symlink() else path, (BOM if bom else "") + new)
 
 
 def set_answer(text: str, question_id: str, value: AnswerValue, *, file: str = "company.yaml") -> str:
@@ -215,7 +230,7 @@ def _string(value: str) -> Any:
         plain_ok = yaml.safe_load(value) == value
     except yaml.YAMLError:
         plain_ok = False
-    if plain_ok and value.strip() == value and "\n" not in value:
+    if plain_ok and value.strip() == value and "\n" not in value and value not in _YAML11_BOOLS:
         return value
     if "\n" in value or "'" in value or not value.isprintable():
         return DoubleQuotedScalarString(value)

@@ -5,8 +5,9 @@ Pure: it never prompts or prints. ``cli.py`` does the talking and saves every an
 :mod:`roadmap.answers_io` before asking the next question, so conditions (``when``) are
 re-evaluated against the answers given so far each time :func:`next_question` is called.
 
-Questions of a stage that cannot be in the plan (excluded under ``plan.exclude``, or whose own
-``when`` is false) are not asked: their answers could not change anything.
+Questions of a stage that cannot be in the plan (excluded under ``plan.exclude``, whose own
+``when`` is false, or dropped by an answer to a question of another stage) are not asked: their
+answers could not change anything.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from roadmap.errors import InputError
 from roadmap.i18n import t
 from roadmap.library import answer_problem
 from roadmap.models import AnswerValue, CompanyFile, Library, Option, Question, Stage
-from roadmap.resolve import condition_env
+from roadmap.resolve import chosen_options, condition_env
 from roadmap.yamlio import did_you_mean
 
 if TYPE_CHECKING:
@@ -35,6 +36,13 @@ NONE_INPUT = "-"
 _YES = frozenset({"y", "yes", "o", "oui", "true"})
 _NO = frozenset({"n", "no", "non", "false"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
+"""A byte-order mark or zero-width characters a script or a copy-paste may put around an answer."""
+
+
+def separator(lang: str) -> str:
+    """Between items of a list in running text: ``; `` (French: `` ; ``)."""
+    return " ; " if lang == "fr" else "; "
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ def select_stages(library: Library, stage: str | None) -> tuple[Stage, ...]:
         return library.stages
     wanted = stage.strip().lower()
     for item in library.stages:
-        if wanted in (item.id, str(item.order)):
+        if wanted == item.id or (wanted.isdecimal() and int(wanted) == item.order):
             return (item,)
     names = [s.id for s in library.stages]
     choices = ", ".join(f"{s.order} ({s.id})" for s in library.stages)
@@ -102,11 +110,31 @@ def applicable_questions(library: Library, data: CompanyFile, stages: Sequence[S
     env, applicable = condition_env(library, data)
     keep = set(applicable)
     chosen = {s.id for s in stages}
+    dropped = stages_dropped_by_answers(library, env, keep)
     return [
         (stage, q)
         for stage, q in library.questions()
-        if stage.id in chosen and q.id in keep and stage_applies(stage, data, env)
+        if stage.id in chosen and q.id in keep and stage.id not in dropped and stage_applies(stage, data, env)
     ]
+
+
+def stages_dropped_by_answers(library: Library, env: dict[str, Any], applicable: Set[str]) -> set[str]:
+    """Stages that an answer (or default) to a question of *another* stage excludes.
+
+    A stage excluded by one of its own questions keeps its questions: that answer must stay
+    reachable to be changed.
+    """
+    stage_ids = {s.id for s in library.stages}
+    out: set[str] = set()
+    for stage, question in library.questions():
+        if question.id not in applicable:
+            continue
+        options = {o.value: o for o in question.options}
+        for value in chosen_options(question, env.get(question.id)):
+            option = options.get(value)
+            for effect in option.effects if option else ():
+                out.update(sid for sid in effect.exclude or () if sid in stage_ids and sid != stage.id)
+    return out
 
 
 def to_ask(
@@ -170,7 +198,7 @@ def effect_texts(option: Option, lang: str) -> list[str]:
 
 def describe_effects(option: Option, lang: str) -> str:
     """The effects of ``option`` in one line (``no change to the plan`` when it has none)."""
-    return "; ".join(effect_texts(option, lang)) or t(lang, "effect_none")
+    return separator(lang).join(effect_texts(option, lang)) or t(lang, "effect_none")
 
 
 def yes_no_options(question: Question) -> list[tuple[str, Option | None]]:
@@ -200,7 +228,7 @@ def option_rows(question: Question, lang: str) -> list[tuple[str, str, str]]:
 
 
 def _effects(option: Option | None, lang: str) -> str:
-    return "; ".join(effect_texts(option, lang)) if option else ""
+    return separator(lang).join(effect_texts(option, lang)) if option else ""
 
 
 def display_answer(question: Question, value: Any, lang: str) -> str:
@@ -209,9 +237,9 @@ def display_answer(question: Question, value: Any, lang: str) -> str:
     if value is None:
         return t(lang, "ask_unanswered")
     if question.kind == "yes_no" and isinstance(value, bool):
-        return t(lang, "ask_yes" if value else "ask_no")
+        return labels.get("yes" if value else "no") or t(lang, "ask_yes" if value else "ask_no")
     if question.kind == "multiple" and isinstance(value, list):
-        return "; ".join(labels.get(str(v), str(v)) for v in value) or t(lang, "ask_none")
+        return separator(lang).join(labels.get(str(v), str(v)) for v in value) or t(lang, "ask_none")
     if question.kind == "single":
         return labels.get(str(value), str(value))
     if isinstance(value, dt.date):
@@ -238,9 +266,10 @@ def typed_form(question: Question, value: Any) -> str:
 def input_hint(question: Question, current: Any, lang: str) -> str:
     """What to type, and what an empty line does."""
     hint = t(lang, "ask_hint_" + question.kind, none=NONE_INPUT)
+    sep = separator(lang)
     if current is None:
-        return f"{hint}; {t(lang, 'ask_hint_skip')}"
-    return f"{hint}; {t(lang, 'ask_hint_keep', value=typed_form(question, current))}"
+        return f"{hint}{sep}{t(lang, 'ask_hint_skip')}"
+    return f"{hint}{sep}{t(lang, 'ask_hint_keep', value=typed_form(question, current))}"
 
 
 # ---------------------------------------------------------------- reading typed answers
@@ -251,9 +280,10 @@ def parse_answer(question: Question, raw: str, current: AnswerValue, lang: str =
 
     An empty line keeps ``current`` (or skips when there is none). single: an option number or
     value; multiple: numbers or values separated by commas or spaces, ``-`` for none; yes_no:
-    y/n/yes/no/oui/non; number: ``12`` or ``1.5``; text: anything; date: ``YYYY-MM-DD``.
+    y/n/yes/no/oui/non; number: ``12`` or ``1.5``; text: anything printable on one line;
+    date: ``YYYY-MM-DD``. A byte-order mark or zero-width space around the answer is ignored.
     """
-    text = raw.strip()
+    text = raw.strip().strip(_INVISIBLE).strip()
     if not text:
         return Parsed(skip=True) if current is None else Parsed(value=current)
     try:
@@ -300,7 +330,16 @@ def _read(question: Question, text: str, lang: str) -> AnswerValue:
             return dt.date.fromisoformat(text)
         except ValueError:
             raise ValueError(t(lang, "ask_bad_date", value=text)) from None
+    if any(_unprintable(char) for char in text):
+        raise ValueError(t(lang, "ask_bad_text"))
     return text
+
+
+def _unprintable(char: str) -> bool:
+    """A control character (a tab aside), or half of a byte the terminal could not decode."""
+    import unicodedata
+
+    return char != "\t" and unicodedata.category(char) in ("Cc", "Cs")
 
 
 def _option(question: Question, token: str, lang: str) -> str:

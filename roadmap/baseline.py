@@ -31,6 +31,10 @@ def default_baseline_path(company_file: Path) -> Path:
 def find_baseline(company_file: Path, explicit: Path | None = None) -> Path | None:
     """The baseline to compare with: ``explicit`` (which must exist), else the default one if it exists."""
     if explicit is not None:
+        if explicit.is_dir():
+            raise InputError.at(
+                explicit, "is a folder, not a baseline file (a plan.json saved by roadmap baseline save)"
+            )
         if not explicit.is_file():
             raise InputError.at(explicit, "baseline file not found (save one with: roadmap baseline save FILE)")
         return explicit
@@ -56,6 +60,8 @@ def save_company_baseline(
 ) -> tuple[Path, Plan]:
     """Plan a company file and save the plan as its baseline (default path: :func:`default_baseline_path`)."""
     path = baseline if baseline is not None else default_baseline_path(company_file)
+    if path.is_dir():
+        raise InputError.at(path, "is a folder: give the baseline's file name, e.g. company.baseline.json")
     if path.exists() and not force:
         raise InputError.at(path, "a baseline already exists; use --force to replace it")
     plan, _, _ = plan_file(company_file, library_dir=library_dir, as_of=as_of, lang=lang)

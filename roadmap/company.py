@@ -12,8 +12,8 @@ from roadmap.calendar import default_weekend
 from roadmap.errors import Diagnostic, InputError
 from roadmap.i18n import t
 from roadmap.library import answer_problem
-from roadmap.models import CompanyFile, Library
-from roadmap.yamlio import LoadedYaml, did_you_mean, load_yaml, validate_model
+from roadmap.models import CompanyFile, Library, Question, coerce_answer
+from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, load_yaml, validate_model
 
 EARLIEST = dt.date(1990, 1, 1)
 LATEST = dt.date(2100, 12, 31)
@@ -34,7 +34,7 @@ class CompanyInput:
 
 def load_company(path: Path, library: Library) -> CompanyInput:
     """Read, validate and cross-check a company file; all problems are reported at once."""
-    loaded = load_yaml(path)
+    loaded = load_yaml(path, defer=True)
     data = normalise_answers(validate_model(loaded, CompanyFile), library)
     problems = list(check_company(data, loaded, library, path.parent))
     if problems:
@@ -43,21 +43,21 @@ def load_company(path: Path, library: Library) -> CompanyInput:
 
 
 def normalise_answers(data: CompanyFile, library: Library) -> CompanyFile:
-    """Read YAML's yes/no the way the question means it.
+    """Read each answer the way its question means it (see :func:`~roadmap.models.coerce_answer`).
 
     YAML 1.1 turns a bare ``no`` into ``false``: for a single-choice question whose options are
-    ``yes``/``no`` that becomes the option again, and a quoted ``"yes"`` answers a yes/no question.
+    ``yes``/``no`` that becomes the option again; ``"oui"`` answers a yes/no question; a quoted
+    ``"2027-03-01"`` answers a date question and ``"12"`` a number question; one option alone
+    answers a multiple-choice question.
     """
     fixed: dict[str, Any] = {}
     for qid, value in data.answers.items():
         question = library.question(qid)
         if question is None:
             continue
-        values = {o.value for o in question.options}
-        if question.kind == "single" and isinstance(value, bool) and ("yes" if value else "no") in values:
-            fixed[qid] = "yes" if value else "no"
-        elif question.kind == "yes_no" and isinstance(value, str) and value.lower() in ("yes", "no"):
-            fixed[qid] = value.lower() == "yes"
+        read = coerce_answer(question.kind, (o.value for o in question.options), value)
+        if read is not value:
+            fixed[qid] = read
     if not fixed:
         return data
     return data.model_copy(update={"answers": {**data.answers, **fixed}})
@@ -101,9 +101,11 @@ def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path
         if question is None:
             yield y.diagnostic(("answers", qid), f"unknown question '{qid}'{did_you_mean(qid, questions)}", key=True)
             continue
+        if value is None:  # left empty: not answered yet
+            continue
         problem = answer_problem(question, value)
         if problem:
-            yield y.diagnostic(("answers", qid), f"answer to '{qid}': {problem}")
+            yield y.diagnostic(_answer_loc(question, value), f"answer to '{qid}': {problem}")
     for sid in data.progress:
         if sid not in step_ids:
             yield y.diagnostic(("progress", sid), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}", key=True)
@@ -113,6 +115,19 @@ def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path
             yield y.diagnostic(("report", "logo"), f"logo file '{data.report.logo}' not found")
         elif logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp"):
             yield y.diagnostic(("report", "logo"), "logo must be a PNG, JPEG, GIF, WebP or SVG image")
+
+
+def _answer_loc(question: Question, value: Any) -> Loc:
+    """Where an answer's problem is: the first bad item of a multiple answer, else the answer."""
+    loc: Loc = ("answers", question.id)
+    if question.kind == "multiple" and isinstance(value, list):
+        values = {o.value for o in question.options}
+        seen: set[Any] = set()
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or item not in values or item in seen:
+                return (*loc, i)
+            seen.add(item)
+    return loc
 
 
 def _check_dates(data: CompanyFile, y: LoadedYaml) -> Iterator[Diagnostic]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from roadmap.errors import InputError
-from roadmap.models import CompanyFile, Library, LocalText, Question, Stage, Step
+from roadmap.models import Library, LocalText, Question, Stage, Step
 from roadmap.yamlio import did_you_mean
 
 
@@ -84,7 +84,7 @@ def library_to_dict(library: Library, lang: str) -> dict[str, Any]:
 
 
 def find_item(library: Library, item_id: str, lang: str) -> tuple[str, dict[str, Any]]:
-    """A stage, step, question or role by id, as ``(kind, data)``."""
+    """A stage, step, question, stage milestone (``<stage>.done``) or role by id, as ``(kind, data)``."""
     for stage in library.stages:
         if stage.id == item_id:
             return "stage", stage_to_dict(stage, lang)
@@ -94,16 +94,23 @@ def find_item(library: Library, item_id: str, lang: str) -> tuple[str, dict[str,
         for question in stage.questions:
             if question.id == item_id:
                 return "question", {"stage": stage.id, **question_to_dict(question, lang)}
+        if stage.milestone_id == item_id:
+            return "milestone", {
+                "id": item_id,
+                "stage": stage.id,
+                "title": stage.title.get(lang),
+                "after": [s.id for s in stage.steps],
+            }
     if item_id in library.roles:
         return "role", {"id": item_id, "title": library.roles[item_id].title.get(lang)}
     known = [s.id for s in library.stages] + [s.id for s in library.steps()]
+    known += [s.milestone_id for s in library.stages]
     known += [q.id for _, q in library.questions()] + list(library.roles)
     raise InputError.at(item_id, f"no stage, step, question or role with this id{did_you_mean(item_id, known)}")
 
 
-def company_schema() -> dict[str, Any]:
-    """JSON Schema of the company file."""
-    schema = CompanyFile.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "roadmap company file"
-    return schema
+def company_schema(library: Library | None = None, lang: str = "en") -> dict[str, Any]:
+    """JSON Schema of the company file, fitted to ``library`` when given (see :mod:`roadmap.schema`)."""
+    from roadmap.schema import company_schema as build
+
+    return build(library, lang)

@@ -1,7 +1,8 @@
 """Compare two plan.json files: what moved and why.
 
-Scope (steps added or dropped, with the new plan's reason for a drop), durations (with the
-reasons that differ), dates per task and the finish, and the inputs that explain them: changed
+Scope (steps added or dropped, with the new plan's reason for a drop, or the new library's lack of
+the step), durations (with the reasons that differ, team-limit waits aside: they move a start,
+not a duration), dates per task and the finish, and the inputs that explain them: changed
 answers and team sizes. Shifts are counted in working days when both plans carry the same
 weekend (holidays and working weekend days from both), else in calendar days.
 """
@@ -9,15 +10,26 @@ weekend (holidays and working weekend days from both), else in calendar days.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from roadmap.baseline import check_plan_shape, read_plan_json
+from roadmap.i18n import MESSAGES
 
 WORKING = "working days"
 CALENDAR = "calendar days"
+NOT_IN_LIBRARY = "not in the new plan's library"
+"""The reason of a step the new plan neither keeps nor lists as dropped: its library has no such step."""
+_WAITS = re.compile(
+    "|".join(
+        re.escape(text).replace(re.escape("{days}"), r"\d+").replace(re.escape("{roles}"), ".+")
+        for text in MESSAGES["why_capacity"]
+    )
+)
+"""A "waits N days for a role" line of ``why``: it explains a start, not a duration."""
 
 
 @dataclass(frozen=True)
@@ -126,10 +138,12 @@ def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
     shift, unit = _day_counter(old, new)
     old_tasks = {t["id"]: t for t in old["tasks"]}
     new_tasks = {t["id"]: t for t in new["tasks"]}
-    reasons = {d.get("id"): d.get("reason") for d in new.get("dropped", []) if isinstance(d, dict)}
+    listed = new.get("dropped")
+    reasons = {d.get("id"): d.get("reason") for d in listed if isinstance(d, dict)} if isinstance(listed, list) else {}
+    gone = NOT_IN_LIBRARY if isinstance(listed, list) else None
 
     added = [_scope(t) for tid, t in new_tasks.items() if tid not in old_tasks]
-    dropped = [_scope(t, reasons.get(tid)) for tid, t in old_tasks.items() if tid not in new_tasks]
+    dropped = [_scope(t, reasons.get(tid, gone)) for tid, t in old_tasks.items() if tid not in new_tasks]
     durations: list[DurationChange] = []
     moves: list[DateMove] = []
     for tid, now in new_tasks.items():
@@ -137,7 +151,8 @@ def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
         if before is None:
             continue
         if not now.get("milestone") and before.get("duration_days") != now.get("duration_days"):
-            old_why, new_why = _lines(before.get("why")), _lines(now.get("why"))
+            old_why = [w for w in _lines(before.get("why")) if not _WAITS.fullmatch(w)]
+            new_why = [w for w in _lines(now.get("why")) if not _WAITS.fullmatch(w)]
             durations.append(
                 DurationChange(
                     id=tid,

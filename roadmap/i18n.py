@@ -267,6 +267,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_baseline": ("Against the baseline (working days)", "Par rapport à la référence (jours ouvrés)"),
     "cli_critical": ("Critical steps (no slack)", "Tâches critiques (sans marge)"),
     "cli_finish": ("Finish: {finish}", "Fin : {finish}"),
+    "cli_new": ("new", "nouveau"),
+    # roadmap ask / questionnaire (issue 5 QA)
+    "ask_bad_text": (
+        "the text holds control characters or bytes that are not UTF-8: type it again",
+        "le texte contient des caractères de contrôle ou des octets non UTF-8 : retapez-le",
+    ),
+    "ask_not_utf8": (
+        "this line is not UTF-8 text: type it again",
+        "cette ligne n'est pas du texte UTF-8 : retapez-la",
+    ),
+    "form_comment": ("Comments:", "Commentaires :"),
+    # the Gantt page (issue 4 QA)
+    "report_hover_trimmed": (
+        "The hover labels are shortened to keep this page small: the checklist lists every deliverable.",
+        "Les infobulles sont raccourcies pour garder cette page légère : la liste de contrôle donne tous les livrables.",
+    ),
+    "report_span_text": ("{start} → {finish} · {span}", "{start} → {finish} · {span}"),
+    "checklist_intro_text": (
+        "Plan {start} → {finish}, {span}. Tick a box when it is done; mark finished steps as done under `progress` in the company file.",
+        "Plan du {start} au {finish}, {span}. Cochez une case quand c'est fait ; indiquez les tâches terminées sous `progress` dans le fichier de l'entreprise.",
+    ),
+    "report_slack_one": ("Slack: 1 working day", "Marge : 1 jour ouvré"),
+    "report_slip_one": ("slip: {days} working day", "glissement : {days} jour ouvré"),
+    "report_calendar_note_shaded": (
+        "Bars span calendar days from a step's first to its last working day; the weekends and holidays inside a bar are not worked. Days off are shaded: holidays on every chart, weekends too on charts of up to about six months (the stage tabs, usually); a weekend day worked is not shaded.",
+        "Les barres couvrent les jours calendaires du premier au dernier jour ouvré d'une tâche ; les week-ends et jours fériés qu'elles contiennent ne sont pas travaillés. Les jours non travaillés sont grisés : les jours fériés sur tous les graphiques, les week-ends aussi sur ceux de six mois au plus (en général les onglets des étapes) ; un jour de week-end travaillé n'est pas grisé.",
+    ),
+    # roadmap stages: the library tree (issue 2 QA)
+    "tree_library": ("Stage library", "Bibliothèque d'étapes"),
+    "tree_steps": ("steps", "tâches"),
+    "tree_questions": ("questions", "questions"),
+    "tree_days": ("{n} d", "{n} j"),
+    "tree_no_role": ("no role", "aucun rôle"),
+    "tree_optional": ("optional", "facultative"),
+    "tree_when": ("when {cond}", "si {cond}"),
 }
 
 

@@ -16,6 +16,8 @@ COMPANY_FIELDS = ("employees", "branches", "hierarchy_levels", "industry", "coun
 """Company facts a condition may name."""
 
 ROLES_FILE = "roles.yaml"
+ROLES_FILES = (ROLES_FILE, "roles.yml")
+"""Names of the role registry in a library folder (at most one of them)."""
 
 
 def default_library_dir() -> Path:
@@ -31,22 +33,29 @@ def load_library(directory: Path | None = None) -> Library:
 
 def _load_library(directory: Path | None) -> Library:
     folder = directory or default_library_dir()
+    if folder.is_file():
+        raise InputError.at(folder, "is a file: --library takes the folder holding the stage files")
     if not folder.is_dir():
         raise InputError.at(folder, "no such library folder")
-    roles_path = folder / ROLES_FILE
-    stage_paths = sorted(p for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")] if p.name != ROLES_FILE)
+    files = sorted(p for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")] if p.is_file())
+    roles_paths = [p for p in files if p.name in ROLES_FILES]
+    stage_paths = [p for p in files if p.name not in ROLES_FILES]
     if not stage_paths:
-        raise InputError.at(folder, "no stage files (*.yaml) in this library")
+        raise InputError.at(folder, "no stage files (*.yaml or *.yml) in this library")
+    if len(roles_paths) > 1:
+        raise InputError.at(roles_paths[1], f"two role files: keep {ROLES_FILE} or roles.yml, not both", 1, 1)
 
     problems: list[Diagnostic] = []
     role_file: RoleFile | None = None
-    if roles_path.is_file():
-        roles_yaml = load_yaml(roles_path)
-        role_file = _collect(problems, lambda: validate_model(roles_yaml, RoleFile))
+    for roles_path in roles_paths:
+        try:
+            role_file = validate_model(load_yaml(roles_path, defer=True), RoleFile)
+        except InputError as exc:
+            problems.extend(exc.diagnostics)
     stages: list[tuple[Stage, LoadedYaml]] = []
     for path in stage_paths:
         try:
-            loaded = load_yaml(path)
+            loaded = load_yaml(path, defer=True)
             stages.append((validate_model(loaded, Stage), loaded))
         except InputError as exc:
             problems.extend(exc.diagnostics)
@@ -63,14 +72,6 @@ def _load_library(directory: Path | None) -> Library:
     return Library(stages=tuple(s for s, _ in stages), roles=dict(role_file.roles), source=str(folder))
 
 
-def _collect(problems: list[Diagnostic], load: Any) -> Any:
-    try:
-        return load()
-    except InputError as exc:
-        problems.extend(exc.diagnostics)
-        return None
-
-
 def _check(stages: list[tuple[Stage, LoadedYaml]], roles: RoleFile) -> list[Diagnostic]:
     """Cross-file checks: unique ids, references, conditions, defaults, cycles."""
     out: list[Diagnostic] = []
@@ -82,10 +83,11 @@ def _check(stages: list[tuple[Stage, LoadedYaml]], roles: RoleFile) -> list[Diag
     question_ids = {q.id for s, _ in stages for q in s.questions}
     names = set(question_ids) | set(COMPANY_FIELDS)
 
-    seen_stage: dict[str, str] = {}
-    seen_order: dict[str, str] = {}
-    seen_step: dict[str, str] = {}
-    seen_question: dict[str, str] = {}
+    seen_stage: dict[str, Diagnostic] = {}
+    seen_order: dict[str, Diagnostic] = {}
+    seen_step: dict[str, Diagnostic] = {}
+    seen_question: dict[str, Diagnostic] = {}
+    asked: set[str] = set()  # questions before the current one, in library order
     for stage, y in stages:
         _unique(out, y, ("id",), stage.id, seen_stage, "stage id")
         _unique(out, y, ("order",), str(stage.order), seen_order, "stage order")
@@ -112,8 +114,11 @@ def _check(stages: list[tuple[Stage, LoadedYaml]], roles: RoleFile) -> list[Diag
             if question.id in COMPANY_FIELDS:
                 out.append(y.diagnostic((*loc, "id"), f"'{question.id}' is a company field name"))
             _condition(out, y, (*loc, "when"), question.when, names)
+            out.extend(_later_answers(y, (*loc, "when"), question.when, question_ids - asked))
+            asked.add(question.id)
             out.extend(_check_question(y, loc, question, stage_ids, step_ids))
-    out.extend(_check_cycles(stages))
+    if len(step_ids) == sum(len(s.steps) for s, _ in stages):  # duplicates would show as false cycles
+        out.extend(_check_cycles(stages))
     return out
 
 
@@ -152,6 +157,7 @@ def _check_question(
 def answer_problem(q: Question, value: Any) -> str | None:
     """Why ``value`` is not a valid answer to ``q`` (None when it is)."""
     import datetime as dt
+    import math
 
     values = [o.value for o in q.options]
     if q.kind == "single":
@@ -171,21 +177,26 @@ def answer_problem(q: Question, value: Any) -> str | None:
     elif q.kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             return f"expected a number, got {value!r}"
-        if value < 0:
+        if not math.isfinite(value) or value < 0:
             return f"expected a number >= 0, got {value!r}"
     elif q.kind == "text":
         if not isinstance(value, str):
-            return f"expected text, got {value!r}"
-    elif q.kind == "date" and not isinstance(value, dt.date):
-        return f"expected a date YYYY-MM-DD, got {value!r}"
+            return f"expected text, got {value!r} (put it in quotes)"
+    elif q.kind == "date":
+        if isinstance(value, dt.datetime):
+            return f"expected a date YYYY-MM-DD without a time, got {value.isoformat(sep=' ')}"
+        if not isinstance(value, dt.date):
+            return f"expected a date YYYY-MM-DD, got {value!r}"
     return None
 
 
-def _unique(out: list[Diagnostic], y: LoadedYaml, loc: Loc, value: str, seen: dict[str, str], what: str) -> None:
-    if value in seen:
-        out.append(y.diagnostic(loc, f"duplicate {what} '{value}' (also in {seen[value]})"))
-    else:
-        seen[value] = y.file
+def _unique(out: list[Diagnostic], y: LoadedYaml, loc: Loc, value: str, seen: dict[str, Diagnostic], what: str) -> None:
+    first = seen.get(value)
+    if first is None:
+        seen[value] = y.diagnostic(loc, "")
+        return
+    where = f"line {first.line}" if first.file == y.file else f"{first.file}:{first.line}:{first.col}"
+    out.append(y.diagnostic(loc, f"duplicate {what} '{value}' (first at {where})"))
 
 
 def _known(out: list[Diagnostic], y: LoadedYaml, loc: Loc, value: str, known: Set[str], what: str) -> None:
@@ -203,6 +214,18 @@ def _condition(out: list[Diagnostic], y: LoadedYaml, loc: Loc, source: str | Non
         return
     for name in check_names(cond, names):
         out.append(y.diagnostic(loc, f"condition {source!r}: unknown name '{name}'{did_you_mean(name, names)}"))
+
+
+def _later_answers(y: LoadedYaml, loc: Loc, source: str | None, later: set[str]) -> Iterator[Diagnostic]:
+    """A question's condition may only use answers to questions asked before it."""
+    if source is None:
+        return
+    try:
+        names = parse_condition(source).names()
+    except ConditionError:
+        return  # reported by _condition
+    for name in sorted(names & later):
+        yield y.diagnostic(loc, f"condition {source!r}: '{name}' is not asked before this question")
 
 
 def _check_cycles(stages: list[tuple[Stage, LoadedYaml]]) -> list[Diagnostic]:

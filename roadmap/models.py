@@ -7,9 +7,11 @@ checked by :mod:`roadmap.library` and :mod:`roadmap.company`, which know the who
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 LANGS = ("en", "fr")
 Lang = Literal["en", "fr"]
@@ -25,11 +27,42 @@ QuestionKind = Literal["single", "multiple", "yes_no", "number", "text", "date"]
 Status = Literal["planned", "in_progress", "done"]
 ScaleBy = Literal["employees", "branches", "hierarchy_levels"]
 
+YES_WORDS = ("yes", "y", "true", "on", "oui")
+"""Strings read as *yes* in a yes/no answer (any case)."""
+NO_WORDS = ("no", "n", "false", "off", "non")
+"""Strings read as *no* in a yes/no answer (any case)."""
+
+
+def _not_yes_no(value: Any) -> Any:
+    """Refuse true/false where a number is expected (pydantic would read them as 1 and 0)."""
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number, not yes/no")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_not_yes_no)]
+"""A whole number; YAML's true/false (``yes``, ``no``...) are refused, not read as 1 and 0."""
+
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
 
 class Model(BaseModel):
-    """Base of every input model: immutable, strict about unknown keys."""
+    """Base of every input model: immutable, strict about unknown keys.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=False)
+    An optional key given with an empty value (``answers:`` with nothing after it is ``null``
+    in YAML) is the same as a key left out: it takes its default.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=False, use_attribute_docstrings=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, value: Any) -> Any:
+        if isinstance(value, dict) and None in value.values():
+            fields = cls.model_fields
+            return {k: v for k, v in value.items() if not (v is None and k in fields and not fields[k].is_required())}
+        return value
 
 
 class LocalText(Model):
@@ -45,6 +78,10 @@ class LocalText(Model):
     def _from_plain_string(cls, value: Any) -> Any:
         if isinstance(value, str):
             return {"en": value}
+        if isinstance(value, bool):
+            raise ValueError("expected text (YAML reads a bare Yes, No, On or Off as true/false: put it in quotes)")
+        if isinstance(value, int | float | dt.date):
+            raise ValueError("expected text (put it in quotes)")
         return value
 
     def get(self, lang: str) -> str:
@@ -52,6 +89,49 @@ class LocalText(Model):
         if lang == "fr" and self.fr:
             return self.fr
         return self.en
+
+
+def _option_value(option: Any) -> Any:
+    """The value of a raw (dict) or validated option, as an answer names it."""
+    raw = option.get("value") if isinstance(option, dict) else getattr(option, "value", None)
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    return str(raw) if isinstance(raw, int) else raw
+
+
+def coerce_answer(kind: str, option_values: Iterable[Any], value: Any) -> Any:
+    """An answer as written in YAML, read the way the question means it.
+
+    yes_no: ``yes``/``no``/``oui``/``non``/``true``/``false``/``on``/``off`` (any case) as
+    ``true``/``false``. single: a bare ``yes``/``no`` (YAML's booleans) or a number naming an
+    option. multiple: one option alone, without a list. number: a quoted number. date: a quoted
+    ``YYYY-MM-DD``. Anything else is returned unchanged, for the checks to report.
+    """
+    values = [v for v in option_values if isinstance(v, str)]
+    if kind == "yes_no" and isinstance(value, str):
+        word = value.strip().lower()
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+    elif kind in ("single", "multiple"):
+        if kind == "multiple" and not isinstance(value, list):
+            return [coerce_answer("single", values, value)] if value is not None else value
+        if kind == "multiple":
+            return [coerce_answer("single", values, item) for item in value]
+        if isinstance(value, bool) and ("yes" if value else "no") in values:
+            return "yes" if value else "no"
+        if isinstance(value, int | float) and not isinstance(value, bool) and str(value) in values:
+            return str(value)
+    elif kind == "number" and isinstance(value, str) and _NUMBER.match(value.strip()):
+        number = float(value)
+        return int(number) if number.is_integer() and "." not in value else number
+    elif kind == "date" and isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    return value
 
 
 # ---------------------------------------------------------------- the stage library
@@ -76,13 +156,13 @@ class Scaling(Model):
 
     by: ScaleBy
     """The company fact that drives the rule."""
-    per: int = Field(gt=0)
+    per: Whole = Field(gt=0)
     """Size of one increment."""
-    add_days: int = Field(gt=0)
+    add_days: Whole = Field(gt=0)
     """Working days added per increment."""
-    above: int = Field(default=0, ge=0)
+    above: Whole = Field(default=0, ge=0)
     """Only the part of the value above this counts."""
-    max_days: int | None = Field(default=None, gt=0)
+    max_days: Annotated[int, Field(gt=0), BeforeValidator(_not_yes_no)] | None = None
     """Cap on the days this rule adds."""
 
     def days_for(self, value: int) -> int:
@@ -98,7 +178,7 @@ class Link(Model):
 
     id: str = Field(pattern=STEP_ID)
     """The step or milestone (``<stage>.done``) this one follows."""
-    lag_days: int = Field(default=0, ge=0)
+    lag_days: Whole = Field(default=0, ge=0)
     """Working days to wait after it finishes."""
 
     @model_validator(mode="before")
@@ -114,7 +194,7 @@ class AddDays(Model):
 
     step: str = Field(pattern=STEP_ID)
     """The step that gets longer."""
-    days: int = Field(gt=0)
+    days: Whole = Field(gt=0)
     """How many working days."""
 
 
@@ -148,6 +228,16 @@ class Option(Model):
     effects: tuple[Effect, ...] = ()
     """What choosing it does to the plan."""
 
+    @field_validator("value", mode="before")
+    @classmethod
+    def _bare_yes_no(cls, value: Any) -> Any:
+        """A bare ``yes``/``no`` (YAML's true/false) is the option ``yes``/``no``; ``3`` is ``'3'``."""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, int):
+            return str(value)
+        return value
+
 
 class Question(Model):
     """A question a team answers before its stage."""
@@ -167,6 +257,17 @@ class Question(Model):
     when: str | None = None
     """Only asked (and its effects only apply) when this condition holds."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _read_default(cls, value: Any) -> Any:
+        """Read the default the way an answer is read (``no`` for a yes/no-valued single...)."""
+        if not isinstance(value, dict) or value.get("default") is None:
+            return value
+        options = value.get("options")
+        values = [_option_value(o) for o in options] if isinstance(options, list | tuple) else []
+        default = coerce_answer(str(value.get("kind")), values, value["default"])
+        return {**value, "default": default}
+
 
 class Step(Model):
     """One block of work: a step of a stage."""
@@ -177,7 +278,7 @@ class Step(Model):
     """Short name."""
     description: LocalText | None = None
     """What is done."""
-    duration_days: int = Field(ge=1)
+    duration_days: Whole = Field(ge=1)
     """Base duration in working days (an assumption to adjust)."""
     scaling: tuple[Scaling, ...] = ()
     """Days added with company size and shape."""
@@ -209,7 +310,7 @@ class Stage(Model):
 
     id: str = Field(pattern=STAGE_ID)
     """Short id; steps are ``<id>.<step>``; its milestone is ``<id>.done``."""
-    order: int
+    order: Whole
     """Position in the roadmap."""
     title: LocalText
     """Name of the stage."""
@@ -272,14 +373,20 @@ class Company(Model):
     """Company name as it appears on reports."""
     industry: Industry = "other"
     """manufacturing, construction, services or other."""
-    employees: int = Field(gt=0)
+    employees: Whole = Field(gt=0)
     """Headcount (the method fits 150–3,000)."""
-    hierarchy_levels: int = Field(default=3, ge=1, le=20)
+    hierarchy_levels: Whole = Field(default=3, ge=1, le=20)
     """Levels of management hierarchy."""
-    branches: int = Field(default=0, ge=0)
+    branches: Whole = Field(default=0, ge=0)
     """Branch offices besides the head office."""
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     """ISO 3166 alpha-2 code: public holidays and the default weekend."""
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _norway(cls, value: Any) -> Any:
+        """YAML 1.1 reads a bare ``NO`` (Norway) as false: it can only mean the country here."""
+        return "NO" if value is False else value
 
 
 class PlanSettings(Model):
@@ -304,7 +411,7 @@ class Progress(Model):
     """Actual start (required for in_progress and done)."""
     finish: dt.date | None = None
     """Actual finish (required for done)."""
-    percent: int | None = Field(default=None, ge=0, le=100)
+    percent: Annotated[int, Field(ge=0, le=100), BeforeValidator(_not_yes_no)] | None = None
     """Share complete (in_progress)."""
 
 
@@ -331,7 +438,7 @@ class CompanyFile(Model):
     """Company facts."""
     plan: PlanSettings
     """Start date, calendar, exclusions."""
-    team: dict[Annotated[str, Field(pattern=NAME_ID)], Annotated[int, Field(ge=1)]] = {}
+    team: dict[Annotated[str, Field(pattern=NAME_ID)], Annotated[int, Field(ge=1), BeforeValidator(_not_yes_no)]] = {}
     """Role id → how many steps needing that role may run at once (default 1)."""
     answers: dict[str, AnswerValue] = {}
     """Question id → answer."""

@@ -1,10 +1,10 @@
 """Printable questionnaires (Markdown or HTML) for a team that answers on paper.
 
 Every question of the chosen stages is on the form, numbered ``<stage order>.<n>``, with its
-help, a box ☐ per option and what that option does to the plan, lines to write on, when it
-applies (its ``when`` condition, with the numbers of the questions it depends on) and the
-answer the company file holds today. The output is a pure function of the library and the
-company file: no date, no timestamp.
+help, a checkbox per option and what that option does to the plan, lines to write on (a
+comment line under the boxes of a choice question), when it applies (its ``when`` condition,
+with the numbers of the questions it depends on) and the answer the company file holds today.
+The output is a pure function of the library and the company file: no date, no timestamp.
 
 Files written by ``roadmap questionnaire`` carry :data:`MARKER`; such a file is overwritten
 when the command runs again, any other existing file only with ``force``.
@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from roadmap.ask import applicable_questions, describe_effects, display_answer, effect_texts, yes_no_options
+from roadmap.ask import (
+    applicable_questions,
+    describe_effects,
+    display_answer,
+    effect_texts,
+    separator,
+    yes_no_options,
+)
 from roadmap.conditions import parse_condition
 from roadmap.errors import InputError, OutputError
 from roadmap.i18n import t
@@ -67,7 +74,9 @@ class FormQuestion:
     assumed: str | None
     """The default assumed until answered (when there is no answer)."""
     lines: int
-    """Lines to write on (0 for choice questions)."""
+    """Lines to write the answer on (0 for choice questions)."""
+    comment_lines: int
+    """Lines for a comment under the boxes of a choice question (0 for the others)."""
 
 
 @dataclass(frozen=True)
@@ -109,8 +118,8 @@ def _question(q: Question, numbers: dict[str, str], applies: bool, answer: Any, 
         options = tuple(
             FormOption(
                 value="yes" if key == "y" else "no",
-                label=option.label.get(lang) if option else t(lang, "ask_yes" if key == "y" else "ask_no"),
-                effects="; ".join(effect_texts(option, lang)) if option else "",
+                label=option.label.get(lang) if option else t(lang, "ask_yes" if key == "y" else "ask_no").capitalize(),
+                effects=separator(lang).join(effect_texts(option, lang)) if option else "",
             )
             for key, option in yes_no_options(q)
         )
@@ -135,6 +144,7 @@ def _question(q: Question, numbers: dict[str, str], applies: bool, answer: Any, 
         answer=None if answer is None else display_answer(q, answer, lang),
         assumed=display_answer(q, q.default, lang) if answer is None and q.default is not None else None,
         lines=_LINES.get(q.kind, 0),
+        comment_lines=0 if q.kind in _LINES else 1,
     )
 
 

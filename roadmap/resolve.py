@@ -109,11 +109,14 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
     import networkx as nx
 
     env, applicable = condition_env(library, data)
+    # A stage left out by the company file or by its own condition takes its questions' risks
+    # with it; their other effects stay, so that leaving a stage out changes nothing else.
+    silent = {s.id for s in library.stages if _stage_reason(s, env, set(data.plan.exclude), {}, lang, source_name)}
     includes: dict[str, list[Cause]] = {}
     excludes: dict[str, list[Cause]] = {}
     extra_days: dict[str, list[tuple[int, Cause]]] = {}
     risks: list[tuple[str, str]] = []
-    for _, question in library.questions():
+    for stage, question in library.questions():
         if question.id not in applicable:
             continue
         options = {o.value: o for o in question.options}
@@ -129,7 +132,7 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
                     excludes.setdefault(sid, []).append(cause)
                 if effect.add_days:
                     extra_days.setdefault(effect.add_days.step, []).append((effect.add_days.days, cause))
-                if effect.risk:
+                if effect.risk and stage.id not in silent:
                     risks.append((effect.risk.get(lang), cause.text(lang)))
 
     includers: dict[str, list[str]] = {}

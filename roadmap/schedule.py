@@ -8,8 +8,10 @@ milestone sits on ``max(finish(p) + L)``, the finish day of its last predecessor
 :func:`schedule_tasks` runs a serial schedule-generation scheme (one task at a time, in
 priority order, each at its earliest precedence- and resource-feasible index), then computes
 slack with resource links: each task holding a role is given a concrete unit (slot) of that
-role, consecutive tasks of one unit are linked, and a backward pass over precedence and
-resource links from the project finish gives every task's latest start.
+role — a fresh one while the role has one and nothing held the task back — consecutive tasks
+of one unit are linked, and a backward pass over precedence and resource links from the
+project finish gives every task's latest start. With a team large enough that no role ever
+binds, there are no links and slack is plain critical-path slack.
 """
 
 from __future__ import annotations

@@ -15,6 +15,70 @@ SCHEMA_REF = "./company.schema.json"
 
 _COMMENT_COLUMN = 28
 
+_WORDS: dict[str, tuple[str, str]] = {
+    "title": (
+        "The company file of {name} for `roadmap`, the intranet portal rollout planner.",
+        "Le fichier d'entreprise de {name} pour `roadmap`, le planificateur du déploiement du portail intranet.",
+    ),
+    "schema": (
+        "Editor completion and checks: write the schema beside this file with",
+        "Complétion et contrôles dans l'éditeur : écrivez le schéma à côté de ce fichier avec",
+    ),
+    "next": (
+        "Next: `roadmap ask {file}` answers the stage questionnaires, `roadmap plan {file}` writes the plan.",
+        "Ensuite : `roadmap ask {file}` répond aux questionnaires des étapes, `roadmap plan {file}` écrit le plan.",
+    ),
+    "company": ("Facts that scale and shape the plan.", "Les faits qui dimensionnent et façonnent le plan."),
+    "industry": ("manufacturing | construction | services | other", "manufacturing | construction | services | other"),
+    "employees": (
+        "headcount; the method fits 150–3,000 people",
+        "effectif ; la méthode convient de 150 à 3 000 personnes",
+    ),
+    "levels": ("levels of management", "niveaux hiérarchiques"),
+    "branches": ("branch offices besides the head office", "filiales en plus du siège"),
+    "country": (
+        "ISO code: public holidays and the default weekend",
+        "code ISO : jours fériés et week-end par défaut",
+    ),
+    "plan": ("When and how to plan.", "Quand et comment planifier."),
+    "start": ("first possible day of work", "premier jour de travail possible"),
+    "start_monday": (
+        "first possible day of work (the next Monday)",
+        "premier jour de travail possible (le lundi suivant)",
+    ),
+    "holidays": (
+        "company days off besides public holidays, e.g. [2027-05-07]",
+        "jours chômés de l'entreprise en plus des jours fériés, p. ex. [2027-05-07]",
+    ),
+    "exclude": (
+        "stages or steps left out by choice, e.g. [crm]",
+        "étapes ou tâches écartées par choix, p. ex. [crm]",
+    ),
+    "team": (
+        "How many steps needing each role may run at once (1 when not listed), e.g.",
+        "Combien de tâches demandant chaque rôle peuvent avancer en même temps (1 si absent), p. ex.",
+    ),
+    "roles": ("Roles: {roles}.", "Rôles : {roles}."),
+    "no_roles": ("see `roadmap stages`", "voir `roadmap stages`"),
+    "answers": (
+        "The answers to the stage questionnaires, question id → answer: `roadmap ask {file}`",
+        "Les réponses aux questionnaires des étapes, id de question → réponse : `roadmap ask {file}`",
+    ),
+    "answers2": (
+        "fills them in (`roadmap show QUESTION_ID` explains a question).",
+        "les remplit (`roadmap show ID_QUESTION` explique une question).",
+    ),
+    "progress": (
+        "What has happened so far, step id → status (planned | in_progress | done), e.g.",
+        "Ce qui a été fait jusqu'ici, id de tâche → statut (planned | in_progress | done), p. ex.",
+    ),
+    "report": ("Report branding (optional): uncomment to use.", "Habillage des rapports (facultatif) : décommentez."),
+    "report_title": ("Intranet portal rollout", "Déploiement du portail intranet"),
+    "consultant": ("Your name", "Votre nom"),
+    "logo": ("PNG, JPEG or SVG, relative to this file", "PNG, JPEG ou SVG, relatif à ce fichier"),
+}
+"""The starter file's comments in English and French."""
+
 FLAGS = {
     "name": "--name",
     "employees": "--employees",
@@ -81,63 +145,70 @@ def check_facts(facts: StarterFacts) -> None:
 
 
 def starter_text(
-    facts: StarterFacts, today: dt.date, roles: Sequence[str] = (), file_name: str = "company.yaml"
+    facts: StarterFacts,
+    today: dt.date,
+    roles: Sequence[str] = (),
+    file_name: str = "company.yaml",
+    lang: str = "en",
 ) -> str:
     """The text of a starter company file; ``today`` dates ``plan.start`` when no start is given.
 
     ``roles`` (the library's role ids) are listed in the ``team`` comment; ``file_name`` is the
-    name the comments use in example commands.
+    name the comments use in example commands; ``lang`` (en or fr) is the comments' language.
     """
+
+    def w(key: str, **values: str) -> str:
+        en, fr = _WORDS[key]
+        return (fr if lang == "fr" else en).format(**values)
+
     file = _one_line(file_name)
     start = facts.start or next_monday(today)
-    start_note = "first possible day of work" if facts.start else "first possible day of work (the next Monday)"
     country = (
-        _line("country", facts.country, "ISO code: public holidays and the default weekend")
+        _line("country", facts.country, w("country"))
         if facts.country
-        else "  # country: FR             # ISO code: public holidays and the default weekend"
+        else f"  # country: FR             # {w('country')}"
     )
-    role_list = ", ".join(roles) or "see `roadmap stages`"
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_REF}",
-        f"# The company file of {_one_line(facts.name)} for `roadmap`, the intranet portal rollout planner.",
-        "# Editor completion and checks: write the schema beside this file with",
+        "# " + w("title", name=_one_line(facts.name)),
+        "# " + w("schema"),
         "#   roadmap schema > company.schema.json",
-        f"# Next: `roadmap ask {file}` answers the stage questionnaires, `roadmap plan {file}` writes the plan.",
+        "# " + w("next", file=file),
         "",
-        "# Facts that scale and shape the plan.",
+        "# " + w("company"),
         "company:",
         _line("name", _scalar(facts.name)),
-        _line("industry", facts.industry, "manufacturing | construction | services | other"),
-        _line("employees", str(facts.employees), "headcount; the method fits 150–3,000 people"),
-        _line("hierarchy_levels", str(facts.hierarchy_levels), "levels of management"),
-        _line("branches", str(facts.branches), "branch offices besides the head office"),
+        _line("industry", facts.industry, w("industry")),
+        _line("employees", str(facts.employees), w("employees")),
+        _line("hierarchy_levels", str(facts.hierarchy_levels), w("levels")),
+        _line("branches", str(facts.branches), w("branches")),
         country,
         "",
-        "# When and how to plan.",
+        "# " + w("plan"),
         "plan:",
-        _line("start", start.isoformat(), start_note),
-        _line("holidays", "[]", "company days off besides public holidays, e.g. [2027-05-07]"),
-        _line("exclude", "[]", "stages or steps left out by choice, e.g. [crm]"),
+        _line("start", start.isoformat(), w("start" if facts.start else "start_monday")),
+        _line("holidays", "[]", w("holidays")),
+        _line("exclude", "[]", w("exclude")),
         "",
-        "# How many steps needing each role may run at once (1 when not listed), e.g.",
+        "# " + w("team"),
         "#   team: {implementer: 2, it: 1}",
-        f"# Roles: {role_list}.",
+        "# " + w("roles", roles=", ".join(roles) or w("no_roles")),
         "team: {}",
         "",
-        f"# The answers to the stage questionnaires, question id → answer: `roadmap ask {file}`",
-        "# fills them in (`roadmap show QUESTION_ID` explains a question).",
+        "# " + w("answers", file=file),
+        "# " + w("answers2"),
         "answers: {}",
         "",
-        "# What has happened so far, step id → status (planned | in_progress | done), e.g.",
+        "# " + w("progress"),
         "#   setup.kickoff: {status: done, start: 2027-01-11, finish: 2027-01-14}",
         "progress: {}",
         "",
-        "# Report branding (optional): uncomment to use.",
+        "# " + w("report"),
         "# report:",
-        "#   title: Intranet portal rollout",
-        "#   consultant: Your name",
+        f"#   title: {w('report_title')}",
+        f"#   consultant: {w('consultant')}",
         '#   accent: "#1f6feb"',
-        "#   logo: logo.png           # PNG, JPEG or SVG, relative to this file",
+        f"#   logo: logo.png           # {w('logo')}",
     ]
     return "\n".join(lines) + "\n"
 

@@ -112,6 +112,9 @@ class LoadedYaml:
     data: Any
     """Plain ``dict`` / ``list`` / ``str`` / ``int`` / ``float`` / ``bool`` / ``None`` / ``date``."""
     _index: _Pos | None = field(default=None, repr=False, compare=False)
+    problems: tuple[Diagnostic, ...] = field(default=(), compare=False)
+    """Values that could not be read (an impossible date...), kept as their text; only when
+    loaded with ``defer=True``: :func:`validate_model` reports them with the model's errors."""
 
     def position(self, loc: Loc, *, key: bool = False) -> Position:
         """The 1-based ``(line, col)`` of the value at ``loc``, or of its key when ``key``.
@@ -158,34 +161,38 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_yaml(path: Path, *, display: str | None = None) -> LoadedYaml:
+def load_yaml(path: Path, *, display: str | None = None, defer: bool = False) -> LoadedYaml:
     """Read, decode and load one YAML file whose top level must be a mapping.
 
-    ``display`` is the name used in messages (default: ``str(path)``). Raises
-    :class:`InputError` with a single diagnostic on any problem.
+    ``display`` is the name used in messages (default: ``str(path)``); ``defer`` as in
+    :func:`load_yaml_text`. Raises :class:`InputError` on any problem.
     """
     file = display if display is not None else str(path)
-    return load_yaml_text(_decode(_read(path, file), file), file)
+    return load_yaml_text(_decode(_read(path, file), file), file, defer=defer)
 
 
 def _read(path: Path, file: str) -> bytes:
-    """The file's bytes, refusing folders, unreadable files and files over :data:`MAX_BYTES`."""
+    """The file's bytes, refusing folders, unreadable files and files over :data:`MAX_BYTES`.
+
+    These problems are reported at line 1, column 1, so every diagnostic reads
+    ``FILE:LINE:COL: message`` (as linters report a file they cannot open).
+    """
     try:
         if path.is_dir():
-            raise InputError.at(file, "is a directory, not a YAML file")
+            raise InputError.at(file, "is a directory, not a YAML file", 1, 1)
         with path.open("rb") as stream:
             raw = stream.read(MAX_BYTES + 1)
     except (FileNotFoundError, NotADirectoryError):
-        raise InputError.at(file, "no such file") from None
+        raise InputError.at(file, "no such file", 1, 1) from None
     except IsADirectoryError:
-        raise InputError.at(file, "is a directory, not a YAML file") from None
+        raise InputError.at(file, "is a directory, not a YAML file", 1, 1) from None
     except PermissionError:
-        raise InputError.at(file, "cannot read the file: permission denied") from None
+        raise InputError.at(file, "cannot read the file: permission denied", 1, 1) from None
     except OSError as exc:
-        raise InputError.at(file, f"cannot read the file: {exc.strerror or exc}") from None
+        raise InputError.at(file, f"cannot read the file: {exc.strerror or exc}", 1, 1) from None
     if len(raw) > MAX_BYTES:
         limit = MAX_BYTES // (1024 * 1024)
-        raise InputError.at(file, f"file is too large (over {limit} MB)")
+        raise InputError.at(file, f"file is too large (over {limit} MB)", 1, 1)
     return raw
 
 
@@ -224,12 +231,15 @@ def _at(mark: _Mark | None) -> Position:
     return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
 
 
-def load_yaml_text(text: str, file: str) -> LoadedYaml:
+def load_yaml_text(text: str, file: str, *, defer: bool = False) -> LoadedYaml:
     """Load YAML text whose top level must be a mapping; ``file`` names it in messages.
 
     Mapping keys are always strings: the key's text as written (``yes:`` is ``'yes'``,
     ``1:`` is ``'1'``). YAML 1.1 merge keys (``<<: *base``) are honoured. Raises
-    :class:`InputError` with a single diagnostic on any problem.
+    :class:`InputError` on any problem: a syntax or structure problem alone, every value that
+    cannot be read (``2027-02-30``) at once. With ``defer``, those values are kept as their
+    text and listed in :attr:`LoadedYaml.problems` instead, for :func:`validate_model` to
+    report along with the model's own errors.
     """
     text = text.removeprefix("\ufeff")
     bad = Reader.NON_PRINTABLE.search(text)
@@ -242,11 +252,14 @@ def load_yaml_text(text: str, file: str) -> LoadedYaml:
         if root is None:
             raise InputError.at(file, "the file is empty: expected a mapping at the top level", 1, 1)
         _Checker(file).check(root, 1)
-        data, index = _Builder(file).build(root)
+        builder = _Builder(file)
+        data, index = builder.build(root)
     if not isinstance(data, dict):
         message = f"expected a mapping at the top level, got {_describe(data)}"
         raise InputError.at(file, message, *index.at)
-    return LoadedYaml(file, data, index)
+    if builder.problems and not defer:
+        raise InputError(builder.problems)
+    return LoadedYaml(file, data, index, tuple(builder.problems))
 
 
 def _compose(text: str, file: str) -> yaml.Node | None:
@@ -255,7 +268,7 @@ def _compose(text: str, file: str) -> yaml.Node | None:
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(file, exc) from None
+        raise _syntax_error(file, text, exc) from None
     except yaml.YAMLError as exc:
         reason = getattr(exc, "reason", None) or str(exc)
         raise InputError.at(file, f"YAML syntax error: {reason}") from None
@@ -279,7 +292,7 @@ def _too_deep(text: str) -> Position:
     return (0, 0)
 
 
-def _syntax_error(file: str, exc: yaml.MarkedYAMLError) -> InputError:
+def _syntax_error(file: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
     """One diagnostic for a PyYAML scanner/parser/composer error, at the problem's mark."""
     mark = exc.problem_mark or exc.context_mark
     line, col = _at(mark)
@@ -287,11 +300,21 @@ def _syntax_error(file: str, exc: yaml.MarkedYAMLError) -> InputError:
     if context.startswith("expected a single document"):
         return InputError.at(file, "only one YAML document is allowed in a file", line, col)
     message = f"YAML syntax error: {exc.problem or context or 'invalid YAML'}"
+    if mark is not None and _char_at(text, mark) == "\t" and "tab" not in message:
+        message += " (a tab: use spaces in YAML, not tabs)"
     if exc.problem and context and exc.context_mark is not None:
         where = _at(exc.context_mark)
         if where != (line, col):
             message += f" ({context} started at line {where[0]}, column {where[1]})"
     return InputError.at(file, message, line, col)
+
+
+def _char_at(text: str, mark: _Mark) -> str:
+    """The character at a PyYAML mark's line and column ('' past the end)."""
+    lines = _LINE_BREAK.split(text)
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
 def _short_tag(tag: str) -> str:
@@ -380,6 +403,7 @@ class _Builder:
 
     def __init__(self, file: str) -> None:
         self.file = file
+        self.problems: list[Diagnostic] = []
 
     def fail(self, node: yaml.Node, message: str) -> InputError:
         """An error at ``node``."""
@@ -419,7 +443,7 @@ class _Builder:
             text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
             detail = f": {exc}" if node.tag == _TIMESTAMP else ""
             what = _SCALAR_WHAT.get(node.tag, "value")
-            raise self.fail(node, f"invalid {what} '{text}'{detail}") from None
+            self.problems.append(Diagnostic(self.file, *_at(node.start_mark), f"invalid {what} '{text}'{detail}"))
         return str(node.value)
 
     def key(self, node: yaml.Node) -> str:
@@ -495,18 +519,32 @@ def _describe(value: Any) -> str:
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """``" (did you mean 'x'?)"`` for the closest candidate, or ``""`` when none is close."""
-    pool = sorted({c for c in candidates if c != name})
-    matches = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    """``" (did you mean 'x'?)"`` for the closest candidate, or ``""`` when none is close.
+
+    Case is ignored when comparing (``Setup`` suggests ``setup``).
+    """
+    pool: dict[str, str] = {}
+    for candidate in sorted({c for c in candidates if c != name}):
+        pool.setdefault(candidate.lower(), candidate)
+    matches = difflib.get_close_matches(name.lower(), list(pool), n=1, cutoff=0.6)
+    return f" (did you mean '{pool[matches[0]]}'?)" if matches else ""
 
 
 def validate_model(loaded: LoadedYaml, model: type[M]) -> M:
-    """``model.model_validate(loaded.data)``, with errors as positioned diagnostics."""
+    """``model.model_validate(loaded.data)``, with errors as positioned diagnostics.
+
+    The values the loader could not read (:attr:`LoadedYaml.problems`) are reported too, in
+    place of the model's own complaint about the same value.
+    """
     try:
-        return model.model_validate(loaded.data)
+        result = model.model_validate(loaded.data)
     except ValidationError as exc:
-        raise InputError(validation_diagnostics(loaded, exc, model)) from None
+        unread = {(p.line, p.col) for p in loaded.problems}
+        found = [d for d in validation_diagnostics(loaded, exc, model) if (d.line, d.col) not in unread]
+        raise InputError([*found, *loaded.problems]) from None
+    if loaded.problems:
+        raise InputError(list(loaded.problems))
+    return result
 
 
 _TYPE_TEXT = {
@@ -554,6 +592,7 @@ class _Issue:
     type: str
     text: str
     value: Any
+    pattern: str | None = None
 
 
 def validation_diagnostics(loaded: LoadedYaml, error: ValidationError, model: type[BaseModel]) -> list[Diagnostic]:
@@ -588,7 +627,9 @@ def _issue(data: Any, err: ErrorDetails) -> _Issue:
         is_data.append(True)
         data_loc.append(part)
     text = _text(err)
-    return _Issue(loc, tuple(is_data), tuple(data_loc), on_key, err["type"], text, err["input"])
+    pattern = (err.get("ctx") or {}).get("pattern")
+    pattern = pattern if isinstance(pattern, str) else None
+    return _Issue(loc, tuple(is_data), tuple(data_loc), on_key, err["type"], text, err["input"], pattern)
 
 
 _ABSENT = object()
@@ -702,14 +743,55 @@ def _diagnostic(loaded: LoadedYaml, model: type[BaseModel], issue: _Issue) -> Di
     if issue.type == "extra_forbidden" and issue.data_loc:
         name = str(issue.data_loc[-1])
         types_at = _types_at(model, issue.raw[:-1], issue.is_data[:-1])
-        hint = did_you_mean(name, _field_names(types_at))
+        hint = did_you_mean(name, _field_names(types_at)) or _misplaced(model, name, issue.data_loc[:-1])
         return loaded.diagnostic(issue.data_loc, f"unknown key '{name}'{hint}", key=True)
     hint = ""
+    if issue.type == "string_pattern_mismatch" and isinstance(issue.value, str) and issue.pattern:
+        hint = _pattern_hint(issue.value, issue.pattern)
     if issue.type in ("literal_error", "enum") and isinstance(issue.value, str):
         hint = did_you_mean(issue.value, _literal_values(_types_at(model, issue.raw, issue.is_data)))
     prefix = f"{_dotted(issue.data_loc)}: " if issue.data_loc else ""
     message = f"{prefix}{'key ' if issue.on_key else ''}{issue.text}{_got(issue)}{hint}"
     return loaded.diagnostic(issue.data_loc, message, key=issue.on_key)
+
+
+def _misplaced(model: type[BaseModel], name: str, parent: Loc) -> str:
+    """``" (a key of 'plan': check the indentation)"`` when ``name`` belongs elsewhere in ``model``."""
+    queue: list[tuple[type[BaseModel], Loc]] = [(model, ())]
+    seen: set[type[BaseModel]] = set()
+    while queue:
+        current, loc = queue.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        fields = current.model_fields
+        if name in fields and loc != parent:
+            return (
+                f" (a key of '{_dotted(loc)}': check the indentation)"
+                if loc
+                else " (a top-level key: check the indentation)"
+            )
+        for field_name, info in fields.items():
+            queue += [(m, (*loc, field_name)) for m in _flatten(info.annotation) if _is_model(m)]
+    return ""
+
+
+def _pattern_hint(value: str, pattern: str) -> str:
+    """``" (did you mean 'ru'?)"`` when a simple respelling of ``value`` fits ``pattern``."""
+    text = value.strip()
+    lower = text.lower()
+    for candidate in (
+        text,
+        lower,
+        text.upper(),
+        lower.replace("_", "-"),
+        lower.replace("-", "_"),
+        re.sub(r"[\s_]+", "-", lower),
+        re.sub(r"[\s-]+", "_", lower),
+    ):
+        if candidate != value and re.fullmatch(pattern, candidate):
+            return f" (did you mean '{candidate}'?)"
+    return ""
 
 
 # ------------------------------------------------------------- walking model annotations

@@ -187,6 +187,40 @@ def test_save_answer_keeps_bom_and_crlf(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]  # no temporary file left
 
 
+@pytest.mark.parametrize("letter", ["y", "Y", "n", "N"])
+def test_one_letter_yes_no_strings_are_quoted_for_strict_yaml_1_1_readers(letter: str) -> None:
+    new = set_answer(TEXT, "notes", letter)
+    assert f"  notes: '{letter}'\n" in new  # go-yaml v2 and SnakeYAML read a bare y / n as a boolean
+    assert answers_of(new)["notes"] == letter
+
+
+def test_save_answer_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "shared" / "company.yaml"
+    real.parent.mkdir()
+    real.write_text(TEXT, encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "company.yaml"
+    link.symlink_to(real)
+    save_answer(link, "candy", "canteen_menu")
+    assert link.is_symlink()
+    assert answers_of(real.read_text(encoding="utf-8"))["candy"] == "canteen_menu"
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in real.parent.iterdir()) == ["company.yaml"]
+
+
+def test_tricky_layouts_keep_every_byte_outside_answers() -> None:
+    head = "\ufeffcompany: &c\r\n    name: X   # four spaces\r\n    employees: 200\r\n"
+    tail = "\r\n# progress\r\nprogress: {}\r\nextra: *c\r\n"
+    for block in ("answers: {}   # none yet\r\n", "answers:\r\n", "answers:\r\n    a: 1  # one\r\n    # between\r\n"):
+        text = (head + block + tail).removeprefix("\ufeff").replace("\r\n", "\n")
+        new = set_answer(text, "b", "- x")
+        start = text.index("answers:")
+        assert new[:start] == text[:start]
+        assert new.endswith(tail.replace("\r\n", "\n"))
+        assert "    b: '- x'\n" in new
+        assert answers_of(new)["b"] == "- x"
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_examples_stay_valid_and_unchanged_outside_answers(example: Path, tmp_path: Path) -> None:
     library = load_library()
@@ -204,3 +238,21 @@ def test_examples_stay_valid_and_unchanged_outside_answers(example: Path, tmp_pa
     old_lines = [line for line in text.splitlines() if not line.startswith(("  candy:", "  org_complications:"))]
     new_lines = [line for line in new.splitlines() if not line.startswith(("  candy:", "  org_complications:"))]
     assert old_lines == new_lines
+
+
+def test_a_read_only_file_is_refused_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from roadmap.answers_io import check_writable
+    from roadmap.errors import OutputError
+
+    path = tmp_path / "c.yaml"
+    path.write_text(TEXT, encoding="utf-8")
+    check_writable(path)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: Path(p) != path and real_access(p, mode))
+    with pytest.raises(OutputError, match="read-only"):
+        save_answer(path, "candy", "canteen_menu")
+    assert path.read_text(encoding="utf-8") == TEXT

@@ -14,7 +14,7 @@ from roadmap.errors import InputError
 from roadmap.library import load_library
 from roadmap.models import CompanyFile, Library, Question
 from roadmap.plan import build_plan
-from tests.conftest import MINI_COMPANY
+from tests.conftest import MINI_COMPANY, write_tree
 
 BUNDLED = load_library()
 SETUP_IDS = [q.id for q in BUNDLED.stages[0].questions]
@@ -63,6 +63,8 @@ def test_select_stages_by_id_order_or_all(mini_library: Path) -> None:
     assert [s.id for s in ask.select_stages(lib, None)] == ["alpha", "beta"]
     assert [s.id for s in ask.select_stages(lib, "beta")] == ["beta"]
     assert [s.id for s in ask.select_stages(lib, "1")] == ["alpha"]
+    assert [s.id for s in ask.select_stages(lib, " 02 ")] == ["beta"]
+    assert [s.id for s in ask.select_stages(lib, "Beta")] == ["beta"]
     with pytest.raises(InputError, match=r"--stage: unknown stage 'alfa'.*did you mean 'alpha'.*1 \(alpha\)"):
         ask.select_stages(lib, "alfa")
 
@@ -118,6 +120,49 @@ def test_questions_of_an_excluded_stage_are_not_asked(load: Load) -> None:
     assert ask.to_ask(BUNDLED, data, ask.select_stages(BUNDLED, "core"), all_questions=True, asked=set())
 
 
+DROPPING_STAGES = {
+    "roles.yaml": "roles: {pm: {title: PM}}\n",
+    "1.yaml": """
+        id: alpha
+        order: 1
+        title: Alpha
+        goal: Go
+        steps:
+          - {id: alpha.one, title: One, duration_days: 3}
+        questions:
+          - id: want_beta
+            text: Beta too?
+            kind: yes_no
+            options:
+              - {value: "no", label: No beta, effects: [{exclude: [beta]}]}
+        """,
+    "2.yaml": """
+        id: beta
+        order: 2
+        title: Beta
+        goal: Go on
+        steps:
+          - {id: beta.one, title: B one, duration_days: 5}
+        questions:
+          - id: need_beta
+            text: Is beta needed at all?
+            kind: yes_no
+            options:
+              - {value: "no", label: Not needed, effects: [{exclude: [beta]}]}
+          - {id: beta_size, text: How big?, kind: number}
+        """,
+}
+
+
+def test_questions_of_a_stage_dropped_by_another_stage_answer_are_not_asked(load: Load, tmp_path: Path) -> None:
+    lib = load_library(write_tree(tmp_path / "droplib", DROPPING_STAGES))
+    assert order_asked(lib, load(lib), {"want_beta": False}) == ["want_beta"]
+    assert order_asked(lib, load(lib), {"want_beta": True}) == ["want_beta", "need_beta", "beta_size"]
+    # a stage's own question that drops it stays askable (its answer must remain reachable)
+    dropped_by_itself = load(lib, "  want_beta: true\n  need_beta: false\n")
+    assert order_asked(lib, dropped_by_itself, {}, all_questions=True) == ["want_beta", "need_beta", "beta_size"]
+
+
 # ---------------------------------------------------------------- effects and display
 
 
@@ -152,11 +197,23 @@ def test_option_rows_and_display(mini_library: Path) -> None:
     assert ask.option_rows(autopost, "en")[0] == ("y", "Yes", "plans setup.vacancies-feed")
     assert ask.display_answer(q1, "y", "en") == "Y way"
     assert ask.display_answer(q2, True, "fr") == "oui"
+    assert ask.display_answer(autopost, False, "en") == "No, HR posts them by hand"  # its option's label
+    assert ask.display_answer(autopost, True, "en") == "Yes"
     assert ask.display_answer(question(BUNDLED, "official_info"), [], "en") == "none"
     assert ask.typed_form(question(BUNDLED, "official_info"), ["email", "paper"]) == "2, 4"
     assert ask.typed_form(q2, False) == "n"
     assert "Enter keeps 1" in ask.input_hint(q1, "x", "en")
     assert "Enter leaves it for later" in ask.input_hint(q1, None, "en")
+
+
+def test_french_lists_are_separated_the_french_way() -> None:
+    realtime = question(BUNDLED, "org_complications").options[3]
+    assert " ; ajoute 6 jours ouvrés à setup.zup-exchange ; signale un risque : " in ask.describe_effects(
+        realtime, "fr"
+    )
+    assert "; adds 6 working days to setup.zup-exchange; raises a risk: " in ask.describe_effects(realtime, "en")
+    assert ask.input_hint(SOURCE, None, "fr") == "un numéro ou une valeur d'option ; Entrée la laisse pour plus tard"
+    assert ask.display_answer(question(BUNDLED, "official_info"), ["email", "paper"], "fr").count(" ; ") == 1
 
 
 # ---------------------------------------------------------------- typed answers
@@ -188,6 +245,10 @@ def kind(k: str) -> Question:
         (kind("number"), "2.0", 2),
         (kind("text"), "  free text  ", "free text"),
         (kind("date"), "2027-03-01", dt.date(2027, 3, 1)),
+        (SOURCE, "\ufeff2", "zup"),  # a byte-order mark before the first piped answer
+        (kind("text"), "\ufeffcafé\u200b", "café"),
+        (kind("text"), "Привет: #1 'ok'", "Привет: #1 'ok'"),
+        (kind("text"), "a\tb", "a\tb"),
     ],
 )
 def test_parse_answer_accepts(q: Question, raw: str, value: object) -> None:
@@ -210,6 +271,9 @@ def test_parse_answer_accepts(q: Question, raw: str, value: object) -> None:
         (kind("number"), "-3", "expected a number >= 0"),
         (kind("date"), "2027-02-30", "not a date YYYY-MM-DD"),
         (kind("date"), "20270301", "not a date YYYY-MM-DD"),
+        (kind("text"), "caf\udce9", "not UTF-8"),  # a byte the terminal could not decode
+        (kind("text"), "a\x00b", "control characters"),
+        (kind("text"), "\x1b[31mred", "control characters"),
     ],
 )
 def test_parse_answer_refuses_with_a_reason(q: Question, raw: str, reason: str) -> None:

@@ -186,6 +186,47 @@ def test_cli_ics_level_reaches_the_renderer(
     assert bad.exit_code == 2
 
 
+def test_cli_a_folder_is_no_baseline(mini_library: Path, make_company: Callable[..., Path], tmp_path: Path) -> None:
+    """A folder given as --baseline is a clear input error, with or without --force (no traceback)."""
+    company = make_company()
+    folder = tmp_path / "baselines"
+    folder.mkdir()
+    lib = ["--library", str(mini_library)]
+    for force in ([], ["--force"]):
+        saved = runner.invoke(app, ["baseline", "save", str(company), "--baseline", str(folder), *force, *lib])
+        assert saved.exit_code == 2, saved.output
+        assert "is a folder" in saved.output
+    used = runner.invoke(app, ["plan", str(company), "--out", str(tmp_path / "o"), "--baseline", str(folder), *lib])
+    assert used.exit_code == 2 and "is a folder" in used.output
+
+
+def test_cli_corrupted_or_foreign_baseline(
+    mini_library: Path, make_company: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A broken baseline stops the plan with exit 2; one from another library version still compares by id."""
+    company = make_company()
+    lib = ["--library", str(mini_library)]
+    path, _ = save_company_baseline(company, library_dir=mini_library)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    broken = runner.invoke(app, ["plan", str(company), "--out", str(tmp_path / "a"), *lib])
+    assert broken.exit_code == 2 and "not JSON" in broken.output and str(path.name) in broken.output
+
+    data = json.loads(text)
+    data["tasks"] = [t for t in data["tasks"] if t["id"] != "alpha.two"]
+    data["tasks"].append({**data["tasks"][0], "id": "alpha.retired"})
+    data["stages"] = [s for s in data["stages"] if s["id"] != "beta"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "b"
+    older = runner.invoke(app, ["plan", str(company), "--out", str(out), "--format", "json", *lib])
+    assert older.exit_code == 0, older.output
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    by_id = {t["id"]: t for t in plan["tasks"]}
+    assert "slip_days" not in by_id["alpha.two"] and by_id["alpha.one"]["slip_days"] == 0
+    assert "alpha.retired" not in by_id
+    assert [s.get("slip_days") for s in plan["stages"]] == [0, None]
+
+
 def test_help_texts() -> None:
     for command in (["baseline", "--help"], ["baseline", "save", "--help"], ["diff", "--help"]):
         result = runner.invoke(app, command)

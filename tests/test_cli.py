@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from cli import app
-from tests.conftest import EXAMPLES, MINI_COMPANY
+from tests.conftest import EXAMPLES, MINI_COMPANY, write_tree
 
 runner = CliRunner()
 
@@ -143,3 +145,224 @@ def test_plan_summary_in_french(tmp_path: Path) -> None:
     result = runner.invoke(app, ["plan", str(EXAMPLES[0]), "--format", "json", "--lang", "fr", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "jours ouvrés" in result.stdout and "Étapes" in result.stdout and "Fin :" in result.stdout
+
+
+# ------------------------------------------- a consultant's library, written from the docs
+
+CONSULTANT_INTRO = """
+id: intro
+order: 1
+title: Getting started
+goal: Set things up
+when: "company.employees >= 100"
+resources:
+  - {role: pm, why: Runs the project}
+  - {role: it_ops, why: Servers}
+results: [Portal installed]
+reading: [Some article]
+steps:
+  - {id: intro.kickoff, title: Kickoff, duration_days: 3, roles: [pm], deliverables: [Minutes]}
+  - id: intro.install
+    title: Install
+    duration_days: 5
+    scaling: [{by: employees, above: 300, per: 500, add_days: 2, max_days: 8}]
+    after: [intro.kickoff]
+    roles: [it_ops]
+  - {id: intro.ad-sync, title: AD sync, duration_days: 4, optional: true, requires: [intro.install], roles: [it_ops]}
+  - id: intro.org-in-portal
+    title: Org in portal
+    duration_days: 6
+    after: [{id: intro.install, lag_days: 2}]
+    when: "org_source == 'portal'"
+    roles: [pm]
+questions:
+  - id: org_source
+    text: Where is the org structure?
+    kind: single
+    default: portal
+    options:
+      - value: ad
+        label: Active Directory
+        effects:
+          - include: [intro.ad-sync]
+          - add_days: {step: intro.install, days: 2}
+          - risk: AD may be messy
+      - {value: portal, label: Build in portal}
+  - id: modules
+    text: Which modules?
+    kind: multiple
+    options: [{value: news, label: News}, {value: tasks, label: Tasks}]
+  - id: has_vpn
+    text: VPN?
+    kind: yes_no
+    default: no
+    options:
+      - {value: yes, label: "Yes", effects: [{add_days: {step: intro.install, days: 1}}]}
+      - {value: no, label: "No"}
+  - {id: sites, text: How many sites?, kind: number, when: "company.employees > 50 and 'news' in modules"}
+  - {id: notes, text: Notes, kind: text}
+  - {id: go_live, text: Go-live date, kind: date}
+"""
+
+CONSULTANT_EXTRA = """
+id: extra
+order: 2
+title: Extras
+goal: More
+steps:
+  - {id: extra.one, title: One, duration_days: 2, requires: [intro.ad-sync], after: [intro.done], roles: [pm]}
+  - id: extra.two
+    title: Two
+    duration_days: 2
+    after: [extra.one]
+    when: "company.industry in ['manufacturing', 'construction'] or sites >= 3"
+    roles: [it_ops]
+"""
+
+CONSULTANT_COMPANY = """
+company:
+  name: Test Ltd
+  employees: 400
+plan:
+  start: 2027-01-04
+answers:
+  org_source: ad
+  modules: [news]
+  has_vpn: oui
+  sites: 4
+  notes: Привет, ça va
+  go_live: 2027-06-01
+"""
+
+
+@pytest.fixture
+def consultant(tmp_path: Path) -> tuple[Path, Path]:
+    lib = write_tree(tmp_path / "lib", {"a-intro.yml": CONSULTANT_INTRO, "b-extra.yml": CONSULTANT_EXTRA})
+    return lib, write_tree(tmp_path, {"company.yaml": CONSULTANT_COMPANY}) / "company.yaml"
+
+
+def test_consultant_library_lists_validates_and_plans(consultant: tuple[Path, Path], tmp_path: Path) -> None:
+    lib, company = consultant
+    listed = runner.invoke(app, ["stages", "--json", "--library", str(lib)])
+    assert listed.exit_code == 0, listed.output
+    assert [s["id"] for s in json.loads(listed.stdout)["stages"]] == ["intro", "extra"]
+    checked = runner.invoke(app, ["validate", str(company), "--library", str(lib)])
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout == f"{company}: ok — Test Ltd, 400 employees, 6 answers, 0 exclusions\n"
+    alone = runner.invoke(app, ["validate", "--library", str(lib)])
+    assert alone.exit_code == 0 and alone.stdout == f"{lib}: ok — 2 stages, 6 steps, 6 questions\n"
+    out = tmp_path / "out"
+    planned = runner.invoke(app, ["plan", str(company), "--library", str(lib), "--format", "json", "--out", str(out)])
+    assert planned.exit_code == 0, planned.output
+    tasks = {t["id"]: t for t in json.loads((out / "plan.json").read_text(encoding="utf-8"))["tasks"]}
+    assert tasks["intro.install"]["duration_days"] == 5 + 2 + 1  # ad and the VPN ("oui") add days
+    assert "intro.org-in-portal" not in tasks and {"extra.one", "extra.two"} <= set(tasks)
+
+
+_DIAGNOSTIC = re.compile(r"^.+:\d+:\d+: \S.*$")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("duration_days: 3,", "duraton_days: 3,", "unknown key 'duraton_days' (did you mean 'duration_days'?)"),
+        ("after: [intro.kickoff]", "after: [intro.kikoff]", "unknown step or milestone 'intro.kikoff'"),
+        ("requires: [intro.install]", "requires: [intro.instal]", "(did you mean 'intro.install'?)"),
+        ("include: [intro.ad-sync]", "include: [intro.adsync]", "unknown step 'intro.adsync'"),
+        ("roles: [pm], deliverables", "roles: [pmm], deliverables", "unknown role 'pmm' (did you mean 'pm'?)"),
+        ("org_source == 'portal'", "org_sourc == 'portal'", "unknown name 'org_sourc' (did you mean 'org_source'?)"),
+        ("company.employees >= 100", "company.employes >= 100", "unknown name 'employes'"),
+        ("id: notes", "id: go_live", "duplicate question id 'go_live' (first at line"),
+        ("default: portal", "default: portl", "default of 'org_source': expected one of ad, portal"),
+        ("after: [intro.kickoff]", "after: [intro.org-in-portal]", "dependency cycle: intro."),
+        ("kind: number", "kind: numbr", "got 'numbr' (did you mean 'number'?)"),
+        ("title: Kickoff,", "title: Kickoff, title: Again,", "duplicate key 'title'"),
+        ("goal: Set things up", "goal: !!python/name:os.system", "is not allowed: plain YAML data only"),
+    ],
+)
+def test_consultant_library_errors(consultant: tuple[Path, Path], old: str, new: str, expected: str) -> None:
+    lib, company = consultant
+    text = (lib / "a-intro.yml").read_text(encoding="utf-8")
+    assert old in text
+    (lib / "a-intro.yml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    for args in (["stages"], ["validate", str(company)], ["plan", str(company), "--out", str(lib / "out")]):
+        result = runner.invoke(app, [*args, "--library", str(lib)])
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
+        lines = result.stderr.splitlines()
+        assert lines and all(_DIAGNOSTIC.match(line) for line in lines), lines
+        assert any(line.startswith(f"{lib / 'a-intro.yml'}:") and expected in line for line in lines), lines
+
+
+def test_show_milestone_and_case_insensitive_suggestion() -> None:
+    milestone = runner.invoke(app, ["show", "setup.done", "--json"])
+    assert milestone.exit_code == 0, milestone.output
+    data = json.loads(milestone.stdout)
+    assert data["kind"] == "milestone" and data["stage"] == "setup" and "setup.invite" in data["after"]
+    upper = runner.invoke(app, ["show", "SETUP"])
+    assert upper.exit_code == 2 and "did you mean 'setup'?" in upper.stderr
+
+
+def test_show_role_in_both_languages() -> None:
+    en = runner.invoke(app, ["show", "implementer", "--json"])
+    fr = runner.invoke(app, ["show", "implementer", "--json", "--lang", "fr"])
+    assert json.loads(en.stdout) == {"kind": "role", "id": "implementer", "title": "Bitrix24 implementer (integrator)"}
+    assert json.loads(fr.stdout)["title"] == "Intégrateur Bitrix24"
+
+
+def test_show_text_is_yaml_without_wrapping_or_empty_fields() -> None:
+    result = runner.invoke(app, ["show", "setup"])
+    assert result.exit_code == 0
+    header, body = result.stdout.split("\n", 1)
+    assert header == "stage setup"
+    data = yaml.safe_load(body)  # piped output stays valid YAML: long lines are not folded
+    assert data["goal"].startswith("Give employees a minimum set of useful services")
+    kickoff = data["steps"][0]
+    assert kickoff["id"] == "setup.kickoff" and "when" not in kickoff and "after" not in kickoff
+
+
+def test_schema_follows_the_library(consultant: tuple[Path, Path]) -> None:
+    lib, _ = consultant
+    result = runner.invoke(app, ["schema", "--library", str(lib)])
+    assert result.exit_code == 0, result.output
+    answers = json.loads(result.stdout)["properties"]["answers"]["anyOf"][0]["properties"]
+    assert list(answers) == ["org_source", "modules", "has_vpn", "sites", "notes", "go_live"]
+
+
+def test_validate_empty_sections_and_every_problem_at_once(make_company: Callable[..., Path]) -> None:
+    empty = make_company(MINI_COMPANY + "team:\nanswers:\nprogress:\n", name="empty.yaml")
+    assert runner.invoke(app, ["validate", str(empty)]).exit_code == 0
+    bad = make_company(
+        MINI_COMPANY.replace("2027-01-04", "2027-02-30") + "  holidays: [2027-02-29]\nteam:\n  it: yes\n",
+        name="bad.yaml",
+    )
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{bad}:6:10: invalid date '2027-02-30': day is out of range for month",
+        f"{bad}:7:14: invalid date '2027-02-29': day is out of range for month",
+        f"{bad}:9:7: team.it: expected a whole number, not yes/no, got true",
+    ]
+
+
+def test_stages_tree_in_french() -> None:
+    result = runner.invoke(app, ["stages", "--lang", "fr"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Bibliothèque d'étapes")
+    assert "tâches" in result.stdout and "(facultative)" in result.stdout and " j, " in result.stdout
+
+
+def test_plan_lists_steps_new_since_the_baseline(tmp_path: Path) -> None:
+    example = next(p for p in EXAMPLES if "services" in p.name)
+    company = tmp_path / example.name
+    company.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    saved = runner.invoke(app, ["baseline", "save", str(company)])
+    assert saved.exit_code == 0, saved.output
+    baseline = tmp_path / "services-180.baseline.json"
+    data = json.loads(baseline.read_text(encoding="utf-8"))
+    data["tasks"] = [t for t in data["tasks"] if t["id"] != "setup.candy"]
+    baseline.write_text(json.dumps(data), encoding="utf-8")
+    shown = runner.invoke(app, ["plan", str(company), "--format", "json", "--out", str(tmp_path / "o"), "--lang", "fr"])
+    assert shown.exit_code == 0, shown.output
+    line = next(x for x in shown.stdout.splitlines() if "setup.candy" in x and "nouveau" in x)
+    assert "2027-" in line

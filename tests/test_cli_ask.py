@@ -162,6 +162,14 @@ def test_french(tmp_path: Path) -> None:
     assert "« o » n'est pas une option" in out
 
 
+def test_a_line_that_is_not_utf8_is_asked_again(tmp_path: Path) -> None:
+    path = open_setup(tmp_path, ("org_source",))
+    result = runner.invoke(app, ["ask", str(path), "--stage", "1"], input=b"\xef\xbb\xbf\xff\n\xef\xbb\xbf2\n")
+    assert result.exit_code == 0, result.output
+    assert "this line is not UTF-8 text: type it again" in result.output
+    assert answers(path)["org_source"] == "zup"
+
+
 def test_unknown_stage_and_bad_file_exit_2(tmp_path: Path, make_company: object) -> None:
     path = open_setup(tmp_path)
     code, out = ask(path, "", "--stage", "9")
@@ -233,12 +241,21 @@ class Terminal:
             time.sleep(0.25)
             os.write(self.fd, key.encode())
 
+    def close(self) -> None:
+        """Close the terminal window: the program loses its terminal."""
+        os.close(self.fd)
+        self.fd = -1
+
     def wait(self, timeout: float = 30) -> int:
         deadline = time.monotonic() + timeout
         while self.proc.poll() is None and time.monotonic() < deadline:
-            self._read(0.1)
+            if self.fd < 0:
+                time.sleep(0.1)
+            else:
+                self._read(0.1)
         code = self.proc.wait(timeout=5)
-        os.close(self.fd)
+        if self.fd >= 0:
+            os.close(self.fd)
         return code
 
 
@@ -283,6 +300,27 @@ def test_terminal_arrows_ctrl_c_then_resume(tmp_path: Path) -> None:
     assert got["vacancies_autopost"] is True
     assert got["candy"] == "phone_directory"
     assert outside_answers(path.read_text(encoding="utf-8")) == outside_answers(before)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+@pytest.mark.parametrize("how", ["window closed", "SIGHUP"])
+def test_a_closed_terminal_loses_nothing_and_exits_130(tmp_path: Path, how: str) -> None:
+    import signal
+
+    path = open_setup(tmp_path)
+    term = Terminal("ask", str(path), "--stage", "1")
+    term.expect("Which system currently holds")
+    term.keys(DOWN, ENTER)  # 1C:ZUP, saved at once
+    term.expect("Which of these apply")
+    time.sleep(0.5)
+    if how == "SIGHUP":
+        os.kill(term.proc.pid, signal.SIGHUP)
+    else:
+        term.close()
+    assert term.wait() == 130
+    assert answers(path)["org_source"] == "zup"
+    assert "Traceback" not in term.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["company.yaml"]  # no temporary file left
 
 
 # ---------------------------------------------------------------- init
@@ -332,6 +370,55 @@ def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
     assert load_company(path, LIBRARY).data.company.name == "Acme"
 
 
+def test_init_in_french(tmp_path: Path) -> None:
+    path = tmp_path / "societe.yaml"
+    result = runner.invoke(app, ["init", str(path), "--name", "Société Ω", "--employees", "300", "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "# Le fichier d'entreprise de Société Ω pour `roadmap`" in text
+    assert "premier jour de travail possible (le lundi suivant)" in text
+    assert load_company(path, LIBRARY).data.company.name == "Société Ω"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_init_asks_the_facts_on_a_terminal(tmp_path: Path) -> None:
+    path = tmp_path / "tty.yaml"
+    term = Terminal("init", str(path), "--industry", "services", "--lang", "fr")
+    term.expect("Nom de l'entreprise")
+    term.keys("Ромашка & Cie", ENTER)
+    term.expect("Employés")
+    term.keys("abc", ENTER)
+    term.expect("un nombre entier >= 1")  # refused with the reason, asked again
+    term.keys("\x7f" * 3, "450", ENTER)
+    term.expect("Code pays")
+    term.keys("XX", ENTER)
+    term.expect("un code pays connu")
+    term.keys("\x7f" * 2, "de", ENTER)
+    term.expect("Filiales")
+    term.keys(ENTER)  # 0
+    term.expect("Niveaux")
+    term.keys(ENTER)  # 3
+    term.expect("Date de début")
+    term.keys(ENTER)  # next Monday
+    assert term.wait() == 0, term.text
+    data = load_company(path, LIBRARY).data
+    assert (data.company.name, data.company.employees, data.company.industry) == ("Ромашка & Cie", 450, "services")
+    assert (data.company.country, data.company.branches, data.company.hierarchy_levels) == ("DE", 0, 3)
+    assert data.plan.start.weekday() == 0 and data.plan.start > dt.date.today()
+
+
+def test_init_into_a_folder_writes_company_yaml_there(tmp_path: Path) -> None:
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    for extra in ([], ["--force"]):
+        result = runner.invoke(app, ["init", str(folder), "--name", "Acme", "--employees", "300", *extra])
+        assert result.exit_code == 0, result.output
+    assert load_company(folder / "company.yaml", LIBRARY).data.company.name == "Acme"
+    result = runner.invoke(app, ["init", str(folder), "--name", "Other", "--employees", "300"])
+    assert result.exit_code == 2
+    assert "already exists" in result.output
+
+
 def test_init_bad_facts_name_the_option(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     result = runner.invoke(app, ["init", str(path), "--name", "Acme", "--employees", "300", "--country", "ZZ"])
@@ -354,11 +441,31 @@ def test_questionnaire_writes_md_and_html(tmp_path: Path) -> None:
         assert f"wrote {out / f'questionnaire.{fmt}'}" in result.output
     md = (out / "questionnaire.md").read_text(encoding="utf-8")
     assert "## Stage 5 · " in md
-    assert "☐" in (out / "questionnaire.html").read_text(encoding="utf-8")
+    boxes = sum(len(q.options) or (2 if q.kind == "yes_no" else 0) for _, q in LIBRARY.questions())
+    # read by real parsers: CommonMark list items starting with a task box, HTML checkbox inputs
+    from markdown_it import MarkdownIt
+
+    items = [tok for tok in MarkdownIt("commonmark").parse(md) if tok.type == "inline"]
+    assert sum(tok.content.startswith("[ ] ") for tok in items) == boxes
+    assert _checkboxes((out / "questionnaire.html").read_text(encoding="utf-8")) == boxes
     again = runner.invoke(app, ["questionnaire", str(SERVICES), "--stage", "crm", "--out", str(out)])
     assert again.exit_code == 0  # its own output is replaced
     text = (out / "questionnaire.md").read_text(encoding="utf-8")
     assert "## Stage 4 · " in text and "## Stage 1 · " not in text
+
+
+def _checkboxes(html: str) -> int:
+    from html.parser import HTMLParser
+
+    class Count(HTMLParser):
+        n = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.n += tag == "input" and ("type", "checkbox") in attrs
+
+    parser = Count()
+    parser.feed(html)
+    return parser.n
 
 
 def test_questionnaire_default_folder_and_user_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from roadmap.diff import CALENDAR, WORKING, diff_files, diff_plans
+from roadmap.diff import CALENDAR, NOT_IN_LIBRARY, WORKING, diff_files, diff_plans
 from roadmap.errors import InputError
 from roadmap.plan import plan_file
 from roadmap.render.json_out import plan_to_dict
@@ -115,3 +115,37 @@ def test_cli_text_and_json(two_plans: tuple[dict[str, Any], dict[str, Any]], tmp
     broken.write_text("{", encoding="utf-8")
     failed = runner.invoke(app, ["diff", str(old_path), str(broken)])
     assert failed.exit_code == 2 and "broken.json" in failed.output
+
+
+def test_a_step_gone_from_the_library_says_so(two_plans: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    old, new = two_plans
+    old["tasks"].append({**old["tasks"][0], "id": "alpha.retired", "title": "Retired step"})
+    (gone,) = [item for item in diff_plans(old, new).dropped if item.id == "alpha.retired"]
+    assert gone.reason == NOT_IN_LIBRARY and gone.title == "Retired step"
+    del new["dropped"]  # a foreign file without the list: no reason is made up
+    (gone,) = [item for item in diff_plans(old, new).dropped if item.id == "alpha.retired"]
+    assert gone.reason is None
+
+
+def test_duration_reasons_leave_out_team_waits(two_plans: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """Waiting for a busy role moves a step's start; it is no reason for its duration."""
+    old, new = two_plans
+    one_old = next(t for t in old["tasks"] if t["id"] == "alpha.one")
+    one_new = next(t for t in new["tasks"] if t["id"] == "alpha.one")
+    one_old["why"] = [*one_old["why"], "waits 3 working days for pm (team limit)"]
+    one_new["why"] = [*one_new["why"], "attend 5 jours ouvrés la disponibilité de Chef de projet (limite d'équipe)"]
+    (one,) = [d for d in diff_plans(old, new).durations if d.id == "alpha.one"]
+    assert not any("waits" in line or "attend" in line for line in one.why_added + one.why_removed)
+    assert any("500" in line for line in one.why_added)
+
+
+def test_cli_one_line_per_change_when_piped(two_plans: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path) -> None:
+    """Piped output is not wrapped at 80 columns: each moved step stays one line, for grep."""
+    old, new = two_plans
+    old_path, new_path = tmp_path / "old.json", tmp_path / "new.json"
+    old_path.write_text(json.dumps(old), encoding="utf-8")
+    new_path.write_text(json.dumps(new), encoding="utf-8")
+    result = runner.invoke(app, ["diff", str(old_path), str(new_path)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("  alpha.done: start")]
+    assert "finish" in line and "—" in line and len(line) > 80

@@ -133,3 +133,80 @@ def test_without_roles_file_the_resources_name_the_roles(tmp_path: Path) -> None
 
 def test_missing_folder(tmp_path: Path) -> None:
     assert _errors(tmp_path / "nope") == [f"{tmp_path / 'nope'}: no such library folder"]
+
+
+# ------------------------------------------------------- a consultant's own library
+
+
+def test_roles_yml_is_the_role_file(tmp_path: Path) -> None:
+    folder = write_tree(tmp_path / "lib", {"roles.yml": MINI_ROLES, "1-alpha.yml": MINI_ALPHA, "2-beta.yml": MINI_BETA})
+    library = load_library(folder)
+    assert [s.id for s in library.stages] == ["alpha", "beta"] and set(library.roles) == {"pm", "dev"}
+    write_tree(folder, {"roles.yaml": MINI_ROLES})
+    assert _errors(folder) == [f"{folder / 'roles.yml'}:1:1: two role files: keep roles.yaml or roles.yml, not both"]
+
+
+def test_library_option_pointing_at_a_file(tmp_path: Path) -> None:
+    path = write_tree(tmp_path, {"1-alpha.yaml": MINI_ALPHA}) / "1-alpha.yaml"
+    assert _errors(path) == [f"{path}: is a file: --library takes the folder holding the stage files"]
+
+
+def test_bare_yes_no_in_a_library_reads_as_written(tmp_path: Path) -> None:
+    options = "    default: no\n    options:\n      - {value: yes, label: Sure}\n      - {value: no, label: Nope}\n"
+    alpha = MINI_ALPHA.replace("    kind: yes_no\n", "    kind: yes_no\n" + options)
+    question = load_library(_broken(tmp_path, alpha=alpha)).question("q2")
+    assert question is not None
+    assert [o.value for o in question.options] == ["yes", "no"] and question.default is False
+
+
+def test_bare_yes_as_text_says_to_quote_it(tmp_path: Path) -> None:
+    alpha = MINI_ALPHA.replace("label: X way", "label: Yes")
+    errors = _errors(_broken(tmp_path, alpha=alpha))
+    assert errors == [
+        f"{tmp_path / 'lib' / '1-alpha.yaml'}:35:16: questions[0].options[0].label: expected text (YAML reads a bare"
+        " Yes, No, On or Off as true/false: put it in quotes), got true"
+    ]
+
+
+def test_single_default_no_matches_a_no_option(tmp_path: Path) -> None:
+    alpha = MINI_ALPHA.replace("value: x", "value: 'yes'").replace("value: y", "value: 'no'")
+    alpha = alpha.replace("default: x", "default: no").replace("q1 == 'x'", "q1 == 'yes'")
+    question = load_library(_broken(tmp_path, alpha=alpha)).question("q1")
+    assert question is not None and question.default == "no"
+
+
+def test_duplicate_ids_say_where_the_first_is(tmp_path: Path) -> None:
+    beta = MINI_BETA.replace("id: beta.two", "id: beta.one").replace("id: beta\n", "id: alpha\n")
+    beta = beta.replace("id: beta.", "id: alpha.")
+    errors = _errors(_broken(tmp_path, beta=beta.replace("id: alpha.one", "id: alpha.two", 1)))
+    first = f"{tmp_path / 'lib' / '1-alpha.yaml'}:1:5"
+    assert f"{tmp_path / 'lib' / '2-beta.yaml'}:1:5: duplicate stage id 'alpha' (first at {first})" in errors
+    assert not any("cycle" in e for e in errors), errors  # no false cycle through the duplicated id
+
+
+def test_duplicate_step_in_one_file_gives_the_line(tmp_path: Path) -> None:
+    beta = MINI_BETA.replace("id: beta.two", "id: beta.one")
+    errors = _errors(_broken(tmp_path, beta=beta))
+    assert errors == [f"{tmp_path / 'lib' / '2-beta.yaml'}:12:9: duplicate step id 'beta.one' (first at line 6)"]
+
+
+def test_every_file_of_a_library_is_checked_at_once(tmp_path: Path) -> None:
+    alpha = MINI_ALPHA.replace("duration_days: 3", "duration_days: 0")
+    roles = MINI_ROLES.replace("pm: {title", "pm: {titel")
+    errors = _errors(_broken(tmp_path, alpha=alpha, beta="id: beta\nstart: 2027-02-30\n", roles=roles))
+    assert {e.split(str(tmp_path / "lib") + "/", 1)[1].split(":", 1)[0] for e in errors} == {
+        "roles.yaml",
+        "1-alpha.yaml",
+        "2-beta.yaml",
+    }
+    assert any("invalid date '2027-02-30'" in e for e in errors)
+
+
+def test_a_question_condition_uses_earlier_answers_only(tmp_path: Path) -> None:
+    alpha = MINI_ALPHA.replace("default: x\n", 'default: x\n    when: "q2 == true"\n', 1)
+    errors = _errors(_broken(tmp_path, alpha=alpha))
+    assert errors == [
+        f"{tmp_path / 'lib' / '1-alpha.yaml'}:33:11: condition 'q2 == true': 'q2' is not asked before this question"
+    ]
+    own = MINI_ALPHA.replace("when: \"q1 == 'x'\"", 'when: "q2 != false"')
+    assert any("'q2' is not asked before this question" in e for e in _errors(_broken(tmp_path, alpha=own)))

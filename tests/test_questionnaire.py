@@ -99,8 +99,8 @@ def test_markdown_form() -> None:
     assert "# Questionnaire — Clairvoyance Conseil" in text
     assert "## Stage 1 · Initial setup, inviting employees" in text
     options = sum(len(q.options) for q in form.stages[0].questions)
-    assert text.count("- ☐ ") == options
-    assert "- ☐ MS Active Directory — plans setup.ad-sync" in text
+    assert text.count("- [ ] ") == options  # task-list checkboxes
+    assert "- [ ] MS Active Directory — plans setup.ad-sync" in text
     assert "> " + md_escape("Answer only when org_source != 'nowhere' (see 1.1)") + " — does not apply" in text
     assert text == render_form(services_form("1"), "md")  # deterministic
 
@@ -113,6 +113,7 @@ def test_markdown_escapes_library_and_company_text(nasty: tuple[Library, Form]) 
     assert "\\*Sons\\*" in text and "\\*star\\*" in text
     assert md_escape("Help | with _under_ [link](x)") in text
     assert text.count("\n______") == 3 + 1 + 2  # text: 3 lines, number: 1, notes: 2
+    assert text.count("\nComments: ______") == 2  # pick, ok
 
 
 def test_html_form_is_escaped_and_offline(nasty: tuple[Library, Form]) -> None:
@@ -124,8 +125,8 @@ def test_html_form_is_escaped_and_offline(nasty: tuple[Library, Form]) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;Co&gt; &amp; *Sons*" in html
     assert not re.search(r"(src|href)=\"?https?:", html)
-    assert html.count('<span class="box">☐</span>') == 4  # a, b, yes, no
-    assert html.count('<div class="write"></div>') == 3 + 1 + 2
+    assert html.count('<input type="checkbox"') == 4  # a, b, yes, no
+    assert html.count('<div class="write"></div>') == 3 + 1 + 2 + 2  # + a comment line per choice question
     assert "Assumed until answered: 3" in html
     assert "raises a risk: Risk &lt;b&gt;here&lt;/b&gt;" in html
 
@@ -155,3 +156,27 @@ def test_write_form_never_clobbers_a_user_file(tmp_path: Path) -> None:
 def test_is_generated(tmp_path: Path, make_company: Callable[..., Path]) -> None:
     assert not is_generated(tmp_path / "missing.md")
     assert not is_generated(make_company())
+
+
+def test_a_question_of_a_dropped_stage_is_marked_on_the_form(tmp_path: Path) -> None:
+    stage_two = "id: beta\norder: 2\ntitle: Beta\ngoal: Go on\nsteps: [{id: beta.one, title: B, duration_days: 2}]\n"
+    lib = load_library(
+        write_tree(
+            tmp_path / "lib",
+            {
+                "roles.yaml": "roles: {pm: {title: PM}}\n",
+                "1.yaml": NASTY_STAGE.replace(
+                    "effects:\n          - risk:", "effects:\n          - exclude: [beta]\n          - risk:"
+                ),
+                "2.yaml": stage_two + "questions: [{id: beta_size, text: How big?, kind: number}]\n",
+            },
+        )
+    )
+    company = write_tree(
+        tmp_path, {"c.yaml": "company: {name: Co, employees: 200}\nplan: {start: 2027-01-04}\nanswers: {pick: a}\n"}
+    )
+    form = build_form(lib, load_company(company / "c.yaml", lib).data, lib.stages, "en")
+    (size,) = form.stages[1].questions
+    assert not size.applies
+    assert "> Does not apply with the answers in the company file today" in render_form(form, "md")
+    assert '<p class="when">Does not apply with the answers in the company file today</p>' in render_form(form, "html")

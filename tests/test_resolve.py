@@ -95,3 +95,9 @@ def test_french_reasons(mini_library: Path, make_company: Callable[..., Path]) -
 def test_stage_emptied_step_by_step_loses_its_milestone(resolve_with) -> None:  # type: ignore[no-untyped-def]
     res = resolve_with(exclude="[alpha.one, alpha.two, alpha.opt]")
     assert res.dropped["alpha.done"] == "no step of stage alpha is left in the plan"
+
+
+def test_an_excluded_stage_raises_none_of_its_risks(resolve_with) -> None:  # type: ignore[no-untyped-def]
+    assert resolve_with().risks == [("X is risky", "answer q1 = x")]
+    res = resolve_with(exclude="[alpha]")
+    assert res.risks == []

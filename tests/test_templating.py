@@ -42,11 +42,63 @@ def test_html_templates_are_autoescaped_markdown_ones_are_not(tmp_path: Path) ->
     assert render_template("d.md.j2", {"x": x}, own) == "&lt;b&gt;&amp;&lt;/b&gt;"
 
 
-def test_an_undefined_variable_is_an_error_naming_the_template(tmp_path: Path) -> None:
-    own = write_tree(tmp_path, {"gantt.html.j2": "{{ nosuch }}"})
+def test_an_undefined_variable_is_an_error_naming_the_template_and_line(tmp_path: Path) -> None:
+    own = write_tree(tmp_path, {"gantt.html.j2": "<p>\n{{ nosuch }}"})
     with pytest.raises(InputError) as err:
         render_template("gantt.html.j2", {}, own)
     assert "gantt.html.j2" in str(err.value) and "'nosuch' is undefined" in str(err.value)
+    assert err.value.diagnostics[0].file == str(own / "gantt.html.j2") and err.value.diagnostics[0].line == 2
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "message"),
+    [
+        ("a\nb\n{{ 1 / 0 }}", 3, "ZeroDivisionError: division by zero"),
+        ("x\n{{ t('no_such_label') }}", 2, "unknown key 'no_such_label'"),
+        ("{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}", 1, "calls itself"),
+        ("x\n\n{{ range(big) | list }}", 3, "Range too big"),
+        ("x\n{{ '%d' % 'x' }}", 2, "TypeError"),
+        ("x\n{% include 'nope.j2' %}", 2, "template not found"),
+        ("{{ items[9].x }}", 1, "no element 9"),
+    ],
+)
+def test_a_template_failing_while_it_runs_names_file_and_line(
+    tmp_path: Path, source: str, line: int, message: str
+) -> None:
+    own = write_tree(tmp_path, {"checklist.md.j2": source})
+    with pytest.raises(InputError) as err:
+        render_template("checklist.md.j2", {"items": [], "big": 10**9, "t": lambda key: {}[key]}, own)
+    diag = err.value.diagnostics[0]
+    assert (diag.file, diag.line) == (str(own / "checklist.md.j2"), line)
+    assert message in diag.message
+
+
+def test_an_error_in_an_included_template_names_that_file(tmp_path: Path) -> None:
+    own = write_tree(
+        tmp_path, {"checklist.md.j2": "top\n{% include 'part.md.j2' %}", "part.md.j2": "a\nb\n{{ nosuch }}"}
+    )
+    with pytest.raises(InputError) as err:
+        render_template("checklist.md.j2", {}, own)
+    diag = err.value.diagnostics[0]
+    assert (diag.file, diag.line) == (str(own / "part.md.j2"), 3)
+
+
+def test_a_template_that_is_not_utf8_is_an_input_error(tmp_path: Path) -> None:
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "checklist.md.j2").write_bytes(b"caf\xe9 {{ x }}")
+    with pytest.raises(InputError, match="not UTF-8") as err:
+        render_template("checklist.md.j2", {"x": 1}, own)
+    assert err.value.diagnostics[0].file == str(own / "checklist.md.j2")
+
+
+def test_a_broken_template_exits_2_with_file_and_line(tmp_path: Path) -> None:
+    own = write_tree(tmp_path / "own", {"checklist.md.j2": "# {{ company_name }}\n\n{{ stages[0].nosuch.x }}\n"})
+    for args in (["checklist", str(EXAMPLE)], ["plan", str(EXAMPLE), "--out", str(tmp_path / "out")]):
+        result = CliRunner().invoke(app, [*args, "--templates", str(own)])
+        assert result.exit_code == 2, result.output
+        assert f"{own / 'checklist.md.j2'}:3:" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()  # nothing half-written
 
 
 def test_a_syntax_error_names_file_and_line(tmp_path: Path) -> None:
@@ -79,6 +131,12 @@ def test_a_missing_folder_or_template_is_an_input_error(tmp_path: Path) -> None:
         ("*bold* [link](u) `code` a|b", "\\*bold\\* \\[link\\](u) \\`code\\` a\\|b"),
         ("org_source and _em_", "org_source and \\_em\\_"),
         ("two\nlines  here", "two lines here"),
+        ("Release #", "Release \\#"),
+        ("~~not struck~~", "\\~\\~not struck\\~\\~"),
+        ("from $5 to $10", "from \\$5 to \\$10"),
+        ("- not a list", "\\- not a list"),
+        ("2027. not a list", "2027\\. not a list"),
+        ("e-mail 1.5 + more", "e-mail 1.5 + more"),
     ],
 )
 def test_md_escape(text: str, expected: str) -> None:

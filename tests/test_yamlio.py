@@ -211,19 +211,19 @@ def test_diagnostic_and_data_without_positions() -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         load_yaml(tmp_path / "nope.yaml", display="nope.yaml")
-    assert str(only(exc)) == "nope.yaml: no such file"
+    assert str(only(exc)) == "nope.yaml:1:1: no such file"
 
 
 def test_missing_parent_is_no_such_file(write: Writer) -> None:
     with pytest.raises(InputError) as exc:
         load_yaml(write("a: 1\n") / "child.yaml", display="x.yaml")
-    assert str(only(exc)) == "x.yaml: no such file"
+    assert str(only(exc)) == "x.yaml:1:1: no such file"
 
 
 def test_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         load_yaml(tmp_path, display="dir")
-    assert str(only(exc)) == "dir: is a directory, not a YAML file"
+    assert str(only(exc)) == "dir:1:1: is a directory, not a YAML file"
 
 
 def test_unreadable_file(write: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -235,7 +235,7 @@ def test_unreadable_file(write: Writer, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(InputError) as exc:
         load_yaml(path, display="locked.yaml")
-    assert str(only(exc)) == "locked.yaml: cannot read the file: permission denied"
+    assert str(only(exc)) == "locked.yaml:1:1: cannot read the file: permission denied"
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads anything")
@@ -244,14 +244,14 @@ def test_unreadable_file_for_real(write: Writer) -> None:
     path.chmod(0)
     with pytest.raises(InputError) as exc:
         load_yaml(path, display="locked.yaml")
-    assert str(only(exc)) == "locked.yaml: cannot read the file: permission denied"
+    assert str(only(exc)) == "locked.yaml:1:1: cannot read the file: permission denied"
 
 
 def test_file_over_10_mb(write: Writer) -> None:
     path = write(b"a: " + b"x" * MAX_BYTES + b"\n")
     with pytest.raises(InputError) as exc:
         load_yaml(path, display="big.yaml")
-    assert str(only(exc)) == "big.yaml: file is too large (over 10 MB)"
+    assert str(only(exc)) == "big.yaml:1:1: file is too large (over 10 MB)"
 
 
 def test_not_utf8_points_at_the_bad_byte(write: Writer) -> None:
@@ -303,6 +303,7 @@ def test_tab_indentation(loader: str) -> None:
         load_yaml_text("a:\n\tb: 1\n", "f.yaml")
     assert (only(exc).line, only(exc).col) == (2, 1)
     assert "cannot start any token" in only(exc).message
+    assert only(exc).message.endswith("(a tab: use spaces in YAML, not tabs)")
 
 
 def test_one_document_only(loader: str) -> None:
@@ -361,6 +362,36 @@ def test_standard_tags_are_fine() -> None:
 )
 def test_scalars_that_cannot_be_built(text: str, expected: str) -> None:
     assert load_error(text) == expected
+
+
+def test_every_unreadable_value_is_reported_at_once(loader: str) -> None:
+    with pytest.raises(InputError) as exc:
+        load_yaml_text("a: 2027-02-30\nb: [2027-13-01]\n", "f.yaml")
+    assert [str(d) for d in exc.value.diagnostics] == [
+        "f.yaml:1:4: invalid date '2027-02-30': day is out of range for month",
+        "f.yaml:2:5: invalid date '2027-13-01': month must be in 1..12",
+    ]
+
+
+class Dated(BaseModel):
+    """Dates and a count, for deferred problems."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    start: dt.date
+    note: str
+    count: int
+
+
+def test_deferred_values_are_reported_with_the_model_errors() -> None:
+    loaded = load_yaml_text("start: 2027-02-30\nnote: 2027-02-31\ncount: many\n", "f.yaml", defer=True)
+    assert loaded.data == {"start": "2027-02-30", "note": "2027-02-31", "count": "many"}
+    with pytest.raises(InputError) as exc:
+        validate_model(loaded, Dated)
+    assert [str(d) for d in exc.value.diagnostics] == [  # one message per value, the loader's first
+        "f.yaml:1:8: invalid date '2027-02-30': day is out of range for month",
+        "f.yaml:2:7: invalid date '2027-02-31': day is out of range for month",
+        "f.yaml:3:8: count: expected an integer, got 'many'",
+    ]
 
 
 # --------------------------------------------------------------------- mapping keys
@@ -488,6 +519,26 @@ def test_did_you_mean() -> None:
     assert did_you_mean("zzz", ["name", "employees"]) == ""
     assert did_you_mean("name", ["name"]) == ""
     assert did_you_mean("x", []) == ""
+    assert did_you_mean("SETUP", ["setup", "core"]) == " (did you mean 'setup'?)"
+    assert did_you_mean("Implementer", ["implementer"]) == " (did you mean 'implementer'?)"
+
+
+class Ids(BaseModel):
+    """Pattern-checked ids."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    step: str = Field(pattern=r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def test_pattern_errors_suggest_a_respelling() -> None:
+    loaded = load_yaml_text("country: ru\nstep: Setup.Ad_Sync\n", "f.yaml")
+    with pytest.raises(InputError) as exc:
+        validate_model(loaded, Ids)
+    assert [d.message.rsplit(" (", 1)[1] for d in exc.value.diagnostics] == [
+        "did you mean 'RU'?)",
+        "did you mean 'setup.ad-sync'?)",
+    ]
 
 
 # ------------------------------------------------------------- validation diagnostics
@@ -646,7 +697,7 @@ def test_bad_values_point_at_the_value() -> None:
         "f.yaml:3:14: company.employees: expected an integer, got 'many'",
         "f.yaml:4:8: start: expected a date (YYYY-MM-DD) (input is too short), got 'soon'",
         "f.yaml:5:7: kind: expected one of 'single' or 'multiple', got 'singel' (did you mean 'single'?)",
-        "f.yaml:7:9: steps[0].id: should match pattern '^[a-z]+$', got 'One'",
+        "f.yaml:7:9: steps[0].id: should match pattern '^[a-z]+$', got 'One' (did you mean 'one'?)",
         "f.yaml:8:12: steps[0].title: expected a string or a mapping, got 5",
         "f.yaml:9:11: pair[1]: expected an integer, got 'x'",
     ]
@@ -692,7 +743,7 @@ def test_dict_key_errors_point_at_the_key() -> None:
           pm: {en: Lead}
           Dev: {en: Developer}
         """
-    ) == ["f.yaml:5:3: roles.Dev: key should match pattern '^[a-z]+$', got 'Dev'"]
+    ) == ["f.yaml:5:3: roles.Dev: key should match pattern '^[a-z]+$', got 'Dev' (did you mean 'dev'?)"]
 
 
 def test_model_level_error_points_at_the_model() -> None:

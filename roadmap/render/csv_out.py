@@ -3,7 +3,8 @@
 UTF-8 with a byte-order mark so that Excel shows French and Cyrillic text right. A text cell
 that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as a formula
 by a spreadsheet: it gets a leading ``'`` (OWASP's advice against CSV injection). Numbers the
-plan computes itself (a negative slip) are written as numbers.
+plan computes itself stay numbers: a negative one (an early slip) is written after a space,
+``" -2"``, which spreadsheets and ``int()`` still read as -2, so no cell starts with ``-``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ COLUMNS = (
     "status",
     "percent",
     "why",
+    "description",
+    "deliverables",
 )
 BASELINE_COLUMNS = ("baseline_start", "baseline_finish", "slip_days")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -68,6 +71,8 @@ def _row(task: Task) -> dict[str, str | int | None]:
         "status": task.status,
         "percent": task.percent,
         "why": "|".join(task.why),
+        "description": task.description,
+        "deliverables": "|".join(task.deliverables),
         "baseline_start": task.baseline_start.isoformat() if task.baseline_start else None,
         "baseline_finish": task.baseline_finish.isoformat() if task.baseline_finish else None,
         "slip_days": task.slip_days,
@@ -82,7 +87,7 @@ def _cell(value: str | int | None) -> str:
     if value is None:
         return ""
     if isinstance(value, int):
-        return str(value)
+        return f" {value}" if value < 0 else str(value)
     return neutralise(value)
 
 

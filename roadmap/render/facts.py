@@ -18,6 +18,8 @@ from roadmap.plan import Plan
 from roadmap.render import RenderContext
 
 DEFAULT_ACCENT = "#1f5f8b"
+LOGO_MAX_BYTES = 400_000
+"""The page embeds the logo (a third bigger as base64) and must stay under 6 MB at 1,000 steps."""
 LOGO_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
@@ -131,6 +133,12 @@ def logo_data_uri(ctx: RenderContext) -> str | None:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError.at(ctx.company.path, f"logo '{report.logo}' cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > LOGO_MAX_BYTES:
+        size = f"{len(data) / 1_000_000:.1f} MB" if len(data) >= 1_000_000 else f"{len(data) // 1000} KB"
+        raise InputError.at(
+            ctx.company.path,
+            f"logo '{report.logo}' is {size}: gantt.html embeds it, use an image under {LOGO_MAX_BYTES // 1000} KB",
+        )
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 

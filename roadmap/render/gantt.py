@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import textwrap
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from roadmap.calendar import WEEKDAYS
 from roadmap.i18n import t
 from roadmap.models import Library
 from roadmap.plan import Plan, Task
@@ -30,7 +32,18 @@ if TYPE_CHECKING:
 ROW_PX = 22
 """Height of one row (a step or a milestone)."""
 MARGIN_TOP = 90
+"""Space above the rows without the legend: the mode bar, the date axis and gaps."""
 MARGIN_BOTTOM = 30
+LEGEND_TOP_PX = 34
+"""The legend starts this far below the top of the chart, under plotly's mode bar."""
+LEGEND_ROW_PX = 20
+LEGEND_WIDTH = 560
+"""The width plotly lays the legend out in: the plot area's, beside the step labels (a laptop's)."""
+LEGEND_CHARS = 36
+"""Stage names are cut to this length in the legend (the tabs and the stage table say them whole):
+plotly's legend grid is as wide as its widest entry."""
+LEGEND_ENTRY_PX = 50
+LEGEND_CHAR_PX = 6.4
 LABEL_CHARS = 44
 """Y-axis labels are cut to this length; the hover shows the full title."""
 HOVER_WIDTH = 72
@@ -43,6 +56,10 @@ DAY_FIRST_TICKS = [
 ]
 """French dates on the axis: ``7 mars`` rather than plotly's ``mars 7``."""
 CRITICAL = "#d62728"
+NON_WORKING = "rgba(120,120,120,0.13)"
+WEEKEND_SHADING_DAYS = 200
+"""A chart spanning at most this many days shades weekends as well as holidays (on a longer one,
+a stripe every few pixels would hide the bars)."""
 STATUS_LINE = "#e15759"
 
 
@@ -71,35 +88,90 @@ def _span_ms(start: dt.date, finish: dt.date) -> int:
     return ((finish + dt.timedelta(days=1)) - start).days * DAY_MS
 
 
-def _wrapped(text: str) -> str:
-    return "<br>   ".join(esc(line) for line in textwrap.wrap(" ".join(text.split()), HOVER_WIDTH) or [""])
+@dataclass(frozen=True)
+class HoverDetail:
+    """How much a hover label may say: ``None`` is everything.
+
+    A page of 1,000 steps with long deliverables would pass the size limit with every word in
+    its hover labels; :mod:`roadmap.render.gantt_page` then asks for less, step by step.
+    """
+
+    items: int | None = None
+    """Deliverables listed (the rest counted as ``… (+N)``)."""
+    chars: int | None = None
+    """Longest role list, deliverable or reason (cut with ``…``); a title may be twice as long."""
+    reasons: int | None = None
+    """Reasons listed under "why this long" (the rest counted)."""
 
 
-def hover_text(task: Task, plan: Plan, lang: str, library: Library | None = None) -> str:
+FULL = HoverDetail()
+HOVER_DETAILS = (
+    FULL,
+    HoverDetail(6, 160, None),
+    HoverDetail(4, 100, 6),
+    HoverDetail(2, 70, 4),
+    HoverDetail(0, 60, 3),
+    HoverDetail(0, 50, 0),
+)
+"""From everything to the least a label says: title, stage, dates, working days, state, slack."""
+
+
+def _cut(text: str, chars: int | None) -> str:
+    text = " ".join(text.split())
+    return text if chars is None or len(text) <= chars else text[: max(chars - 1, 1)].rstrip() + "…"
+
+
+def _wrapped(text: str, chars: int | None = None) -> str:
+    lines = textwrap.wrap(_cut(text, chars), HOVER_WIDTH)
+    return "<br>   ".join(esc(line) for line in lines or [""])
+
+
+def hover_text(task: Task, plan: Plan, lang: str, library: Library | None = None, detail: HoverDetail = FULL) -> str:
     """The hover label of a step or milestone: title, dates, working days, state, slack, roles,
-    deliverables and why it takes that long, every user string escaped."""
+    deliverables and why it takes that long, every user string escaped; ``detail`` shortens it."""
     stage_titles = {s.id: s.title for s in plan.stages}
-    lines = [f"<b>{_wrapped(task.title)}</b>", f"{esc(stage_titles.get(task.stage, task.stage))} · {esc(task.id)}"]
+    chars = detail.chars
+    lines = [
+        f"<b>{_wrapped(task.title, chars and 2 * chars)}</b>",
+        f"{esc(_cut(stage_titles.get(task.stage, task.stage), chars))} · {esc(task.id)}",
+    ]
     if task.milestone:
         lines.append(t(lang, "report_hover_milestone", date=task.finish))
     else:
         dates = t(lang, "report_hover_dates", start=task.start, finish=task.finish)
         lines.append(f"{dates} · {working_days(lang, task.duration_days)}")
         lines.append(_state(task, lang))
-    lines.append(t(lang, "report_slack_critical") if task.critical else t(lang, "report_slack", days=task.slack_days))
+    lines.append(_slack(task, lang))
     if task.baseline_start and task.baseline_finish:
         base = t(lang, "report_baseline_dates", start=task.baseline_start, finish=task.baseline_finish)
         if task.slip_days:
-            base += " · " + t(lang, "report_slip_days", days=task.slip_days)
+            slip = "report_slip_one" if abs(task.slip_days) == 1 else "report_slip_days"
+            base += " · " + t(lang, slip, days=task.slip_days)
         lines.append(base)
     if task.roles:
         roles = [library.roles[r].title.get(lang) if library and r in library.roles else r for r in task.roles]
-        lines.append(f"<b>{t(lang, 'report_label', label=t(lang, 'report_roles'))}</b> {_wrapped(', '.join(roles))}")
-    for heading, items in (("report_deliverables", task.deliverables), ("report_why", task.why)):
+        lines.append(
+            f"<b>{t(lang, 'report_label', label=t(lang, 'report_roles'))}</b> {_wrapped(', '.join(roles), chars)}"
+        )
+    for heading, items, most in (
+        ("report_deliverables", task.deliverables, detail.items),
+        ("report_why", task.why, detail.reasons),
+    ):
         if items:
-            lines.append(f"<b>{t(lang, heading)}</b>")
-            lines.extend(f"• {_wrapped(item)}" for item in items)
+            shown = list(items)[:most] if most is not None else list(items)
+            lines.append(f"<b>{t(lang, heading)}</b>" + (f" … (+{len(items)})" if not shown else ""))
+            lines.extend(f"• {_wrapped(item, chars)}" for item in shown)
+            if shown and len(shown) < len(items):
+                lines.append(f"• … (+{len(items) - len(shown)})")
     return "<br>".join(lines)
+
+
+def _slack(task: Task, lang: str) -> str:
+    if task.critical:
+        return t(lang, "report_slack_critical")
+    if task.slack_days == 1:
+        return t(lang, "report_slack_one")
+    return t(lang, "report_slack", days=task.slack_days)
 
 
 def _state(task: Task, lang: str) -> str:
@@ -161,7 +233,7 @@ def build_figure(
         fig.add_trace(
             go.Bar(
                 uid=f"stage-{summary.id}",
-                name=esc(f"{summary.order}. {summary.title}"),
+                name=label(f"{summary.order}. {summary.title}", LEGEND_CHARS),
                 orientation="h",
                 y=[row[task.id] for task in own],
                 base=[task.start.isoformat() for task in own],
@@ -282,38 +354,66 @@ def _links(tasks: list[Task], row: dict[str, int]) -> list[tuple[Task, Task]]:
     return [(by_id[p.id], task) for task in tasks for p in task.predecessors if p.id in row]
 
 
-def legend_rows(names: list[str], width: int = 800) -> int:
-    """How many lines a horizontal legend of these entries takes in ``width`` pixels (roughly)."""
-    rows, used = 1, 0
-    for name in names:
-        entry = 46 + int(6.4 * len(html.unescape(name)))
-        if used and used + entry > width:
-            rows, used = rows + 1, 0
-        used += entry
-    return rows
+def legend_rows(names: list[str], width: int = LEGEND_WIDTH) -> int:
+    """How many lines plotly's horizontal legend of these entries takes in ``width`` pixels.
+
+    Plotly puts every entry on one line when they fit; otherwise it lays them out in a grid
+    whose columns are as wide as the widest entry (so one long stage name means few columns).
+    """
+    if not names:
+        return 0
+    widths = [LEGEND_ENTRY_PX + int(LEGEND_CHAR_PX * len(html.unescape(name))) for name in names]
+    if sum(widths) <= width:
+        return 1
+    columns = max(1, width // max(widths))
+    return -(-len(widths) // columns)
+
+
+def non_working_spans(plan: Plan, start: dt.date, finish: dt.date, *, weekends: bool) -> list[tuple[dt.date, dt.date]]:
+    """Runs ``(first, last)`` of days off between ``start`` and ``finish``, from the plan's calendar.
+
+    Holidays always; with ``weekends``, also the calendar's weekend days (``fri``/``sat`` in a
+    Friday–Saturday country) except the weekend days worked (a transferred Saturday).
+    """
+    holidays = set(plan.calendar.holidays)
+    worked = set(plan.calendar.extra_working_days)
+    weekend = {WEEKDAYS.index(name) for name in plan.calendar.weekend if name in WEEKDAYS}
+    spans: list[tuple[dt.date, dt.date]] = []
+    day = start
+    while day <= finish:
+        off = day in holidays or (weekends and day.weekday() in weekend and day not in worked)
+        if off and spans and spans[-1][1] == day - dt.timedelta(days=1):
+            spans[-1] = (spans[-1][0], day)
+        elif off:
+            spans.append((day, day))
+        day += dt.timedelta(days=1)
+    return spans
 
 
 def _layout(plan: Plan, tasks: list[Task], lang: str, legend: list[str]) -> dict[str, Any]:
     n = max(len(tasks), 1)
-    top = MARGIN_TOP + 20 * legend_rows(legend)
+    top = MARGIN_TOP + LEGEND_ROW_PX * legend_rows(legend)
     plot_px = n * ROW_PX
+    height = plot_px + top + MARGIN_BOTTOM
     start = min((task.start for task in tasks), default=plan.start) - dt.timedelta(days=3)
     finish = max((bar_end(task) for task in tasks), default=plan.finish) + dt.timedelta(days=10)
     shapes: list[dict[str, Any]] = [
         {
             "type": "rect",
+            "name": "non-working",
             "xref": "x",
             "yref": "paper",
-            "x0": day.isoformat(),
-            "x1": (day + dt.timedelta(days=1)).isoformat(),
+            "x0": first.isoformat(),
+            "x1": (last + dt.timedelta(days=1)).isoformat(),
             "y0": 0,
             "y1": 1,
-            "fillcolor": "rgba(120,120,120,0.13)",
+            "fillcolor": NON_WORKING,
             "line": {"width": 0},
             "layer": "below",
         }
-        for day in plan.calendar.holidays
-        if start <= day <= finish
+        for first, last in non_working_spans(
+            plan, start, finish, weekends=(finish - start).days <= WEEKEND_SHADING_DAYS
+        )
     ]
     annotations: list[dict[str, Any]] = []
     if plan.as_of is not None:
@@ -348,19 +448,21 @@ def _layout(plan: Plan, tasks: list[Task], lang: str, legend: list[str]) -> dict
     return {
         "template": "none",
         "barmode": "overlay",
-        "height": plot_px + top + MARGIN_BOTTOM,
+        "height": height,
         "margin": {"t": top, "b": MARGIN_BOTTOM, "l": 10, "r": 30, "autoexpand": True},
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 12},
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
         "hovermode": "closest",
         "hoverlabel": {"align": "left", "bgcolor": "#ffffff", "font": {"size": 12}},
-        "legend": {
+        "legend": {  # in the top margin, which plotly's automargin grows to fit it above the dates
             "orientation": "h",
+            "xref": "container",
+            "yref": "container",
             "x": 0,
             "xanchor": "left",
-            "y": 1 + 30 / plot_px,
-            "yanchor": "bottom",
+            "y": 1 - LEGEND_TOP_PX / height,
+            "yanchor": "top",
             "traceorder": "normal",
             "font": {"size": 11},
         },
@@ -373,6 +475,7 @@ def _layout(plan: Plan, tasks: list[Task], lang: str, legend: list[str]) -> dict
             "automargin": True,
             "zeroline": False,
             "tickformatstops": DAY_FIRST_TICKS if lang == "fr" else [],
+            "ticklabeloverflow": "allow",
         },
         "yaxis": {
             "tickmode": "array",
@@ -383,6 +486,9 @@ def _layout(plan: Plan, tasks: list[Task], lang: str, legend: list[str]) -> dict
             "showgrid": False,
             "zeroline": False,
             "tickfont": {"size": 11},
+            # plotly's default ("hide past div") measures every label again for each label it
+            # places: seconds at 1,000 rows. The labels sit in the automargin: nothing to hide.
+            "ticklabeloverflow": "allow",
         },
         "shapes": shapes,
         "annotations": annotations,
@@ -398,8 +504,7 @@ def plotly_js() -> str:
 
 
 def render(ctx: RenderContext) -> bytes:
-    """gantt.html: byte-identical for the same plan."""
-    from roadmap.render.gantt_page import page_context
-    from roadmap.templating import render_template
+    """gantt.html: byte-identical for the same plan, under 6 MB (see :func:`render_page`)."""
+    from roadmap.render.gantt_page import render_page
 
-    return render_template("gantt.html.j2", page_context(ctx), ctx.templates_dir).encode("utf-8")
+    return render_page(ctx).encode("utf-8")

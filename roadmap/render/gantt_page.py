@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from roadmap.i18n import t
 from roadmap.render import RenderContext
 from roadmap.render.facts import answer_rows, branding, company_facts, weekday_names, working_days
-from roadmap.render.gantt import build_figure, plotly_js, stage_colours
+from roadmap.render.gantt import HOVER_DETAILS, build_figure, hover_text, plotly_js, stage_colours
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -22,12 +22,31 @@ WHOLE_CHART_LINKS = 500
 """Above this many dependencies the whole-roadmap chart leaves arrows to the stage charts
 (they would hide the bars, and the page must stay small)."""
 PAGE_DATA_KEYS = ("hovertext",)
+PAGE_BUDGET = 5_950_000
+"""Bytes a page may take (the promise is under 6 MB): past it, hover labels say less."""
 _SCRIPT_BREAKERS = re.compile(r"<(?=[/!?]|script)", re.IGNORECASE)
 
 FR_LOCALE: dict[str, Any] = {
     "moduleType": "locale",
     "name": "fr",
-    "dictionary": {},
+    "dictionary": {  # what plotly itself says: the mode bar's buttons, its notes
+        "Download plot as a PNG": "Télécharger le graphique en PNG",
+        "Download plot": "Télécharger le graphique",
+        "Preparing image - this may take a few seconds": "Préparation de l'image, quelques secondes…",
+        "Image download succeeded": "Image téléchargée",
+        "Sorry, there was a problem downloading your image!": "Désolé, l'image n'a pas pu être téléchargée !",
+        "Zoom": "Zoomer",
+        "Pan": "Déplacer",
+        "Zoom in": "Zoom avant",
+        "Zoom out": "Zoom arrière",
+        "Autoscale": "Échelle automatique",
+        "Reset axes": "Réinitialiser les axes",
+        "Toggle Spike Lines": "Afficher ou masquer les lignes de repère",
+        "Show closest data on hover": "Afficher la donnée la plus proche au survol",
+        "Compare data on hover": "Comparer les données au survol",
+        "Double-click to zoom back out": "Double-cliquez pour revenir",
+        "Double-click on legend to isolate one trace": "Double-cliquez sur une légende pour n'afficher qu'elle",
+    },
     "format": {
         "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
         "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
@@ -64,7 +83,8 @@ FR_LOCALE: dict[str, Any] = {
         "thousands": "\u202f",
     },
 }
-"""plotly.js locale for French month and day names on the date axis (registered in the page)."""
+"""plotly.js locale for French month and day names on the date axis and the mode bar's words
+(registered in the page)."""
 
 
 def plotly_config(lang: str) -> dict[str, Any]:
@@ -120,6 +140,11 @@ def page_payload(figures: list[tuple[str, go.Figure]], lang: str) -> dict[str, A
 
 def page_context(ctx: RenderContext) -> dict[str, Any]:
     """Everything ``gantt.html.j2`` reads (see the template's header for the list)."""
+    return _page_parts(ctx)[0]
+
+
+def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The template's context and the charts' payload it holds as JSON."""
     from markupsafe import Markup
 
     plan, lang = ctx.plan, ctx.lang
@@ -135,7 +160,7 @@ def page_context(ctx: RenderContext) -> dict[str, Any]:
         for s in plan.stages
     ]
     payload = page_payload([(cid, fig) for cid, _, fig in charts], lang)
-    return {
+    context = {
         "lang": lang,
         "t": lambda key, **values: t(lang, key, **values),
         "days": lambda n: working_days(lang, n),
@@ -148,6 +173,35 @@ def page_context(ctx: RenderContext) -> dict[str, Any]:
         "colours": stage_colours(plan),
         "charts": [{"id": cid, "label": text} for cid, text, _ in charts],
         "links_note": None if whole_arrows else t(lang, "report_links_on_stage_tabs", n=n_links),
+        "trim_note": None,
         "payload": Markup(safe_json(payload)),  # noqa: S704 - escaped by safe_json
         "plotly_js": Markup(plotly_js()),  # noqa: S704 - the plotly.js bundle, no user data
     }
+    return context, payload
+
+
+def render_page(ctx: RenderContext) -> str:
+    """The Gantt page's HTML, within :data:`PAGE_BUDGET` when hover labels can make it fit.
+
+    The page is rendered with every word first. When it is too big (a thousand steps with long
+    deliverables), the hover labels are shortened level by level (:data:`HOVER_DETAILS`: fewer
+    and shorter deliverables and reasons, then none) and the page says so under the tabs.
+    """
+    from markupsafe import Markup
+
+    from roadmap.templating import render_template
+
+    context, payload = _page_parts(ctx)
+    text = render_template("gantt.html.j2", context, ctx.templates_dir)
+    if len(text.encode("utf-8")) <= PAGE_BUDGET:
+        return text
+    by_text = {hover_text(task, ctx.plan, ctx.lang, ctx.library): task for task in ctx.plan.tasks}
+    tasks = [by_text[value] for value in payload["strings"]]
+    for detail in HOVER_DETAILS[1:]:
+        payload["strings"] = [hover_text(task, ctx.plan, ctx.lang, ctx.library, detail) for task in tasks]
+        context["payload"] = Markup(safe_json(payload))  # noqa: S704 - escaped by safe_json
+        context["trim_note"] = t(ctx.lang, "report_hover_trimmed")
+        text = render_template("gantt.html.j2", context, ctx.templates_dir)
+        if len(text.encode("utf-8")) <= PAGE_BUDGET:
+            break
+    return text

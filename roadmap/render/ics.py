@@ -1,8 +1,10 @@
 """plan.ics: the plan as an iCalendar (RFC 5545) file, written by hand.
 
 One all-day event per step and per milestone (``ics_level`` option ``step``, the default), or one
-per stage (``ics_level`` ``stage``). An event covers its working days from start to finish:
-``DTEND`` is the day after the finish, as RFC 5545 wants for all-day events.
+per stage (``ics_level`` ``stage``). A plan with no step at all (every block left out) has no
+event but one journal entry saying so, as RFC 5545 wants at least one component. An event
+covers its working days from start to finish: ``DTEND`` is the day after the finish, as RFC 5545
+wants for all-day events.
 
 Same plan, same bytes: each ``UID`` is the SHA-1 of the company name and the task (or stage) id,
 so a calendar that imports the file again updates its events instead of duplicating them, and
@@ -23,7 +25,12 @@ from roadmap.render import RenderContext
 LEVELS = ("step", "stage")
 PRODID = "-//roadmap//Intranet portal rollout plan//EN"
 MAX_OCTETS = 75
-LABELS = {"roles": ("Roles", "Rôles"), "critical": ("Critical: no slack", "Critique : aucune marge")}
+LABELS = {
+    "roles": ("Roles", "Rôles"),
+    "critical": ("Critical: no slack", "Critique : aucune marge"),
+    "empty": ("{name}: no step in the plan", "{name} : aucune tâche dans le plan"),
+    "dropped": ("Left out of the plan:", "Retirés du plan :"),
+}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -68,6 +75,8 @@ def render(ctx: RenderContext) -> bytes:
                 description=_description(task, roles, ctx.lang),
                 category=titles.get(task.stage, task.stage),
             )
+    if not plan.tasks:
+        lines += _empty_note(plan, stamp, ctx.lang)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
 
@@ -87,6 +96,22 @@ def _event(
         lines.append(f"DESCRIPTION:{escape_text(description)}")
     lines += [f"CATEGORIES:{escape_text(category)}", "TRANSP:TRANSPARENT", "END:VEVENT"]
     return lines
+
+
+def _empty_note(plan: Plan, stamp: str, lang: str) -> list[str]:
+    """RFC 5545 wants at least one component: a plan with no step gets a journal entry, not an event."""
+    dropped = [f"- {drop.id}: {drop.reason}" for drop in plan.dropped]
+    text = "\n".join([_label("dropped", lang), *dropped]) if dropped else ""
+    lines = [
+        "BEGIN:VJOURNAL",
+        f"UID:{_uid(plan, 'empty-plan')}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{_date(plan.start)}",
+        f"SUMMARY:{escape_text(_label('empty', lang).format(name=plan.company['name']))}",
+    ]
+    if text:
+        lines.append(f"DESCRIPTION:{escape_text(text)}")
+    return [*lines, "END:VJOURNAL"]
 
 
 def _description(task: Task, roles: dict[str, str], lang: str) -> str:

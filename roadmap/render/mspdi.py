@@ -8,7 +8,9 @@ A working day runs 09:00–13:00 and 14:00–18:00 (8 hours). Every task keeps p
 it starts at 09:00 on its start day, finishes at 18:00 on its finish day (a milestone sits at
 18:00 of its day), is auto-scheduled with a "start no earlier than" constraint on its start, and
 its duration counts the working days between the two, so an importer that reschedules lands on
-the same dates. Elements follow the order of the MSPDI schema.
+the same dates. Elements follow the order of the MSPDI schema, with every element it requires
+(``CurrencyCode``: the country's currency); names are one line within the schema's lengths, and
+resource names carry no ``,``, ``;`` or brackets, which MS Project refuses in them.
 """
 
 from __future__ import annotations
@@ -34,6 +36,22 @@ PROJECT_CALENDAR_UID = 1
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MSPDI_DAY = {"sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPACES = re.compile(r"\s+")
+_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
+PROJECT_NAME_MAX, NAME_MAX = 255, 512
+"""The schema's ``maxLength`` of the project's name and of every other name or title."""
+_CURRENCY_TABLE = (
+    "EUR AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK MC ME AD SM VA | RUB RU | "
+    "BYN BY | KZT KZ | UZS UZ | KGS KG | TJS TJ | TMT TM | AMD AM | AZN AZ | GEL GE | MDL MD | "
+    "UAH UA | ILS IL | TRY TR | AED AE | SAR SA | MNT MN | CNY CN | INR IN | JPY JP | GBP GB | "
+    "CHF CH | SEK SE | NOK NO | DKK DK | PLN PL | CZK CZ | HUF HU | RON RO | BGN BG | RSD RS | "
+    "USD US | CAD CA | AUD AU | BRL BR"
+)
+CURRENCIES: dict[str, str] = {
+    country: group.split()[0] for group in _CURRENCY_TABLE.split("|") for country in group.split()[1:]
+}
+"""ISO 4217 code of the country's currency; the schema requires ``CurrencyCode`` (no cost is planned)."""
+DEFAULT_CURRENCY = "USD"
 
 
 def render(ctx: RenderContext) -> bytes:
@@ -47,19 +65,21 @@ def render(ctx: RenderContext) -> bytes:
 def build_project(ctx: RenderContext) -> ET.Element:
     """The ``<Project>`` element of the plan."""
     plan = ctx.plan
-    name = _text(str(plan.company["name"]))
-    title = name
+    company = _name(str(plan.company["name"]))
+    name = _name(str(plan.company["name"]), PROJECT_NAME_MAX)
+    title = company
     if ctx.company.data.report and ctx.company.data.report.title:
-        title = _text(ctx.company.data.report.title)
+        title = _name(ctx.company.data.report.title)
     roles = _used_roles(ctx)
     project = ET.Element("Project", {"xmlns": NAMESPACE})
     _sub(project, "SaveVersion", "14")
     _sub(project, "Name", name)
     _sub(project, "Title", title)
-    _sub(project, "Company", name)
+    _sub(project, "Company", company)
     _sub(project, "ScheduleFromStart", "1")
     _sub(project, "StartDate", _at(plan.start, DAY_START))
     _sub(project, "FinishDate", _at(plan.finish, DAY_FINISH))
+    _sub(project, "CurrencyCode", CURRENCIES.get(plan.calendar.country or "", DEFAULT_CURRENCY))
     _sub(project, "CalendarUID", str(PROJECT_CALENDAR_UID))
     _sub(project, "DefaultStartTime", DAY_START)
     _sub(project, "DefaultFinishTime", DAY_FINISH)
@@ -85,13 +105,14 @@ def build_project(ctx: RenderContext) -> ET.Element:
     row = 1
     for number, stage in enumerate(plan.stages, start=1):
         own = [task for task in plan.tasks if task.stage == stage.id]
-        summary = _task_head(uids[f"stage:{stage.id}"], row, _text(stage.title), str(number), 1)
+        summary = _task_head(uids[f"stage:{stage.id}"], row, _name(stage.title), str(number), 1)
         _dates(summary, stage.start, stage.finish, _working_days(plan.calendar, stage.start, stage.finish), False)
         _sub(summary, "Milestone", "0")
         _sub(summary, "Summary", "1")
         _sub(summary, "Critical", "1" if any(task.critical for task in own) else "0")
         _sub(summary, "PercentComplete", str(_stage_percent(own)))
         _sub(summary, "ConstraintType", "0")
+        _baseline(summary, [task for task in own if task.baseline_start], milestone=False)
         tasks.append(summary)
         row += 1
         for sub_number, task in enumerate(own, start=1):
@@ -128,7 +149,7 @@ def build_project(ctx: RenderContext) -> ET.Element:
 
 def _task(plan: Plan, task: Task, uids: dict[str, int], row: int, outline: str) -> ET.Element:
     """A step or milestone at outline level 2."""
-    el = _task_head(uids[task.id], row, _text(task.title), outline, 2)
+    el = _task_head(uids[task.id], row, _name(task.title), outline, 2)
     if task.milestone:
         _dates(el, task.finish, task.finish, 0, True, 0)
     else:
@@ -162,12 +183,20 @@ def _task(plan: Plan, task: Task, uids: dict[str, int], row: int, outline: str) 
         _sub(link, "CrossProject", "0")
         _sub(link, "LinkLag", str(pred.lag_days * LAG_UNITS_PER_DAY))
         _sub(link, "LagFormat", DAYS_FORMAT)
-    if task.baseline_start and task.baseline_finish:
-        baseline = _sub(el, "Baseline")
-        _sub(baseline, "Number", "0")
-        _sub(baseline, "Start", _at(task.baseline_start, DAY_FINISH if task.milestone else DAY_START))
-        _sub(baseline, "Finish", _at(task.baseline_finish, DAY_FINISH))
+    _baseline(el, [task] if task.baseline_start else [], milestone=task.milestone)
     return el
+
+
+def _baseline(el: ET.Element, tasks: list[Task], *, milestone: bool) -> None:
+    """Baseline 0 of a task (or of a stage summary: the span of its steps' baselines)."""
+    starts = [task.baseline_start for task in tasks if task.baseline_start]
+    finishes = [task.baseline_finish for task in tasks if task.baseline_finish]
+    if not starts or not finishes:
+        return
+    baseline = _sub(el, "Baseline")
+    _sub(baseline, "Number", "0")
+    _sub(baseline, "Start", _at(min(starts), DAY_FINISH if milestone else DAY_START))
+    _sub(baseline, "Finish", _at(max(finishes), DAY_FINISH))
 
 
 def _task_head(uid: int, row: int, name: str, outline: str, level: int) -> ET.Element:
@@ -198,7 +227,7 @@ def _dates(
 
 
 def _project_summary(plan: Plan) -> ET.Element:
-    el = _task_head(0, 0, _text(str(plan.company["name"])), "0", 0)
+    el = _task_head(0, 0, _name(str(plan.company["name"])), "0", 0)
     _dates(el, plan.start, plan.finish, _working_days(plan.calendar, plan.start, plan.finish), False)
     _sub(el, "Milestone", "0")
     _sub(el, "Summary", "1")
@@ -282,7 +311,7 @@ def _holiday_names(ctx: RenderContext) -> dict[dt.date, str]:
     for day in ctx.plan.calendar.holidays:
         name = calendar.holiday_name(day)
         if name:
-            names[day] = _text(name)
+            names[day] = _name(name)
     return names
 
 
@@ -312,14 +341,29 @@ def _task_uids(plan: Plan) -> dict[str, int]:
 
 
 def _used_roles(ctx: RenderContext) -> list[tuple[str, str]]:
-    """(role id, title) of every role a task needs, in the library's order."""
+    """(role id, resource name) of every role a task needs, in the library's order."""
     used = {role for task in ctx.plan.tasks for role in task.roles}
     known = [role for role in ctx.library.roles if role in used]
     known.extend(sorted(used - set(known)))
-    return [
-        (role, _text(ctx.library.roles[role].title.get(ctx.lang)) if role in ctx.library.roles else role)
-        for role in known
-    ]
+    out: list[tuple[str, str]] = []
+    taken: set[str] = set()
+    for role in known:
+        title = ctx.library.roles[role].title.get(ctx.lang) if role in ctx.library.roles else role
+        name = resource_name(title)
+        if name.casefold() in taken:
+            name = resource_name(f"{title} ({role})")
+        taken.add(name.casefold())
+        out.append((role, name))
+    return out
+
+
+def resource_name(title: str) -> str:
+    """A role's title as MS Project accepts a resource name: no list separator (``,`` or ``;``), no brackets.
+
+    MS Project refuses those characters in a resource name and rewrites them on import, with a warning.
+    """
+    name = _LIST_SEPARATOR.sub(" / ", _name(title)).replace("[", "(").replace("]", ")")
+    return name.strip(" /") or "-"
 
 
 def _stage_percent(tasks: list[Task]) -> int:
@@ -355,6 +399,11 @@ def _hours(days: int) -> str:
 def _text(value: str) -> str:
     """A string XML 1.0 can carry."""
     return _CONTROL.sub("", value)
+
+
+def _name(value: str, limit: int = NAME_MAX) -> str:
+    """A one-line name: no control characters, whitespace runs as one space, within the schema's length."""
+    return _SPACES.sub(" ", _text(value)).strip()[:limit]
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -180,3 +182,89 @@ def test_cli_checklist_bad_template_folder_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["checklist", str(EXAMPLE), "--templates", str(tmp_path / "missing")])
     assert result.exit_code == 2
     assert "templates folder not found" in result.output
+
+
+HOSTILE = [
+    "Release #",  # the stage title: a heading's closing # would vanish
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+    "[click](javascript:alert(1))",
+    "<!-- hidden -->",
+    "~~struck~~ and $x^2$ maths",
+    "[bold red]rich markup[/]",
+    "{{ 7*7 }}",
+]
+HOSTILE_STAGE = """
+id: alpha
+order: 1
+title: {title}
+goal: {goal}
+resources:
+  - {{role: pm, why: {why}}}
+results: [{result}]
+steps:
+  - id: alpha.one
+    title: {step}
+    duration_days: 2
+    roles: [pm]
+    deliverables: [{deliverable}]
+questions:
+  - id: q1
+    text: {question}
+    kind: single
+    default: x
+    options:
+      - {{value: x, label: {label}, effects: [{{risk: {risk}}}]}}
+"""
+
+
+def test_hostile_text_reads_as_typed_in_a_commonmark_renderer(
+    tmp_path: Path, make_company: Callable[..., Path]
+) -> None:
+    import json
+
+    from markdown_it import MarkdownIt
+
+    fields = ("title", "goal", "why", "result", "step", "deliverable", "question", "label", "risk")
+    values = {name: f"{name} " + HOSTILE[i % len(HOSTILE)] for i, name in enumerate(fields)}
+    stage = HOSTILE_STAGE.format(**{k: json.dumps(v) for k, v in values.items()})
+    lib = write_tree(tmp_path / "lib", {"roles.yaml": "roles: {pm: {title: '<b>PM</b> ~~x~~'}}", "1-alpha.yaml": stage})
+    name = json.dumps(HOSTILE[-1] + " " + HOSTILE[1])
+    path = make_company(f"company: {{name: {name}, employees: 300}}\nplan: {{start: 2027-01-04}}\n")
+    text = render_text(make_ctx(path, library_dir=lib))
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    html = md.render(text)  # raw HTML would pass straight through
+    tags = set(re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", html))
+    assert tags <= {"h1", "h2", "h3", "p", "ul", "li", "strong", "em", "code", "blockquote"}, tags
+    assert "<a " not in html and "<del>" not in html and "<s>" not in html
+    plain = htmllib.unescape(re.sub(r"<[^>]+>", "", html))
+    for value in values.values():
+        assert value in plain, value  # every string shows exactly as typed
+    assert "<b>PM</b> ~~x~~" in plain
+    assert plain.count("[ ]") == 5  # the question, the step, its deliverable, the milestone, the result
+
+
+def test_cli_prints_rich_markup_in_titles_literally(tmp_path: Path, make_company: Callable[..., Path]) -> None:
+    stage = HOSTILE_STAGE.format(
+        title='"[bold red]Stage[/]"', goal="g", why="w", result="r", step='"[link=https://x.invalid]Step[/link]"',
+        deliverable="d", question="q", label="l", risk="k",
+    )  # fmt: skip
+    lib = write_tree(tmp_path / "lib", {"roles.yaml": "roles: {pm: {title: PM}}", "1-alpha.yaml": stage})
+    path = make_company("company: {name: '[blink]Co[/blink]', employees: 300}\nplan: {start: 2027-01-04}\n")
+    result = CliRunner().invoke(app, ["checklist", str(path), "--library", str(lib)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for literal in ("[bold red]Stage[/]", "[link=https://x.invalid]Step[/link]", "[blink]Co[/blink]"):
+        assert literal in result.output, literal
+
+
+def test_a_one_day_plan_says_one_working_day(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    path = make_company(
+        "company: {name: Tiny, employees: 300}\nplan: {start: 2027-01-04, exclude: [alpha.one, alpha.two]}\n"
+        "answers: {q1: y}\n"
+    )
+    ctx = make_ctx(path, library_dir=mini_library)
+    assert ctx.plan.working_days == 1
+    assert "Plan 2027-01-04 → 2027-01-04, 1 working day. " in render_text(ctx)
+    page = render("gantt", ctx).decode()
+    assert "2027-01-04 → 2027-01-04 · 1 working day<" in page

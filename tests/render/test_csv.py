@@ -42,6 +42,8 @@ def test_a_row_per_task(example: Path, tmp_path: Path) -> None:
         assert row["predecessors"] == ";".join(f"{p.id}+{p.lag_days}" for p in task.predecessors)
         assert row["roles"].split(";") == (list(task.roles) or [""])
         assert row["why"].split("|") == list(task.why)
+        assert row["description"] == (task.description or "")
+        assert row["deliverables"] == "|".join(task.deliverables)
         assert int(row["slack_days"]) == task.slack_days and int(row["percent"]) == task.percent
 
 
@@ -68,7 +70,7 @@ def test_baseline_columns_only_with_a_baseline(mini_library: Path, make_company:
     plan = ctx.plan.model_copy(update={"tasks": (first, *ctx.plan.tasks[1:])})
     rows = _rows(render("csv", RenderContext(plan=plan, company=ctx.company, library=ctx.library)))
     assert list(rows[0])[-3:] == list(BASELINE_COLUMNS)
-    assert rows[0]["slip_days"] == "-2"  # a number of our own, not neutralised
+    assert rows[0]["slip_days"] == " -2" and int(rows[0]["slip_days"]) == -2  # still a number, not "-..."
     assert rows[1]["slip_days"] == "" and rows[1]["baseline_start"] == ""
 
 
@@ -76,3 +78,43 @@ def test_neutralise() -> None:
     assert neutralise("=1") == "'=1"
     assert neutralise("plain") == "plain"
     assert neutralise("") == ""
+
+
+def test_columns_cover_every_plan_json_task_field(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    """A row per task "with the plan.json fields": every key of a plan.json task has its column."""
+    import json
+
+    from roadmap.baseline import save_company_baseline
+    from roadmap.render.json_out import dumps
+
+    company = make_company()
+    baseline, _ = save_company_baseline(company, library_dir=mini_library)
+    plan, company_input, lib = plan_file(company, library_dir=mini_library, baseline=baseline)
+    keys = {key for task in json.loads(dumps(plan))["tasks"] for key in task}
+    rows = _rows(render("csv", RenderContext(plan=plan, company=company_input, library=lib)))
+    assert keys <= set(rows[0])
+
+
+def test_no_cell_starts_like_a_formula(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    """Whatever the text or number: titles, why lines, descriptions, a negative slip."""
+    ctx = _ctx(make_company(), mini_library)
+    evil = "=1+1", "-2", "+x", "@y"
+    tasks = tuple(
+        t.model_copy(
+            update={
+                "title": evil[i % 4],
+                "description": evil[(i + 1) % 4],
+                "why": (evil[(i + 2) % 4], "ok"),
+                "deliverables": (evil[(i + 3) % 4],),
+                "baseline_start": t.start,
+                "baseline_finish": t.finish,
+                "slip_days": -3,
+            }
+        )
+        for i, t in enumerate(ctx.plan.tasks)
+    )
+    plan = ctx.plan.model_copy(update={"tasks": tasks})
+    data = render("csv", RenderContext(plan=plan, company=ctx.company, library=ctx.library))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+    assert {int(row[-1]) for row in rows[1:]} == {-3}

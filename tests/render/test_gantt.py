@@ -24,9 +24,25 @@ from conftest import MINI_BETA, MINI_ROLES, write_tree
 from typer.testing import CliRunner
 
 from cli import app
+from roadmap.errors import InputError
 from roadmap.plan import Plan, Task, plan_file
 from roadmap.render import RenderContext, render
-from roadmap.render.gantt import CRITICAL, DAY_MS, MARGIN_BOTTOM, ROW_PX, build_figure, legend_rows, stage_colours
+from roadmap.render.gantt import (
+    CRITICAL,
+    DAY_MS,
+    HOVER_DETAILS,
+    LEGEND_CHARS,
+    LEGEND_ROW_PX,
+    LEGEND_TOP_PX,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    ROW_PX,
+    build_figure,
+    hover_text,
+    legend_rows,
+    plotly_js,
+    stage_colours,
+)
 from roadmap.render.gantt_page import safe_json
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,7 +193,9 @@ def test_bars_are_coloured_by_stage(example: RenderContext) -> None:
         bars = trace(fig, f"stage-{summary.id}")
         assert bars.marker.color == colours[summary.id]
         assert bars.orientation == "h"
-        assert summary.title in bars.name
+        whole = f"{summary.order}. {summary.title}"  # cut in the legend: its grid is as wide as its widest entry
+        assert bars.name == whole if len(whole) <= LEGEND_CHARS else whole.startswith(bars.name.removesuffix("…"))
+        assert len(bars.name) <= LEGEND_CHARS
     assert fig.layout.xaxis.type == "date"
     assert fig.layout.barmode == "overlay"
 
@@ -289,12 +307,49 @@ def test_baseline_dates_draw_grey_ghost_bars_behind(example: RenderContext) -> N
     assert "Baseline: 2027-01-20 → 2027-01-26" in hover and "slip: 3 working days" in hover
 
 
-def test_holidays_are_shaded(example: RenderContext) -> None:
+def shaded_days(fig: Any) -> set[dt.date]:
+    """Every day a non-working-day rectangle covers."""
+    days: set[dt.date] = set()
+    for shape in fig.layout.shapes:
+        if shape.name == "non-working":
+            day, end = dt.date.fromisoformat(shape.x0), dt.date.fromisoformat(shape.x1)
+            assert shape.type == "rect" and shape.yref == "paper" and day < end
+            while day < end:
+                days.add(day)
+                day += dt.timedelta(days=1)
+    return days
+
+
+def test_holidays_are_shaded_on_a_long_chart_without_weekends(example: RenderContext) -> None:
     plan = example.plan
     fig = build_figure(plan, "en")
-    shaded = [s for s in fig.layout.shapes if s.type == "rect"]
-    assert sorted(s.x0 for s in shaded) == sorted(d.isoformat() for d in plan.calendar.holidays)
-    assert len(shaded) == len(plan.calendar.holidays) > 0
+    assert shaded_days(fig) == set(plan.calendar.holidays) and len(plan.calendar.holidays) > 3
+    assert dt.date(2027, 5, 3) in shaded_days(fig)  # Russia: the May holidays
+
+
+def test_a_stage_chart_shades_weekends_but_not_a_weekend_day_worked(example: RenderContext) -> None:
+    plan = example.plan  # Russia, 2027: Saturday 20 February is a working day
+    fig = build_figure(plan, "en", stage="setup")
+    days = shaded_days(fig)
+    assert dt.date(2027, 2, 20) in plan.calendar.extra_working_days
+    assert dt.date(2027, 2, 20) not in days
+    assert {dt.date(2027, 2, 13), dt.date(2027, 2, 14), dt.date(2027, 2, 21)} <= days  # Sat, Sun, Sun
+    assert {dt.date(2027, 2, 22), dt.date(2027, 2, 23)} <= days  # holidays on a Monday and a Tuesday
+    assert not {dt.date(2027, 2, 12), dt.date(2027, 2, 15), dt.date(2027, 2, 24)} & days  # Fri, Mon, Wed
+    setup = [t for t in plan.tasks if t.stage == "setup"]
+    for task in setup:  # a bar never starts or ends on a shaded day
+        assert task.start not in days and task.finish not in days
+
+
+def test_a_friday_saturday_weekend_is_shaded_as_such(tmp_path: Path, mini_library: Path) -> None:
+    company = "company: {name: Gulf Co, employees: 300}\nplan: {start: 2027-01-03, weekend: [fri, sat]}\n"
+    path = write_tree(tmp_path, {"company.yaml": company}) / "company.yaml"
+    plan = make_ctx(path, library_dir=mini_library).plan
+    assert plan.calendar.weekend == ("fri", "sat")
+    days = shaded_days(build_figure(plan, "en", stage="alpha"))
+    assert days and {d.weekday() for d in days} == {4, 5}  # Fridays and Saturdays only
+    first = min(t.start for t in plan.tasks)
+    assert dt.date(2027, 1, 8) in days and dt.date(2027, 1, 10) not in days and first.weekday() not in (4, 5)
 
 
 def test_hover_tells_title_dates_days_roles_deliverables_why_and_slack(example: RenderContext) -> None:
@@ -335,9 +390,32 @@ def test_height_grows_with_rows_of_22_px(example: RenderContext) -> None:
     assert list(whole.layout.yaxis.range) == [len(plan.tasks) - 0.5, -0.5]  # first step on top
 
 
-def test_legend_rows_grow_with_long_names() -> None:
+def test_legend_rows_follow_plotlys_grid_of_the_widest_entry() -> None:
+    assert legend_rows([]) == 0
     assert legend_rows(["a", "b"]) == 1
     assert legend_rows(["x" * 60] * 6) >= 3
+    # too wide for one line: plotly lays every entry out as wide as the widest one
+    assert legend_rows(["x" * 30] + ["y"] * 7, width=560) == 4  # two columns of ~242 px
+    assert legend_rows(["x" * 30] + ["y"] * 7, width=2000) == 1
+    assert legend_rows(["x" * 60] + ["y"] * 7, width=560) == 8  # one column
+
+
+def test_legend_sits_in_the_top_margin_under_the_mode_bar(example: RenderContext) -> None:
+    fig = build_figure(example.plan, "fr", stage="setup")
+    legend = fig.layout.legend
+    assert legend.orientation == "h" and legend.yref == "container" and legend.yanchor == "top"
+    assert round((1 - legend.y) * fig.layout.height) == LEGEND_TOP_PX  # below plotly's mode bar
+    names = [str(tr.name) for tr in fig.data]
+    assert fig.layout.margin.t == MARGIN_TOP + LEGEND_ROW_PX * legend_rows(names)
+    assert fig.layout.xaxis.automargin and fig.layout.margin.autoexpand  # plotly grows it if a row more is needed
+
+
+def test_tick_labels_are_never_measured_for_overflow(example: RenderContext) -> None:
+    # plotly's default ("hide past div") measures every label again for each label it places:
+    # drawing 1,000 rows took 12 s in headless Chromium, 0.25 s with "allow".
+    fig = build_figure(example.plan, "en")
+    assert fig.layout.yaxis.ticklabeloverflow == "allow"
+    assert fig.layout.xaxis.ticklabeloverflow == "allow"
 
 
 def test_french_figure(example: RenderContext) -> None:
@@ -538,6 +616,37 @@ def test_svg_logo_is_an_image_never_inline_markup(xss_ctx: Callable[..., RenderC
     assert "alert(5)" not in page.decode()
 
 
+@pytest.mark.parametrize(
+    ("name", "mime"), [("logo.JPG", "image/jpeg"), ("logo.jpeg", "image/jpeg"), ("l.webp", "image/webp")]
+)
+def test_logo_types_are_embedded_with_their_mime_type(
+    xss_ctx: Callable[..., RenderContext], tmp_path: Path, name: str, mime: str
+) -> None:
+    (tmp_path / name).write_bytes(b"\xff\xd8\xff\xe0 not really an image")
+    images = [a for tag, a in parse(render("gantt", xss_ctx(logo=name))).tags if tag == "img"]
+    assert [a["src"] for a in images] == [
+        f"data:{mime};base64," + base64.b64encode(b"\xff\xd8\xff\xe0 not really an image").decode()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.png", None, "'missing.png' not found"),
+        ("logo.bmp", b"BM", "PNG, JPEG, GIF, WebP or SVG image"),
+        ("huge.png", PNG_1PX + bytes(500_000), "is 500 KB: gantt.html embeds it, use an image under 400 KB"),
+    ],
+)
+def test_a_logo_that_cannot_be_embedded_is_an_input_error(
+    xss_ctx: Callable[..., RenderContext], tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    if content is not None:
+        (tmp_path / name).write_bytes(content)
+    with pytest.raises(InputError, match=re.escape(message)) as err:
+        render("gantt", xss_ctx(logo=name))
+    assert err.value.diagnostics[0].file.endswith("company.yaml")
+
+
 def test_default_title_and_accent(example: RenderContext) -> None:
     page = render("gantt", example).decode()
     assert "<title>Intranet portal rollout — Uralmash Components</title>" in page
@@ -564,17 +673,24 @@ def test_french_page(example: RenderContext) -> None:
     assert data["locale"]["format"]["months"][0] == "janvier"
 
 
-def _big_library(root: Path, stages: int = 5, steps: int = 200) -> Path:
+def _big_library(root: Path, stages: int = 5, steps: int = 200, wordy: int = 0) -> Path:
+    """``stages`` × ``steps`` steps; ``wordy`` > 0 makes titles and deliverables long French text."""
     files = {"roles.yaml": MINI_ROLES}
+    long_fr = "Mise en œuvre des référentiels métiers spécifiques à l'entreprise « pilote » "
     for k in range(1, stages + 1):
         lines = [f"id: s{k}", f"order: {k}", f"title: Stage number {k} of a big roadmap", "goal: Much work", "steps:"]
         for i in range(steps):
+            title = f"Step {i} of stage {k} with a title of a realistic length"
+            deliverables = ["A first deliverable with a realistic length of text", "A second deliverable"]
+            if wordy:
+                title = f"Étape {i} : " + long_fr * wordy
+                deliverables = [f"Livrable {j} : " + long_fr * wordy for j in range(4 * wordy)]
             lines += [
                 f"  - id: s{k}.step-{i}",
-                f"    title: Step {i} of stage {k} with a title of a realistic length",
+                f"    title: {json.dumps(title, ensure_ascii=False)}",
                 f"    duration_days: {1 + (i * 7) % 9}",
                 f"    roles: [{'pm' if i % 2 else 'dev'}]",
-                "    deliverables: [A first deliverable with a realistic length of text, A second deliverable]",
+                f"    deliverables: {json.dumps(deliverables, ensure_ascii=False)}",
             ]
             if i:
                 lines.append(f"    after: [s{k}.step-{i - 1}" + (f", s{k}.step-{i // 2}]" if i > 2 else "]"))
@@ -584,13 +700,17 @@ def _big_library(root: Path, stages: int = 5, steps: int = 200) -> Path:
     return write_tree(root, files)
 
 
-def test_a_1000_step_plan_stays_under_6_mb(tmp_path: Path) -> None:
-    lib = _big_library(tmp_path / "lib")
+def _big_ctx(tmp_path: Path, wordy: int = 0, lang: str = "en") -> RenderContext:
+    lib = _big_library(tmp_path / "lib", wordy=wordy)
     company = (
         "company: {name: Big Co, employees: 2000, country: FR}\nplan: {start: 2027-01-04}\nteam: {pm: 3, dev: 3}\n"
     )
     path = write_tree(tmp_path, {"company.yaml": company}) / "company.yaml"
-    ctx = make_ctx(path, library_dir=lib)
+    return make_ctx(path, library_dir=lib, lang=lang)
+
+
+def test_a_1000_step_plan_stays_under_6_mb(tmp_path: Path) -> None:
+    ctx = _big_ctx(tmp_path)
     assert len([t for t in ctx.plan.tasks if not t.milestone]) == 1000
     page = render("gantt", ctx)
     assert len(page) < 6_000_000
@@ -601,6 +721,36 @@ def test_a_1000_step_plan_stays_under_6_mb(tmp_path: Path) -> None:
     assert "links" not in [tr.get("uid") for tr in whole["data"]]  # too many: drawn per stage
     assert all("links" in [tr.get("uid") for tr in fig["data"]] for fig in data["figures"][1:])
     assert "the arrows are drawn on the stage tabs only" in page.decode()
+    assert "hover labels are shortened" not in page.decode()  # it fits with every word
+    assert all("A first deliverable with a realistic length of text" in s for s in data["strings"] if "step-" in s)
+
+
+def test_1000_steps_of_long_french_text_shorten_the_hover_labels_to_stay_under_6_mb(tmp_path: Path) -> None:
+    ctx = _big_ctx(tmp_path, wordy=2, lang="fr")
+    every_word = sum(len(hover_text(t, ctx.plan, "fr", ctx.library).encode()) for t in ctx.plan.tasks)
+    assert every_word + len(plotly_js().encode()) > 6_000_000  # with every word, the page could not fit
+    page = render("gantt", ctx)
+    assert len(page) < 6_000_000
+    assert "Les infobulles sont raccourcies" in page.decode()
+    data = payload(page)
+    label = next(s for s in data["strings"] if "s3.step-7" in s)
+    for part in ("Étape 7 :", "du 20", "jours ouvrés", "Marge", "Rôles :", "Livrables", "… (+"):
+        assert part in label, part
+    assert len(data["strings"]) == len(ctx.plan.tasks)
+    assert render("gantt", ctx) == page  # still deterministic
+
+
+def test_hover_detail_levels_keep_the_essentials_and_count_what_they_leave_out(example: RenderContext) -> None:
+    task = next(t for t in example.plan.tasks if t.id == "core.document-flow")
+    assert len(task.deliverables) >= 4 and len(task.why) >= 4
+    labels = [hover_text(task, example.plan, "en", example.library, detail) for detail in HOVER_DETAILS]
+    assert labels[0] == hover_text(task, example.plan, "en", example.library)
+    assert [len(x) for x in labels] == sorted((len(x) for x in labels), reverse=True)
+    for text in labels:
+        assert "Document flow and quick approval routes" in text and "working days" in text and "Slack" in text
+    assert f"<b>Deliverables</b> … (+{len(task.deliverables)})" in labels[-1]
+    assert f"<b>Why this long</b> … (+{len(task.why)})" in labels[-1]
+    assert f"• … (+{len(task.deliverables) - 2})" in labels[3]
 
 
 def test_an_empty_plan_still_renders(tmp_path: Path, mini_library: Path) -> None:
@@ -714,3 +864,95 @@ def test_page_draws_offline_in_chromium(xss_ctx: Callable[..., RenderContext], t
     hover = dom[dom.find('class="hoverlayer"') :]
     assert "&lt;img src=x onerror=alert(1)&gt;" in hover  # the hover label shows the title as text
     assert "<img src=" not in dom.replace('<img src="data:', "")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+def test_a_stage_tab_opened_later_draws_its_chart_at_full_width(example: RenderContext, tmp_path: Path) -> None:
+    # plotly draws a chart inside a hidden tab at zero width: the page draws a tab when shown
+    page = render("gantt", example).decode()
+    click = (
+        "<script>window.addEventListener('load', function () { setTimeout(function () {"
+        " document.querySelector('[data-target=\"stage-crm\"]').click(); }, 100); });</script></body>"
+    )
+    path = tmp_path / "gantt.html"
+    path.write_text(page.replace("</body>", click), encoding="utf-8")
+    proxy = RecordingProxy()
+    try:
+        dom = chromium(path, proxy, "--dump-dom", "--window-size=1400,900")
+    finally:
+        proxy.close()
+    panel = dom[dom.find('id="panel-stage-crm"') :]
+    panel = panel[: panel.find("</section>")]
+    assert "hidden" not in panel[: panel.find(">")]
+    widths = [int(w) for w in re.findall(r'<svg class="main-svg"[^>]* width="(\d+)"', panel)]
+    assert widths and min(widths) > 800, widths  # plotly falls back to 700 px in a hidden element
+    setup = dom[dom.find('id="panel-stage-setup"') :]
+    assert "main-svg" not in setup[: setup.find("</section>")]  # never shown: not drawn
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+def test_a_chart_shown_again_fits_a_window_resized_while_it_was_hidden(example: RenderContext, tmp_path: Path) -> None:
+    page = render("gantt", example).decode()
+    script = (
+        "<script>window.addEventListener('load', function () { setTimeout(function () {"
+        " document.querySelector('[data-target=\"stage-crm\"]').click();"
+        " document.querySelector('main').style.width = '600px';"
+        " window.dispatchEvent(new Event('resize'));"
+        " setTimeout(function () { document.querySelector('[data-target=\"all\"]').click(); }, 200);"
+        " }, 100); });</script></body>"
+    )
+    path = tmp_path / "gantt.html"
+    path.write_text(page.replace("</body>", script), encoding="utf-8")
+    proxy = RecordingProxy()
+    try:
+        dom = chromium(path, proxy, "--dump-dom", "--window-size=1400,900")
+    finally:
+        proxy.close()
+    panel = dom[dom.find('id="panel-all"') :]
+    panel = panel[: panel.find("</section>")]
+    widths = [int(w) for w in re.findall(r'<svg class="main-svg"[^>]* width="(\d+)"', panel)]
+    assert widths and max(widths) <= 600, widths  # drawn at 885 px first, resized when shown again
+
+
+def test_the_french_locale_translates_strings_plotly_really_says() -> None:
+    from roadmap.render.gantt_page import FR_LOCALE
+
+    bundle = plotly_js()
+    for english in FR_LOCALE["dictionary"]:
+        assert f'"{english}"' in bundle, english  # a plotly upgrade renaming one shows here
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+def test_the_mode_bar_speaks_french_in_a_french_page(tmp_path: Path) -> None:
+    path = tmp_path / "gantt.html"
+    path.write_bytes(render("gantt", make_ctx(EXAMPLE, lang="fr")))
+    proxy = RecordingProxy()
+    try:
+        dom = chromium(path, proxy, "--dump-dom", "--window-size=1400,900")
+    finally:
+        proxy.close()
+    titles = re.findall(
+        r'class="modebar-btn[^"]*"[^>]*data-title="([^"]*)"|data-title="([^"]*)"[^>]*class="modebar-btn', dom
+    )
+    titles_flat = {a or b for a, b in titles}
+    assert {"Télécharger le graphique en PNG", "Zoom avant", "Réinitialiser les axes"} <= titles_flat, titles_flat
+    assert not titles_flat & {"Zoom in", "Reset axes", "Download plot as a PNG"}
+
+
+def test_one_day_of_slack_or_slip_is_singular(example: RenderContext) -> None:
+    task = next(t for t in example.plan.tasks if not t.milestone)
+    one = task.model_copy(
+        update={
+            "critical": False,
+            "slack_days": 1,
+            "baseline_start": task.start,
+            "baseline_finish": task.finish,
+            "slip_days": 1,
+        }
+    )
+    assert "Slack: 1 working day<br>" in hover_text(one, example.plan, "en")
+    assert "slip: 1 working day<" in hover_text(one, example.plan, "en") + "<"
+    assert "Marge : 1 jour ouvré<br>" in hover_text(one, example.plan, "fr")
+    two = one.model_copy(update={"slack_days": 2, "slip_days": 2})
+    assert "Slack: 2 working days<br>" in hover_text(two, example.plan, "en")
+    assert "slip: 2 working days" in hover_text(two, example.plan, "en")

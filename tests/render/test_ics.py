@@ -108,3 +108,36 @@ def test_escape_and_fold() -> None:
     assert all(p.startswith(" ") for p in parts[1:])
     assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
     assert fold("SHORT:x") == "SHORT:x"
+
+
+def test_uids_survive_changes_of_dates_and_scope(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    """Importing the file again after a replan updates each event: its UID depends on the company and step only."""
+    before = _events(render("ics", _ctx(make_company(), mini_library)))
+    bigger = make_company(
+        "company: {name: Mini Co, employees: 900, country: FR}\nplan: {start: 2027-02-01}\nanswers: {q1: y}\n"
+    )
+    ctx = _ctx(bigger, mini_library)
+    after = _events(render("ics", ctx))
+    assert [e["start"] for e in after] != [e["start"] for e in before[: len(after)]]
+    old = {str(e["summary"]): e["uid"] for e in before}
+    new = {str(e["summary"]): e["uid"] for e in after}
+    assert set(new) != set(old)  # the answer dropped a step
+    assert all(new[title] == old[title] for title in set(new) & set(old))
+
+
+def test_a_plan_with_no_step_is_still_a_valid_calendar(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    """RFC 5545 wants at least one component: no event, but one journal entry saying why."""
+    company = make_company(
+        "company: {name: Mini Co, employees: 300, country: FR}\nplan: {start: 2027-01-04, exclude: [alpha, beta]}\n"
+    )
+    for level in ("step", "stage"):
+        ctx = _ctx(company, mini_library, ics_level=level)
+        assert not ctx.plan.tasks
+        data = render("ics", ctx)
+        cal = Calendar.from_ical(data)
+        assert cal.walk("VEVENT") == []
+        (note,) = cal.walk("VJOURNAL")
+        assert str(note["SUMMARY"]) == "Mini Co: no step in the plan"
+        assert note.decoded("DTSTART") == ctx.plan.start and note.get("UID") and note.get("DTSTAMP")
+        assert "alpha.one: " in str(note["DESCRIPTION"])
+        assert render("ics", ctx) == data

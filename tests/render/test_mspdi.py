@@ -13,7 +13,7 @@ import pytest
 
 from roadmap.plan import Plan, plan_file
 from roadmap.render import RenderContext, render, write_reports
-from roadmap.render.mspdi import LAG_UNITS_PER_DAY, NAMESPACE
+from roadmap.render.mspdi import LAG_UNITS_PER_DAY, NAMESPACE, resource_name
 from tests.conftest import EXAMPLES
 
 NS = {"p": NAMESPACE}
@@ -103,8 +103,10 @@ def test_resources_and_assignments() -> None:
     root = _xml(ctx)
     resources = {_get(r, "UID"): r for r in root.findall("p:Resources/p:Resource", NS)}
     names = {_get(r, "Name"): _get(r, "MaxUnits") for r in resources.values()}
-    assert names[ctx.library.roles["implementer"].title.en] == "2.00"
-    assert names[ctx.library.roles["hr"].title.en] == "1.00"
+    assert names[resource_name(ctx.library.roles["implementer"].title.en)] == "2.00"
+    assert names[resource_name(ctx.library.roles["hr"].title.en)] == "1.00"
+    assert names["IT specialists (servers / AD / network)"] == "2.00"
+    assert not any(char in name for name in names for char in ",;[]")
     pairs = {(_get(a, "TaskUID"), _get(a, "ResourceUID")) for a in root.findall("p:Assignments/p:Assignment", NS)}
     assert len(pairs) == sum(len(t.roles) for t in ctx.plan.tasks)
 
@@ -130,6 +132,56 @@ def test_same_input_same_bytes_and_xml_safe_text(mini_library: Path, make_compan
     )
     root = _xml(RenderContext(plan=odd, company=ctx.company, library=ctx.library))
     assert any(_get(el, "Name") == 'A <b>& "c"\'' for el in _tasks(root))
+
+
+def test_names_are_one_line_and_within_the_schema_lengths(
+    mini_library: Path, make_company: Callable[..., Path]
+) -> None:
+    """The schema caps the project's Name at 255 characters and other names at 512; names are one line."""
+    long_name = "Société Générale & Фабрика «Север» " * 10
+    ctx = _ctx(
+        make_company(
+            f"""
+            company: {{name: "{long_name}", employees: 300, country: FR}}
+            plan: {{start: 2027-01-04}}
+            report: {{title: "{"Дорожная карта " * 40}"}}
+            """
+        ),
+        mini_library,
+    )
+    odd = ctx.plan.model_copy(
+        update={
+            "tasks": (ctx.plan.tasks[0].model_copy(update={"title": "Two\r\nlines\tand  tab"}), *ctx.plan.tasks[1:])
+        }
+    )
+    root = _xml(RenderContext(plan=odd, company=ctx.company, library=ctx.library))
+    assert _get(root, "Name") == long_name.strip()[:255].strip() and len(_get(root, "Name")) <= 255
+    assert len(_get(root, "Title")) <= 512 and len(_get(root, "Company")) <= 512
+    assert _get(root, "Company") == long_name.strip()
+    names = [_get(el, "Name") for el in _tasks(root)]
+    assert "Two lines and tab" in names
+    assert all("\n" not in name and "\t" not in name and len(name) <= 512 for name in names)
+
+
+@pytest.mark.parametrize(
+    ("country", "code"), [("FR", "EUR"), ("RU", "RUB"), ("KZ", "KZT"), ("IL", "ILS"), (None, "USD")]
+)
+def test_currency_code_the_schema_requires(
+    mini_library: Path, make_company: Callable[..., Path], country: str | None, code: str
+) -> None:
+    where = f", country: {country}" if country else ""
+    ctx = _ctx(
+        make_company(f"company: {{name: Mini Co, employees: 300{where}}}\nplan: {{start: 2027-01-04}}\n"),
+        mini_library,
+    )
+    assert _get(_xml(ctx), "CurrencyCode") == code
+
+
+def test_resource_names_have_no_list_separator_or_brackets() -> None:
+    """MS Project refuses ``,``, ``;`` and brackets in a resource name (it rewrites them, with a warning)."""
+    assert resource_name("IT specialists (servers, AD, network)") == "IT specialists (servers / AD / network)"
+    assert resource_name("Marketing; PR [team]") == "Marketing / PR (team)"
+    assert resource_name(" ,; ") == "-"
 
 
 # ------------------------------------------------------------------ MPXJ
@@ -194,7 +246,7 @@ def test_mpxj_reads_every_task_as_planned(mpxj: Any, example: Path, tmp_path: Pa
         assert calendar.isWorkingDate(local_date.of(day.year, day.month, day.day)), day
     roles = {str(r.getName()): float(r.getMaxUnits()) for r in project.getResources() if r.getName() is not None}
     for role in {r for t in ctx.plan.tasks for r in t.roles}:
-        assert roles[ctx.library.roles[role].title.en] == 100.0 * ctx.plan.team.get(role, 1)
+        assert roles[resource_name(ctx.library.roles[role].title.en)] == 100.0 * ctx.plan.team.get(role, 1)
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
@@ -257,3 +309,163 @@ def test_elements_follow_the_schema_order(mpxj: Any, mini_library: Path, make_co
             assert all(tag in order for tag in tags), (path, [t for t in tags if t not in order])
             positions = [order.index(tag) for tag in tags]
             assert positions == sorted(positions), (path, tags)
+
+
+# The MSPDI schema as MPXJ's JAXB model declares it: which elements are required, and their types.
+_SCHEMA_CLASSES = {
+    ".": "",
+    "p:Calendars/p:Calendar": "$Calendars$Calendar",
+    "p:Calendars/p:Calendar/p:WeekDays/p:WeekDay": "$Calendars$Calendar$WeekDays$WeekDay",
+    "p:Calendars/p:Calendar/p:Exceptions/p:Exception": "$Calendars$Calendar$Exceptions$Exception",
+    "p:Tasks/p:Task": "$Tasks$Task",
+    "p:Tasks/p:Task/p:PredecessorLink": "$Tasks$Task$PredecessorLink",
+    "p:Tasks/p:Task/p:Baseline": "$Tasks$Task$Baseline",
+    "p:Resources/p:Resource": "$Resources$Resource",
+    "p:Assignments/p:Assignment": "$Assignments$Assignment",
+}
+_VALUE = {
+    "java.math.BigInteger": r"-?\d+",
+    "java.lang.Integer": r"-?\d+",
+    "java.math.BigDecimal": r"-?\d+(\.\d+)?",
+    "java.lang.Double": r"-?\d+(\.\d+)?",
+    "java.lang.Boolean": r"0|1|true|false",
+    "boolean": r"0|1|true|false",
+    "java.time.LocalDateTime": r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d",
+    "java.time.LocalTime": r"\d\d:\d\d:\d\d",
+}
+
+
+def _schema_fields(jpype: Any, class_name: str) -> dict[str, tuple[bool, str]]:
+    """Element name → (required, Java type) for one element of MPXJ's JAXB model of the MSPDI schema."""
+    cls = jpype.JClass("java.lang.Class").forName(class_name)
+    xml_element = jpype.JClass("jakarta.xml.bind.annotation.XmlElement")
+    fields: dict[str, tuple[bool, str]] = {}
+    for field in cls.getDeclaredFields():
+        note = field.getAnnotation(xml_element)
+        if note is None:
+            continue
+        name = str(note.name()) if str(note.name()) != "##default" else str(field.getName())
+        fields[name] = (bool(note.required()), str(field.getType().getName()))
+    return fields
+
+
+@pytest.mark.parametrize("with_baseline", [False, True], ids=["plain", "baseline"])
+def test_required_elements_present_and_values_typed(
+    mpxj: Any, tmp_path: Path, mini_library: Path, make_company: Any, with_baseline: bool
+) -> None:
+    """What a validating reader checks: every element the schema requires is there, every value has its type."""
+    import re
+
+    company = make_company(
+        """
+        company: {name: Mini Co, employees: 300, country: RU}
+        plan: {start: 2027-01-04}
+        progress:
+          alpha.one: {status: done, start: 2027-01-04, finish: 2027-01-12}
+        """
+    )
+    baseline = None
+    if with_baseline:
+        from roadmap.baseline import save_company_baseline
+
+        baseline, _ = save_company_baseline(company, library_dir=mini_library)
+    plan, company_input, lib = plan_file(company, library_dir=mini_library, baseline=baseline)
+    root = _xml(RenderContext(plan=plan, company=company_input, library=lib))
+    checked = 0
+    for path, suffix in _SCHEMA_CLASSES.items():
+        fields = _schema_fields(mpxj, "org.mpxj.mspdi.schema.Project" + suffix)
+        elements = [root] if path == "." else root.findall(path, NS)
+        if path.endswith("Baseline") and not with_baseline:
+            assert not elements
+            continue
+        assert elements, path
+        for el in elements:
+            present = {child.tag.split("}")[1] for child in el}
+            assert {name for name, (required, _) in fields.items() if required} <= present, path
+            for child in el:
+                tag = child.tag.split("}")[1]
+                pattern = _VALUE.get(fields[tag][1])
+                if pattern and len(child) == 0:
+                    assert re.fullmatch(pattern, child.text or ""), (path, tag, child.text)
+                    checked += 1
+    assert checked > 100
+
+
+def _write_and_read(jpype: Any, project: Any, path: Path, file_format: str) -> Any:
+    writer = jpype.JClass("org.mpxj.writer.UniversalProjectWriter")
+    formats = jpype.JClass("org.mpxj.writer.FileFormat")
+    writer(formats.valueOf(file_format)).write(project, str(path))
+    return _read(jpype, path)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_mpxj_writes_it_again_as_mspdi_and_mpx(mpxj: Any, example: Path, tmp_path: Path) -> None:
+    """Read plan.xml, write it back as MSPDI and as MPX with MPXJ's writers: the dates survive both."""
+    ctx = _ctx(example)
+    (path,) = write_reports(ctx, ["mspdi"], tmp_path)
+    project = _read(mpxj, path)
+    _check_against_plan(_write_and_read(mpxj, project, tmp_path / "again.xml", "MSPDI"), ctx.plan)
+    _check_against_plan(_write_and_read(mpxj, project, tmp_path / "again.mpx", "MPX"), ctx.plan)
+
+
+def test_mpxj_fri_sat_weekend_and_lag(mpxj: Any, tmp_path: Path, mini_library: Path, make_company: Any) -> None:
+    """Israel works Sunday to Thursday: the project calendar says so, and every date holds."""
+    company = make_company(
+        """
+        company: {name: 'Шалом & <Co> "ltd"', employees: 300, country: IL}
+        plan: {start: 2027-01-03}
+        """
+    )
+    ctx = _ctx(company, mini_library)
+    assert ctx.plan.calendar.weekend == ("fri", "sat")
+    (path,) = write_reports(ctx, ["mspdi"], tmp_path)
+    project = _read(mpxj, path)
+    _check_against_plan(project, ctx.plan)
+    assert str(project.getProjectProperties().getName()) == 'Шалом & <Co> "ltd"'
+    calendar = project.getDefaultCalendar()
+    local_date = mpxj.JClass("java.time.LocalDate")
+    week = [calendar.isWorkingDate(local_date.of(2027, 1, day)) for day in range(3, 10)]  # Sunday 3 .. Saturday 9
+    assert week == [True, True, True, True, True, False, False]
+    scheduler = mpxj.JClass("org.mpxj.cpm.MicrosoftScheduler")()
+    scheduler.schedule(project, project.getProjectProperties().getStartDate())
+    _check_against_plan(project, ctx.plan)
+
+
+def test_mpxj_reads_a_plan_with_every_stage_excluded(
+    mpxj: Any, tmp_path: Path, mini_library: Path, make_company: Any
+) -> None:
+    company = make_company(
+        """
+        company: {name: Mini Co, employees: 300, country: FR}
+        plan: {start: 2027-01-04, exclude: [alpha, beta]}
+        """
+    )
+    ctx = _ctx(company, mini_library)
+    assert not ctx.plan.tasks
+    (path,) = write_reports(ctx, ["mspdi"], tmp_path)
+    project = _read(mpxj, path)
+    assert [t for t in project.getTasks() if int(t.getOutlineLevel()) > 0] == []
+    _check_against_plan(_write_and_read(mpxj, project, tmp_path / "again.xml", "MSPDI"), ctx.plan)
+
+
+def test_mpxj_reads_baseline_dates(mpxj: Any, tmp_path: Path, mini_library: Path, make_company: Any) -> None:
+    from roadmap.baseline import save_company_baseline
+
+    company = make_company()
+    baseline, _ = save_company_baseline(company, library_dir=mini_library)
+    company.write_text(company.read_text(encoding="utf-8").replace("employees: 300", "employees: 900"))
+    plan, company_input, lib = plan_file(company, library_dir=mini_library, baseline=baseline)
+    assert any(task.slip_days for task in plan.tasks)
+    (path,) = write_reports(RenderContext(plan=plan, company=company_input, library=lib), ["mspdi"], tmp_path)
+    project = _read(mpxj, path)
+    _check_against_plan(project, plan)
+    steps = [t for t in project.getTasks() if int(t.getOutlineLevel()) == 2]
+    for read, task in zip(steps, plan.tasks, strict=True):
+        assert (_day(read.getBaselineStart()), _day(read.getBaselineFinish())) == (
+            task.baseline_start,
+            task.baseline_finish,
+        ), task.id
+    stages = [t for t in project.getTasks() if int(t.getOutlineLevel()) == 1]
+    for read, stage in zip(stages, plan.stages, strict=True):
+        own = [task for task in plan.tasks if task.stage == stage.id]
+        assert _day(read.getBaselineFinish()) == max(task.baseline_finish for task in own if task.baseline_finish)
