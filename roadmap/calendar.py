@@ -337,14 +337,7 @@ class WorkCalendar:
             msg = "the calendar cannot go past the year 9999"
             raise ValueError(msg)
         jan1, working = self._scan_year(year)
-        index = self._first_index + len(self._dates)
-        table: list[int] = []
-        new_dates: list[date] = []
-        for k, works in enumerate(working):
-            table.append(index)
-            if works:
-                new_dates.append(date.fromordinal(jan1 + k))
-                index += 1
+        table, new_dates = _index_year(jan1, working, self._first_index + len(self._dates))
         self._dates.extend(new_dates)
         self._years[year] = (jan1, table, bytes(working))
         self._hi_year = year
@@ -356,18 +349,23 @@ class WorkCalendar:
             raise ValueError(msg)
         jan1, working = self._scan_year(year)
         count = sum(working)
-        index = self._first_index - count
-        table: list[int] = []
-        new_dates: list[date] = []
-        for k, works in enumerate(working):
-            table.append(index)
-            if works:
-                new_dates.append(date.fromordinal(jan1 + k))
-                index += 1
+        table, new_dates = _index_year(jan1, working, self._first_index - count)
         self._dates[:0] = new_dates
         self._first_index -= count
         self._years[year] = (jan1, table, bytes(working))
         self._lo_year = year
+
+
+def _index_year(jan1: int, working: Sequence[bool], index: int) -> tuple[list[int], list[date]]:
+    """Per day of a year: the index of the working day on or after it; and its working dates."""
+    table: list[int] = []
+    dates: list[date] = []
+    for k, works in enumerate(working):
+        table.append(index)
+        if works:
+            dates.append(date.fromordinal(jan1 + k))
+            index += 1
+    return table, dates
 
 
 def build_calendar(
