@@ -139,13 +139,13 @@ def _indent_of(root: Node, text: str, answers: Node | None = None) -> tuple[int,
 def _yaml(indent: tuple[int, int, int] = (2, 4, 2)) -> YAML:
     from ruamel.yaml import YAML
 
-    yaml = YAML(typ="rt")
-    yaml.Representer = _representer()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
+    rt = YAML(typ="rt")  # ruamel's round-trip loader: plain data, comments kept; no object tags
+    rt.Representer = _representer()
+    rt.preserve_quotes = True
+    rt.width = 4096
     mapping, sequence, offset = indent
-    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-    return yaml
+    rt.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return rt
 
 
 def _representer() -> type[Any]:
@@ -171,9 +171,9 @@ def _representer() -> type[Any]:
     return Representer
 
 
-def _dump(yaml: YAML, data: Any) -> str:
+def _dump(rt: YAML, data: Any) -> str:
     out = io.StringIO()
-    yaml.dump(data, out)
+    rt.dump(data, out)
     return out.getvalue()
 
 
@@ -182,9 +182,9 @@ def _edit_region(region: str, question_id: str, value: AnswerValue, indent: tupl
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.error import YAMLError
 
-    yaml = _yaml(indent)
+    rt = _yaml(indent)
     try:
-        doc = yaml.load(region)
+        doc = rt.load(region)
     except YAMLError as exc:
         raise InputError.at(file, f"cannot edit the answers: {exc}") from exc
     answers = doc.get(ANSWERS) if isinstance(doc, CommentedMap) else None
@@ -196,7 +196,7 @@ def _edit_region(region: str, question_id: str, value: AnswerValue, indent: tupl
     if not answers and answers.fa.flow_style():
         answers.fa.set_block_style()
     answers[question_id] = _to_yaml(value)
-    return _dump(yaml, doc)
+    return _dump(rt, doc)
 
 
 def _append_section(text: str, question_id: str, value: AnswerValue, indent: tuple[int, int, int]) -> str:
