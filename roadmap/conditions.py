@@ -42,6 +42,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 __all__ = [
@@ -660,8 +661,10 @@ class Condition:
         return _truthy(self._node.evaluate(env))
 
 
+@lru_cache(maxsize=4096)
 def parse_condition(source: str) -> Condition:
-    """Parse ``source``; a :class:`ConditionError` gives the problem and its column."""
+    """Parse ``source`` (once: validation and planning share the result); a
+    :class:`ConditionError` gives the problem and its column."""
     return Condition(source)
 
 

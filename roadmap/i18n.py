@@ -58,7 +58,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the Gantt page and the checklist (roadmap/render/gantt.py, checklist.py, templates/)
     "report_title": ("Intranet portal rollout — {company}", "Déploiement du portail intranet — {company}"),
     "report_prepared_by": ("Prepared by {consultant}", "Préparé par {consultant}"),
-    "report_span": ("{start} → {finish} · {days} working days", "{start} → {finish} · {days} jours ouvrés"),
     "report_status_date": ("Status date", "Date d'état"),
     "report_whole": ("Whole roadmap", "Feuille de route complète"),
     "report_stage_tab": ("{order}. {title}", "{order}. {title}"),
@@ -92,10 +91,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_weekend": ("Weekend", "Week-end"),
     "report_holidays": ("Holidays", "Jours fériés"),
     "report_extra_working": ("Weekend days worked", "Jours de week-end travaillés"),
-    "report_calendar_note": (
-        "Bars span calendar days from a step's first to its last working day; the weekends and holidays inside a bar are not worked. Holidays are shaded in the charts.",
-        "Les barres couvrent les jours calendaires du premier au dernier jour ouvré d'une tâche ; les week-ends et jours fériés qu'elles contiennent ne sont pas travaillés. Les jours fériés sont grisés dans les graphiques.",
-    ),
     "report_answers": ("Answers given", "Réponses données"),
     "report_no_answers": (
         "No answer given: the library's defaults were assumed.",
@@ -103,8 +98,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "report_question": ("Question", "Question"),
     "report_answer": ("Answer", "Réponse"),
-    "report_yes": ("yes", "oui"),
-    "report_no": ("no", "non"),
     "report_dropped": ("Dropped blocks", "Blocs retirés"),
     "report_risks": ("Risks", "Risques"),
     "report_none": ("None.", "Aucun."),
@@ -128,7 +121,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_percent": ("{percent}%", "{percent} %"),
     "report_baseline_dates": ("Baseline: {start} → {finish}", "Référence : du {start} au {finish}"),
     "report_slip_days": ("slip: {days} working days", "glissement : {days} jours ouvrés"),
-    "report_range_all": ("all", "tout"),
     "report_weekday_mon": ("Monday", "lundi"),
     "report_weekday_tue": ("Tuesday", "mardi"),
     "report_weekday_wed": ("Wednesday", "mercredi"),
@@ -137,10 +129,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_weekday_sat": ("Saturday", "samedi"),
     "report_weekday_sun": ("Sunday", "dimanche"),
     "checklist_title": ("Rollout checklist — {company}", "Liste de contrôle du déploiement — {company}"),
-    "checklist_intro": (
-        "Plan {start} → {finish}, {days} working days. Tick a box when it is done; mark finished steps as done under `progress` in the company file.",
-        "Plan du {start} au {finish}, {days} jours ouvrés. Cochez une case quand c'est fait ; indiquez les tâches terminées sous `progress` dans le fichier de l'entreprise.",
-    ),
     "checklist_status_date": ("Status date: {date}.", "Date d'état : {date}."),
     "checklist_goal": ("Goal", "Objectif"),
     "checklist_questions": ("Questions still unanswered", "Questions encore sans réponse"),
@@ -197,7 +185,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ask_prompt": ("answer ({hint}): ", "réponse ({hint}) : "),
     "ask_skip_choice": ("Leave it for later", "Laisser pour plus tard"),
     "ask_skipped": ("left unanswered for now", "laissée sans réponse pour l'instant"),
-    "ask_saved": ("saved {question} = {value}", "enregistré {question} = {value}"),
     "ask_start": (
         "{n} question(s) to answer in {file}; each answer is saved at once.",
         "{n} question(s) à traiter dans {file} ; chaque réponse est enregistrée aussitôt.",

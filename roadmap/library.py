@@ -113,8 +113,7 @@ def _check(stages: list[tuple[Stage, LoadedYaml]], roles: RoleFile) -> list[Diag
             _unique(out, y, (*loc, "id"), question.id, seen_question, "question id")
             if question.id in COMPANY_FIELDS:
                 out.append(y.diagnostic((*loc, "id"), f"'{question.id}' is a company field name"))
-            _condition(out, y, (*loc, "when"), question.when, names)
-            out.extend(_later_answers(y, (*loc, "when"), question.when, question_ids - asked))
+            _condition(out, y, (*loc, "when"), question.when, names, later=question_ids - asked)
             asked.add(question.id)
             out.extend(_check_question(y, loc, question, stage_ids, step_ids))
     if len(step_ids) == sum(len(s.steps) for s, _ in stages):  # duplicates would show as false cycles
@@ -204,7 +203,10 @@ def _known(out: list[Diagnostic], y: LoadedYaml, loc: Loc, value: str, known: Se
         out.append(y.diagnostic(loc, f"unknown {what} '{value}'{did_you_mean(value, known)}"))
 
 
-def _condition(out: list[Diagnostic], y: LoadedYaml, loc: Loc, source: str | None, names: set[str]) -> None:
+def _condition(
+    out: list[Diagnostic], y: LoadedYaml, loc: Loc, source: str | None, names: set[str], later: Set[str] = frozenset()
+) -> None:
+    """A condition parses, names only known names, and (for a question) no question asked after it."""
     if source is None:
         return
     try:
@@ -214,18 +216,8 @@ def _condition(out: list[Diagnostic], y: LoadedYaml, loc: Loc, source: str | Non
         return
     for name in check_names(cond, names):
         out.append(y.diagnostic(loc, f"condition {source!r}: unknown name '{name}'{did_you_mean(name, names)}"))
-
-
-def _later_answers(y: LoadedYaml, loc: Loc, source: str | None, later: set[str]) -> Iterator[Diagnostic]:
-    """A question's condition may only use answers to questions asked before it."""
-    if source is None:
-        return
-    try:
-        names = parse_condition(source).names()
-    except ConditionError:
-        return  # reported by _condition
-    for name in sorted(names & later):
-        yield y.diagnostic(loc, f"condition {source!r}: '{name}' is not asked before this question")
+    for name in sorted(cond.names() & later):
+        out.append(y.diagnostic(loc, f"condition {source!r}: '{name}' is not asked before this question"))
 
 
 def _check_cycles(stages: list[tuple[Stage, LoadedYaml]]) -> list[Diagnostic]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -280,12 +281,12 @@ def _sched_tasks(
     return out
 
 
+@dataclass(frozen=True)
 class _Note:
     """A scheduler task with the sentence explaining its progress."""
 
-    def __init__(self, task: SchedTask, note: str) -> None:
-        self.task = task
-        self.note = note
+    task: SchedTask
+    note: str
 
 
 def _earliest_start(task: SchedTask, finish: Mapping[str, int], *, milestone: bool) -> int:
