@@ -7,6 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check behaviour, not speed: a loaded CI machine must not turn slow input
+# generation or a slow example into a failure.
+settings.register_profile("roadmap", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("roadmap")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -712,7 +712,9 @@ def calendars(draw: st.DrawFn) -> dict[str, Any]:
 
 teams = st.dictionaries(st.sampled_from(ROLES), st.integers(1, 3), max_size=3)
 
-PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 def earliest_starts(plan: Plan, task: Task, oracle: Oracle) -> list[dt.date]:
