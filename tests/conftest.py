@@ -127,3 +127,10 @@ def make_company(tmp_path: Path) -> Callable[..., Path]:
         return write_tree(tmp_path, {name: text}) / name
 
     return make
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start a JVM for MPXJ need Java: mark them ``external`` with the others."""
+    for item in items:
+        if "mpxj" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.external)

@@ -259,6 +259,7 @@ class Terminal:
         return code
 
 
+@pytest.mark.external
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_terminal_arrows_ctrl_c_then_resume(tmp_path: Path) -> None:
     pytest.importorskip("pty")
@@ -302,6 +303,7 @@ def test_terminal_arrows_ctrl_c_then_resume(tmp_path: Path) -> None:
     assert outside_answers(path.read_text(encoding="utf-8")) == outside_answers(before)
 
 
+@pytest.mark.external
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 @pytest.mark.parametrize("how", ["window closed", "SIGHUP"])
 def test_a_closed_terminal_loses_nothing_and_exits_130(tmp_path: Path, how: str) -> None:
@@ -380,6 +382,7 @@ def test_init_in_french(tmp_path: Path) -> None:
     assert load_company(path, LIBRARY).data.company.name == "Société Ω"
 
 
+@pytest.mark.external
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_init_asks_the_facts_on_a_terminal(tmp_path: Path) -> None:
     path = tmp_path / "tty.yaml"

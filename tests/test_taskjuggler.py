@@ -22,7 +22,10 @@ from tests.conftest import EXAMPLES
 from tests.libgen import ROLES, Oracle, company, random_dag_stages, write_company, write_library
 from tests.tj3_helpers import run_tj3, tj_id, tjp_text, working_dates
 
-pytestmark = pytest.mark.skipif(shutil.which("tj3") is None, reason="TaskJuggler (tj3) is not installed")
+pytestmark = [
+    pytest.mark.external,
+    pytest.mark.skipif(shutil.which("tj3") is None, reason="TaskJuggler (tj3) is not installed"),
+]
 
 HUGE = 10_000
 D = dt.date

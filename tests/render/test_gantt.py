@@ -830,6 +830,7 @@ def chromium(page: Path, proxy: RecordingProxy, *extra: str) -> str:
     return done.stdout
 
 
+@pytest.mark.external
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
 def test_page_draws_offline_in_chromium(xss_ctx: Callable[..., RenderContext], tmp_path: Path) -> None:
     proxy = RecordingProxy()
@@ -866,6 +867,7 @@ def test_page_draws_offline_in_chromium(xss_ctx: Callable[..., RenderContext], t
     assert "<img src=" not in dom.replace('<img src="data:', "")
 
 
+@pytest.mark.external
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
 def test_a_stage_tab_opened_later_draws_its_chart_at_full_width(example: RenderContext, tmp_path: Path) -> None:
     # plotly draws a chart inside a hidden tab at zero width: the page draws a tab when shown
@@ -890,6 +892,7 @@ def test_a_stage_tab_opened_later_draws_its_chart_at_full_width(example: RenderC
     assert "main-svg" not in setup[: setup.find("</section>")]  # never shown: not drawn
 
 
+@pytest.mark.external
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
 def test_a_chart_shown_again_fits_a_window_resized_while_it_was_hidden(example: RenderContext, tmp_path: Path) -> None:
     page = render("gantt", example).decode()
@@ -922,6 +925,7 @@ def test_the_french_locale_translates_strings_plotly_really_says() -> None:
         assert f'"{english}"' in bundle, english  # a plotly upgrade renaming one shows here
 
 
+@pytest.mark.external
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
 def test_the_mode_bar_speaks_french_in_a_french_page(tmp_path: Path) -> None:
     path = tmp_path / "gantt.html"
