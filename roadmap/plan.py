@@ -124,6 +124,9 @@ class Plan(Out):
     lang: str
     scheduling_rule: str
     team: dict[str, int]
+    resource_links: tuple[tuple[str, str], ...] = ()
+    """(earlier, later) steps that follow each other on one person of a role: the team-limit order
+    the scheduler imposed, as finish-to-start links (slack and the critical path walk them)."""
 
 
 def plan_file(
@@ -240,6 +243,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         lang=lang,
         scheduling_rule=result.rule,
         team=dict(sorted(data.team.items())),
+        resource_links=result.resource_links,
     )
 
 

@@ -8,9 +8,15 @@ A working day runs 09:00–13:00 and 14:00–18:00 (8 hours). Every task keeps p
 it starts at 09:00 on its start day, finishes at 18:00 on its finish day (a milestone sits at
 18:00 of its day), is auto-scheduled with a "start no earlier than" constraint on its start, and
 its duration counts the working days between the two, so an importer that reschedules lands on
-the same dates. Elements follow the order of the MSPDI schema, with every element it requires
-(``CurrencyCode``: the country's currency); names are one line within the schema's lengths, and
-resource names carry no ``,``, ``;`` or brackets, which MS Project refuses in them.
+the same dates. The order the team limits imposed (the same person of a role doing one step
+after another, :attr:`Plan.resource_links`) is written as finish-to-start links too, so a
+scheduler that recomputes the plan also finds plan.json's slack and critical steps. WBS codes
+are stable (a stage's position in the library, a step's in its stage): a dropped stage keeps
+the others' numbers. Actual and remaining durations are exact shares of the duration, so the
+percent complete a reader recomputes from them is the one written. Elements follow the order
+of the MSPDI schema, with every element it requires (``CurrencyCode``: the country's
+currency); names are one line within the schema's lengths, and resource names carry no
+``,``, ``;`` or brackets, which MS Project refuses in them.
 """
 
 from __future__ import annotations
@@ -100,23 +106,30 @@ def build_project(ctx: RenderContext) -> ET.Element:
     for uid, (_, role_title) in enumerate(roles, start=PROJECT_CALENDAR_UID + 1):
         calendars.append(_resource_calendar(uid, role_title))
     uids = _task_uids(plan)
+    team_order: dict[str, list[str]] = {}
+    for earlier, later in plan.resource_links:
+        team_order.setdefault(later, []).append(earlier)
     tasks = _sub(project, "Tasks")
     tasks.append(_project_summary(plan))
     row = 1
+    wbs = _wbs_codes(ctx)
     for number, stage in enumerate(plan.stages, start=1):
         own = [task for task in plan.tasks if task.stage == stage.id]
-        summary = _task_head(uids[f"stage:{stage.id}"], row, _name(stage.title), str(number), 1)
+        summary = _task_head(
+            uids[f"stage:{stage.id}"], row, _name(stage.title), str(number), 1, wbs.get(stage.id, str(number))
+        )
         _dates(summary, stage.start, stage.finish, _working_days(plan.calendar, stage.start, stage.finish), False)
         _sub(summary, "Milestone", "0")
         _sub(summary, "Summary", "1")
         _sub(summary, "Critical", "1" if any(task.critical for task in own) else "0")
         _sub(summary, "PercentComplete", str(_stage_percent(own)))
         _sub(summary, "ConstraintType", "0")
-        _baseline(summary, [task for task in own if task.baseline_start], milestone=False)
+        _baseline(summary, [task for task in own if task.baseline_start], plan.calendar, milestone=False)
         tasks.append(summary)
         row += 1
         for sub_number, task in enumerate(own, start=1):
-            tasks.append(_task(plan, task, uids, row, f"{number}.{sub_number}"))
+            outline = f"{number}.{sub_number}"
+            tasks.append(_task(plan, task, uids, row, (outline, wbs.get(task.id, outline)), team_order))
             row += 1
     resources = _sub(project, "Resources")
     for uid, (role, role_title) in enumerate(roles, start=1):
@@ -147,9 +160,16 @@ def build_project(ctx: RenderContext) -> ET.Element:
     return project
 
 
-def _task(plan: Plan, task: Task, uids: dict[str, int], row: int, outline: str) -> ET.Element:
-    """A step or milestone at outline level 2."""
-    el = _task_head(uids[task.id], row, _name(task.title), outline, 2)
+def _task(
+    plan: Plan,
+    task: Task,
+    uids: dict[str, int],
+    row: int,
+    numbers: tuple[str, str],
+    team_order: dict[str, list[str]],
+) -> ET.Element:
+    """A step or milestone at outline level 2 (``numbers``: outline number, WBS code)."""
+    el = _task_head(uids[task.id], row, _name(task.title), numbers[0], 2, numbers[1])
     if task.milestone:
         _dates(el, task.finish, task.finish, 0, True, 0)
     else:
@@ -166,9 +186,9 @@ def _task(plan: Plan, task: Task, uids: dict[str, int], row: int, outline: str) 
     if task.status == "done":
         _sub(el, "ActualFinish", _at(task.finish, DAY_FINISH))
     days = 0 if task.milestone else _working_days(plan.calendar, task.start, task.finish)
-    done = days if task.status == "done" else days * task.percent // 100
-    _sub(el, "ActualDuration", _hours(done))
-    _sub(el, "RemainingDuration", _hours(days - done))
+    done = days * 100 if task.status == "done" else days * task.percent  # in hundredths of a day
+    _sub(el, "ActualDuration", _seconds(done * HOURS_PER_DAY * 36))
+    _sub(el, "RemainingDuration", _seconds((days * 100 - done) * HOURS_PER_DAY * 36))
     start_time = DAY_FINISH if task.milestone else DAY_START
     _sub(el, "ConstraintType", SNET)
     _sub(el, "ConstraintDate", _at(task.finish if task.milestone else task.start, start_time))
@@ -176,18 +196,31 @@ def _task(plan: Plan, task: Task, uids: dict[str, int], row: int, outline: str) 
     notes.extend(task.why)
     if notes:
         _sub(el, "Notes", _text("\n".join(notes)))
-    for pred in task.predecessors:
+    for pred_id, lag in _links(task, team_order):
         link = _sub(el, "PredecessorLink")
-        _sub(link, "PredecessorUID", str(uids[pred.id]))
+        _sub(link, "PredecessorUID", str(uids[pred_id]))
         _sub(link, "Type", "1")
         _sub(link, "CrossProject", "0")
-        _sub(link, "LinkLag", str(pred.lag_days * LAG_UNITS_PER_DAY))
+        _sub(link, "LinkLag", str(lag * LAG_UNITS_PER_DAY))
         _sub(link, "LagFormat", DAYS_FORMAT)
-    _baseline(el, [task] if task.baseline_start else [], milestone=task.milestone)
+    _baseline(el, [task] if task.baseline_start else [], plan.calendar, milestone=task.milestone)
     return el
 
 
-def _baseline(el: ET.Element, tasks: list[Task], *, milestone: bool) -> None:
+def _links(task: Task, team_order: dict[str, list[str]]) -> list[tuple[str, int]]:
+    """The task's predecessors with their lags, then the team-limit order as lag-0 links.
+
+    A resource link says "the same person of a role does this one next": written as a
+    finish-to-start link, a scheduler that recomputes the plan (MS Project, MPXJ) finds the
+    same dates and, walking the same chains backwards, the same slack and critical steps.
+    """
+    links = [(pred.id, pred.lag_days) for pred in task.predecessors]
+    known = {pred.id for pred in task.predecessors}
+    links.extend((earlier, 0) for earlier in team_order.get(task.id, ()) if earlier not in known)
+    return links
+
+
+def _baseline(el: ET.Element, tasks: list[Task], calendar: CalendarInfo, *, milestone: bool) -> None:
     """Baseline 0 of a task (or of a stage summary: the span of its steps' baselines)."""
     starts = [task.baseline_start for task in tasks if task.baseline_start]
     finishes = [task.baseline_finish for task in tasks if task.baseline_finish]
@@ -197,9 +230,11 @@ def _baseline(el: ET.Element, tasks: list[Task], *, milestone: bool) -> None:
     _sub(baseline, "Number", "0")
     _sub(baseline, "Start", _at(min(starts), DAY_FINISH if milestone else DAY_START))
     _sub(baseline, "Finish", _at(max(finishes), DAY_FINISH))
+    _sub(baseline, "Duration", _hours(0 if milestone else _working_days(calendar, min(starts), max(finishes))))
+    _sub(baseline, "DurationFormat", DAYS_FORMAT)
 
 
-def _task_head(uid: int, row: int, name: str, outline: str, level: int) -> ET.Element:
+def _task_head(uid: int, row: int, name: str, outline: str, level: int, wbs: str | None = None) -> ET.Element:
     el = ET.Element("Task")
     _sub(el, "UID", str(uid))
     _sub(el, "ID", str(row))
@@ -208,7 +243,7 @@ def _task_head(uid: int, row: int, name: str, outline: str, level: int) -> ET.El
     _sub(el, "Manual", "0")
     _sub(el, "Type", "1")
     _sub(el, "IsNull", "0")
-    _sub(el, "WBS", outline)
+    _sub(el, "WBS", wbs or outline)
     _sub(el, "OutlineNumber", outline)
     _sub(el, "OutlineLevel", str(level))
     _sub(el, "Priority", "500")
@@ -394,6 +429,27 @@ def _at(day: dt.date, time: str) -> str:
 
 def _hours(days: int) -> str:
     return f"PT{days * HOURS_PER_DAY}H0M0S"
+
+
+def _seconds(total: int) -> str:
+    """A duration of ``total`` seconds of work, exact (a percent of a day is a whole number of seconds)."""
+    hours, rest = divmod(total, 3600)
+    return f"PT{hours}H{rest // 60}M{rest % 60}S"
+
+
+def _wbs_codes(ctx: RenderContext) -> dict[str, str]:
+    """Stable WBS codes: a stage's position in the library, a step's in its stage (the milestone last).
+
+    A dropped stage or step keeps its number for the others: stage 4 is ``4`` whether or not
+    stage 2 applies, so codes quoted in a meeting still point at the same work after re-planning.
+    """
+    codes: dict[str, str] = {}
+    for number, stage in enumerate(ctx.library.stages, start=1):
+        codes[stage.id] = str(number)
+        for sub, step in enumerate(stage.steps, start=1):
+            codes[step.id] = f"{number}.{sub}"
+        codes[stage.milestone_id] = f"{number}.{len(stage.steps) + 1}"
+    return codes
 
 
 def _text(value: str) -> str:

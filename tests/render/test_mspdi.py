@@ -223,7 +223,10 @@ def _check_against_plan(project: Any, plan: Plan) -> None:
             (by_uid[int(r.getPredecessorTask().getUniqueID())], str(r.getType()), float(r.getLag().getDuration()))
             for r in read.getPredecessors()
         )
-        assert links == sorted((p.id, "FS", float(p.lag_days)) for p in task.predecessors), task.id
+        expected = {(p.id, "FS", float(p.lag_days)) for p in task.predecessors}
+        known = {p.id for p in task.predecessors}
+        expected |= {(a, "FS", 0.0) for a, b in plan.resource_links if b == task.id and a not in known}
+        assert links == sorted(expected), task.id
     stages = [t for t in project.getTasks() if int(t.getOutlineLevel()) == 1]
     assert [(str(s.getName()), _day(s.getStart()), _day(s.getFinish())) for s in stages] == [
         (s.title, s.start, s.finish) for s in plan.stages
@@ -258,6 +261,28 @@ def test_rescheduling_keeps_the_dates(mpxj: Any, example: Path, tmp_path: Path) 
     scheduler = mpxj.JClass("org.mpxj.cpm.MicrosoftScheduler")()
     scheduler.schedule(project, project.getProjectProperties().getStartDate())
     _check_against_plan(project, ctx.plan)
+
+
+def _check_slack(project: Any, plan: Plan) -> None:
+    tasks = [t for t in project.getTasks() if int(t.getOutlineLevel()) == 2]
+    for read, task in zip(tasks, plan.tasks, strict=True):
+        slack = read.getTotalSlack()
+        assert str(slack.getUnits()) == "d", task.id
+        assert (float(slack.getDuration()), bool(read.getCritical())) == (task.slack_days, task.critical), task.id
+
+
+@pytest.mark.external
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_rescheduling_keeps_slack_and_critical_flags(mpxj: Any, example: Path, tmp_path: Path) -> None:
+    """Team-limit order travels as links: MS Project's scheduler finds plan.json's slack and critical steps."""
+    ctx = _ctx(example)
+    assert ctx.plan.resource_links, "the example should exercise team limits"
+    (path,) = write_reports(ctx, ["mspdi"], tmp_path)
+    project = _read(mpxj, path)
+    scheduler = mpxj.JClass("org.mpxj.cpm.MicrosoftScheduler")()
+    scheduler.schedule(project, project.getProjectProperties().getStartDate())
+    _check_against_plan(project, ctx.plan)
+    _check_slack(project, ctx.plan)
 
 
 def test_mpxj_with_lag_and_progress(mpxj: Any, tmp_path: Path, mini_library: Path, make_company: Any) -> None:
@@ -469,3 +494,86 @@ def test_mpxj_reads_baseline_dates(mpxj: Any, tmp_path: Path, mini_library: Path
     for read, stage in zip(stages, plan.stages, strict=True):
         own = [task for task in plan.tasks if task.stage == stage.id]
         assert _day(read.getBaselineFinish()) == max(task.baseline_finish for task in own if task.baseline_finish)
+
+
+# ------------------------------------------------------------------ issue 15: links, numbering, progress
+
+
+def _links_of(root: ET.Element) -> dict[str, set[str]]:
+    uid_name = {_get(el, "UID"): _get(el, "Name") for el in _tasks(root)}
+    return {
+        _get(el, "Name"): {uid_name[_get(link, "PredecessorUID")] for link in el.findall("p:PredecessorLink", NS)}
+        for el in _tasks(root)
+    }
+
+
+def test_team_limit_order_written_as_links(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    """One developer: Two and Optional both follow One, and plan.xml says which waits for the other."""
+    ctx = _ctx(make_company(), mini_library)
+    assert ("alpha.opt", "alpha.two") in ctx.plan.resource_links
+    root = _xml(ctx)
+    assert _links_of(root)["Two"] == {"One", "Optional"}
+    link = next(
+        lk
+        for el in _tasks(root)
+        if _get(el, "Name") == "Two"
+        for lk in el.findall("p:PredecessorLink", NS)
+        if _get(lk, "LinkLag") == "0" and _get(lk, "PredecessorUID") != _get(_tasks(root)[2], "UID")
+    )
+    assert _get(link, "Type") == "1"
+
+
+def test_wbs_codes_stable_when_a_stage_is_dropped(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    full = _xml(_ctx(make_company(), mini_library))
+    dropped = _xml(_ctx(make_company(MINI_COMPANY_NO_ALPHA), mini_library))
+
+    def codes(root: ET.Element) -> dict[str, tuple[str, str]]:
+        return {_get(el, "Name"): (_get(el, "WBS"), _get(el, "OutlineNumber")) for el in _tasks(root)[1:]}
+
+    assert codes(full)["Beta"] == ("2", "2")
+    assert codes(dropped)["Beta"] == ("2", "1")  # the outline is positional, the WBS code stays
+    assert codes(dropped)["B two"][0] == codes(full)["B two"][0] == "2.2"
+
+
+MINI_COMPANY_NO_ALPHA = """
+company: {name: Mini Co, employees: 300, country: FR}
+plan: {start: 2027-01-04, exclude: [alpha]}
+"""
+
+
+def test_percent_complete_matches_actual_duration(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    company = make_company(
+        """
+        company: {name: Mini Co, employees: 300, country: FR}
+        plan: {start: 2027-01-04}
+        progress:
+          alpha.two: {status: in_progress, start: 2027-01-13, percent: 33}
+        """
+    )
+    root = _xml(_ctx(company, mini_library))
+    el = next(el for el in _tasks(root) if _get(el, "Name") == "Two")
+
+    def seconds(text: str) -> int:
+        import re
+
+        h, m, s = (int(x) for x in re.fullmatch(r"PT(\d+)H(\d+)M(\d+)S", text).groups())  # type: ignore[union-attr]
+        return h * 3600 + m * 60 + s
+
+    actual, remaining = seconds(_get(el, "ActualDuration")), seconds(_get(el, "RemainingDuration"))
+    assert actual + remaining == seconds(_get(el, "Duration"))
+    assert actual * 100 == int(_get(el, "PercentComplete")) * (actual + remaining)
+    assert _get(el, "PercentComplete") == "33"
+
+
+def test_baseline_duration_written(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    from roadmap.baseline import save_company_baseline
+
+    company = make_company()
+    baseline, _ = save_company_baseline(company, library_dir=mini_library)
+    plan, company_input, lib = plan_file(company, library_dir=mini_library, baseline=baseline)
+    root = _xml(RenderContext(plan=plan, company=company_input, library=lib))
+    for el in _tasks(root)[1:]:
+        base = el.find("p:Baseline", NS)
+        assert base is not None
+        expected = "PT0H0M0S" if _get(el, "Milestone") == "1" else _get(el, "Duration")
+        assert _get(base, "Duration") == expected, _get(el, "Name")
