@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from roadmap.company import CompanyInput
@@ -69,5 +69,8 @@ def render(fmt: str, ctx: RenderContext) -> bytes:
 
 def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> list[Path]:
     """Render every format first, then write each atomically into ``out_dir``."""
+    previous = out_dir / FORMATS["ics"][0]
+    if "ics" in formats and previous.is_file():  # its SEQUENCE numbers go on from the last run's
+        ctx = replace(ctx, options=(*ctx.options, ("ics_previous", str(previous))))
     rendered = [(FORMATS[fmt][0], render(fmt, ctx)) for fmt in formats]
     return [write_atomic(out_dir / name, data) for name, data in rendered]

@@ -6,10 +6,24 @@ event but one journal entry saying so, as RFC 5545 wants at least one component.
 covers its working days from start to finish: ``DTEND`` is the day after the finish, as RFC 5545
 wants for all-day events.
 
-Same plan, same bytes: each ``UID`` is the SHA-1 of the company name and the task (or stage) id,
-so a calendar that imports the file again updates its events instead of duplicating them, and
-``DTSTAMP`` (required by the RFC) is midnight UTC of the plan's start date rather than the time
-of the run. Lines end in CRLF and are folded at 75 octets without splitting a UTF-8 character.
+Same input, same bytes: each ``UID`` is the SHA-1 of the company name and the task (or stage)
+id, so a calendar that imports the file again updates its events instead of duplicating them.
+A calendar replaces an event it already has only when the new copy's ``SEQUENCE`` is higher, or
+equal with a later ``DTSTAMP`` (RFC 5546 §2.1.5), so both are derived, never taken from the clock:
+
+- ``DTSTAMP`` is a date the plan carries: midnight UTC of the status date (``--as-of``), else of
+  the plan's start.
+- ``SEQUENCE`` counts revisions. When the previous ``plan.ics`` of the same output folder is
+  there (``write_reports`` passes it as the ``ics_previous`` option), an event whose content
+  (dates, title, description, category) changed gets that file's ``SEQUENCE`` plus one and a
+  ``DTSTAMP`` no earlier than one second after the previous one; an unchanged event keeps both,
+  so re-running an unchanged plan still gives the same bytes. Without a previous file, an event
+  of a plan measured against a baseline gets the calendar days its start and finish moved from
+  the baseline (0 where it did not move), so an event that slipped from the baseline replaces
+  the baseline's copy whichever way it moved. The sequence never goes below either value, so it
+  only rises from one run to the next.
+
+Lines end in CRLF and are folded at 75 octets without splitting a UTF-8 character.
 """
 
 from __future__ import annotations
@@ -17,6 +31,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 from roadmap.errors import InputError
 from roadmap.plan import Plan, Task
@@ -48,7 +64,9 @@ def render(ctx: RenderContext) -> bytes:
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(str(plan.company['name']))}",
     ]
-    stamp = f"{_date(plan.start)}T000000Z"
+    stamp = _stamp(plan.as_of or plan.start)
+    previous = _read_previous(ctx.option("ics_previous", ""))
+    baseline_spans = _baseline_spans(plan, level)
     if level == "stage":
         for stage in plan.stages:
             own = [task for task in plan.tasks if task.stage == stage.id]
@@ -77,6 +95,7 @@ def render(ctx: RenderContext) -> bytes:
             )
     if not plan.tasks:
         lines += _empty_note(plan, stamp, ctx.lang)
+    lines = _revise(lines, previous, baseline_spans)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
 
@@ -96,6 +115,118 @@ def _event(
         lines.append(f"DESCRIPTION:{escape_text(description)}")
     lines += [f"CATEGORIES:{escape_text(category)}", "TRANSP:TRANSPARENT", "END:VEVENT"]
     return lines
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """An event as a previous plan.ics wrote it."""
+
+    sequence: int
+    stamp: str
+    fingerprint: str
+
+
+_CONTENT = ("DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "CATEGORIES")
+"""The properties whose change is a new revision of an event."""
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{_date(day)}T000000Z"
+
+
+def _name_of(line: str) -> str:
+    return re.split(r"[;:]", line, maxsplit=1)[0].upper()
+
+
+def _fingerprint(lines: list[str]) -> str:
+    content = "\n".join(line for line in lines if _name_of(line) in _CONTENT)
+    return hashlib.sha1(content.encode(), usedforsecurity=False).hexdigest()
+
+
+def _components(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) line index of every VEVENT and VJOURNAL."""
+    spans: list[tuple[int, int]] = []
+    first = -1
+    for k, line in enumerate(lines):
+        if line in ("BEGIN:VEVENT", "BEGIN:VJOURNAL"):
+            first = k
+        elif line in ("END:VEVENT", "END:VJOURNAL") and first >= 0:
+            spans.append((first, k))
+            first = -1
+    return spans
+
+
+def _read_previous(path: str) -> dict[str, _Seen]:
+    """UID → what the previous plan.ics said of it (empty when there is none or it cannot be read)."""
+    if not path:
+        return {}
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    lines = re.sub(r"\r?\n[ \t]", "", text).splitlines()  # unfold
+    seen: dict[str, _Seen] = {}
+    for first, last in _components(lines):
+        props = {_name_of(line): line.split(":", 1)[-1] for line in lines[first + 1 : last]}
+        uid = props.get("UID")
+        if not uid:
+            continue
+        try:
+            sequence = int(props.get("SEQUENCE", "0"))
+        except ValueError:
+            sequence = 0
+        stamp = props.get("DTSTAMP", "")
+        seen[uid] = _Seen(sequence, stamp, _fingerprint(lines[first + 1 : last]))
+    return seen
+
+
+def _baseline_spans(plan: Plan, level: str) -> dict[str, int]:
+    """UID → calendar days an event's start and finish moved from the baseline."""
+    moved: dict[str, int] = {}
+    if level == "stage":
+        for stage in plan.stages:
+            own = [task for task in plan.tasks if task.stage == stage.id and task.baseline_start]
+            starts = [task.baseline_start for task in own if task.baseline_start]
+            finishes = [task.baseline_finish for task in own if task.baseline_finish]
+            if starts and finishes:
+                shift = abs((stage.start - min(starts)).days) + abs((stage.finish - max(finishes)).days)
+                moved[_uid(plan, f"stage:{stage.id}")] = shift
+        return moved
+    for task in plan.tasks:
+        if task.baseline_start and task.baseline_finish:
+            shift = abs((task.start - task.baseline_start).days) + abs((task.finish - task.baseline_finish).days)
+            moved[_uid(plan, task.id)] = shift
+    return moved
+
+
+def _revise(lines: list[str], previous: dict[str, _Seen], moved: dict[str, int]) -> list[str]:
+    """Give every component its SEQUENCE and DTSTAMP (see the module's docstring)."""
+    out = list(lines)
+    for first, last in reversed(_components(lines)):
+        body = lines[first + 1 : last]
+        uid = next(line[4:] for line in body if line.startswith("UID:"))
+        stamp = next(line[8:] for line in body if line.startswith("DTSTAMP:"))
+        sequence = moved.get(uid, 0)
+        seen = previous.get(uid)
+        if seen is not None:
+            if seen.fingerprint == _fingerprint(body):
+                sequence, stamp = max(sequence, seen.sequence), seen.stamp
+            else:
+                sequence = max(sequence, seen.sequence + 1)
+                stamp = max(stamp, _after(seen.stamp))
+        at = first + 1 + next(k for k, line in enumerate(body) if line.startswith("DTSTAMP:"))
+        out[at] = f"DTSTAMP:{stamp}"
+        out.insert(at + 1, f"SEQUENCE:{sequence}")
+    return out
+
+
+def _after(stamp: str) -> str:
+    """One second after a UTC ``DTSTAMP`` (itself when it cannot be read)."""
+    try:
+        when = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ")
+    except ValueError:
+        return stamp
+    return (when + dt.timedelta(seconds=1)).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _empty_note(plan: Plan, stamp: str, lang: str) -> list[str]:

@@ -141,3 +141,81 @@ def test_a_plan_with_no_step_is_still_a_valid_calendar(mini_library: Path, make_
         assert note.decoded("DTSTART") == ctx.plan.start and note.get("UID") and note.get("DTSTAMP")
         assert "alpha.one: " in str(note["DESCRIPTION"])
         assert render("ics", ctx) == data
+
+
+# ------------------------------------------------------------------ issue 15: re-import updates events
+
+
+class _Client:
+    """A calendar that keeps one copy per UID and replaces it as RFC 5546 says: a higher SEQUENCE,
+    or an equal one with a later DTSTAMP. It reads files with vobject, a second parser."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, tuple[int, dt.datetime, dt.date, dt.date]] = {}
+
+    def load(self, data: bytes) -> int:
+        vobject = pytest.importorskip("vobject")
+        updated = 0
+        for event in vobject.readOne(data.decode("utf-8")).vevent_list:
+            uid = event.uid.value
+            new = (int(event.sequence.value), event.dtstamp.value, event.dtstart.value, event.dtend.value)
+            old = self.events.get(uid)
+            if old is None or new[0] > old[0] or (new[0] == old[0] and new[1] > old[1]):
+                updated += old is not None and old[2:] != new[2:]
+                self.events[uid] = new
+        return updated
+
+
+def _plan_into(company: Path, library: Path, out: Path, **kwargs: object) -> bytes:
+    plan, company_input, lib = plan_file(company, library_dir=library, **kwargs)  # type: ignore[arg-type]
+    (path,) = write_reports(RenderContext(plan=plan, company=company_input, library=lib), ["ics"], out)
+    return path.read_bytes()
+
+
+def test_a_calendar_follows_events_that_move_later_then_earlier(
+    mini_library: Path, make_company: Callable[..., Path], tmp_path: Path
+) -> None:
+    company = make_company()
+    out = tmp_path / "out"
+    client = _Client()
+    first = _plan_into(company, mini_library, out)
+    assert client.load(first) == 0
+    assert _plan_into(company, mini_library, out) == first  # unchanged plan: same bytes
+
+    company.write_text(company.read_text(encoding="utf-8").replace("employees: 300", "employees: 700"))
+    later = _plan_into(company, mini_library, out)
+    moved = client.load(later)
+    assert moved > 0
+    company.write_text(company.read_text(encoding="utf-8").replace("employees: 700", "employees: 300"))
+    back = _plan_into(company, mini_library, out)
+    assert client.load(back) == moved  # moved back earlier: updated again, not ignored
+    starts = {ev["uid"]: ev["start"] for ev in _events(first)}
+    assert {uid: v[2] for uid, v in client.events.items()} == starts
+
+    cal = Calendar.from_ical(back)  # the first parser agrees on the sequences
+    sequences = {str(ev["UID"]): int(ev["SEQUENCE"]) for ev in cal.walk("VEVENT")}
+    assert set(sequences.values()) <= {0, 2} and 2 in sequences.values()
+
+
+def test_sequence_from_the_baseline_without_a_previous_file(
+    mini_library: Path, make_company: Callable[..., Path], tmp_path: Path
+) -> None:
+    from roadmap.baseline import save_company_baseline
+
+    company = make_company()
+    baseline, _ = save_company_baseline(company, library_dir=mini_library)
+    company.write_text(company.read_text(encoding="utf-8").replace("employees: 300", "employees: 700"))
+    plan, company_input, lib = plan_file(company, library_dir=mini_library, baseline=baseline)
+    data = render("ics", RenderContext(plan=plan, company=company_input, library=lib))
+    cal = Calendar.from_ical(data)
+    by_title = {str(ev["SUMMARY"]): int(ev["SEQUENCE"]) for ev in cal.walk("VEVENT")}
+    for task in plan.tasks:
+        moved = task.start != task.baseline_start or task.finish != task.baseline_finish
+        assert (by_title[task.title] > 0) == moved, task.id
+
+
+def test_dtstamp_is_the_status_date(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    plan, company_input, lib = plan_file(make_company(), library_dir=mini_library, as_of=dt.date(2027, 2, 1))
+    cal = Calendar.from_ical(render("ics", RenderContext(plan=plan, company=company_input, library=lib)))
+    stamps = {ev.decoded("DTSTAMP") for ev in cal.walk("VEVENT")}
+    assert stamps == {dt.datetime(2027, 2, 1, tzinfo=dt.UTC)}
