@@ -3,6 +3,13 @@
 A section per stage, ``crit`` on critical steps, ``done``/``active`` from progress, milestones,
 and ``excludes`` for the weekend and the holidays (``includes`` for working weekend days).
 
+A milestone is drawn at its start plus half its duration, so it is written as one day long
+on its day: the diamond sits in the middle of the finish day of the stage's last step, under
+the end of that bar, not half a day early. Mermaid draws section titles in a left margin of a
+fixed width (``leftPadding``, 75 px by default) and lets longer ones run over the bars: the
+file opens with a directive widening the margin to the longest title, which is cut at
+:data:`SECTION_MAX` characters.
+
 Every task has an explicit start and end date. Mermaid's end date is exclusive, so the end is
 the day after the finish; with an explicit end, Mermaid does not stretch the bar over excluded
 days, so the bar covers exactly the plan's dates. Titles lose the characters that end a task's
@@ -40,9 +47,18 @@ def render(ctx: RenderContext) -> bytes:
     return render_plan(ctx.plan, ctx.company.data.report.title if ctx.company.data.report else None).encode("utf-8")
 
 
+SECTION_MAX = 40
+"""Longest section title, in characters (longer ones end with ``…``)."""
+PX_PER_CHAR, PX_MARGIN = 7, 24
+"""Width of a character of a section title (11 px font) and the margin around it."""
+
+
 def render_plan(plan: Plan, title: str | None = None) -> str:
     """The gantt text."""
+    sections = [section_title(f"{stage.order}. {stage.title}") for stage in plan.stages]
+    padding = max([75, *(len(text) * PX_PER_CHAR + PX_MARGIN for text in sections)])
     lines = [
+        f'%%{{init: {{"gantt": {{"leftPadding": {padding}}}}}}}%%',
         "gantt",
         f"    title {clean_text(title or str(plan.company['name']))}",
         "    dateFormat YYYY-MM-DD",
@@ -51,8 +67,8 @@ def render_plan(plan: Plan, title: str | None = None) -> str:
     lines.append("    excludes " + ", ".join(_excludes(plan)))
     if plan.calendar.extra_working_days:
         lines.append("    includes " + ", ".join(d.isoformat() for d in plan.calendar.extra_working_days))
-    for stage in plan.stages:
-        lines.append(f"    section {clean_text(f'{stage.order}. {stage.title}')}")
+    for stage, section in zip(plan.stages, sections, strict=True):
+        lines.append(f"    section {section}")
         for task in plan.tasks:
             if task.stage == stage.id:
                 lines.append(f"    {_task_line(task)}")
@@ -76,7 +92,7 @@ def _task_line(task: Task) -> str:
     ident = mermaid_id(task.id)
     if task.milestone:
         tags = ["milestone", *(["done"] if task.status == "done" or task.percent == 100 else [])]
-        return f"{title} :{', '.join(tags)}, {ident}, {task.finish.isoformat()}, 0d"
+        return f"{title} :{', '.join(tags)}, {ident}, {task.finish.isoformat()}, 1d"
     tags = []
     if task.critical:
         tags.append("crit")
@@ -86,6 +102,12 @@ def _task_line(task: Task) -> str:
         tags.append("active")
     end = task.finish + dt.timedelta(days=1)
     return f"{title} :{''.join(tag + ', ' for tag in tags)}{ident}, {task.start.isoformat()}, {end.isoformat()}"
+
+
+def section_title(text: str) -> str:
+    """A section's title: :func:`clean_text`, cut at :data:`SECTION_MAX` characters."""
+    text = clean_text(text)
+    return text if len(text) <= SECTION_MAX else text[: SECTION_MAX - 1].rstrip() + "…"
 
 
 def mermaid_id(block_id: str) -> str:
