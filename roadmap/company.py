@@ -109,6 +109,10 @@ def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path
     for sid in data.progress:
         if sid not in step_ids:
             yield y.diagnostic(("progress", sid), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}", key=True)
+    from roadmap.tracking import deliverable_problems  # issue 15
+
+    for loc, message in deliverable_problems(data, library):
+        yield y.diagnostic(loc, message)
     if data.report and data.report.logo:
         logo = base / data.report.logo
         if not logo.is_file():

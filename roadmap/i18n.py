@@ -289,6 +289,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tree_no_role": ("no role", "aucun rôle"),
     "tree_optional": ("optional", "facultative"),
     "tree_when": ("when {cond}", "si {cond}"),
+    # --- issue 15 ---
+    "due_title": ("At the status date {date}", "À la date d'état du {date}"),
+    "due_overdue": ("Overdue", "En retard"),
+    "due_this_week": ("Due this week", "À terminer cette semaine"),
+    "due_expected": ("was due {finish}", "prévue pour le {finish}"),
+    "due_finish": ("finish {finish}", "fin le {finish}"),
 }
 
 

@@ -413,6 +413,8 @@ class Progress(Model):
     """Actual finish (required for done)."""
     percent: Annotated[int, Field(ge=0, le=100), BeforeValidator(_not_yes_no)] | None = None
     """Share complete (in_progress)."""
+    deliverables_done: tuple[str | int, ...] = ()
+    """Deliverables of the step already delivered: their text (any language) or number (1 = first)."""
 
 
 class Report(Model):

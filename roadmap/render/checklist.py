@@ -2,9 +2,12 @@
 
 For each stage: its dates and goal, the questions still unanswered in the company file, the
 resources to involve, every step as a task-list item (``- [x]`` once done in ``progress``)
-with its roles, dates and deliverables, the stage milestone, and the stage's expected results
-as acceptance checks. Dropped blocks and risks close the list. GitHub-flavoured Markdown that
-also reads in a terminal (``roadmap checklist FILE``).
+with its roles, dates and deliverables (each ticked once listed in the step's
+``progress.deliverables_done``, so writing the list again never loses a tick), the stage
+milestone, and the stage's expected results as acceptance checks. Dropped blocks and risks
+close the list. With a status date (``--as-of``) it opens with the steps overdue at that date
+and those due in its week. GitHub-flavoured Markdown that also reads in a terminal
+(``roadmap checklist FILE``).
 """
 
 from __future__ import annotations
@@ -37,7 +40,27 @@ def step_item(task: Task, ctx: RenderContext) -> dict[str, Any]:
         "days": task.duration_days,
         "roles": role_titles(ctx.library, task.roles, lang),
         "deliverables": list(task.deliverables),
+        "delivered": _delivered(task, ctx),
     }
+
+
+def _delivered(task: Task, ctx: RenderContext) -> list[bool]:
+    """Per deliverable: ticked in the company file's ``progress`` (all of them once the step is done)."""
+    from roadmap.tracking import delivered
+
+    done = delivered(ctx.company.data, ctx.library, task.id)
+    return [task.status == "done" or k in done for k in range(len(task.deliverables))]
+
+
+def due_list(ctx: RenderContext) -> Any:
+    """Due this week and overdue at the status date (None without ``--as-of``)."""
+    from roadmap.plan import build_plan
+    from roadmap.tracking import due_and_overdue
+
+    if ctx.plan.as_of is None:
+        return None
+    on_time = build_plan(ctx.company, ctx.library, lang=ctx.lang)
+    return due_and_overdue(ctx.plan, on_time)
 
 
 def stage_sections(ctx: RenderContext) -> list[dict[str, Any]]:
@@ -85,6 +108,7 @@ def checklist_context(ctx: RenderContext) -> dict[str, Any]:
         "plan": ctx.plan,
         "company_name": str(ctx.plan.company.get("name", "")),
         "stages": stage_sections(ctx),
+        "due": due_list(ctx),
     }
 
 
