@@ -31,7 +31,7 @@ def _norm(text: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
-def _match(step: Step, item: str) -> int | None:
+def _match(step: Step, item: str | int) -> int | None:
     """Index of the deliverable ``item`` names (its text or its number), else None."""
     token = str(item).strip()
     if token.isdigit():
