@@ -23,13 +23,13 @@ if TYPE_CHECKING:
     from roadmap.ask import Parsed, Pending
     from roadmap.diff import PlanDiff
     from roadmap.models import Library
-    from roadmap.plan import Plan
 
 app = typer.Typer(
     name="roadmap",
-    help="Plan the rollout of a corporate intranet portal: five stages, a dated plan, a Gantt report and a checklist.",
+    help="Plan the rollout of a corporate intranet portal: five stages, a dated plan, a Gantt report and a checklist."
+    "\n\nExample: roadmap init company.yaml && roadmap ask company.yaml && roadmap plan company.yaml",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -87,6 +87,31 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"roadmap {version('roadmap')}")
+        except PackageNotFoundError:
+            from roadmap import __version__
+
+            typer.echo(f"roadmap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Plan the rollout of a corporate intranet portal: five stages, a dated plan, a Gantt report and a checklist.
+
+    Example: roadmap init company.yaml && roadmap ask company.yaml && roadmap plan company.yaml
+    """
 
 
 def _escape(text: str) -> str:
@@ -240,8 +265,14 @@ def plan(
         IcsLevel, typer.Option("--ics-level", help="plan.ics: one event per step and milestone, or per stage.")
     ] = IcsLevel.step,
     templates: TemplatesOpt = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="Also list critical steps, dropped blocks, every risk, baseline moves.")
+    ] = False,
 ) -> None:
-    """Plan a company: resolve the blocks, date them on its calendar, write the reports."""
+    """Plan a company: resolve the blocks, date them on its calendar, write the reports.
+
+    Example: roadmap plan company.yaml --format gantt,mspdi,ics --as-of 2027-03-01
+    """
     from roadmap.baseline import find_baseline
     from roadmap.plan import plan_file
     from roadmap.render import DEFAULT_FORMATS, RenderContext, parse_formats, write_reports
@@ -255,12 +286,19 @@ def plan(
         plan=result, company=company, library=lib, lang=lang.value, options=options, templates_dir=templates
     )
     written = write_reports(ctx, fmts, out)
-    _print_plan(result)
-    con = _console()
-    if base is not None:
-        con.print(f"compared with baseline {_escape(str(base))}")
-    for path in written:
-        con.print(f"wrote {_escape(str(path))}")
+    from roadmap.summary import SummaryInput, build_summary
+    from roadmap.tracking import previous_outputs
+
+    summary = SummaryInput(
+        plan=result,
+        company=company,
+        written=tuple(written),
+        previous=tuple(previous_outputs(out, written)),
+        out_dir=out,
+        baseline=base,
+        details=details,
+    )
+    _print_sections(build_summary(summary))
 
 
 @app.command()
@@ -295,78 +333,115 @@ def _parse_date(value: str | None, flag: str) -> dt.date | None:
         raise InputError.at(flag, f"'{value}' is not a date (YYYY-MM-DD)") from None
 
 
-def _print_plan(result: Plan) -> None:
+_STYLES = {"bold": "bold", "dim": "dim", "warn": "yellow", "crit": "red", "late": "red", "early": "green"}
+
+
+def _print_sections(sections: list[Any]) -> None:
+    """Print the summary's sections (roadmap/summary.py): plain text, styled, fitted to the terminal."""
+    from rich import box
     from rich.table import Table
+    from rich.text import Text
+
+    con = _console()
+    for section in sections:
+        if section.title:
+            con.print(Text(section.title, style="bold"))
+        for line in section.lines:
+            style = _STYLES.get(line.style, "")
+            text = Text()
+            if line.mark:
+                text.append(line.mark, style=style)
+                text.append(" ")
+                text.append(line.text)
+            else:
+                text.append(line.text, style=style)
+            if not section.title:
+                con.print(text)
+                continue
+            for part in text.wrap(con, max(20, con.width - 2)):  # a hanging indent, no trailing spaces
+                part.rstrip()
+                con.print(Text("  ") + part)
+        if section.table is not None:
+            spec = section.table
+            table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1))
+            for k, column in enumerate(spec.columns):
+                table.add_column(
+                    column,
+                    no_wrap=k in spec.no_wrap,
+                    justify="right" if k in spec.right else "left",
+                    overflow="fold" if k not in spec.no_wrap else "ellipsis",
+                    ratio=1 if k not in spec.no_wrap else None,
+                )
+            for row in spec.rows:
+                table.add_row(*(Text(cell) for cell in row))
+            con.print(table)
+
+
+@app.command()
+@handle_errors
+def explain(
+    step: Annotated[str, typer.Argument(help="The step or milestone id, e.g. setup.invite.")],
+    file: Annotated[Path, typer.Argument(help="The company file (YAML).")],
+    as_of: AsOfOpt = None,
+    lang: LangOpt = Lang.en,
+    library: LibraryOpt = None,
+) -> None:
+    """Say why a step is when it is: predecessors, waits for people, its duration in parts.
+
+    Example: roadmap explain setup.invite company.yaml --as-of 2027-03-01
+    """
+    from roadmap.explain import explain_step
+    from roadmap.plan import plan_file
+
+    result, company, _ = plan_file(file, library_dir=library, as_of=_parse_date(as_of, "--as-of"), lang=lang.value)
+    _print_explanation(explain_step(result, company, step), lang.value)
+
+
+def _print_explanation(why: Any, lang: str) -> None:
+    from rich.text import Text
 
     from roadmap.i18n import t
 
-    lang = result.lang
     con = _console()
-    company = result.company
-    headline = t(
-        lang,
-        "cli_headline",
-        name=company["name"],
-        employees=company["employees"],
-        start=result.start,
-        finish=result.finish,
-        days=result.working_days,
+    task = why.task
+
+    def line(text: str, style: str = "", indent: int = 2) -> None:
+        for part in Text(text, style=style).wrap(con, max(20, con.width - indent)):
+            part.rstrip()
+            con.print(Text(" " * indent) + part)
+
+    con.print(Text(f"{task.id} — {task.title}", style="bold"))
+    when = (
+        t(lang, "explain_milestone", day=task.finish)
+        if task.milestone
+        else t(lang, "explain_dates", start=task.start, finish=task.finish, days=task.duration_days)
     )
-    con.print(f"[bold]{_escape(headline)}[/]")
-    for warning in result.warnings:
-        con.print(f"[yellow]{t(lang, 'cli_warning')}:[/] {_escape(warning)}")
-    table = Table(title=t(lang, "report_stages"), title_justify="left")
-    with_slip = any(stage.slip_days is not None for stage in result.stages)
-    columns = ["report_stage", "report_start", "report_finish", "report_working_days"]
-    for column in columns + (["report_slip"] if with_slip else []):
-        table.add_column(t(lang, column))
-    for stage in result.stages:
-        table.add_row(
-            f"{stage.order}. {_escape(stage.title)}",
-            str(stage.start),
-            str(stage.finish),
-            str(stage.working_days),
-            *([_slip(stage.slip_days, lang)] if with_slip else []),
+    line(f"{why.stage_title} · {when}")
+    slack = t(lang, "explain_critical") if task.critical else t(lang, "explain_slack", days=task.slack_days)
+    line(slack, "red" if task.critical else "")
+    con.print(Text(t(lang, "explain_starts_when"), style="bold"))
+    if not why.predecessors and not why.role_waits:
+        line(t(lang, "explain_no_preds", day=why.earliest))
+    for c in why.predecessors:
+        mark = "▶" if c.binding else "·"
+        line(
+            f"{mark} "
+            + t(lang, "explain_pred", id=c.id, title=c.title, finish=c.finish, lag=c.lag_days, allows=c.allows)
         )
-    con.print(table)
-    steps = [task for task in result.tasks if not task.milestone]
-    moved = [task for task in steps if task.slip_days]
-    new = [task for task in steps if task.baseline_finish is None] if with_slip else []
-    if moved or new:
-        con.print(f"[bold]{t(lang, 'cli_baseline')}[/]:")
-        for task in moved:
-            con.print(
-                f"  {_slip(task.slip_days)} {task.id} {_escape(task.title)} {task.baseline_finish} → {task.finish}"
-            )
-        for task in new:
-            con.print(f"  {_slip(None, lang)} {task.id} {_escape(task.title)} {task.start} → {task.finish}")
-    critical = [task for task in result.tasks if task.critical and not task.milestone]
-    if critical:
-        con.print(f"[bold]{t(lang, 'cli_critical')}[/]:")
-        for task in critical:
-            con.print(f"  [red]●[/] {task.id} {_escape(task.title)} {task.start} → {task.finish}")
-    if result.dropped:
-        con.print(f"[bold]{t(lang, 'report_dropped')}[/]:")
-        for drop in result.dropped:
-            con.print(f"  - {drop.id}: {_escape(drop.reason)}")
-    if result.risks:
-        con.print(f"[bold]{t(lang, 'report_risks')}[/]:")
-        for risk in result.risks:
-            con.print(f"  [yellow]![/] {_escape(risk.text)} [dim]({_escape(risk.because)})[/]")
-    con.print(f"[bold]{t(lang, 'cli_finish', finish=result.finish)}[/]")
-
-
-def _slip(days: int | None, lang: str = "en") -> str:
-    """Slip in working days: red when late, green when early."""
-    if days is None:
-        from roadmap.i18n import t
-
-        return f"[dim]{t(lang, 'cli_new')}[/]"
-    if days > 0:
-        return f"[red]+{days}[/]"
-    if days < 0:
-        return f"[green]{days}[/]"
-    return "0"
+    for c in why.role_waits:
+        mark = "▶" if c.binding else "·"
+        roles = ", ".join(c.roles)
+        line(
+            f"{mark} " + t(lang, "explain_wait", id=c.id, title=c.title, finish=c.finish, roles=roles, allows=c.allows)
+        )
+    if why.earliest_binds:
+        line("▶ " + t(lang, "explain_earliest", day=why.earliest))
+    con.print(Text(t(lang, "explain_duration"), style="bold"))
+    for part in task.why:
+        line(f"- {part}")
+    if why.successors:
+        con.print(Text(t(lang, "explain_successors"), style="bold"))
+        line(", ".join(why.successors))
 
 
 baseline_app = typer.Typer(help="Save the current plan as the baseline that later plans are measured against.")
@@ -396,9 +471,10 @@ def baseline_save(
         lang=lang.value,
         force=force,
     )
-    _console().print(
-        f"saved baseline {_escape(str(path))}: {saved.start} → [bold]{saved.finish}[/], {len(saved.tasks)} tasks"
-    )
+    from roadmap.i18n import t
+
+    message = t(lang.value, "baseline_saved", path=path, start=saved.start, finish=saved.finish, n=len(saved.tasks))
+    _console().print(_escape(message))
 
 
 @app.command()
@@ -784,7 +860,9 @@ def init(
     lib = _load_library(library)
     text = starter_text(facts, today, roles=list(lib.roles), file_name=file.name, lang=lang.value)
     write_atomic(file, text, overwrite=force)
-    typer.echo(f"wrote {file} — next: roadmap ask {file}")
+    from roadmap.i18n import t
+
+    typer.echo(t(lang.value, "init_wrote", path=file))
 
 
 _FACT_PROMPTS: dict[str, tuple[str, str]] = {
@@ -894,7 +972,9 @@ def questionnaire(
     company = load_company(file, lib)
     form = build_form(lib, company.data, select_stages(lib, stage), lang.value)
     path = write_form(render_form(form, fmt.value, templates), form_path(out, fmt.value), force=force)
-    typer.echo(f"wrote {path}")
+    from roadmap.i18n import t
+
+    typer.echo(t(lang.value, "form_wrote", path=path))
 
 
 def main() -> None:

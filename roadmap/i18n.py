@@ -295,6 +295,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "due_this_week": ("Due this week", "À terminer cette semaine"),
     "due_expected": ("was due {finish}", "prévue pour le {finish}"),
     "due_finish": ("finish {finish}", "fin le {finish}"),
+    "sum_days": ("Days", "Jours"),
+    "sum_step": ("Step", "Tâche"),
+    "sum_baseline": ("Baseline", "Référence"),
+    "sum_slip": ("Slip", "Écart"),
+    "sum_moved": (
+        "Against the baseline: {n} steps moved, {new} new (--details lists them)",
+        "Par rapport à la référence : {n} tâches déplacées, {new} nouvelles (--details les liste)",
+    ),
+    "sum_more": ("… and {n} more (--details)", "… et {n} de plus (--details)"),
+    "sum_top_risks": ("Top risks", "Principaux risques"),
+    "sum_counts": (
+        "{steps} steps, {critical} critical · {dropped} blocks dropped · {assumed} answers assumed (defaults)",
+        "{steps} tâches, {critical} critiques · {dropped} blocs retirés · {assumed} réponses supposées (par défaut)",
+    ),
+    "cli_compared": ("compared with baseline {path}", "comparé à la référence {path}"),
+    "cli_wrote": ("wrote {path}", "écrit {path}"),
+    "sum_previous": (
+        "also in the folder, from an earlier run (not updated, not removed): {names}",
+        "aussi dans le dossier, d'une exécution précédente (ni mis à jour, ni supprimé) : {names}",
+    ),
+    "sum_open": ("open {path} in a browser", "ouvrez {path} dans un navigateur"),
+    "sum_hint": (
+        "--details: critical steps, dropped blocks, every risk · roadmap explain STEP FILE: why a step is when it is",
+        "--details : tâches critiques, blocs retirés, tous les risques · roadmap explain TÂCHE FICHIER : pourquoi une tâche tombe à sa date",
+    ),
+    "explain_dates": ("{start} → {finish}, {days} working days", "{start} → {finish}, {days} jours ouvrés"),
+    "explain_milestone": ("milestone on {day}", "jalon le {day}"),
+    "explain_critical": ("critical: no slack", "critique : aucune marge"),
+    "explain_slack": ("slack: {days} working days", "marge : {days} jours ouvrés"),
+    "explain_starts_when": (
+        "Starts when (▶ the one that sets the date):",
+        "Commence quand (▶ ce qui fixe la date) :",
+    ),
+    "explain_no_preds": (
+        "nothing before it: the plan's first working day {day}",
+        "rien avant : premier jour ouvré du plan, {day}",
+    ),
+    "explain_pred": (
+        "after {id} {title} (finishes {finish}, lag {lag}) → from {allows}",
+        "après {id} {title} (fin le {finish}, décalage {lag}) → à partir du {allows}",
+    ),
+    "explain_wait": (
+        "waits for people ({roles}) busy on {id} {title} (until {finish}) → from {allows}",
+        "attend des personnes ({roles}) occupées sur {id} {title} (jusqu'au {finish}) → à partir du {allows}",
+    ),
+    "explain_earliest": (
+        "nothing starts before {day} (plan start or status date)",
+        "rien ne commence avant le {day} (début du plan ou date d'état)",
+    ),
+    "explain_duration": ("Duration:", "Durée :"),
+    "explain_successors": ("Steps waiting for it:", "Tâches qui l'attendent :"),
+    "init_wrote": ("wrote {path} — next: roadmap ask {path}", "écrit {path} — ensuite : roadmap ask {path}"),
+    "form_wrote": ("wrote {path}", "écrit {path}"),
+    "baseline_saved": (
+        "saved baseline {path}: {start} → {finish}, {n} tasks",
+        "référence enregistrée {path} : {start} → {finish}, {n} tâches",
+    ),
 }
 
 

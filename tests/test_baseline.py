@@ -148,7 +148,7 @@ def test_cli_save_then_plan_shows_slip(mini_library: Path, make_company: Callabl
 
     company.write_text(BIGGER, encoding="utf-8")
     out = tmp_path / "out"
-    shown = runner.invoke(app, ["plan", str(company), "--out", str(out), *lib], env={"COLUMNS": "200"})
+    shown = runner.invoke(app, ["plan", str(company), "--out", str(out), "--details", *lib], env={"COLUMNS": "200"})
     assert shown.exit_code == 0, shown.output
     assert "compared with baseline" in shown.output
     assert "Slip" in shown.output and "+2" in shown.output
