@@ -133,7 +133,10 @@ def stages(
     lang: LangOpt = Lang.en,
     library: LibraryOpt = None,
 ) -> None:
-    """Show the stage library: stages, their steps and questions."""
+    """Show the stage library: stages, their steps and questions.
+
+    Example: roadmap stages --lang fr
+    """
     from roadmap.describe import library_to_dict
 
     lib = _load_library(library)
@@ -179,7 +182,10 @@ def show(
     lang: LangOpt = Lang.en,
     library: LibraryOpt = None,
 ) -> None:
-    """Show one stage, step, question, milestone or role in full."""
+    """Show one stage, step, question, milestone or role in full.
+
+    Example: roadmap show setup.invite
+    """
     from roadmap.describe import find_item
 
     lib = _load_library(library)
@@ -209,7 +215,10 @@ def validate(
     ] = None,
     library: LibraryOpt = None,
 ) -> None:
-    """Check company files against the stage library; problems as FILE:LINE:COL: message."""
+    """Check company files against the stage library; problems as FILE:LINE:COL: message.
+
+    Example: roadmap validate company.yaml examples/*.yaml
+    """
     from roadmap.company import load_company
     from roadmap.errors import InputError
 
@@ -240,7 +249,10 @@ def schema(
     lang: LangOpt = Lang.en,
     library: LibraryOpt = None,
 ) -> None:
-    """Print the JSON Schema of the company file, with the library's question, step and role ids."""
+    """Print the JSON Schema of the company file, with the library's question, step and role ids.
+
+    Example: roadmap schema > company.schema.json
+    """
     from roadmap.describe import company_schema
 
     typer.echo(json.dumps(company_schema(_load_library(library), lang.value), ensure_ascii=False, indent=2))
@@ -310,7 +322,10 @@ def checklist(
     library: LibraryOpt = None,
     templates: TemplatesOpt = None,
 ) -> None:
-    """Print the project manager's checklist: per stage, open questions, people, steps to tick."""
+    """Print the project manager's checklist: per stage, open questions, people, steps to tick.
+
+    Example: roadmap checklist company.yaml --as-of 2027-03-01
+    """
     from rich.markdown import Markdown
 
     from roadmap.plan import plan_file
@@ -444,7 +459,10 @@ def _print_explanation(why: Any, lang: str) -> None:
         line(", ".join(why.successors))
 
 
-baseline_app = typer.Typer(help="Save the current plan as the baseline that later plans are measured against.")
+baseline_app = typer.Typer(
+    help="Save the current plan as the baseline that later plans are measured against."
+    "\n\nExample: roadmap baseline save company.yaml"
+)
 app.add_typer(baseline_app, name="baseline")
 
 
@@ -460,7 +478,10 @@ def baseline_save(
     lang: LangOpt = Lang.en,
     library: LibraryOpt = None,
 ) -> None:
-    """Plan FILE and store the plan as its baseline (plan.json content)."""
+    """Plan FILE and store the plan as its baseline (plan.json content).
+
+    Example: roadmap baseline save company.yaml
+    """
     from roadmap.baseline import save_company_baseline
 
     path, saved = save_company_baseline(
@@ -484,7 +505,10 @@ def diff(
     new: Annotated[Path, typer.Argument(help="The later plan.json.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the differences as JSON.")] = False,
 ) -> None:
-    """Say what moved between two plans and why: scope, durations, dates, the finish."""
+    """Say what moved between two plans and why: scope, durations, dates, the finish.
+
+    Example: roadmap diff company.baseline.json roadmap-out/plan.json
+    """
     from roadmap.diff import diff_files
 
     result = diff_files(old, new)
@@ -592,6 +616,8 @@ def ask(
     The end of piped input stops with exit code 0; Ctrl-C, Ctrl-D or a closed terminal with 130.
     Either way the answers given stay saved and running the command again resumes at the first
     unanswered question. At the end: what the answers changed in the plan.
+
+    Example: roadmap ask company.yaml --stage 1
     """
     from roadmap import ask as engine
     from roadmap.answers_io import check_writable, save_answer
@@ -815,6 +841,8 @@ def init(
     On a terminal the facts not given as options are asked; otherwise --name and --employees
     are required (industry: other, branches: 0, levels: 3, no country). FILE may be a folder
     (company.yaml is written in it). An existing file is left untouched unless --force is given.
+
+    Example: roadmap init company.yaml --name "Acme" --employees 800 --country FR
     """
     from roadmap.errors import Diagnostic, InputError, OutputError
     from roadmap.output import write_atomic
@@ -963,6 +991,8 @@ def questionnaire(
     when a question applies. Writes questionnaire.md or questionnaire.html into the current
     folder (or --out). A form written by this command before is replaced; any other existing
     file only with --force.
+
+    Example: roadmap questionnaire company.yaml --format html --stage 2
     """
     from roadmap.ask import select_stages
     from roadmap.company import load_company
