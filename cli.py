@@ -304,6 +304,7 @@ def plan(
     summary = SummaryInput(
         plan=result,
         company=company,
+        library=lib,
         written=tuple(written),
         previous=tuple(previous_outputs(out, written)),
         out_dir=out,

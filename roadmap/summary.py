@@ -18,10 +18,13 @@ from pathlib import Path
 
 from roadmap.company import CompanyInput
 from roadmap.i18n import t
+from roadmap.models import Library
 from roadmap.plan import Plan
 
 TOP_RISKS = 3
 """Risks listed in the short summary (all of them with ``--details``)."""
+TOP_DUE = 5
+"""Overdue and due steps listed in the short summary."""
 
 Style = str
 """``""``, ``"bold"``, ``"dim"``, ``"warn"`` (yellow), ``"crit"`` (red), ``"late"`` (red), ``"early"`` (green)."""
@@ -64,6 +67,7 @@ class SummaryInput:
 
     plan: Plan
     company: CompanyInput | None = None
+    library: Library | None = None
     written: tuple[Path, ...] = ()
     """Files this run wrote."""
     previous: tuple[Path, ...] = ()
@@ -152,6 +156,24 @@ def critical(src: SummaryInput) -> Section | None:
     return Section("critical", t(lang, "cli_critical"), table=Table(columns, rows, (1, 2)))
 
 
+def due(src: SummaryInput) -> Section | None:
+    """At a status date: steps overdue, and due in its week."""
+    from roadmap.plan import build_plan
+    from roadmap.tracking import due_and_overdue
+
+    plan, lang = src.plan, src.lang
+    if plan.as_of is None or src.company is None or src.library is None:
+        return None
+    found = due_and_overdue(plan, build_plan(src.company, src.library, lang=lang))
+    if found is None or not (found.overdue or found.due):
+        return None
+    lines = [Line(f"{i.id} {i.title}: " + t(lang, "due_expected", finish=i.finish), "late", "!") for i in found.overdue]
+    lines += [Line(f"{i.id} {i.title}: " + t(lang, "due_finish", finish=i.finish), "", "·") for i in found.due]
+    if not src.details and len(lines) > TOP_DUE:
+        lines = [*lines[:TOP_DUE], Line(t(lang, "sum_more", n=len(lines) - TOP_DUE), "dim")]
+    return Section("due", t(lang, "due_title", date=found.as_of), tuple(lines))
+
+
 def risks(src: SummaryInput) -> Section | None:
     plan, lang = src.plan, src.lang
     if not plan.risks:
@@ -202,6 +224,7 @@ SECTIONS: list[str] = [
     "roadmap.summary:headline",
     "roadmap.summary:stages",
     # issue 12 (effort/cost) and issue 16 (P50/P80/P90): one line each here, e.g. "roadmap.forecast:summary_section",
+    "roadmap.summary:due",
     "roadmap.summary:baseline_moves",
     "roadmap.summary:critical",
     "roadmap.summary:risks",

@@ -128,3 +128,12 @@ def test_init_speaks_french(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     result = runner.invoke(app, ["init", str(path), "--name", "Acme", "--employees", "300", "--lang", "fr"])
     assert result.exit_code == 0 and result.stdout.startswith("écrit ") and "ensuite" in result.stdout
+
+
+def test_due_and_overdue_in_the_summary(tmp_path: Path) -> None:
+    example = next(p for p in EXAMPLES if "services" in p.name)
+    args = ["plan", str(example), "--out", str(tmp_path), "--format", "json", "--as-of", "2027-03-01"]
+    short = runner.invoke(app, args)
+    assert short.exit_code == 0, short.output
+    assert "At the status date 2027-03-01" in short.stdout and "was due" in short.stdout
+    assert "more (--details)" in short.stdout
