@@ -1,9 +1,11 @@
 """Printable questionnaires (Markdown or HTML) for a team that answers on paper.
 
 Every question of the chosen stages is on the form, numbered ``<stage order>.<n>``, with its
-help, a checkbox per option and what that option does to the plan, lines to write on (a
-comment line under the boxes of a choice question), when it applies (its ``when`` condition,
-with the numbers of the questions it depends on) and the answer the company file holds today.
+help, a checkbox per option (ticked when the company file already holds that answer) and what
+that option does to the plan (step titles, not ids), lines to write on (a comment line under
+the boxes of a choice question), when it applies (its ``when`` condition in words: question
+numbers and option labels, never the condition's syntax) and the answer the company file holds
+today. The HTML form prints compactly: a 40-question form fits on six A4 pages.
 The output is a pure function of the library and the company file: no date, no timestamp.
 
 Files written by ``roadmap questionnaire`` carry :data:`MARKER`; such a file is overwritten
@@ -17,15 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from roadmap.ask import (
-    applicable_questions,
-    describe_effects,
-    display_answer,
-    effect_texts,
-    separator,
-    yes_no_options,
-)
-from roadmap.conditions import parse_condition
+from roadmap.ask import applicable_questions, display_answer, yes_no_options
 from roadmap.errors import InputError, OutputError
 from roadmap.i18n import t
 from roadmap.models import CompanyFile, Library, Question, Stage
@@ -50,7 +44,9 @@ class FormOption:
     value: str
     label: str
     effects: str
-    """What ticking it does to the plan ("" when nothing)."""
+    """What ticking it does to the plan ("" when nothing), with step titles, not ids."""
+    checked: bool = False
+    """The company file's answer ticks it (the form comes pre-ticked)."""
 
 
 @dataclass(frozen=True)
@@ -107,31 +103,36 @@ def build_form(library: Library, data: CompanyFile, stages: Sequence[Stage], lan
     out: list[FormStage] = []
     for stage in stages:
         questions = tuple(
-            _question(q, numbers, q.id in applying, data.answers.get(q.id), lang) for q in stage.questions
+            _question(q, numbers, q.id in applying, data.answers.get(q.id), lang, library) for q in stage.questions
         )
         out.append(FormStage(stage.order, stage.id, stage.title.get(lang), stage.goal.get(lang), questions))
     return Form(company=data.company.name, lang=lang, marker=MARKER, stages=tuple(out))
 
 
-def _question(q: Question, numbers: dict[str, str], applies: bool, answer: Any, lang: str) -> FormQuestion:
+def _question(
+    q: Question, numbers: dict[str, str], applies: bool, answer: Any, lang: str, library: Library
+) -> FormQuestion:
+    from roadmap.wording import condition_in_words, effects_in_words
+
     if q.kind == "yes_no":
         options = tuple(
             FormOption(
                 value="yes" if key == "y" else "no",
                 label=option.label.get(lang) if option else t(lang, "ask_yes" if key == "y" else "ask_no").capitalize(),
-                effects=separator(lang).join(effect_texts(option, lang)) if option else "",
+                effects=effects_in_words(option, library, lang),
+                checked=answer is (key == "y") if isinstance(answer, bool) else False,
             )
             for key, option in yes_no_options(q)
         )
     else:
+        picked = set(answer) if isinstance(answer, list) else {answer}
         options = tuple(
-            FormOption(o.value, o.label.get(lang), describe_effects(o, lang) if o.effects else "") for o in q.options
+            FormOption(o.value, o.label.get(lang), effects_in_words(o, library, lang), o.value in picked)
+            for o in q.options
         )
     when = None
     if q.when:
-        refs = sorted((numbers[name] for name in parse_condition(q.when).names() if name in numbers), key=_numeric)
-        see = f" ({t(lang, 'form_see', refs=', '.join(refs))})" if refs else ""
-        when = t(lang, "form_when", cond=q.when) + see
+        when = t(lang, "form_when", cond=condition_in_words(q.when, library, numbers, lang))
     return FormQuestion(
         number=numbers[q.id],
         id=q.id,
@@ -146,10 +147,6 @@ def _question(q: Question, numbers: dict[str, str], applies: bool, answer: Any, 
         lines=_LINES.get(q.kind, 0),
         comment_lines=0 if q.kind in _LINES else 1,
     )
-
-
-def _numeric(number: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in number.split("."))
 
 
 def render_form(form: Form, fmt: str, templates_dir: Path | None = None) -> str:

@@ -449,7 +449,7 @@ def test_questionnaire_writes_md_and_html(tmp_path: Path) -> None:
     from markdown_it import MarkdownIt
 
     items = [tok for tok in MarkdownIt("commonmark").parse(md) if tok.type == "inline"]
-    assert sum(tok.content.startswith("[ ] ") for tok in items) == boxes
+    assert sum(tok.content.startswith(("[ ] ", "[x] ")) for tok in items) == boxes
     assert _checkboxes((out / "questionnaire.html").read_text(encoding="utf-8")) == boxes
     again = runner.invoke(app, ["questionnaire", str(SERVICES), "--stage", "crm", "--out", str(out)])
     assert again.exit_code == 0  # its own output is replaced

@@ -75,11 +75,14 @@ def test_form_numbers_conditions_and_answers() -> None:
     questions = {q.id: q for q in stage.questions}
     assert [q.number for q in stage.questions] == [f"1.{i}" for i in range(1, 8)]
     complications = questions["org_complications"]
-    assert complications.when == "Answer only when org_source != 'nowhere' (see 1.1)"
+    assert complications.when == "Answer only when question 1.1 is not “Nowhere: the portal becomes the point of truth”"
     assert not complications.applies  # services-180 answers org_source: nowhere
     assert questions["vacancies_autopost"].applies
     assert questions["org_source"].answer == "Nowhere: the portal becomes the point of truth"
-    assert questions["org_source"].options[0].effects == "plans setup.ad-sync"
+    assert questions["org_source"].options[0].effects == "plans “Active Directory sync and single sign-on”"
+    assert [o.checked for o in questions["org_source"].options] == [
+        o.value == "nowhere" for o in questions["org_source"].options
+    ]
     assert questions["official_info"].options[0].effects == ""
     assert [o.label for o in questions["vacancies_autopost"].options] == ["Yes", "No, HR posts them by hand"]
 
@@ -88,7 +91,8 @@ def test_every_stage_by_default_and_french() -> None:
     form = services_form(lang="fr")
     assert [s.order for s in form.stages] == [1, 2, 3, 4, 5]
     first = form.stages[0].questions[1]
-    assert first.when == "À remplir seulement si org_source != 'nowhere' (voir 1.1)"
+    assert first.when.startswith("À remplir seulement si la question 1.1 ne vaut pas « ")
+    assert "org_source" not in first.when and "!=" not in first.when
     assert first.instruction == "Cochez toutes les cases qui s'appliquent."
 
 
@@ -99,9 +103,12 @@ def test_markdown_form() -> None:
     assert "# Questionnaire — Clairvoyance Conseil" in text
     assert "## Stage 1 · Initial setup, inviting employees" in text
     options = sum(len(q.options) for q in form.stages[0].questions)
-    assert text.count("- [ ] ") == options  # task-list checkboxes
-    assert "- [ ] MS Active Directory — plans setup.ad-sync" in text
-    assert "> " + md_escape("Answer only when org_source != 'nowhere' (see 1.1)") + " — does not apply" in text
+    answered = sum(o.checked for q in form.stages[0].questions for o in q.options)
+    assert answered > 0
+    assert text.count("- [ ] ") + text.count("- [x] ") == options  # task-list checkboxes
+    assert text.count("- [x] ") == answered  # the company file's answers come pre-ticked
+    assert "- [ ] MS Active Directory — plans “Active Directory sync and single sign-on”" in text
+    assert "org_source" not in text and "!=" not in text and not re.search(r"`[a-z0-9_.-]+`", text)  # no ids
     assert text == render_form(services_form("1"), "md")  # deterministic
 
 

@@ -1,0 +1,130 @@
+"""Conditions and effects in words, for people who never see the YAML (the paper questionnaire).
+
+``org_source == 'ad' and employees > 500`` becomes "question 1.2 is “Active Directory” and
+employees is more than 500"; ``plans setup.zup-exchange`` becomes "plans “Exchange with 1C:ZUP”".
+Question references use the form's numbers, option values their labels, step ids their titles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from roadmap.conditions import _And, _Compare, _List, _Literal, _Name, _Neg, _Node, _Not, _Or, parse_condition
+from roadmap.i18n import t
+from roadmap.models import Library, Option, Question
+
+_FACTS = ("employees", "branches", "hierarchy_levels")
+
+
+def _quote(text: str, lang: str) -> str:
+    return f"« {text} »" if lang == "fr" else f"“{text}”"
+
+
+class _Words:
+    def __init__(self, library: Library, numbers: Mapping[str, str], lang: str) -> None:
+        self.questions = {q.id: q for _, q in library.questions()}
+        self.numbers = numbers
+        self.lang = lang
+
+    def name(self, name: str) -> str:
+        if name in self.questions:
+            number = self.numbers.get(name)
+            return (
+                t(self.lang, "word_question", number=number)
+                if number
+                else _quote(self.questions[name].text.get(self.lang), self.lang)
+            )
+        if name in _FACTS:
+            return t(self.lang, "fact_" + name)
+        return t(self.lang, "word_fact", name=name.replace("_", " "))
+
+    def value(self, node: _Node, question: Question | None) -> str:
+        if isinstance(node, _Literal):
+            value = node.value
+            if isinstance(value, bool):
+                return t(self.lang, "ask_yes" if value else "ask_no")
+            if question is not None and isinstance(value, str):
+                option = next((o for o in question.options if o.value == value), None)
+                if option is not None:
+                    return _quote(option.label.get(self.lang), self.lang)
+            return _quote(str(value), self.lang) if isinstance(value, str) else str(value)
+        if isinstance(node, _List):
+            return ", ".join(self.value(item, question) for item in node.items)
+        if isinstance(node, _Neg):
+            return "-" + self.value(node.operand, question)
+        if isinstance(node, _Name):
+            return self.name(node.name)
+        return self.say(node)
+
+    def say(self, node: _Node) -> str:
+        lang = self.lang
+        if isinstance(node, _And | _Or):
+            joiner = t(lang, "word_and" if isinstance(node, _And) else "word_or")
+            return f" {joiner} ".join(self.say(op) for op in node.operands)
+        if isinstance(node, _Not):
+            if isinstance(node.operand, _Name):
+                return t(lang, "word_is_not_yes", name=self.name(node.operand.name))
+            return t(lang, "word_not", cond=self.say(node.operand))
+        if isinstance(node, _Name):
+            return t(lang, "word_is_yes", name=self.name(node.name))
+        if isinstance(node, _Compare):
+            left, right = node.left, node.right
+            if node.op in ("in", "not in") and isinstance(right, _Name) and not isinstance(left, _Name):
+                question = self.questions.get(right.name)
+                key = "word_ticked" if node.op == "in" else "word_not_ticked"
+                return t(lang, key, value=self.value(left, question), name=self.name(right.name))
+            question = self.questions.get(left.name) if isinstance(left, _Name) else None
+            key = {
+                "==": "word_eq",
+                "!=": "word_ne",
+                "in": "word_in",
+                "not in": "word_not_in",
+                "<": "word_lt",
+                "<=": "word_le",
+                ">": "word_gt",
+                ">=": "word_ge",
+            }[node.op]
+            return t(lang, key, name=self.value(left, None), value=self.value(right, question))
+        return self.value(node, None)
+
+
+def condition_in_words(source: str, library: Library, numbers: Mapping[str, str], lang: str) -> str:
+    """A ``when`` condition as a sentence (the source itself if it cannot be parsed)."""
+    try:
+        node = parse_condition(source)._node
+    except ValueError:
+        return source
+    return _Words(library, numbers, lang).say(node)
+
+
+def block_title(library: Library, block_id: str, lang: str) -> str:
+    """A step's or stage's title (its id when unknown)."""
+    for stage in library.stages:
+        if stage.id == block_id:
+            return stage.title.get(lang)
+        for step in stage.steps:
+            if step.id == block_id:
+                return step.title.get(lang)
+    return block_id
+
+
+def effects_in_words(option: Option | None, library: Library, lang: str) -> str:
+    """What choosing ``option`` does to the plan, with titles instead of ids ("" for nothing)."""
+    if option is None:
+        return ""
+    out: list[str] = []
+    for effect in option.effects:
+        for sid in effect.include or ():
+            out.append(t(lang, "effect_include", block=_quote(block_title(library, sid, lang), lang)))
+        for sid in effect.exclude or ():
+            out.append(t(lang, "effect_exclude", block=_quote(block_title(library, sid, lang), lang)))
+        if effect.add_days:
+            key = "effect_add_day" if effect.add_days.days == 1 else "effect_add_days"
+            step = _quote(block_title(library, effect.add_days.step, lang), lang)
+            out.append(t(lang, key, days=effect.add_days.days, step=step))
+        if effect.risk:
+            out.append(t(lang, "effect_risk", text=effect.risk.get(lang)))
+    return ("; " if lang == "en" else " ; ").join(out)
+
+
+__all__ = ["block_title", "condition_in_words", "effects_in_words"]
