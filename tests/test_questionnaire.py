@@ -187,3 +187,86 @@ def test_a_question_of_a_dropped_stage_is_marked_on_the_form(tmp_path: Path) -> 
     assert not size.applies
     assert "> Does not apply with the answers in the company file today" in render_form(form, "md")
     assert '<p class="when">Does not apply with the answers in the company file today</p>' in render_form(form, "html")
+
+
+# ------------------------------------------------------------------ issue 15: words, not syntax; compact print
+
+
+def _forty_questions() -> dict[str, str]:
+    """Five stages of eight questions each: choices with help and effects, yes/no, text, numbers."""
+    files = {"roles.yaml": "roles: {pm: {title: PM}}\n"}
+    for k in range(1, 6):
+        questions = []
+        for n in range(1, 9):
+            qid = f"q{k}_{n}"
+            help_text = "Think of every department and branch, and of who signs the orders today. " * 2
+            if n % 4 == 1:
+                options = "".join(
+                    f"\n      - {{value: o{i}, label: 'Option {i} of a choice with a label of some length',"
+                    f" effects: [{{add_days: {{step: s{k}.one, days: {i}}}}}]}}"
+                    for i in range(1, 5)
+                )
+                questions.append(
+                    f"  - id: {qid}\n    text: Which way for {qid}?\n    help: {help_text}\n"
+                    f"    kind: single\n    options:{options}\n"
+                )
+            elif n % 4 == 2:
+                options = "".join(f"\n      - {{value: m{i}, label: 'Tool number {i}'}}" for i in range(1, 6))
+                questions.append(
+                    f"  - id: {qid}\n    text: Which tools for {qid}?\n    kind: multiple\n"
+                    f"    when: \"q{k}_{n - 1} == 'o2'\"\n    options:{options}\n"
+                )
+            elif n % 4 == 3:
+                questions.append(f"  - id: {qid}\n    text: Is {qid} true?\n    kind: yes_no\n    help: {help_text}\n")
+            else:
+                kind = "text" if n == 4 else "number"
+                questions.append(f"  - id: {qid}\n    text: Tell us about {qid}\n    kind: {kind}\n")
+        files[f"{k}.yaml"] = (
+            f"id: s{k}\norder: {k}\ntitle: Stage {k} with a title\ngoal: The goal of stage {k}, in a sentence.\n"
+            f"steps: [{{id: s{k}.one, title: One, duration_days: 2}}]\nquestions:\n" + "".join(questions)
+        )
+    return files
+
+
+def test_conditions_in_words(tmp_path: Path) -> None:
+    from roadmap.wording import condition_in_words
+
+    lib = load_library(write_tree(tmp_path / "lib", _forty_questions()))
+    numbers = {q.id: f"{s.order}.{i}" for s in lib.stages for i, q in enumerate(s.questions, 1)}
+    say = lambda cond, lang="en": condition_in_words(cond, lib, numbers, lang)  # noqa: E731
+    assert say("q1_1 == 'o2'") == "question 1.1 is “Option 2 of a choice with a label of some length”"
+    assert (
+        say("'m3' in q1_2 and employees > 500")
+        == "“Tool number 3” is ticked in question 1.2 and employees is more than 500"
+    )
+    assert say("not q1_3 or branches >= 2") == "question 1.3 is not answered yes or branches is at least 2"
+    label = "of a choice with a label of some length"
+    assert say("q1_1 in ['o1', 'o4']") == f"question 1.1 is one of “Option 1 {label}”, “Option 4 {label}”"
+    assert say("q1_3", "fr") == "la question 1.3 a pour réponse oui"
+
+
+@pytest.mark.external
+def test_forty_questions_print_on_six_pages_at_most(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import tempfile
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None or shutil.which("pdfinfo") is None:
+        pytest.skip("needs Chromium and pdfinfo (poppler-utils)")
+    lib = load_library(write_tree(tmp_path / "lib", _forty_questions()))
+    company = write_tree(tmp_path, {"c.yaml": "company: {name: Co, employees: 200}\nplan: {start: 2027-01-04}\n"})
+    form = build_form(lib, load_company(company / "c.yaml", lib).data, lib.stages, "en")
+    assert sum(len(s.questions) for s in form.stages) == 40
+    page = tmp_path / "form.html"
+    page.write_text(render_form(form, "html"), encoding="utf-8")
+    pdf = tmp_path / "form.pdf"
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
+             "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+            capture_output=True, timeout=120, check=False,
+        )  # fmt: skip
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M)[1])  # type: ignore[index]
+    assert 1 <= pages <= 6, pages
