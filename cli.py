@@ -371,12 +371,10 @@ def _print_sections(sections: list[Any]) -> None:
                 text.append(line.text)
             else:
                 text.append(line.text, style=style)
-            if not section.title:
-                con.print(text)
-                continue
-            for part in text.wrap(con, max(20, con.width - 2)):  # a hanging indent, no trailing spaces
+            indent = "  " if section.title else ""
+            for part in text.wrap(con, max(20, con.width - len(indent))):  # hanging indent, no trailing spaces
                 part.rstrip()
-                con.print(Text("  ") + part)
+                con.print(Text(indent) + part)
         if section.table is not None:
             spec = section.table
             table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1))
