@@ -372,6 +372,9 @@ def _print_sections(sections: list[Any]) -> None:
             else:
                 text.append(line.text, style=style)
             indent = "  " if section.title else ""
+            if line.whole:
+                con.print(Text(indent) + text, soft_wrap=True)
+                continue
             for part in text.wrap(con, max(20, con.width - len(indent))):  # hanging indent, no trailing spaces
                 part.rstrip()
                 con.print(Text(indent) + part)

@@ -38,6 +38,8 @@ class Line:
     style: Style = ""
     mark: str = ""
     """A short prefix drawn in the style (``!``, ``●``, ``-``), the text itself unstyled."""
+    whole: bool = False
+    """Never wrapped (a file path stays one piece that can be copied)."""
 
 
 @dataclass(frozen=True)
@@ -207,14 +209,14 @@ def files(src: SummaryInput) -> Section | None:
     lang = src.lang
     lines: list[Line] = []
     if src.baseline is not None:
-        lines.append(Line(t(lang, "cli_compared", path=src.baseline), "dim"))
-    lines += [Line(t(lang, "cli_wrote", path=path)) for path in src.written]
+        lines.append(Line(t(lang, "cli_compared", path=src.baseline), "dim", whole=True))
+    lines += [Line(t(lang, "cli_wrote", path=path), whole=True) for path in src.written]
     if src.previous:
         names = ", ".join(path.name for path in src.previous)
         lines.append(Line(t(lang, "sum_previous", names=names), "dim"))
     gantt = next((path for path in src.written if path.suffix == ".html"), None)
     if gantt is not None:
-        lines.append(Line(t(lang, "sum_open", path=gantt), "bold"))
+        lines.append(Line(t(lang, "sum_open", path=gantt), "bold", whole=True))
     if not src.details:
         lines.append(Line(t(lang, "sum_hint"), "dim"))
     return Section("files", None, tuple(lines)) if lines else None
