@@ -200,7 +200,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
                     for p in sorted(resolution.graph.predecessors(bid))
                 ),
                 roles=step.roles if step else (),
-                critical=result.critical[bid],
+                critical=result.critical[bid] and status != "done",  # MS Project: a finished task is never critical
                 slack_days=result.slack[bid],
                 status=status,
                 percent=percent,

@@ -577,3 +577,25 @@ def test_baseline_duration_written(mini_library: Path, make_company: Callable[..
         assert base is not None
         expected = "PT0H0M0S" if _get(el, "Milestone") == "1" else _get(el, "Duration")
         assert _get(base, "Duration") == expected, _get(el, "Name")
+
+
+@pytest.mark.external
+def test_rescheduling_with_progress_keeps_slack_and_critical_flags(mpxj: Any, tmp_path: Path) -> None:
+    """Done and in-progress steps at a status date: the same slack, and a finished step is not critical."""
+    example = next(p for p in EXAMPLES if p.stem == "services-180")
+    company = tmp_path / example.name
+    company.write_text(
+        example.read_text(encoding="utf-8")
+        + "progress:\n"
+        + "  setup.kickoff: {status: done, start: 2027-01-11, finish: 2027-01-15}\n"
+        + "  setup.infrastructure: {status: in_progress, start: 2027-01-18, percent: 40}\n",
+        encoding="utf-8",
+    )
+    plan, company_input, lib = plan_file(company, as_of=dt.date(2027, 1, 25))
+    assert not next(task for task in plan.tasks if task.id == "setup.kickoff").critical
+    (path,) = write_reports(RenderContext(plan=plan, company=company_input, library=lib), ["mspdi"], tmp_path)
+    project = _read(mpxj, path)
+    scheduler = mpxj.JClass("org.mpxj.cpm.MicrosoftScheduler")()
+    scheduler.schedule(project, project.getProjectProperties().getStartDate())
+    _check_against_plan(project, plan)
+    _check_slack(project, plan)
