@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
     from roadmap.ask import Parsed, Pending
     from roadmap.diff import PlanDiff
+    from roadmap.explain import Explanation
     from roadmap.models import Library
+    from roadmap.summary import Section
 
 app = typer.Typer(
     name="roadmap",
@@ -352,7 +354,7 @@ def _parse_date(value: str | None, flag: str) -> dt.date | None:
 _STYLES = {"bold": "bold", "dim": "dim", "warn": "yellow", "crit": "red", "late": "red", "early": "green"}
 
 
-def _print_sections(sections: list[Any]) -> None:
+def _print_sections(sections: list[Section]) -> None:
     """Print the summary's sections (roadmap/summary.py): plain text, styled, fitted to the terminal."""
     from rich import box
     from rich.table import Table
@@ -410,11 +412,11 @@ def explain(
     from roadmap.explain import explain_step
     from roadmap.plan import plan_file
 
-    result, company, _ = plan_file(file, library_dir=library, as_of=_parse_date(as_of, "--as-of"), lang=lang.value)
-    _print_explanation(explain_step(result, company, step), lang.value)
+    result, company, lib = plan_file(file, library_dir=library, as_of=_parse_date(as_of, "--as-of"), lang=lang.value)
+    _print_explanation(explain_step(result, company, step, lib), lang.value)
 
 
-def _print_explanation(why: Any, lang: str) -> None:
+def _print_explanation(why: Explanation, lang: str) -> None:
     from rich.text import Text
 
     from roadmap.i18n import t

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from roadmap.calendar import WorkCalendar, build_calendar
 from roadmap.company import CompanyInput
 from roadmap.errors import InputError
+from roadmap.models import Library
 from roadmap.plan import Plan, Task
 from roadmap.yamlio import did_you_mean
 
@@ -52,8 +53,11 @@ class Explanation:
     dropped_reason: str | None = None
 
 
-def explain_step(plan: Plan, company: CompanyInput, step_id: str) -> Explanation:
-    """The explanation of ``step_id`` in ``plan``; an unknown id is an input error with a did-you-mean."""
+def explain_step(plan: Plan, company: CompanyInput, step_id: str, library: Library | None = None) -> Explanation:
+    """The explanation of ``step_id`` in ``plan``; an unknown id is an input error with a did-you-mean.
+
+    With ``library``, the roles waited for are named by their titles.
+    """
     tasks = {task.id: task for task in plan.tasks}
     task = tasks.get(step_id)
     if task is None:
@@ -69,8 +73,13 @@ def explain_step(plan: Plan, company: CompanyInput, step_id: str) -> Explanation
         for p in sorted(task.predecessors, key=lambda p: (tasks[p.id].finish, p.id))
         if p.id in tasks
     )
+
+    def title(role: str) -> str:
+        spec = library.roles.get(role) if library else None
+        return spec.title.get(plan.lang) if spec else role
+
     waits = tuple(
-        _constraint(tasks[a], 0, task, calendar, roles=tuple(r for r in task.roles if r in tasks[a].roles))
+        _constraint(tasks[a], 0, task, calendar, roles=tuple(title(r) for r in task.roles if r in tasks[a].roles))
         for a, b in plan.resource_links
         if b == step_id and a in tasks
     )

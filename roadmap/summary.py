@@ -169,8 +169,11 @@ def due(src: SummaryInput) -> Section | None:
     found = due_and_overdue(plan, build_plan(src.company, src.library, lang=lang))
     if found is None or not (found.overdue or found.due):
         return None
-    lines = [Line(f"{i.id} {i.title}: " + t(lang, "due_expected", finish=i.finish), "late", "!") for i in found.overdue]
-    lines += [Line(f"{i.id} {i.title}: " + t(lang, "due_finish", finish=i.finish), "", "·") for i in found.due]
+    colon = _colon(lang)
+    lines = [
+        Line(f"{i.id} {i.title}{colon}" + t(lang, "due_expected", finish=i.finish), "late", "!") for i in found.overdue
+    ]
+    lines += [Line(f"{i.id} {i.title}{colon}" + t(lang, "due_finish", finish=i.finish), "", "·") for i in found.due]
     if not src.details and len(lines) > TOP_DUE:
         lines = [*lines[:TOP_DUE], Line(t(lang, "sum_more", n=len(lines) - TOP_DUE), "dim")]
     return Section("due", t(lang, "due_title", date=found.as_of), tuple(lines))
@@ -191,7 +194,7 @@ def risks(src: SummaryInput) -> Section | None:
 def dropped(src: SummaryInput) -> Section | None:
     if not src.details or not src.plan.dropped:
         return None
-    lines = tuple(Line(f"{drop.id}: {drop.reason}", "", "-") for drop in src.plan.dropped)
+    lines = tuple(Line(f"{drop.id}{_colon(src.lang)}{drop.reason}", "", "-") for drop in src.plan.dropped)
     return Section("dropped", t(src.lang, "report_dropped"), lines)
 
 
@@ -248,6 +251,11 @@ def build_summary(src: SummaryInput, sections: Sequence[str] | None = None) -> l
         if section is not None:
             out.append(section)
     return out
+
+
+def _colon(lang: str) -> str:
+    """``: `` (French typography: `` : ``)."""
+    return " : " if lang == "fr" else ": "
 
 
 def _signed(days: int) -> str:
