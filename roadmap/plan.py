@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from roadmap.calendar import WorkCalendar, build_calendar
 from roadmap.company import CompanyInput, fit_warning, load_company
 from roadmap.errors import InputError
+from roadmap.forecast import Forecast
 from roadmap.i18n import t
 from roadmap.library import load_library
 from roadmap.models import Library, Progress
@@ -124,6 +125,8 @@ class Plan(Out):
     lang: str
     scheduling_rule: str
     team: dict[str, int]
+    forecast: Forecast | None = Field(default=None, exclude_if=_is_none)
+    """Monte Carlo forecast (``plan --simulate N``; issue 16)."""
 
 
 def plan_file(
