@@ -240,6 +240,14 @@ def plan(
         IcsLevel, typer.Option("--ics-level", help="plan.ics: one event per step and milestone, or per stage.")
     ] = IcsLevel.step,
     templates: TemplatesOpt = None,
+    simulate: Annotated[
+        int | None,
+        typer.Option("--simulate", metavar="N", help="Forecast P50/P80/P90 dates with N Monte Carlo iterations."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of --simulate (same seed, same forecast).")] = 0,
+    method: Annotated[
+        str, typer.Option("--method", help="Sampling of --simulate: pert (beta-PERT) or triangular.")
+    ] = "pert",
 ) -> None:
     """Plan a company: resolve the blocks, date them on its calendar, write the reports."""
     from roadmap.baseline import find_baseline
@@ -250,6 +258,8 @@ def plan(
     status_date = _parse_date(as_of, "--as-of")
     base = find_baseline(file, baseline)
     result, company, lib = plan_file(file, library_dir=library, as_of=status_date, lang=lang.value, baseline=base)
+    if simulate is not None:  # issue 16
+        result = _forecast(result, company, lib, simulate, seed, method)
     options = (("ics_level", ics_level.value),)
     ctx = RenderContext(
         plan=result, company=company, library=lib, lang=lang.value, options=options, templates_dir=templates
@@ -354,6 +364,51 @@ def _print_plan(result: Plan) -> None:
         for risk in result.risks:
             con.print(f"  [yellow]![/] {_escape(risk.text)} [dim]({_escape(risk.because)})[/]")
     con.print(f"[bold]{t(lang, 'cli_finish', finish=result.finish)}[/]")
+    _print_forecast(result)  # issue 16
+
+
+# --- issue 16: forecast ---
+
+
+def _forecast(result: Plan, company: Any, lib: Library, iterations: int, seed: int, method: str) -> Plan:
+    """Run the simulation with a progress bar on a terminal once it takes over a second."""
+    import time
+
+    from rich.progress import Progress
+
+    from roadmap.forecast import simulate
+
+    con = _console(stderr=True)
+    began = time.monotonic()
+    bar: list[Any] = []  # the Progress and its task, once shown
+
+    def report(done: int, total: int) -> None:
+        if not bar and con.is_terminal and time.monotonic() - began > 1.0:
+            progress = Progress(console=con, transient=True)
+            progress.start()
+            bar.extend([progress, progress.add_task("simulating", total=total)])
+        if bar:
+            bar[0].update(bar[1], completed=done)
+
+    try:
+        forecast = simulate(result, company, lib, iterations=iterations, seed=seed, method=method, progress=report)
+    finally:
+        if bar:
+            bar[0].stop()
+    return result.model_copy(update={"forecast": forecast})
+
+
+def _print_forecast(result: Plan) -> None:
+    """The forecast lines of the summary (nothing without --simulate)."""
+    if result.forecast is None:
+        return
+    from roadmap.forecast import summary_lines
+
+    con = _console()
+    lines = summary_lines(result.forecast, result.finish, result.lang)
+    con.print(f"[bold]{_escape(lines[0])}[/]")
+    for line in lines[1:]:
+        con.print(_escape(line))
 
 
 def _slip(days: int | None, lang: str = "en") -> str:
