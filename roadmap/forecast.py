@@ -407,9 +407,7 @@ def summary_lines(forecast: Forecast, plan_finish: dt.date, lang: str = "en", to
     ]
     if forecast.drivers:
         lines.append(t(lang, "fc_drivers"))
-        lines.extend(
-            f"  {d.rho:+.2f} {d.id} ({t(lang, 'fc_kind_' + d.kind)})" for d in forecast.drivers[:top]
-        )
+        lines.extend(f"  {d.rho:+.2f} {d.id} ({t(lang, 'fc_kind_' + d.kind)})" for d in forecast.drivers[:top])
     return lines
 
 
