@@ -233,7 +233,7 @@ def run(model: Model, iterations: int, seed: int, method: str, progress: Progres
     if method not in METHODS:
         msg = f"unknown method {method!r}: expected {' or '.join(METHODS)}"
         raise ValueError(msg)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 -- a reproducible simulation, not a secret
     samples = Samples(
         critical=dict.fromkeys(model.steps, 0),
         durations={u.id: [] for u in model.uncertain},

@@ -303,7 +303,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "P80 moved {days} working days over the last of {batches} batches",
         "La P80 a bougé de {days} jours ouvrés sur le dernier des {batches} lots",
     ),
-    "fc_drivers": ("Top drivers (Spearman rho with the finish):", "Principaux facteurs (rho de Spearman avec la fin) :"),
+    "fc_drivers": (
+        "Top drivers (Spearman rho with the finish):",
+        "Principaux facteurs (rho de Spearman avec la fin) :",
+    ),
     "fc_kind_step": ("step", "tâche"),
     "fc_kind_risk": ("risk", "risque"),
     "fc_section": ("Forecast", "Prévision"),

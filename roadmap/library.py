@@ -271,7 +271,11 @@ def _check_ranges(y: LoadedYaml, stage: Stage) -> list[Diagnostic]:
         return []
     own = {step.id for step in stage.steps}
     return [
-        y.diagnostic(("ranges", "steps", sid), key=True, message=f"unknown step '{sid}' of stage '{stage.id}'{did_you_mean(sid, own)}")
+        y.diagnostic(
+            ("ranges", "steps", sid),
+            key=True,
+            message=f"unknown step '{sid}' of stage '{stage.id}'{did_you_mean(sid, own)}",
+        )
         for sid in stage.ranges.steps
         if sid not in own
     ]

@@ -271,7 +271,7 @@ def test_library_checks_forecast_effects(tmp_path: Path, effect_or_step: dict[st
 def test_library_checks_estimates_and_ranges(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     make_plan(tmp_path / "a", [step("s.a", 10, estimate={"low": 4, "likely": 9, "high": 30})])
-    with pytest.raises(InputError, match="estimate.likely is the step's duration_days"):
+    with pytest.raises(InputError, match=r"estimate\.likely is the step's duration_days"):
         load_library(tmp_path / "a" / "lib")
     (tmp_path / "b").mkdir()
     make_plan(tmp_path / "b", [step("s.a", 10, estimate={"low": 11, "high": 30})])
