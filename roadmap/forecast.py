@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from roadmap.calendar import WorkCalendar
@@ -99,6 +99,9 @@ class Forecast(_Out):
     drivers: tuple[Driver, ...]
     """The steps and risks most correlated with the finish, strongest first."""
     convergence: Convergence
+    curve: tuple[tuple[dt.date, float], ...] = Field(default=(), exclude=True)
+    """The finish's cumulative distribution: (date, % of iterations done by then), for the
+    Gantt page's S-curve; not written to plan.json."""
 
 
 @dataclass(frozen=True)
@@ -354,6 +357,9 @@ def summarize(
         criticality={sid: round(c / n, 3) for sid, c in sorted(samples.critical.items())} if n else {},
         drivers=tuple(drivers[:TOP_DRIVERS]),
         convergence=Convergence(batches=min(BATCHES, n), p80_change_days=change),
+        curve=tuple(
+            (calendar.to_date(v), round(100 * bisect.bisect_right(finish, v) / n, 2)) for v in sorted(set(finish))
+        ),
     )
 
 

@@ -316,6 +316,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fc_stage_p80": ("P80 of each stage", "P80 de chaque étape"),
     "fc_probability": ("probability (%)", "probabilité (%)"),
     "fc_diff": ("Forecast P80", "P80 de la prévision"),
+    "fc_plan_col": ("Plan", "Plan"),
 }
 
 
