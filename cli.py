@@ -484,6 +484,8 @@ def _print_diff(result: PlanDiff) -> None:
     say(f"[bold]Finish[/]: {finish.old} → [bold]{finish.new}[/] ({_shift(finish.shift)} {unit})")
     if result.start.shift:
         say(f"[bold]Start[/]: {result.start.old} → {result.start.new} ({_shift(result.start.shift)} {unit})")
+    if result.p80 is not None:  # issue 16
+        say(f"[bold]Forecast P80[/]: {result.p80.old} → [bold]{result.p80.new}[/] ({_shift(result.p80.shift)} {unit})")
     if result.unchanged:
         say("No differences.")
         return

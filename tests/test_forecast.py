@@ -304,3 +304,39 @@ def test_cli_simulate(tmp_path: Path) -> None:
     bad = CliRunner().invoke(cli.app, [*args[:-1], "0", "--out", str(out)])
     assert bad.exit_code == 2
     assert "--simulate" in bad.output
+
+
+def test_diff_shows_p80_movement(tmp_path: Path) -> None:
+    import cli
+    from roadmap.diff import diff_plans
+    from roadmap.render.json_out import plan_to_dict
+
+    widen = {"widen": {"step": "s.a", "high": 2.0}}
+    question = {
+        "id": "q",
+        "text": "Q?",
+        "kind": "yes_no",
+        "default": False,
+        "options": [{"value": "yes", "label": "Yes", "effects": [widen]}],
+    }
+    path = make_plan(tmp_path, [step("s.a", 10, estimate=TRI)], questions=[question])
+    plans = []
+    for answer in (False, True):
+        data = yaml.safe_load(path.read_text())
+        data["answers"] = {"q": answer}
+        path.write_text(yaml.safe_dump(data))
+        plan, company, library = plan_file(path, library_dir=tmp_path / "lib")
+        fc = simulate(plan, company, library, iterations=400, seed=1)
+        plans.append(json.loads(json.dumps(plan_to_dict(plan.model_copy(update={"forecast": fc})))))
+    result = diff_plans(plans[0], plans[1])
+    assert result.p80 is not None
+    assert result.p80.old == plans[0]["forecast"]["finish"]["p80"]
+    assert result.p80.shift >= 3  # the high end went from 30 to 50 working days
+    assert not result.unchanged
+    assert diff_plans(plans[0], plans[0]).unchanged
+    assert diff_plans({**plans[0], "forecast": None}, plans[1]).p80 is None
+    files = [tmp_path / "old.json", tmp_path / "new.json"]
+    for file, plan_data in zip(files, plans, strict=True):
+        file.write_text(json.dumps(plan_data))
+    out = CliRunner().invoke(cli.app, ["diff", *map(str, files)])
+    assert f"Forecast P80: {result.p80.old} → {result.p80.new} (+{result.p80.shift} working days)" in out.output

@@ -110,7 +110,7 @@ def forecast_section(plan: Plan, lang: str) -> Markup:
         rows_svg = "".join(rows)
 
     table = "".join(
-        f"<tr><td>{escape(titles[sid])}</td><td class=\"date\">{planned[sid]}</td>"
+        f'<tr><td>{escape(titles[sid])}</td><td class="date">{planned[sid]}</td>'
         f'<td class="date">{fc.stages[sid].p50}</td><td class="date">{fc.stages[sid].p80}</td>'
         f'<td class="date">{fc.stages[sid].p90}</td></tr>'
         for sid in stage_ids
