@@ -340,3 +340,25 @@ def test_diff_shows_p80_movement(tmp_path: Path) -> None:
         file.write_text(json.dumps(plan_data))
     out = CliRunner().invoke(cli.app, ["diff", *map(str, files)])
     assert f"Forecast P80: {result.p80.old} → {result.p80.new} (+{result.p80.shift} working days)" in out.output
+
+
+def test_gantt_page_shows_the_forecast(tmp_path: Path) -> None:
+    from roadmap.render import RenderContext
+    from roadmap.render.gantt_page import render_page
+
+    path = make_plan(tmp_path, [step("s.a", 10, estimate=TRI)])
+    stage_file = tmp_path / "lib" / "s.yaml"
+    stage_file.write_text(stage_file.read_text().replace("title: S\n", "title: <i>S & T</i>\n", 1))
+    plan, company, library = plan_file(path, library_dir=tmp_path / "lib")
+    plain = render_page(RenderContext(plan=plan, company=company, library=library))
+    assert 'id="forecast"' not in plain
+    fc = simulate(plan, company, library, iterations=200, seed=1)
+    page = render_page(RenderContext(plan=plan.model_copy(update={"forecast": fc}), company=company, library=library))
+    assert 'id="forecast"' in page
+    assert "<polyline" in page  # the S-curve
+    assert f"P80 {fc.finish.p80}" in page
+    assert f"plan {plan.finish}" in page
+    assert f"<title>P80 {fc.stages['s'].p80}</title>" in page  # the stage's P80 tick
+    section = page.split('id="forecast"', 1)[1].split("</section>", 1)[0]
+    assert "1. &lt;i&gt;S &amp; T&lt;/i&gt;" in section
+    assert "<i>S" not in section

@@ -96,15 +96,15 @@ def forecast_section(plan: Plan, lang: str) -> Markup:
         rows = [f'<svg class="fc-stages" viewBox="0 0 {WIDTH} {ROW * len(stage_ids) + 8}" width="100%">']
         for i, sid in enumerate(stage_ids):
             cy = ROW * i + ROW / 2 + 4
-            pct = fc.stages[sid]
+            stage_pct = fc.stages[sid]
             title = titles[sid] if len(titles[sid]) <= 34 else titles[sid][:33] + "…"
             rows.append(
                 f'<text x="0" y="{cy + 4}" font-size="11" fill="#1d2733">{escape(title)}</text>'
-                f'<line x1="{sx(planned[sid])}" y1="{cy}" x2="{sx(pct.p80)}" y2="{cy}"'
+                f'<line x1="{sx(planned[sid])}" y1="{cy}" x2="{sx(stage_pct.p80)}" y2="{cy}"'
                 ' stroke="#dde3ea" stroke-width="6"/>'
                 f'<circle cx="{sx(planned[sid])}" cy="{cy}" r="3.5" fill="{PLAN_COLOUR}"/>'
-                f'<line x1="{sx(pct.p80)}" y1="{cy - 7}" x2="{sx(pct.p80)}" y2="{cy + 7}" stroke="{P80_COLOUR}"'
-                f' stroke-width="2"><title>P80 {pct.p80}</title></line>'
+                f'<line x1="{sx(stage_pct.p80)}" y1="{cy - 7}" x2="{sx(stage_pct.p80)}" y2="{cy + 7}"'
+                f' stroke="{P80_COLOUR}" stroke-width="2"><title>P80 {stage_pct.p80}</title></line>'
             )
         rows.append("</svg>")
         rows_svg = "".join(rows)
