@@ -29,7 +29,7 @@ import dataclasses
 import datetime as dt
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -229,10 +229,27 @@ def draw(rng: random.Random, u: Uncertain, method: str) -> int:
     return max(1, math.floor(x + 0.5))
 
 
-def run(model: Model, iterations: int, seed: int, method: str, progress: Progress | None = None) -> Samples:
-    """Run ``iterations`` schedules with drawn durations and risk events."""
-    from roadmap.schedule import schedule_tasks
+CHUNK = 50
+"""Iterations per unit of work (drawn in order in the parent; scheduled wherever)."""
+PARALLEL_WORK = 300_000
+"""Iterations × tasks above which the schedules are spread over the machine's cores."""
 
+
+def run(
+    model: Model,
+    iterations: int,
+    seed: int,
+    method: str,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> Samples:
+    """Run ``iterations`` schedules with drawn durations and risk events.
+
+    Every draw is made here, in iteration order, from one ``random.Random(seed)``; only the
+    scheduling is spread over ``workers`` processes (default: the CPU count for a large run, else
+    none), chunk by chunk, and the chunks' results are taken back in order. So the samples do not
+    depend on the number of workers.
+    """
     if method not in METHODS:
         msg = f"unknown method {method!r}: expected {' or '.join(METHODS)}"
         raise ValueError(msg)
@@ -241,42 +258,118 @@ def run(model: Model, iterations: int, seed: int, method: str, progress: Progres
         critical=dict.fromkeys(model.steps, 0),
         durations={u.id: [] for u in model.uncertain},
         risk_days={r.id: [] for r in model.risks},
+        stage_finish={s: [] for s in _stage_ids(model)},
     )
-    stage_ids = sorted(set(model.stage_of.values()))
-    stage_finish: dict[str, list[int]] = {s: [] for s in stage_ids}
-    every = max(1, iterations // 100)
-    for i in range(iterations):
-        days: dict[str, int] = {}
-        for u in model.uncertain:
-            d = draw(rng, u, method)
-            days[u.id] = d
-            samples.durations[u.id].append(d)
-        for risk in model.risks:
-            happened = rng.random() < risk.probability
-            impact = rng.randint(*risk.impact) if happened else 0
-            samples.risk_days[risk.id].append(impact)
-            for sid in risk.steps:
-                days[sid] = days.get(sid, model.base[sid]) + impact
+
+    def chunks() -> Iterator[list[dict[str, int]]]:
+        for first in range(0, iterations, CHUNK):
+            yield [_draw_iteration(model, rng, method, samples) for _ in range(min(CHUNK, iterations - first))]
+
+    if workers is None:
+        workers = _default_workers(iterations * len(model.tasks))
+    done = 0
+    for results in _schedule_all(model, chunks(), workers):
+        for finish, stage_ends, critical in results:
+            samples.finish.append(finish)
+            for sid, end in zip(samples.stage_finish, stage_ends, strict=True):
+                samples.stage_finish[sid].append(end)
+            for k in critical:
+                samples.critical[model.steps[k]] += 1
+        done += len(results)
+        if progress is not None:
+            progress(done, iterations)
+    return samples
+
+
+def _default_workers(work: int) -> int:
+    import os
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cpus if work >= PARALLEL_WORK and cpus > 1 else 0
+
+
+def _draw_iteration(model: Model, rng: random.Random, method: str, samples: Samples) -> dict[str, int]:
+    """One iteration's durations (task id → working days) for the tasks that change."""
+    days: dict[str, int] = {}
+    for u in model.uncertain:
+        d = draw(rng, u, method)
+        days[u.id] = d
+        samples.durations[u.id].append(d)
+    for risk in model.risks:
+        happened = rng.random() < risk.probability
+        impact = rng.randint(*risk.impact) if happened else 0
+        samples.risk_days[risk.id].append(impact)
+        for sid in risk.steps:
+            days[sid] = days.get(sid, model.base[sid]) + impact
+    return days
+
+
+Result = tuple[int, tuple[int, ...], tuple[int, ...]]
+"""One iteration: project finish, each stage's finish, ranks (in ``Model.steps``) of critical steps."""
+
+
+def _schedule_all(model: Model, chunks: Iterator[list[dict[str, int]]], workers: int) -> Iterator[list[Result]]:
+    """The chunks' results in chunk order, computed here or in a pool of ``workers`` processes."""
+    if workers <= 1:
+        for chunk in chunks:
+            yield _schedule_chunk(model, chunk)
+        return
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(model,)) as pool:
+        pending: list[Future[list[Result]]] = []
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(_worker_chunk, chunk))
+                while len(pending) > 2 * workers:
+                    yield pending.pop(0).result()
+            while pending:
+                yield pending.pop(0).result()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+_WORKER_MODEL: list[Model] = []
+
+
+def _init_worker(model: Model) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _WORKER_MODEL[:] = [model]
+
+
+def _worker_chunk(chunk: list[dict[str, int]]) -> list[Result]:
+    return _schedule_chunk(_WORKER_MODEL[0], chunk)
+
+
+def _schedule_chunk(model: Model, chunk: list[dict[str, int]]) -> list[Result]:
+    """Schedule each iteration's tasks with the plan's scheduler (leveling, slack, critical path)."""
+    from roadmap.schedule import schedule_tasks
+
+    stage_ids = _stage_ids(model)
+    members = [[bid for bid, sid in model.stage_of.items() if sid == stage] for stage in stage_ids]
+    out: list[Result] = []
+    for days in chunk:
         tasks = [dataclasses.replace(t, duration=days[t.id]) if t.id in days else t for t in model.tasks]
         result = schedule_tasks(tasks, model.team)
         finish = result.finish
-        samples.finish.append(max(finish.values(), default=0))
-        ends: dict[str, int] = {}
-        for bid, f in finish.items():
-            sid = model.stage_of[bid]
-            if f > ends.get(sid, -(10**9)):
-                ends[sid] = f
-        for sid in stage_ids:
-            if sid in ends:
-                stage_finish[sid].append(ends[sid])
         critical = result.critical
-        for sid in model.steps:
-            if critical[sid]:
-                samples.critical[sid] += 1
-        if progress is not None and ((i + 1) % every == 0 or i + 1 == iterations):
-            progress(i + 1, iterations)
-    samples.stage_finish = stage_finish
-    return samples
+        out.append(
+            (
+                max(finish.values(), default=0),
+                tuple(max(finish[b] for b in group) for group in members),
+                tuple(k for k, sid in enumerate(model.steps) if critical[sid]),
+            )
+        )
+    return out
+
+
+def _stage_ids(model: Model) -> list[str]:
+    return sorted(set(model.stage_of.values()))
 
 
 def percentile(sorted_values: Sequence[int], p: float) -> int:
@@ -372,8 +465,12 @@ def simulate(
     seed: int = DEFAULT_SEED,
     method: str = "pert",
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> Forecast:
-    """Forecast ``plan`` (as :func:`roadmap.plan.build_plan` made it) with ``iterations`` draws."""
+    """Forecast ``plan`` (as :func:`roadmap.plan.build_plan` made it) with ``iterations`` draws.
+
+    ``workers``: processes to schedule in (0: this one; default: all cores for a large run).
+    """
     from roadmap.calendar import build_calendar
     from roadmap.errors import InputError
     from roadmap.plan import _sched_tasks
@@ -388,7 +485,7 @@ def simulate(
     calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
     notes = _sched_tasks(resolution, data.progress, calendar, plan.as_of, plan.lang)
     model = build_model(resolution, library, company, [n.task for n in notes.values()])
-    samples = run(model, iterations, seed, method, progress)
+    samples = run(model, iterations, seed, method, progress, workers)
     return summarize(
         samples,
         calendar,

@@ -362,3 +362,13 @@ def test_gantt_page_shows_the_forecast(tmp_path: Path) -> None:
     section = page.split('id="forecast"', 1)[1].split("</section>", 1)[0]
     assert "1. &lt;i&gt;S &amp; T&lt;/i&gt;" in section
     assert "<i>S" not in section
+
+
+def test_results_do_not_depend_on_the_worker_count(tmp_path: Path) -> None:
+    steps = [step(f"s.x{k}", 3 + k, estimate={"low": 1, "high": 9 + k}, roles=["dev"]) for k in range(4)]
+    path = make_plan(tmp_path, steps)
+    plan, company, library = plan_file(path, library_dir=tmp_path / "lib")
+    alone = simulate(plan, company, library, iterations=120, seed=9, workers=0)
+    pooled = simulate(plan, company, library, iterations=120, seed=9, workers=2)
+    assert alone.model_dump_json() == pooled.model_dump_json()
+    assert alone.curve == pooled.curve
