@@ -102,6 +102,8 @@ class Forecast(_Out):
     curve: tuple[tuple[dt.date, float], ...] = Field(default=(), exclude=True)
     """The finish's cumulative distribution: (date, % of iterations done by then), for the
     Gantt page's S-curve; not written to plan.json."""
+    titles: dict[str, str] = Field(default={}, exclude=True)
+    """Driver id → step title or risk text, for the terminal; not written to plan.json."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ class RiskEvent:
     impact: tuple[int, int]
     steps: tuple[str, ...]
     """Steps of the plan it delays."""
+    text: str = ""
+    """What the risk says, in the plan's language."""
 
 
 @dataclass
@@ -156,7 +160,9 @@ class Samples:
     """Risk id → days it added (0 when it did not happen)."""
 
 
-def build_model(resolution: Resolution, library: Library, company: CompanyInput, tasks: Sequence[SchedTask]) -> Model:
+def build_model(
+    resolution: Resolution, library: Library, company: CompanyInput, tasks: Sequence[SchedTask], lang: str = "en"
+) -> Model:
     """The ranges and risk events of a resolved plan; ``tasks`` are the plan's scheduler tasks."""
     from roadmap.resolve import chosen_options
 
@@ -180,7 +186,8 @@ def build_model(resolution: Resolution, library: Library, company: CompanyInput,
                     hit = tuple(sorted(s for s in effect.steps if s in kept and _free(base.get(s))))
                     if hit and stage.milestone_id in kept:
                         rid = f"{question.id}={value}#{n + 1}"
-                        risks.append(RiskEvent(rid, effect.probability, effect.impact_days, hit))
+                        text = effect.risk.get(lang)
+                        risks.append(RiskEvent(rid, effect.probability, effect.impact_days, hit, text))
     uncertain: list[Uncertain] = []
     for bid in sorted(kept):
         block = kept[bid]
@@ -416,6 +423,7 @@ def summarize(
     method: str,
     plan_finish: int,
     stage_order: Sequence[str],
+    titles: dict[str, str] | None = None,
 ) -> Forecast:
     """The forecast of plan.json from the raw samples."""
     finish = sorted(samples.finish)
@@ -453,6 +461,7 @@ def summarize(
         curve=tuple(
             (calendar.to_date(v), round(100 * bisect.bisect_right(finish, v) / n, 2)) for v in sorted(set(finish))
         ),
+        titles={d.id: (titles or {}).get(d.id, "") for d in drivers[:TOP_DRIVERS] if (titles or {}).get(d.id)},
     )
 
 
@@ -484,7 +493,7 @@ def simulate(
     resolution = resolve(library, data, plan.lang, company.path.name)
     calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
     notes = _sched_tasks(resolution, data.progress, calendar, plan.as_of, plan.lang)
-    model = build_model(resolution, library, company, [n.task for n in notes.values()])
+    model = build_model(resolution, library, company, [n.task for n in notes.values()], plan.lang)
     samples = run(model, iterations, seed, method, progress, workers)
     return summarize(
         samples,
@@ -494,6 +503,7 @@ def simulate(
         method=method,
         plan_finish=calendar.to_index(plan.finish),
         stage_order=[s.id for s in plan.stages],
+        titles={**{task.id: task.title for task in plan.tasks}, **{r.id: r.text for r in model.risks}},
     )
 
 
@@ -510,7 +520,9 @@ def summary_lines(forecast: Forecast, plan_finish: dt.date, lang: str = "en", to
     ]
     if forecast.drivers:
         lines.append(t(lang, "fc_drivers"))
-        lines.extend(f"  {d.rho:+.2f} {d.id} ({t(lang, 'fc_kind_' + d.kind)})" for d in forecast.drivers[:top])
+        for d in forecast.drivers[:top]:
+            title = forecast.titles.get(d.id)
+            lines.append(f"  {d.rho:+.2f} {d.id} ({t(lang, 'fc_kind_' + d.kind)})" + (f": {title}" if title else ""))
     return lines
 
 

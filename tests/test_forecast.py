@@ -158,6 +158,7 @@ def test_a_risk_moves_the_mean_finish_by_probability_times_impact(tmp_path: Path
     assert within(fc.plan_finish_percentile / 100, 0.7, n)
     assert fc.drivers[0].id == "q=yes#1"
     assert fc.drivers[0].kind == "risk"
+    assert fc.titles["q=yes#1"] == "Late data"
 
 
 def test_every_percentile_date_is_a_working_day(tmp_path: Path) -> None:
