@@ -373,3 +373,34 @@ def test_results_do_not_depend_on_the_worker_count(tmp_path: Path) -> None:
     pooled = simulate(plan, company, library, iterations=120, seed=9, workers=2)
     assert alone.model_dump_json() == pooled.model_dump_json()
     assert alone.curve == pooled.curve
+
+
+def test_started_and_done_steps_keep_their_dates(tmp_path: Path) -> None:
+    steps = [step("s.a", 10, estimate=TRI), step("s.b", 5, estimate={"low": 2, "high": 9}, after=["s.a"])]
+    risk = {"risk": "R", "probability": 0.5, "impact_days": [2, 4], "steps": ["s.a"]}
+    question = {
+        "id": "q",
+        "text": "Q?",
+        "kind": "yes_no",
+        "default": True,
+        "options": [{"value": "yes", "label": "Yes", "effects": [risk]}],
+    }
+    path = make_plan(tmp_path, steps, questions=[question])
+    data = yaml.safe_load(path.read_text())
+    data["progress"] = {"s.a": {"status": "done", "start": "2027-01-04", "finish": "2027-01-15"}}
+    path.write_text(yaml.safe_dump(data))
+    model, _ = model_of(path)
+    assert [u.id for u in model.uncertain] == ["s.b"]
+    assert model.risks == []  # its only step is done
+
+
+def test_plain_plan_has_no_forecast(tmp_path: Path) -> None:
+    import cli
+
+    path = make_plan(tmp_path, [step("s.a", 10, estimate=TRI)])
+    out = tmp_path / "out"
+    args = ["plan", str(path), "--library", str(tmp_path / "lib"), "--format", "json", "--out", str(out)]
+    result = CliRunner().invoke(cli.app, args)
+    assert result.exit_code == 0, result.output
+    assert "forecast" not in json.loads((out / "plan.json").read_text())
+    assert "P50" not in result.output
