@@ -198,44 +198,6 @@ class AddDays(Model):
     """How many working days."""
 
 
-class Widen(Model):
-    """An answer that makes a step's duration less certain (issue 16: forecast)."""
-
-    step: str = Field(pattern=STEP_ID)
-    """The step whose range widens."""
-    high: float = Field(gt=0, le=10)
-    """Added to the high end, as a share of the step's planned duration (0.3: +30 %)."""
-
-
-class Estimate(Model):
-    """A three-point estimate of a step, in working days (issue 16: forecast)."""
-
-    low: float = Field(gt=0)
-    """Optimistic duration."""
-    likely: float | None = None
-    """Most likely duration: the step's ``duration_days`` (may be left out)."""
-    high: float = Field(gt=0)
-    """Pessimistic duration."""
-
-
-class RangeFactors(Model):
-    """A default range as factors of a step's base duration (issue 16: forecast)."""
-
-    low: float = Field(gt=0, le=1)
-    """Optimistic duration = low × duration_days."""
-    high: float = Field(ge=1, le=10)
-    """Pessimistic duration = high × duration_days."""
-
-
-class Ranges(Model):
-    """A stage's default duration ranges for the forecast (issue 16)."""
-
-    default: RangeFactors | None = None
-    """Range of every step of the stage without an ``estimate`` or an entry in ``steps``."""
-    steps: dict[str, RangeFactors] = {}
-    """Step id (of this stage) → its range factors."""
-
-
 class Effect(Model):
     """One effect of choosing an option; exactly one key is set."""
 
@@ -525,3 +487,48 @@ class CompanyFile(Model):
     """Step id → progress."""
     report: Report | None = None
     """Optional report branding."""
+
+
+# ---------------------------------------------------------------- issue 16: forecast ranges
+
+
+class Widen(Model):
+    """An answer that makes a step's duration less certain (issue 16: forecast)."""
+
+    step: str = Field(pattern=STEP_ID)
+    """The step whose range widens."""
+    high: float = Field(gt=0, le=10)
+    """Added to the high end, as a share of the step's planned duration (0.3: +30 %)."""
+
+
+class Estimate(Model):
+    """A three-point estimate of a step, in working days (issue 16: forecast)."""
+
+    low: float = Field(gt=0)
+    """Optimistic duration."""
+    likely: float | None = None
+    """Most likely duration: the step's ``duration_days`` (may be left out)."""
+    high: float = Field(gt=0)
+    """Pessimistic duration."""
+
+
+class RangeFactors(Model):
+    """A default range as factors of a step's base duration (issue 16: forecast)."""
+
+    low: float = Field(gt=0, le=1)
+    """Optimistic duration = low × duration_days."""
+    high: float = Field(ge=1, le=10)
+    """Pessimistic duration = high × duration_days."""
+
+
+class Ranges(Model):
+    """A stage's default duration ranges for the forecast (issue 16)."""
+
+    default: RangeFactors | None = None
+    """Range of every step of the stage without an ``estimate`` or an entry in ``steps``."""
+    steps: dict[str, RangeFactors] = {}
+    """Step id (of this stage) → its range factors."""
+
+
+for _model in (Effect, Option, Question, Step, Stage, Library):  # they name the forecast models above
+    _model.model_rebuild()
