@@ -220,7 +220,7 @@ class Effect(Model):
     # --- issue 16: forecast ---
     widen: Widen | None = None
     """Widens a step's range for the forecast (``--simulate``)."""
-    probability: float | None = Field(default=None, gt=0, le=1)
+    probability: Real | None = Field(default=None, gt=0, le=1)
     """A quantified risk: the chance it happens (0 < p <= 1)."""
     impact_days: tuple[Whole, Whole] | None = None
     """A quantified risk: working days it adds when it happens, ``[min, max]`` (drawn uniformly)."""
@@ -492,32 +492,43 @@ class CompanyFile(Model):
 # ---------------------------------------------------------------- issue 16: forecast ranges
 
 
+def _real_not_yes_no(value: Any) -> Any:
+    """Refuse true/false where a number is expected (pydantic would read them as 1.0 and 0.0)."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not yes/no")
+    return value
+
+
+Real = Annotated[float, BeforeValidator(_real_not_yes_no)]
+"""A number; YAML's true/false are refused."""
+
+
 class Widen(Model):
     """An answer that makes a step's duration less certain (issue 16: forecast)."""
 
     step: str = Field(pattern=STEP_ID)
     """The step whose range widens."""
-    high: float = Field(gt=0, le=10)
+    high: Real = Field(gt=0, le=10)
     """Added to the high end, as a share of the step's planned duration (0.3: +30 %)."""
 
 
 class Estimate(Model):
     """A three-point estimate of a step, in working days (issue 16: forecast)."""
 
-    low: float = Field(gt=0)
+    low: Real = Field(gt=0)
     """Optimistic duration."""
-    likely: float | None = None
+    likely: Real | None = None
     """Most likely duration: the step's ``duration_days`` (may be left out)."""
-    high: float = Field(gt=0)
+    high: Real = Field(gt=0)
     """Pessimistic duration."""
 
 
 class RangeFactors(Model):
     """A default range as factors of a step's base duration (issue 16: forecast)."""
 
-    low: float = Field(gt=0, le=1)
+    low: Real = Field(gt=0, le=1)
     """Optimistic duration = low × duration_days."""
-    high: float = Field(ge=1, le=10)
+    high: Real = Field(ge=1, le=10)
     """Pessimistic duration = high × duration_days."""
 
 
