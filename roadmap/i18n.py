@@ -317,6 +317,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fc_probability": ("probability (%)", "probabilité (%)"),
     "fc_diff": ("Forecast P80", "P80 de la prévision"),
     "fc_plan_col": ("Plan", "Plan"),
+    "effect_widen": (
+        "makes {step} less certain (up to +{pct}% in the forecast)",
+        "rend {step} moins certaine (jusqu'à +{pct} % dans la prévision)",
+    ),
 }
 
 

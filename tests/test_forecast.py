@@ -404,3 +404,13 @@ def test_plain_plan_has_no_forecast(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "forecast" not in json.loads((out / "plan.json").read_text())
     assert "P50" not in result.output
+
+
+def test_ask_describes_a_widen_effect() -> None:
+    from roadmap.ask import effect_texts
+    from roadmap.models import Option
+
+    option = Option.model_validate(
+        {"value": "yes", "label": "Yes", "effects": [{"widen": {"step": "s.a", "high": 0.3}}]}
+    )
+    assert effect_texts(option, "en") == ["makes s.a less certain (up to +30% in the forecast)"]
