@@ -355,13 +355,17 @@ def _worker_chunk(chunk: list[dict[str, int]]) -> list[Result]:
 
 def _schedule_chunk(model: Model, chunk: list[dict[str, int]]) -> list[Result]:
     """Schedule each iteration's tasks with the plan's scheduler (leveling, slack, critical path)."""
-    from roadmap.schedule import schedule_tasks
+    from roadmap.schedule import SchedTask, schedule_tasks
 
     stage_ids = _stage_ids(model)
     members = [[bid for bid, sid in model.stage_of.items() if sid == stage] for stage in stage_ids]
+    # The tasks that may change, as constructor arguments (twice as fast as dataclasses.replace).
+    changing = {sid for days in chunk for sid in days}
+    fields = [f.name for f in dataclasses.fields(SchedTask) if f.name != "duration"]
+    spec = {t.id: {name: getattr(t, name) for name in fields} for t in model.tasks if t.id in changing}
     out: list[Result] = []
     for days in chunk:
-        tasks = [dataclasses.replace(t, duration=days[t.id]) if t.id in days else t for t in model.tasks]
+        tasks = [SchedTask(duration=days[t.id], **spec[t.id]) if t.id in days else t for t in model.tasks]
         result = schedule_tasks(tasks, model.team)
         finish = result.finish
         critical = result.critical
