@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from roadmap.ask import Parsed, Pending
+    from roadmap.company import CompanyInput
     from roadmap.diff import PlanDiff
     from roadmap.models import Library
     from roadmap.plan import Plan
@@ -370,7 +371,7 @@ def _print_plan(result: Plan) -> None:
 # --- issue 16: forecast ---
 
 
-def _forecast(result: Plan, company: Any, lib: Library, iterations: int, seed: int, method: str) -> Plan:
+def _forecast(result: Plan, company: CompanyInput, lib: Library, iterations: int, seed: int, method: str) -> Plan:
     """Run the simulation with a progress bar on a terminal once it takes over a second."""
     import time
 
