@@ -227,6 +227,17 @@ class Effect(Model):
     steps: tuple[str, ...] = ()
     """A quantified risk: the steps it delays (each by the drawn days)."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _risk_numbers_inside(cls, value: Any) -> Any:
+        """``risk: {en: ..., probability: ..., impact_days: ..., steps: ...}`` reads as the sibling keys."""
+        if isinstance(value, dict) and isinstance(value.get("risk"), dict):
+            inner = value["risk"]
+            lifted = {k: inner[k] for k in ("probability", "impact_days", "steps") if k in inner}
+            if lifted and not any(k in value for k in lifted):
+                return {**value, "risk": {k: v for k, v in inner.items() if k not in lifted}, **lifted}
+        return value
+
     @model_validator(mode="after")
     def _quantified_risk(self) -> Effect:
         given = [k for k in ("probability", "impact_days") if getattr(self, k) is not None]

@@ -414,3 +414,12 @@ def test_ask_describes_a_widen_effect() -> None:
         {"value": "yes", "label": "Yes", "effects": [{"widen": {"step": "s.a", "high": 0.3}}]}
     )
     assert effect_texts(option, "en") == ["makes s.a less certain (up to +30% in the forecast)"]
+
+
+def test_risk_numbers_may_sit_inside_the_risk() -> None:
+    from roadmap.models import Effect
+
+    inside = {"risk": {"en": "Late", "fr": "Tard", "probability": 0.3, "impact_days": [5, 15], "steps": ["s.a"]}}
+    beside = {"risk": {"en": "Late", "fr": "Tard"}, "probability": 0.3, "impact_days": [5, 15], "steps": ["s.a"]}
+    assert Effect.model_validate(inside) == Effect.model_validate(beside)
+    assert Effect.model_validate(inside).impact_days == (5, 15)
