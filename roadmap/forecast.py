@@ -183,7 +183,7 @@ def build_model(
                 if effect.widen:
                     widen[effect.widen.step] = widen.get(effect.widen.step, 0.0) + effect.widen.high
                 if effect.risk and effect.probability and effect.impact_days:
-                    hit = tuple(sorted(s for s in effect.steps if s in kept and _free(base.get(s))))
+                    hit = tuple(sorted(s for s in effect.steps or () if s in kept and _free(base.get(s))))
                     if hit and stage.milestone_id in kept:
                         rid = f"{question.id}={value}#{n + 1}"
                         text = effect.risk.get(lang)

@@ -260,7 +260,7 @@ def _check_forecast_effect(y: LoadedYaml, loc: Loc, effect: Effect, step_ids: se
     if effect.widen and effect.widen.step not in step_ids:
         sid = effect.widen.step
         yield y.diagnostic((*loc, "widen", "step"), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}")
-    for k, sid in enumerate(effect.steps):
+    for k, sid in enumerate(effect.steps or ()):
         if sid not in step_ids:
             yield y.diagnostic((*loc, "steps", k), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}")
 

@@ -224,7 +224,7 @@ class Effect(Model):
     """A quantified risk: the chance it happens (0 < p <= 1)."""
     impact_days: tuple[Whole, Whole] | None = None
     """A quantified risk: working days it adds when it happens, ``[min, max]`` (drawn uniformly)."""
-    steps: tuple[str, ...] = ()
+    steps: tuple[str, ...] | None = None
     """A quantified risk: the steps it delays (each by the drawn days)."""
 
     @model_validator(mode="before")

@@ -423,3 +423,23 @@ def test_risk_numbers_may_sit_inside_the_risk() -> None:
     beside = {"risk": {"en": "Late", "fr": "Tard"}, "probability": 0.3, "impact_days": [5, 15], "steps": ["s.a"]}
     assert Effect.model_validate(inside) == Effect.model_validate(beside)
     assert Effect.model_validate(inside).impact_days == (5, 15)
+
+
+def test_show_spells_out_quantified_risks_only() -> None:
+    from roadmap.describe import question_to_dict
+    from roadmap.models import Question
+
+    risk = {"risk": {"en": "Late", "fr": "Tard"}, "probability": 0.3, "impact_days": [5, 15], "steps": ["s.a"]}
+    question = Question.model_validate(
+        {
+            "id": "q",
+            "text": "Q?",
+            "kind": "single",
+            "options": [{"value": "a", "label": "A", "effects": [{"include": ["s.b"]}, risk]}],
+        }
+    )
+    effects = question_to_dict(question, "fr")["options"][0]["effects"]
+    assert effects == [
+        {"include": ("s.b",)},
+        {"risk": "Tard", "probability": 0.3, "impact_days": (5, 15), "steps": ("s.a",)},
+    ]
