@@ -21,9 +21,11 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from roadmap.ask import Parsed, Pending
+    from roadmap.company import CompanyInput
     from roadmap.diff import PlanDiff
     from roadmap.explain import Explanation
     from roadmap.models import Library
+    from roadmap.plan import Plan
     from roadmap.summary import Section
 
 app = typer.Typer(
@@ -282,6 +284,14 @@ def plan(
     details: Annotated[
         bool, typer.Option("--details", help="Also list critical steps, dropped blocks, every risk, baseline moves.")
     ] = False,
+    simulate: Annotated[
+        int | None,
+        typer.Option("--simulate", metavar="N", help="Forecast P50/P80/P90 dates with N Monte Carlo iterations."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of --simulate (same seed, same forecast).")] = 0,
+    method: Annotated[
+        str, typer.Option("--method", help="Sampling of --simulate: pert (beta-PERT) or triangular.")
+    ] = "pert",
 ) -> None:
     """Plan a company: resolve the blocks, date them on its calendar, write the reports.
 
@@ -295,6 +305,8 @@ def plan(
     status_date = _parse_date(as_of, "--as-of")
     base = find_baseline(file, baseline)
     result, company, lib = plan_file(file, library_dir=library, as_of=status_date, lang=lang.value, baseline=base)
+    if simulate is not None:  # issue 16
+        result = _forecast(result, company, lib, simulate, seed, method)
     options = (("ics_level", ics_level.value),)
     ctx = RenderContext(
         plan=result, company=company, library=lib, lang=lang.value, options=options, templates_dir=templates
@@ -463,6 +475,37 @@ def _print_explanation(why: Explanation, lang: str) -> None:
         line(", ".join(why.successors))
 
 
+# --- issue 16: forecast ---
+
+
+def _forecast(result: Plan, company: CompanyInput, lib: Library, iterations: int, seed: int, method: str) -> Plan:
+    """Run the simulation with a progress bar on a terminal once it takes over a second."""
+    import time
+
+    from rich.progress import Progress
+
+    from roadmap.forecast import simulate
+
+    con = _console(stderr=True)
+    began = time.monotonic()
+    bar: list[Any] = []  # the Progress and its task, once shown
+
+    def report(done: int, total: int) -> None:
+        if not bar and con.is_terminal and time.monotonic() - began > 1.0:
+            progress = Progress(console=con, transient=True)
+            progress.start()
+            bar.extend([progress, progress.add_task("simulating", total=total)])
+        if bar:
+            bar[0].update(bar[1], completed=done)
+
+    try:
+        forecast = simulate(result, company, lib, iterations=iterations, seed=seed, method=method, progress=report)
+    finally:
+        if bar:
+            bar[0].stop()
+    return result.model_copy(update={"forecast": forecast})
+
+
 baseline_app = typer.Typer(
     help="Save the current plan as the baseline that later plans are measured against."
     "\n\nExample: roadmap baseline save company.yaml"
@@ -533,6 +576,8 @@ def _print_diff(result: PlanDiff) -> None:
     say(f"[bold]Finish[/]: {finish.old} → [bold]{finish.new}[/] ({_shift(finish.shift)} {unit})")
     if result.start.shift:
         say(f"[bold]Start[/]: {result.start.old} → {result.start.new} ({_shift(result.start.shift)} {unit})")
+    if result.p80 is not None:  # issue 16
+        say(f"[bold]Forecast P80[/]: {result.p80.old} → [bold]{result.p80.new}[/] ({_shift(result.p80.shift)} {unit})")
     if result.unchanged:
         say("No differences.")
         return

@@ -193,6 +193,8 @@ def effect_texts(option: Option, lang: str) -> list[str]:
             out.append(t(lang, key, days=effect.add_days.days, step=effect.add_days.step))
         if effect.risk:
             out.append(t(lang, "effect_risk", text=effect.risk.get(lang)))
+        if effect.widen:  # issue 16
+            out.append(t(lang, "effect_widen", step=effect.widen.step, pct=round(100 * effect.widen.high)))
     return out
 
 

@@ -54,7 +54,8 @@ def question_to_dict(question: Question, lang: str) -> dict[str, Any]:
 def _effect(effect: dict[str, Any], lang: str) -> dict[str, Any]:
     if "risk" in effect:
         risk = effect["risk"]
-        return {"risk": (risk.get("fr") or risk["en"]) if lang == "fr" else risk["en"]}
+        text = (risk.get("fr") or risk["en"]) if lang == "fr" else risk["en"]
+        return {"risk": text, **{k: v for k, v in effect.items() if k != "risk"}}  # with its forecast numbers
     return effect
 
 

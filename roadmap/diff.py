@@ -105,6 +105,8 @@ class PlanDiff:
     team: list[ValueChange] = field(default_factory=list)
     company: list[ValueChange] = field(default_factory=list)
     """Company facts (headcount, branches...) that changed."""
+    p80: Move | None = None
+    """The forecast's P80 finish, when both plans carry a forecast (``plan --simulate``; issue 16)."""
 
     @property
     def unchanged(self) -> bool:
@@ -119,6 +121,7 @@ class PlanDiff:
             or self.answers
             or self.team
             or self.company
+            or (self.p80 is not None and self.p80.shift)
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -188,7 +191,21 @@ def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
         answers=_changes(old.get("answers"), new.get("answers")),
         team=_changes(old.get("team"), new.get("team")),
         company=_changes(old.get("company"), new.get("company")),
+        p80=_p80_move(old, new, shift),
     )
+
+
+def _p80_move(old: dict[str, Any], new: dict[str, Any], shift: Callable[[str, str], int]) -> Move | None:
+    """How the forecast's P80 finish moved (issue 16); None unless both plans have a forecast."""
+    dates = []
+    for plan in (old, new):
+        forecast = plan.get("forecast")
+        finish = forecast.get("finish") if isinstance(forecast, dict) else None
+        p80 = finish.get("p80") if isinstance(finish, dict) else None
+        if not isinstance(p80, str) or not _dates([p80]):
+            return None
+        dates.append(p80)
+    return Move(dates[0], dates[1], shift(dates[0], dates[1]))
 
 
 def _causes(

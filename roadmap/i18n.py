@@ -369,6 +369,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "saved baseline {path}: {start} → {finish}, {n} tasks",
         "référence enregistrée {path} : {start} → {finish}, {n} tâches",
     ),
+    # --- issue 16 --- forecast (roadmap plan --simulate)
+    "fc_headline": (
+        "Forecast: {n} iterations ({method}, seed {seed})",
+        "Prévision : {n} itérations ({method}, graine {seed})",
+    ),
+    "fc_finish": ("Finish P50 {p50} · P80 {p80} · P90 {p90}", "Fin P50 {p50} · P80 {p80} · P90 {p90}"),
+    "fc_plan_date": (
+        "The plan's date {date} is met in {pct}% of the iterations",
+        "La date du plan, {date}, est tenue dans {pct} % des itérations",
+    ),
+    "fc_convergence": (
+        "P80 moved {days} working days over the last of {batches} batches",
+        "La P80 a bougé de {days} jours ouvrés sur le dernier des {batches} lots",
+    ),
+    "fc_drivers": (
+        "Top drivers (Spearman rho with the finish):",
+        "Principaux facteurs (rho de Spearman avec la fin) :",
+    ),
+    "fc_kind_step": ("step", "tâche"),
+    "fc_kind_risk": ("risk", "risque"),
+    "fc_section": ("Forecast", "Prévision"),
+    "fc_chart_title": ("Chance of finishing by each date", "Probabilité d'avoir fini à chaque date"),
+    "fc_plan_marker": ("plan {date}", "plan {date}"),
+    "fc_p80_marker": ("P80 {date}", "P80 {date}"),
+    "fc_stage_p80": ("P80 of each stage", "P80 de chaque étape"),
+    "fc_probability": ("probability (%)", "probabilité (%)"),
+    "fc_diff": ("Forecast P80", "P80 de la prévision"),
+    "fc_plan_col": ("Plan", "Plan"),
+    "effect_widen": (
+        "makes {step} less certain (up to +{pct}% in the forecast)",
+        "rend {step} moins certaine (jusqu'à +{pct} % dans la prévision)",
+    ),
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from roadmap.conditions import ConditionError, check_names, parse_condition
 from roadmap.errors import Diagnostic, InputError
-from roadmap.models import Library, Question, RoleFile, Stage
+from roadmap.models import Effect, Library, Question, RoleFile, Stage
 from roadmap.resources import data_dir
 from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, gc_paused, load_yaml, validate_model
 
@@ -108,6 +108,7 @@ def _check(stages: list[tuple[Stage, LoadedYaml]], roles: RoleFile) -> list[Diag
             for j, role in enumerate(step.roles):
                 _known(out, y, (*loc, "roles", j), role, role_ids, "role")
             _condition(out, y, (*loc, "when"), step.when, names)
+        out.extend(_check_ranges(y, stage))  # issue 16
         for i, question in enumerate(stage.questions):
             loc = ("questions", i)
             _unique(out, y, (*loc, "id"), question.id, seen_question, "question id")
@@ -147,6 +148,7 @@ def _check_question(
             if effect.add_days and effect.add_days.step not in step_ids:
                 sid = effect.add_days.step
                 yield y.diagnostic((*eloc, "add_days", "step"), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}")
+            yield from _check_forecast_effect(y, eloc, effect, step_ids)  # issue 16
     if q.default is not None:
         problem = answer_problem(q, q.default)
         if problem:
@@ -248,3 +250,32 @@ def _check_cycles(stages: list[tuple[Stage, LoadedYaml]]) -> list[Diagnostic]:
             return [y.diagnostic(loc, f"dependency cycle: {path}")]
     first = stages[0][1]
     return [first.diagnostic((), f"dependency cycle: {path}")]
+
+
+# --- issue 16: forecast ---
+
+
+def _check_forecast_effect(y: LoadedYaml, loc: Loc, effect: Effect, step_ids: set[str]) -> Iterator[Diagnostic]:
+    """A ``widen`` effect and a quantified risk name known steps."""
+    if effect.widen and effect.widen.step not in step_ids:
+        sid = effect.widen.step
+        yield y.diagnostic((*loc, "widen", "step"), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}")
+    for k, sid in enumerate(effect.steps or ()):
+        if sid not in step_ids:
+            yield y.diagnostic((*loc, "steps", k), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}")
+
+
+def _check_ranges(y: LoadedYaml, stage: Stage) -> list[Diagnostic]:
+    """``ranges.steps`` names steps of its own stage."""
+    if stage.ranges is None:
+        return []
+    own = {step.id for step in stage.steps}
+    return [
+        y.diagnostic(
+            ("ranges", "steps", sid),
+            key=True,
+            message=f"unknown step '{sid}' of stage '{stage.id}'{did_you_mean(sid, own)}",
+        )
+        for sid in stage.ranges.steps
+        if sid not in own
+    ]

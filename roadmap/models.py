@@ -212,9 +212,46 @@ class Effect(Model):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Effect:
-        set_keys = [k for k in ("include", "exclude", "add_days", "risk") if getattr(self, k) is not None]
+        set_keys = [k for k in ("include", "exclude", "add_days", "risk", "widen") if getattr(self, k) is not None]
         if len(set_keys) != 1:
-            raise ValueError("an effect has exactly one of include, exclude, add_days, risk")
+            raise ValueError("an effect has exactly one of include, exclude, add_days, risk, widen")
+        return self
+
+    # --- issue 16: forecast ---
+    widen: Widen | None = None
+    """Widens a step's range for the forecast (``--simulate``)."""
+    probability: Real | None = Field(default=None, gt=0, le=1)
+    """A quantified risk: the chance it happens (0 < p <= 1)."""
+    impact_days: tuple[Whole, Whole] | None = None
+    """A quantified risk: working days it adds when it happens, ``[min, max]`` (drawn uniformly)."""
+    steps: tuple[str, ...] | None = None
+    """A quantified risk: the steps it delays (each by the drawn days)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _risk_numbers_inside(cls, value: Any) -> Any:
+        """``risk: {en: ..., probability: ..., impact_days: ..., steps: ...}`` reads as the sibling keys."""
+        if isinstance(value, dict) and isinstance(value.get("risk"), dict):
+            inner = value["risk"]
+            lifted = {k: inner[k] for k in ("probability", "impact_days", "steps") if k in inner}
+            if lifted and not any(k in value for k in lifted):
+                return {**value, "risk": {k: v for k, v in inner.items() if k not in lifted}, **lifted}
+        return value
+
+    @model_validator(mode="after")
+    def _quantified_risk(self) -> Effect:
+        given = [k for k in ("probability", "impact_days") if getattr(self, k) is not None]
+        if self.steps:
+            given.append("steps")
+        if not given:
+            return self
+        if self.risk is None:
+            raise ValueError("probability, impact_days and steps belong to a risk effect")
+        if len(given) != 3:
+            raise ValueError("a quantified risk gives probability, impact_days and steps together")
+        low, high = self.impact_days or (0, 0)
+        if low < 0 or high < low or high < 1:
+            raise ValueError("impact_days is [min, max] with 0 <= min <= max and max >= 1")
         return self
 
 
@@ -294,6 +331,19 @@ class Step(Model):
     """Only planned when an answer's ``include`` effect selects it."""
     when: str | None = None
     """Applicability condition on answers and company facts."""
+    estimate: Estimate | None = None
+    """Three-point estimate for the forecast; ``likely`` is ``duration_days`` (issue 16)."""
+
+    @model_validator(mode="after")
+    def _estimate_brackets_duration(self) -> Step:
+        est = self.estimate
+        if est is None:
+            return self
+        if est.likely is not None and est.likely != self.duration_days:
+            raise ValueError(f"estimate.likely is the step's duration_days ({self.duration_days}): leave it out")
+        if not est.low <= self.duration_days <= est.high:
+            raise ValueError(f"estimate: expected low <= duration_days ({self.duration_days}) <= high")
+        return self
 
 
 class Resource(Model):
@@ -328,6 +378,8 @@ class Stage(Model):
     """The stage's steps."""
     questions: tuple[Question, ...] = ()
     """Questions to answer before the stage."""
+    ranges: Ranges | None = None
+    """Default duration ranges of its steps for the forecast (issue 16)."""
 
     @property
     def milestone_id(self) -> str:
@@ -448,3 +500,59 @@ class CompanyFile(Model):
     """Step id → progress."""
     report: Report | None = None
     """Optional report branding."""
+
+
+# ---------------------------------------------------------------- issue 16: forecast ranges
+
+
+def _real_not_yes_no(value: Any) -> Any:
+    """Refuse true/false where a number is expected (pydantic would read them as 1.0 and 0.0)."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not yes/no")
+    return value
+
+
+Real = Annotated[float, BeforeValidator(_real_not_yes_no)]
+"""A number; YAML's true/false are refused."""
+
+
+class Widen(Model):
+    """An answer that makes a step's duration less certain (issue 16: forecast)."""
+
+    step: str = Field(pattern=STEP_ID)
+    """The step whose range widens."""
+    high: Real = Field(gt=0, le=10)
+    """Added to the high end, as a share of the step's planned duration (0.3: +30 %)."""
+
+
+class Estimate(Model):
+    """A three-point estimate of a step, in working days (issue 16: forecast)."""
+
+    low: Real = Field(gt=0)
+    """Optimistic duration."""
+    likely: Real | None = None
+    """Most likely duration: the step's ``duration_days`` (may be left out)."""
+    high: Real = Field(gt=0)
+    """Pessimistic duration."""
+
+
+class RangeFactors(Model):
+    """A default range as factors of a step's base duration (issue 16: forecast)."""
+
+    low: Real = Field(gt=0, le=1)
+    """Optimistic duration = low × duration_days."""
+    high: Real = Field(ge=1, le=10)
+    """Pessimistic duration = high × duration_days."""
+
+
+class Ranges(Model):
+    """A stage's default duration ranges for the forecast (issue 16)."""
+
+    default: RangeFactors | None = None
+    """Range of every step of the stage without an ``estimate`` or an entry in ``steps``."""
+    steps: dict[str, RangeFactors] = {}
+    """Step id (of this stage) → its range factors."""
+
+
+for _model in (Effect, Option, Question, Step, Stage, Library):  # they name the forecast models above
+    _model.model_rebuild()

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from roadmap.calendar import WorkCalendar, build_calendar
 from roadmap.company import CompanyInput, fit_warning, load_company
 from roadmap.errors import InputError
+from roadmap.forecast import Forecast
 from roadmap.i18n import t
 from roadmap.library import load_library
 from roadmap.models import Library, Progress
@@ -127,6 +128,8 @@ class Plan(Out):
     resource_links: tuple[tuple[str, str], ...] = ()
     """(earlier, later) steps that follow each other on one person of a role: the team-limit order
     the scheduler imposed, as finish-to-start links (slack and the critical path walk them)."""
+    forecast: Forecast | None = Field(default=None, exclude_if=_is_none)
+    """Monte Carlo forecast (``plan --simulate N``; issue 16)."""
 
 
 def plan_file(

@@ -228,7 +228,8 @@ def files(src: SummaryInput) -> Section | None:
 SECTIONS: list[str] = [
     "roadmap.summary:headline",
     "roadmap.summary:stages",
-    # issue 12 (effort/cost) and issue 16 (P50/P80/P90): one line each here, e.g. "roadmap.forecast:summary_section",
+    # issue 12 (effort/cost): one line here
+    "roadmap.forecast:summary_section",
     "roadmap.summary:due",
     "roadmap.summary:baseline_moves",
     "roadmap.summary:critical",

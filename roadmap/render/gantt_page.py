@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from roadmap.i18n import t
 from roadmap.render import RenderContext
 from roadmap.render.facts import answer_rows, branding, company_facts, weekday_names, working_days
+from roadmap.render.forecast_section import forecast_section
 from roadmap.render.gantt import HOVER_DETAILS, build_figure, hover_text, plotly_js, stage_colours
 
 if TYPE_CHECKING:
@@ -177,6 +178,7 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
         "payload": Markup(safe_json(payload)),  # noqa: S704 - escaped by safe_json
         "plotly_js": Markup(plotly_js()),  # noqa: S704 - the plotly.js bundle, no user data
     }
+    context["forecast_html"] = forecast_section(plan, lang)  # issue 16: the forecast section, or ""
     return context, payload
 
 
