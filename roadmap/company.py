@@ -11,6 +11,7 @@ from typing import Any
 from roadmap.calendar import default_weekend
 from roadmap.errors import Diagnostic, InputError
 from roadmap.i18n import t
+from roadmap.inputs import check_adjustments, check_progress_entry
 from roadmap.library import answer_problem
 from roadmap.models import CompanyFile, Library, Question, coerce_answer
 from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, load_yaml, validate_model
@@ -109,6 +110,7 @@ def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path
     for sid in data.progress:
         if sid not in step_ids:
             yield y.diagnostic(("progress", sid), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}", key=True)
+    yield from check_adjustments(data, y, library)
     if data.report and data.report.logo:
         logo = base / data.report.logo
         if not logo.is_file():
@@ -165,3 +167,4 @@ def _check_dates(data: CompanyFile, y: LoadedYaml) -> Iterator[Diagnostic]:
             yield y.diagnostic((*loc, "finish"), f"'{sid}' is in progress: it has no finish yet (mark it done)")
         if prog.start and prog.finish and prog.finish < prog.start:
             yield y.diagnostic((*loc, "finish"), f"finish {prog.finish} is before start {prog.start}")
+        yield from check_progress_entry(data, y, sid)

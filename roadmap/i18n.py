@@ -289,6 +289,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tree_no_role": ("no role", "aucun rôle"),
     "tree_optional": ("optional", "facultative"),
     "tree_when": ("when {cond}", "si {cond}"),
+    # --- issue 9 ---
+    "warn_progress_dropped": (
+        "progress names {id}, which is not in the plan ({reason})",
+        "l'avancement cite {id}, qui n'est pas dans le plan ({reason})",
+    ),
+    "warn_progress_day_off": (
+        "{id}: actual {field} {date} is not a working day",
+        "{id} : la date réelle ({field}) {date} n'est pas un jour ouvré",
+    ),
+    "warn_progress_early": (
+        "{id} started on {start}, before its predecessor {pred} finished ({finish})",
+        "{id} a commencé le {start}, avant la fin de sa tâche préalable {pred} ({finish})",
+    ),
+    "warn_deadline_dropped": (
+        "deadline for {id} ({date}): it is not in the plan",
+        "échéance de {id} ({date}) : ce bloc n'est pas dans le plan",
+    ),
+    "why_adjust_set": ("set to {days} days in {file}{note}", "fixée à {days} jours dans {file}{note}"),
+    "why_adjust_add": ("{days:+d} days in {file}{note}", "{days:+d} jours dans {file}{note}"),
+    "why_not_before": (
+        "starts no earlier than {date} (plan.not_before in {file})",
+        "ne commence pas avant le {date} (plan.not_before dans {file})",
+    ),
+    "why_capacity_full": (
+        "waits {days} working days for a free {roles} (team size)",
+        "attend {days} jours ouvrés qu'un {roles} se libère (taille de l'équipe)",
+    ),
+    "risk_deadline": (
+        "Deadline missed: {id} finishes {finish}, {late} working days after {date}",
+        "Échéance manquée : {id} se termine le {finish}, {late} jours ouvrés après le {date}",
+    ),
+    "risk_deadline_because": ("plan.deadlines in {file}", "plan.deadlines dans {file}"),
+    "cli_inputs": (
+        "Answers: {given} given, {assumed} assumed from library defaults, {unanswered} unanswered",
+        "Réponses : {given} données, {assumed} supposées (valeurs par défaut), {unanswered} sans réponse",
+    ),
+    "cli_strict": (
+        "--strict: questions not answered in the file: {ids}",
+        "--strict : questions sans réponse dans le fichier : {ids}",
+    ),
+    "cli_staffing": ("One more person would help most", "Une personne de plus aiderait surtout"),
+    "cli_staffing_row": (
+        "{role} ({capacity} now): finish {gain} working days earlier; busy {busy} days",
+        "{role} ({capacity} actuellement) : fin {gain} jours ouvrés plus tôt ; occupé {busy} jours",
+    ),
+    "cli_staffing_none": (
+        "One more person of any role would not move the finish",
+        "Une personne de plus, quel que soit le rôle, n'avancerait pas la fin",
+    ),
+    "cli_bound_team": (
+        "The finish is bound by team size, not only by the method's order: see the steps waiting for people.",
+        "La fin dépend de la taille de l'équipe, pas seulement de l'ordre de la méthode : voir les tâches en attente.",
+    ),
+    "cli_bound_order": (
+        "The finish is bound by the method's order of steps, not by team size.",
+        "La fin dépend de l'ordre des tâches de la méthode, pas de la taille de l'équipe.",
+    ),
+    "cli_deadline_met": ("Deadline {id} {date}: met ({finish})", "Échéance {id} {date} : tenue ({finish})"),
+    "cli_deadline_late": (
+        "Deadline {id} {date}: missed by {late} working days ({finish})",
+        "Échéance {id} {date} : manquée de {late} jours ouvrés ({finish})",
+    ),
+    "report_assumed": ("Assumed (library defaults)", "Supposées (valeurs par défaut de la bibliothèque)"),
+    "report_assumed_note": (
+        "Not answered in the company file: the plan assumes these defaults until someone answers.",
+        "Sans réponse dans le fichier de l'entreprise : le plan suppose ces valeurs jusqu'à une réponse.",
+    ),
+    "report_unanswered": ("Unanswered (no default)", "Sans réponse (pas de valeur par défaut)"),
+    "report_deadline": ("Deadline {id}", "Échéance {id}"),
 }
 
 

@@ -406,6 +406,10 @@ class PlanSettings(Model):
     """Extra non-working dates (company days off)."""
     exclude: tuple[str, ...] = ()
     """Stage or step ids dropped by choice."""
+    not_before: dict[str, dt.date] = {}
+    """Step id → the earliest day it may start (a licence delivery, a freeze)."""
+    deadlines: dict[str, dt.date] = {}
+    """Step or milestone id → the day it must be finished by (reported, never forced)."""
 
 
 class Progress(Model):
@@ -419,6 +423,23 @@ class Progress(Model):
     """Actual finish (required for done)."""
     percent: Annotated[int, Field(ge=0, le=100), BeforeValidator(_not_yes_no)] | None = None
     """Share complete (in_progress)."""
+
+
+class Adjust(Model):
+    """A PM's change to one step's duration, without forking the library."""
+
+    duration_days: Annotated[int, Field(ge=1), BeforeValidator(_not_yes_no)] | None = None
+    """Working days the step takes, instead of what the library and the answers give."""
+    add_days: Whole | None = None
+    """Working days added (negative: removed; the step never goes below 1 day)."""
+    note: str | None = None
+    """Why, as the step's reasons show it."""
+
+    @model_validator(mode="after")
+    def _one_change(self) -> Adjust:
+        if (self.duration_days is None) == (self.add_days is None):
+            raise ValueError("an adjustment has exactly one of duration_days, add_days")
+        return self
 
 
 class Report(Model):
@@ -452,3 +473,5 @@ class CompanyFile(Model):
     """Step id → progress."""
     report: Report | None = None
     """Optional report branding."""
+    adjust: dict[str, Adjust] = {}
+    """Step id → a duration set or days added by the PM, with a note."""

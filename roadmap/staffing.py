@@ -1,0 +1,114 @@
+"""Which person would help (issue 9, point 5): who a delayed step waits for, and what one more
+person of each role would gain.
+
+Works on the scheduler's own inputs and result, outside the scheduler: a step *waits for* a
+role when, at the day its predecessors allowed it to start, that role's people were all busy
+with other steps on some day of its span. ``gain_days`` re-plans with one more person of a role
+and counts the working days the finish moves earlier. A role whose people are never all busy
+at once cannot gain anything and is not re-planned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from roadmap.schedule import SchedResult, SchedTask, schedule_tasks
+
+
+@dataclass(frozen=True)
+class Wait:
+    """How long a step waited for people, and of which roles."""
+
+    days: int
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoleLoad:
+    """One role's staffing figures."""
+
+    role: str
+    capacity: int
+    """People of the role (``team``; 1 when not given)."""
+    busy_days: int
+    """Person-days of planned work holding the role (done and in-progress work included)."""
+    gain_days: int
+    """Working days the finish moves earlier with one more person of the role."""
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """What the team size does to the plan."""
+
+    waits: dict[str, Wait]
+    """Step id → its wait (only steps that waited)."""
+    roles: tuple[RoleLoad, ...]
+    """Every role the plan uses: largest gain first, then role id."""
+    bound_by_team: bool
+    """Whether the finish would be earlier with people of every role to spare."""
+
+
+def _earliest(task: SchedTask, finish: Mapping[str, int]) -> int:
+    gap = 0 if task.duration == 0 else 1
+    return max([task.not_before, *(finish[p] + lag + gap for p, lag in task.preds)])
+
+
+def _capacity(role: str, team: Mapping[str, int]) -> int:
+    return team.get(role, 1)
+
+
+def staffing(tasks: Sequence[SchedTask], result: SchedResult, team: Mapping[str, int]) -> Staffing:
+    """Waits per step, and per role its capacity, busy person-days and gain from one more person."""
+    use: dict[str, dict[int, int]] = {}
+    for task in tasks:
+        if task.duration == 0:
+            continue
+        for role in set(task.roles):
+            days = use.setdefault(role, {})
+            for d in range(result.start[task.id], result.finish[task.id] + 1):
+                days[d] = days.get(d, 0) + 1
+    saturated = {role for role, days in use.items() if days and max(days.values()) >= _capacity(role, team)}
+
+    waits: dict[str, Wait] = {}
+    for task in tasks:
+        if task.duration == 0 or task.fixed_start is not None or not task.roles:
+            continue
+        start = result.start[task.id]
+        earliest = _earliest(task, result.finish)
+        if start <= earliest:
+            continue
+        span = result.finish[task.id] - start
+        full = tuple(
+            sorted(
+                role
+                for role in set(task.roles)
+                if role in saturated and _full_within(use[role], _capacity(role, team), earliest, span, start)
+            )
+        )
+        waits[task.id] = Wait(start - earliest, full or tuple(sorted(set(task.roles) & saturated)))
+
+    finish = max(result.finish.values(), default=0)
+    loads: list[RoleLoad] = []
+    for role in sorted(use):
+        capacity = _capacity(role, team)
+        gain = 0
+        if role in saturated:
+            more = schedule_tasks(tasks, {**team, role: capacity + 1})
+            gain = max(0, finish - max(more.finish.values(), default=0))
+        loads.append(RoleLoad(role, capacity, sum(use[role].values()), gain))
+    loads.sort(key=lambda load: (-load.gain_days, load.role))
+    bound = False
+    if saturated:
+        spare = {role: len(tasks) + 1 for role in use}
+        bound = max(schedule_tasks(tasks, spare).finish.values(), default=0) < finish
+    return Staffing(waits, tuple(loads), bound)
+
+
+def _full_within(days: Mapping[int, int], capacity: int, earliest: int, span: int, start: int) -> bool:
+    """Whether the role's people were all busy on a day of the span the step could have had."""
+    # Its own days from ``start`` on count in ``days``; the window before its start does not hold it.
+    for d in range(earliest, min(earliest + span + 1, start)):
+        if days.get(d, 0) >= capacity:
+            return True
+    return any(days.get(d, 0) - 1 >= capacity for d in range(start, earliest + span + 1))
