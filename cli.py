@@ -240,6 +240,9 @@ def plan(
         IcsLevel, typer.Option("--ics-level", help="plan.ics: one event per step and milestone, or per stage.")
     ] = IcsLevel.step,
     templates: TemplatesOpt = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 2 when an applicable question is unanswered or only assumed.")
+    ] = False,
 ) -> None:
     """Plan a company: resolve the blocks, date them on its calendar, write the reports."""
     from roadmap.baseline import find_baseline
@@ -250,6 +253,8 @@ def plan(
     status_date = _parse_date(as_of, "--as-of")
     base = find_baseline(file, baseline)
     result, company, lib = plan_file(file, library_dir=library, as_of=status_date, lang=lang.value, baseline=base)
+    if strict:
+        _refuse_unanswered(result, file)
     options = (("ics_level", ics_level.value),)
     ctx = RenderContext(
         plan=result, company=company, library=lib, lang=lang.value, options=options, templates_dir=templates
@@ -340,9 +345,10 @@ def _print_plan(result: Plan) -> None:
             )
         for task in new:
             con.print(f"  {_slip(None, lang)} {task.id} {_escape(task.title)} {task.start} → {task.finish}")
-    critical = [task for task in result.tasks if task.critical and not task.milestone]
+    on_path = set(result.critical_path)  # issue 9: the critical path, not every zero-slack step
+    critical = [task for task in result.tasks if task.id in on_path and not task.milestone]
     if critical:
-        con.print(f"[bold]{t(lang, 'cli_critical')}[/]:")
+        con.print(f"[bold]{t(lang, 'cli_critical_path')}[/]:")
         for task in critical:
             con.print(f"  [red]●[/] {task.id} {_escape(task.title)} {task.start} → {task.finish}")
     if result.dropped:
@@ -353,7 +359,44 @@ def _print_plan(result: Plan) -> None:
         con.print(f"[bold]{t(lang, 'report_risks')}[/]:")
         for risk in result.risks:
             con.print(f"  [yellow]![/] {_escape(risk.text)} [dim]({_escape(risk.because)})[/]")
+    _print_honest(result, con)
     con.print(f"[bold]{t(lang, 'cli_finish', finish=result.finish)}[/]")
+
+
+def _refuse_unanswered(result: Plan, file: Path) -> None:
+    """``plan --strict``: exit 2 naming the questions not answered in the file (issue 9)."""
+    from roadmap.errors import InputError
+    from roadmap.inputs import strict_problem
+
+    problem = strict_problem(result.assumed, result.unanswered, file.name)
+    if problem:
+        raise InputError.at(file, problem)
+
+
+def _print_honest(result: Plan, con: Console) -> None:
+    """Issue 9's lines: answers given/assumed/unanswered, deadlines, team size, who would help."""
+    from roadmap.i18n import t
+
+    lang = result.lang
+    given = len(result.answers)
+    counts = t(lang, "cli_inputs", given=given, assumed=len(result.assumed), unanswered=len(result.unanswered))
+    con.print(counts, style="yellow" if result.assumed or result.unanswered else None)
+    for deadline in result.deadlines:
+        key = "cli_deadline_late" if deadline.late_days else "cli_deadline_met"
+        values = {"id": deadline.id, "date": deadline.date, "finish": deadline.finish, "late": deadline.late_days}
+        con.print(t(lang, key, **values), style="red" if deadline.late_days else "green")
+    waiting = sum(1 for task in result.tasks if task.waits_for)
+    con.print(t(lang, "cli_bound_team" if result.bound_by_team else "cli_bound_order", n=waiting))
+    helpful = [row for row in result.staffing if row.gain_days > 0][:3]
+    if not helpful and result.staffing:
+        con.print(t(lang, "cli_staffing_none"))
+    if helpful:
+        con.print(f"[bold]{t(lang, 'cli_staffing')}[/]:")
+        for row in helpful:
+            line = t(
+                lang, "cli_staffing_row", role=row.role, capacity=row.capacity, gain=row.gain_days, busy=row.busy_days
+            )
+            con.print(f"  + {_escape(line)}")
 
 
 def _slip(days: int | None, lang: str = "en") -> str:

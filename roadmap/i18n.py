@@ -331,16 +331,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli_staffing": ("One more person would help most", "Une personne de plus aiderait surtout"),
     "cli_staffing_row": (
-        "{role} ({capacity} now): finish {gain} working days earlier; busy {busy} days",
-        "{role} ({capacity} actuellement) : fin {gain} jours ouvrés plus tôt ; occupé {busy} jours",
+        "{role} ({capacity} now): finish {gain} working days earlier ({busy} person-days of work)",
+        "{role} ({capacity} actuellement) : fin {gain} jours ouvrés plus tôt ({busy} jours-personne de travail)",
     ),
     "cli_staffing_none": (
         "One more person of any role would not move the finish",
         "Une personne de plus, quel que soit le rôle, n'avancerait pas la fin",
     ),
     "cli_bound_team": (
-        "The finish is bound by team size, not only by the method's order: see the steps waiting for people.",
-        "La fin dépend de la taille de l'équipe, pas seulement de l'ordre de la méthode : voir les tâches en attente.",
+        "The finish is bound by team size, not only by the method's order: {n} steps wait for a free person.",
+        "La fin dépend de la taille de l'équipe, pas seulement de l'ordre de la méthode : {n} tâches attendent une personne libre.",
     ),
     "cli_bound_order": (
         "The finish is bound by the method's order of steps, not by team size.",
@@ -351,13 +351,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Deadline {id} {date}: missed by {late} working days ({finish})",
         "Échéance {id} {date} : manquée de {late} jours ouvrés ({finish})",
     ),
+    "cli_critical_path": ("Critical path", "Chemin critique"),
     "report_assumed": ("Assumed (library defaults)", "Supposées (valeurs par défaut de la bibliothèque)"),
     "report_assumed_note": (
         "Not answered in the company file: the plan assumes these defaults until someone answers.",
         "Sans réponse dans le fichier de l'entreprise : le plan suppose ces valeurs jusqu'à une réponse.",
     ),
     "report_unanswered": ("Unanswered (no default)", "Sans réponse (pas de valeur par défaut)"),
-    "report_deadline": ("Deadline {id}", "Échéance {id}"),
+    "report_legend_deadlines": ("Deadlines", "Échéances"),
 }
 
 

@@ -125,3 +125,15 @@ def check_adjustments(data: CompanyFile, y: LoadedYaml, library: Library) -> Ite
         if bid not in blocks:
             hint = did_you_mean(bid, blocks)
             yield y.diagnostic(("plan", "deadlines", bid), f"unknown step or milestone '{bid}'{hint}", key=True)
+
+
+def strict_problem(assumed: tuple[str, ...], unanswered: tuple[str, ...], file_name: str) -> str | None:
+    """Why ``plan --strict`` refuses a plan: the questions not answered in the file (None: all are)."""
+    if not assumed and not unanswered:
+        return None
+    parts = []
+    if unanswered:
+        parts.append(f"{len(unanswered)} unanswered ({', '.join(unanswered)})")
+    if assumed:
+        parts.append(f"{len(assumed)} only assumed from library defaults ({', '.join(assumed)})")
+    return f"--strict: {' and '.join(parts)}; answer them in {file_name} (roadmap ask {file_name})"
