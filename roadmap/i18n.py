@@ -339,8 +339,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Une personne de plus, quel que soit le rôle, n'avancerait pas la fin",
     ),
     "cli_bound_team": (
-        "The finish is bound by team size, not only by the method's order: {n} steps wait for a free person.",
-        "La fin dépend de la taille de l'équipe, pas seulement de l'ordre de la méthode : {n} tâches attendent une personne libre.",
+        "The finish is bound by team size, not only by the method's order (steps waiting for a free person: {n}).",
+        "La fin dépend de la taille de l'équipe, pas seulement de l'ordre de la méthode (tâches en attente d'une personne libre : {n}).",
     ),
     "cli_bound_order": (
         "The finish is bound by the method's order of steps, not by team size.",
