@@ -351,6 +351,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Deadline {id} {date}: missed by {late} working days ({finish})",
         "Échéance {id} {date} : manquée de {late} jours ouvrés ({finish})",
     ),
+    "ask_skip_alone": (
+        "'Leave it for later' stands alone: untick it or the options",
+        "« Laisser pour plus tard » se choisit seul : décochez-le ou les options",
+    ),
+    "ask_later_row": ("0. Leave it for later", "0. Laisser pour plus tard"),
     "cli_critical_path": ("Critical path", "Chemin critique"),
     "report_assumed": ("Assumed (library defaults)", "Supposées (valeurs par défaut de la bibliothèque)"),
     "report_assumed_note": (
