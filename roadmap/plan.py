@@ -164,7 +164,7 @@ class Plan(Out):
     staffing: tuple[StaffingRow, ...] = ()
     """Every role the plan uses, largest gain first."""
     bound_by_team: bool = False
-    """Whether the finish would be earlier with people of every role to spare."""
+    """Whether a step on the critical path waited for people (else the finish is bound by the order)."""
 
 
 def plan_file(

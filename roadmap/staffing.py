@@ -4,8 +4,10 @@ person of each role would gain.
 Works on the scheduler's own inputs and result, outside the scheduler: a step *waits for* a
 role when, at the day its predecessors allowed it to start, that role's people were all busy
 with other steps on some day of its span. ``gain_days`` re-plans with one more person of a role
-and counts the working days the finish moves earlier. A role whose people are never all busy
-at once cannot gain anything and is not re-planned.
+and counts the working days the finish moves earlier. Only roles that held back a step with no
+slack are re-planned: a role whose people were never all busy, or that only delayed steps with
+slack to spare, is given a gain of 0. Above :data:`FULL_REPLAN_TASKS` tasks, only the
+:data:`LARGE_PLAN_ROLES` roles that held zero-slack steps back the longest are re-planned.
 """
 
 from __future__ import annotations
@@ -13,7 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from roadmap.schedule import SchedResult, SchedTask, schedule_tasks
+from roadmap.schedule import SchedResult, SchedTask, project_finishes
+
+FULL_REPLAN_TASKS = 2000
+"""Up to this many tasks, every candidate role is re-planned."""
+LARGE_PLAN_ROLES = 1
+"""Above it, how many roles are re-planned (the one that held zero-slack steps back longest)."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ class Staffing:
     roles: tuple[RoleLoad, ...]
     """Every role the plan uses: largest gain first, then role id."""
     bound_by_team: bool
-    """Whether the finish would be earlier with people of every role to spare."""
+    """Whether a step on the critical path waited for people (else the method's order binds)."""
 
 
 def _earliest(task: SchedTask, finish: Mapping[str, int]) -> int:
@@ -88,20 +95,23 @@ def staffing(tasks: Sequence[SchedTask], result: SchedResult, team: Mapping[str,
         )
         waits[task.id] = Wait(start - earliest, full or tuple(sorted(set(task.roles) & saturated)))
 
-    finish = max(result.finish.values(), default=0)
-    loads: list[RoleLoad] = []
-    for role in sorted(use):
-        capacity = _capacity(role, team)
-        gain = 0
-        if role in saturated:
-            more = schedule_tasks(tasks, {**team, role: capacity + 1})
-            gain = max(0, finish - max(more.finish.values(), default=0))
-        loads.append(RoleLoad(role, capacity, sum(use[role].values()), gain))
+    held: dict[str, int] = {}  # role -> working days it held zero-slack steps back
+    for tid, wait in waits.items():
+        if result.critical.get(tid):
+            for role in wait.roles:
+                held[role] = held.get(role, 0) + wait.days
+    candidates = sorted(held, key=lambda role: (-held[role], role))
+    if len(tasks) > FULL_REPLAN_TASKS:
+        candidates = candidates[:LARGE_PLAN_ROLES]
+    gains: dict[str, int] = {}
+    if candidates:
+        base = {role: _capacity(role, team) for role in use}
+        finishes = project_finishes(tasks, [base, *({**base, role: base[role] + 1} for role in candidates)])
+        gains = {role: max(0, finishes[0] - more) for role, more in zip(candidates, finishes[1:], strict=True)}
+    # The critical path runs through a step that waited for people exactly when team size binds.
+    bound = any(tid in waits for tid in result.critical_path)
+    loads = [RoleLoad(role, _capacity(role, team), sum(use[role].values()), gains.get(role, 0)) for role in use]
     loads.sort(key=lambda load: (-load.gain_days, load.role))
-    bound = False
-    if saturated:
-        spare = {role: len(tasks) + 1 for role in use}
-        bound = max(schedule_tasks(tasks, spare).finish.values(), default=0) < finish
     return Staffing(waits, tuple(loads), bound)
 
 
