@@ -115,6 +115,19 @@ def _fit_library(schema: dict[str, Any], library: Library, lang: str) -> None:
     blocks = [s.id for s in library.stages] + [step.id for step in library.steps()]
     exclude = schema["$defs"]["PlanSettings"]["properties"]["exclude"]
     _inner(exclude)["items"] = {"enum": blocks}
+    _fit_issue_9(schema, library, lang)
+
+
+def _fit_issue_9(schema: dict[str, Any], library: Library, lang: str) -> None:
+    """``adjust`` and ``plan.not_before`` name the library's steps; ``plan.deadlines`` also its milestones."""
+    steps = {step.id: step.title.get(lang) for step in library.steps()}
+    milestones = {stage.milestone_id: stage.title.get(lang) for stage in library.stages}
+    adjust = {sid: {"$ref": "#/$defs/Adjust", "description": title} for sid, title in steps.items()}
+    _replace_map(schema["properties"]["adjust"], adjust)
+    plan_props = schema["$defs"]["PlanSettings"]["properties"]
+    for key, ids in (("not_before", steps), ("deadlines", {**steps, **milestones})):
+        date = dict(_inner(plan_props[key])["additionalProperties"])
+        _replace_map(plan_props[key], {bid: {**date, "description": title} for bid, title in ids.items()})
 
 
 def _inner(prop: dict[str, Any]) -> dict[str, Any]:

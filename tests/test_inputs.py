@@ -242,3 +242,29 @@ def test_schema_covers_the_new_keys(mini_library: Path) -> None:
     plan_props = schema["$defs"]["PlanSettings"]["properties"]
     assert {"not_before", "deadlines"} <= set(plan_props)
     assert {"duration_days", "add_days", "note"} <= set(schema["$defs"]["Adjust"]["properties"])
+
+
+def test_schema_names_the_library_ids_for_the_new_keys(mini_library: Path) -> None:
+    import jsonschema
+
+    from roadmap.library import load_library
+    from roadmap.schema import company_schema
+
+    schema = company_schema(load_library(mini_library))
+    good = {
+        "company": {"name": "X", "employees": 300},
+        "plan": {
+            "start": "2027-01-04",
+            "not_before": {"alpha.one": "2027-02-01"},
+            "deadlines": {"beta.done": "2027-03-01"},
+        },
+        "adjust": {"alpha.two": {"add_days": -1, "note": "why"}},
+    }
+    jsonschema.validate(good, schema)
+    for bad in (
+        {**good, "adjust": {"alpha.tow": {"add_days": 1}}},
+        {**good, "plan": {"start": "2027-01-04", "not_before": {"alpha.done": "2027-02-01"}}},  # a milestone
+        {**good, "plan": {"start": "2027-01-04", "deadlines": {"alpha.one": "soon"}}},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
