@@ -126,3 +126,13 @@ def test_schema_carries_the_limits(tmp_path: Path) -> None:
     tools = answers["properties"]["tools"]["anyOf"][0]
     assert (tools["minItems"], tools["maxItems"]) == (1, 2)
     assert tools["allOf"] == [{"not": {"allOf": [{"contains": {"const": "none"}}, {"minItems": 2}]}}]
+
+
+def test_show_tells_the_limits(tmp_path: Path) -> None:
+    from roadmap.describe import question_to_dict
+
+    question = load_library(_library(tmp_path)).question("tools")
+    assert question is not None
+    data = question_to_dict(question, "en")
+    assert (data["min"], data["max"]) == (1, 2)
+    assert [o.get("exclusive", False) for o in data["options"]] == [False, False, False, True]
