@@ -302,6 +302,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{id} started on {start}, before its predecessor {pred} finished ({finish})",
         "{id} a commencé le {start}, avant la fin de sa tâche préalable {pred} ({finish})",
     ),
+    "warn_input_dropped": (
+        "{field} names {id}, which is not in the plan ({reason})",
+        "{field} cite {id}, qui n'est pas dans le plan ({reason})",
+    ),
     "warn_deadline_dropped": (
         "deadline for {id} ({date}): it is not in the plan",
         "échéance de {id} ({date}) : ce bloc n'est pas dans le plan",

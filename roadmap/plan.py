@@ -328,6 +328,10 @@ def _honest_parts(
     warnings = progress_warnings(
         data, calendar, resolution.dropped, {k: v.finish for k, v in by_id.items()}, preds, lang
     )
+    for key, ids in (("adjust", data.adjust), ("plan.not_before", data.plan.not_before)):
+        for sid in ids:
+            if sid in resolution.dropped:
+                warnings.append(t(lang, "warn_input_dropped", field=key, id=sid, reason=resolution.dropped[sid]))
     deadlines: list[Deadline] = []
     risks: list[Risk] = []
     for bid, date in data.plan.deadlines.items():

@@ -268,3 +268,9 @@ def test_schema_names_the_library_ids_for_the_new_keys(mini_library: Path) -> No
     ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)
+
+
+def test_adjusting_a_dropped_step_is_a_warning(mini_library: Path, make_company: Callable[..., Path]) -> None:
+    text = MINI_COMPANY.replace("  start: 2027-01-04", "  start: 2027-01-04\n  exclude: [alpha.two]")
+    plan = _plan(mini_library, make_company(text + "adjust:\n  alpha.two: {add_days: 3}\n"))
+    assert "adjust names alpha.two, which is not in the plan (excluded in company.yaml)" in plan.warnings
