@@ -92,7 +92,7 @@ def progress_warnings(
     """Odd but possible progress: started before a predecessor finished, a day off, a dropped step."""
     out: list[str] = []
     for sid, prog in sorted(data.progress.items()):
-        if sid in dropped and prog.status != "planned":
+        if sid in dropped:
             out.append(t(lang, "warn_progress_dropped", id=sid, reason=dropped[sid]))
             continue
         for field in ("start", "finish"):
