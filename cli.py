@@ -292,6 +292,9 @@ def plan(
     method: Annotated[
         str, typer.Option("--method", help="Sampling of --simulate: pert (beta-PERT) or triangular.")
     ] = "pert",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 2 when an applicable question is unanswered or only assumed.")
+    ] = False,
 ) -> None:
     """Plan a company: resolve the blocks, date them on its calendar, write the reports.
 
@@ -307,6 +310,8 @@ def plan(
     result, company, lib = plan_file(file, library_dir=library, as_of=status_date, lang=lang.value, baseline=base)
     if simulate is not None:  # issue 16
         result = _forecast(result, company, lib, simulate, seed, method)
+    if strict:
+        _refuse_unanswered(result, file)
     options = (("ics_level", ics_level.value),)
     ctx = RenderContext(
         plan=result, company=company, library=lib, lang=lang.value, options=options, templates_dir=templates
@@ -473,6 +478,16 @@ def _print_explanation(why: Explanation, lang: str) -> None:
     if why.successors:
         con.print(Text(t(lang, "explain_successors"), style="bold"))
         line(", ".join(why.successors))
+
+
+def _refuse_unanswered(result: Plan, file: Path) -> None:
+    """``plan --strict``: exit 2 naming the questions not answered in the file (issue 9)."""
+    from roadmap.errors import InputError
+    from roadmap.inputs import strict_problem
+
+    problem = strict_problem(result.assumed, result.unanswered, file.name)
+    if problem:
+        raise InputError.at(file, problem)
 
 
 # --- issue 16: forecast ---
@@ -703,9 +718,7 @@ def ask(
             if not pending.answered or data.answers.get(qid) != answer.value:
                 save_answer(file, qid, answer.value)
                 data = engine.with_answer(data, qid, answer.value)
-    except EOFError:
-        if interactive:  # Ctrl-D, or the terminal was closed
-            _stop_asking(t(lang.value, "ask_interrupted", file=file))
+    except EOFError:  # the end of piped input, or Ctrl-D in a terminal: the answers given are kept
         left = len(engine.to_ask(lib, data, chosen, all_questions=False, asked=set()))
         typer.echo(t(lang.value, "ask_eof", n=left), err=True)
     except KeyboardInterrupt:
@@ -771,6 +784,8 @@ def _ask_line(pending: Pending, lang: str) -> Parsed:
         typer.echo(f"  ({q.help.get(lang)})")
     for key, label, effects in engine.option_rows(q, lang):
         typer.echo(f"  {key}. {label}" + (f" — {effects}" if effects else ""))
+    if q.kind in ("single", "multiple") and not pending.answered:
+        typer.echo(f"  {t(lang, 'ask_later_row')}")
     if pending.current is not None:
         key = "ask_current" if pending.answered else "ask_default"
         typer.echo("  " + t(lang, key, value=engine.display_answer(q, pending.current, lang)))
@@ -832,29 +847,76 @@ def _ask_tty(pending: Pending, lang: str) -> Parsed:
             )
             for o in q.options
         ]
-        if q.kind == "multiple":
-            picked = questionary.checkbox(message, choices=choices).unsafe_ask()
-            return engine.Parsed(value=[v for v in values if v in picked])
-        if current is None:
+        if not pending.answered:  # issue 9: never invent an answer
             choices += [Separator(), Choice(title=t(lang, "ask_skip_choice"), value=_SKIP)]
+        if q.kind == "multiple":
+            return _ask_checkbox(pending, message, choices, lang)
         default = current if isinstance(current, str) and current in values else None
-        value = questionary.select(message, choices=choices, default=default).unsafe_ask()
+        if default is None and not pending.answered:
+            default = _SKIP  # the pointer starts on "Leave it for later", not on an option
+        value = _eof_on_ctrl_d(questionary.select(message, choices=choices, default=default)).unsafe_ask()
         return engine.Parsed(skip=True) if value == _SKIP else engine.Parsed(value=value)
     if q.kind == "yes_no":
-        default_yes = current if isinstance(current, bool) else True
-        return engine.Parsed(value=bool(questionary.confirm(message, default=default_yes).unsafe_ask()))
+        if not isinstance(current, bool):  # no default: nothing pre-selected, Enter leaves it for later
+            hint = f"({t(lang, 'ask_hint_yes_no')}; {t(lang, 'ask_hint_skip')}) "
+            # questionary returns None for Enter when its default is None (typed as bool)
+            ask_yn = questionary.confirm(message, default=None, instruction=hint)  # type: ignore[arg-type]
+            value = _eof_on_ctrl_d(ask_yn).unsafe_ask()
+            return engine.Parsed(skip=True) if value is None else engine.Parsed(value=bool(value))
+        return engine.Parsed(value=bool(_eof_on_ctrl_d(questionary.confirm(message, default=current)).unsafe_ask()))
 
     def validate(text: str) -> bool | str:
         problem = engine.parse_answer(q, text, current, lang).problem
         return True if problem is None else problem
 
-    typed = questionary.text(
-        message,
-        default=engine.typed_form(q, current),
-        validate=validate,
-        instruction=f"({engine.input_hint(q, current, lang)})",
+    typed = _eof_on_ctrl_d(
+        questionary.text(
+            message,
+            default=engine.typed_form(q, current),
+            validate=validate,
+            instruction=f"({engine.input_hint(q, current, lang)})",
+        )
     ).unsafe_ask()
     return engine.parse_answer(q, typed, current, lang)
+
+
+def _ask_checkbox(pending: Pending, message: str, choices: list[Any], lang: str) -> Parsed:
+    """A multiple choice: exclusive options and min/max refused as typed; nothing ticked = for later."""
+    import questionary
+
+    from roadmap import ask as engine
+    from roadmap.i18n import t
+
+    q = pending.question
+    values = [o.value for o in q.options]
+
+    def check(picked: list[str]) -> bool | str:
+        if _SKIP in picked:
+            return True if len(picked) == 1 else t(lang, "ask_skip_alone")
+        if not picked and pending.current is None:
+            return True
+        problem = engine.parse_answer(q, ", ".join(picked) or engine.NONE_INPUT, pending.current, lang).problem
+        return True if problem is None else problem
+
+    picked = _eof_on_ctrl_d(questionary.checkbox(message, choices=choices, validate=check)).unsafe_ask()
+    if _SKIP in picked or (not picked and pending.current is None):
+        return engine.Parsed(skip=True)
+    return engine.Parsed(value=[v for v in values if v in picked])
+
+
+def _eof_on_ctrl_d(question: Any) -> Any:
+    """Ctrl-D ends the session like the end of piped input (issue 9): the prompt raises EOFError."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("c-d", eager=True)
+    def _end(event: Any) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
+    return question
 
 
 class IndustryChoice(enum.StrEnum):

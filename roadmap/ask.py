@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 NONE_INPUT = "-"
 """What to type for an empty selection of a multiple-choice question."""
+LATER_INPUT = "0"
+"""What to type to leave a single or multiple choice for later (issue 9; options count from 1)."""
 
 _YES = frozenset({"y", "yes", "o", "oui", "true"})
 _NO = frozenset({"n", "no", "non", "false"})
@@ -288,6 +290,8 @@ def parse_answer(question: Question, raw: str, current: AnswerValue, lang: str =
     text = raw.strip().strip(_INVISIBLE).strip()
     if not text:
         return Parsed(skip=True) if current is None else Parsed(value=current)
+    if text == LATER_INPUT and question.kind in ("single", "multiple"):
+        return Parsed(skip=True)
     try:
         value = _read(question, text, lang)
     except ValueError as exc:

@@ -11,6 +11,7 @@ from typing import Any
 from roadmap.calendar import default_weekend
 from roadmap.errors import Diagnostic, InputError
 from roadmap.i18n import t
+from roadmap.inputs import check_adjustments, check_progress_entry
 from roadmap.library import answer_problem
 from roadmap.models import CompanyFile, Library, Question, coerce_answer
 from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, load_yaml, validate_model
@@ -113,6 +114,7 @@ def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path
 
     for loc, message in deliverable_problems(data, library):
         yield y.diagnostic(loc, message)
+    yield from check_adjustments(data, y, library)
     if data.report and data.report.logo:
         logo = base / data.report.logo
         if not logo.is_file():
@@ -131,6 +133,9 @@ def _answer_loc(question: Question, value: Any) -> Loc:
             if not isinstance(item, str) or item not in values or item in seen:
                 return (*loc, i)
             seen.add(item)
+        exclusive = {o.value for o in question.options if o.exclusive}
+        if len(value) > 1:
+            return next(((*loc, i) for i, item in enumerate(value) if item in exclusive), loc)
     return loc
 
 
@@ -166,3 +171,4 @@ def _check_dates(data: CompanyFile, y: LoadedYaml) -> Iterator[Diagnostic]:
             yield y.diagnostic((*loc, "finish"), f"'{sid}' is in progress: it has no finish yet (mark it done)")
         if prog.start and prog.finish and prog.finish < prog.start:
             yield y.diagnostic((*loc, "finish"), f"finish {prog.finish} is before start {prog.start}")
+        yield from check_progress_entry(data, y, sid)

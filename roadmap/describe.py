@@ -45,9 +45,11 @@ def question_to_dict(question: Question, lang: str) -> dict[str, Any]:
                 "value": option.value,
                 "label": option.label.get(lang),
                 "effects": [_effect(e.model_dump(exclude_none=True), lang) for e in option.effects],
+                **({"exclusive": True} if option.exclusive else {}),
             }
             for option in question.options
         ],
+        **{key: getattr(question, key) for key in ("min", "max") if getattr(question, key) is not None},
     }
 
 

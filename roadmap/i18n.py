@@ -306,8 +306,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sum_more": ("… and {n} more (--details)", "… et {n} de plus (--details)"),
     "sum_top_risks": ("Top risks", "Principaux risques"),
     "sum_counts": (
-        "{steps} steps, {critical} critical · {dropped} blocks dropped · {assumed} answers assumed (defaults)",
-        "{steps} tâches, {critical} critiques · {dropped} blocs retirés · {assumed} réponses supposées (par défaut)",
+        "{steps} steps, {critical} on the critical path · {dropped} blocks dropped",
+        "{steps} tâches, {critical} sur le chemin critique · {dropped} blocs retirés",
     ),
     "cli_compared": ("compared with baseline {path}", "comparé à la référence {path}"),
     "cli_wrote": ("wrote {path}", "écrit {path}"),
@@ -401,6 +401,85 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "makes {step} less certain (up to +{pct}% in the forecast)",
         "rend {step} moins certaine (jusqu'à +{pct} % dans la prévision)",
     ),
+    # --- issue 9 ---
+    "warn_progress_dropped": (
+        "progress names {id}, which is not in the plan ({reason})",
+        "l'avancement cite {id}, qui n'est pas dans le plan ({reason})",
+    ),
+    "warn_progress_day_off": (
+        "{id}: actual {field} {date} is not a working day",
+        "{id} : la date réelle ({field}) {date} n'est pas un jour ouvré",
+    ),
+    "warn_progress_early": (
+        "{id} started on {start}, before its predecessor {pred} finished ({finish})",
+        "{id} a commencé le {start}, avant la fin de sa tâche préalable {pred} ({finish})",
+    ),
+    "warn_input_dropped": (
+        "{field} names {id}, which is not in the plan ({reason})",
+        "{field} cite {id}, qui n'est pas dans le plan ({reason})",
+    ),
+    "warn_deadline_dropped": (
+        "deadline for {id} ({date}): it is not in the plan",
+        "échéance de {id} ({date}) : ce bloc n'est pas dans le plan",
+    ),
+    "why_adjust_set": ("set to {days} days in {file}{note}", "fixée à {days} jours dans {file}{note}"),
+    "why_adjust_add": ("{days:+d} days in {file}{note}", "{days:+d} jours dans {file}{note}"),
+    "why_not_before": (
+        "starts no earlier than {date} (plan.not_before in {file})",
+        "ne commence pas avant le {date} (plan.not_before dans {file})",
+    ),
+    "why_capacity_full": (
+        "waits {days} working days for a free {roles} (team size)",
+        "attend {days} jours ouvrés qu'un {roles} se libère (taille de l'équipe)",
+    ),
+    "risk_deadline": (
+        "Deadline missed: {id} finishes {finish}, {late} working days after {date}",
+        "Échéance manquée : {id} se termine le {finish}, {late} jours ouvrés après le {date}",
+    ),
+    "risk_deadline_because": ("plan.deadlines in {file}", "plan.deadlines dans {file}"),
+    "cli_inputs": (
+        "Answers: {given} given, {assumed} assumed from library defaults, {unanswered} unanswered",
+        "Réponses : {given} données, {assumed} supposées (valeurs par défaut), {unanswered} sans réponse",
+    ),
+    "cli_strict": (
+        "--strict: questions not answered in the file: {ids}",
+        "--strict : questions sans réponse dans le fichier : {ids}",
+    ),
+    "cli_staffing": ("One more person would help most", "Une personne de plus aiderait surtout"),
+    "cli_staffing_row": (
+        "+1 {role} (now {capacity}): finish {gain} working days earlier",
+        "+1 {role} (actuellement {capacity}) : fin {gain} jours ouvrés plus tôt",
+    ),
+    "cli_staffing_none": (
+        "One more person of any role would not move the finish",
+        "Une personne de plus, quel que soit le rôle, n'avancerait pas la fin",
+    ),
+    "cli_bound_team": (
+        "Team size binds the finish ({n} steps wait for a free person).",
+        "La taille de l'équipe fixe la fin ({n} tâches attendent une personne libre).",
+    ),
+    "cli_bound_order": (
+        "The method's order binds the finish, not team size.",
+        "L'ordre de la méthode fixe la fin, pas la taille de l'équipe.",
+    ),
+    "cli_deadline_met": ("Deadline {id} {date}: met ({finish})", "Échéance {id} {date} : tenue ({finish})"),
+    "cli_deadline_late": (
+        "Deadline {id} {date}: missed by {late} working days ({finish})",
+        "Échéance {id} {date} : manquée de {late} jours ouvrés ({finish})",
+    ),
+    "ask_skip_alone": (
+        "'Leave it for later' stands alone: untick it or the options",
+        "« Laisser pour plus tard » se choisit seul : décochez-le ou les options",
+    ),
+    "ask_later_row": ("0. Leave it for later", "0. Laisser pour plus tard"),
+    "cli_critical_path": ("Critical path", "Chemin critique"),
+    "report_assumed": ("Assumed (library defaults)", "Supposées (valeurs par défaut de la bibliothèque)"),
+    "report_assumed_note": (
+        "Not answered in the company file: the plan assumes these defaults until someone answers.",
+        "Sans réponse dans le fichier de l'entreprise : le plan suppose ces valeurs jusqu'à une réponse.",
+    ),
+    "report_unanswered": ("Unanswered (no default)", "Sans réponse (pas de valeur par défaut)"),
+    "report_legend_deadlines": ("Deadlines", "Échéances"),
 }
 
 

@@ -264,6 +264,8 @@ class Option(Model):
     """What the user reads."""
     effects: tuple[Effect, ...] = ()
     """What choosing it does to the plan."""
+    exclusive: bool = False
+    """A multiple-choice option that cannot be combined with another (e.g. "none")."""
 
     @field_validator("value", mode="before")
     @classmethod
@@ -293,6 +295,10 @@ class Question(Model):
     """Answer assumed until one is given."""
     when: str | None = None
     """Only asked (and its effects only apply) when this condition holds."""
+    min: Annotated[int, Field(ge=0), BeforeValidator(_not_yes_no)] | None = None
+    """Fewest options a ``multiple`` answer may choose."""
+    max: Annotated[int, Field(ge=1), BeforeValidator(_not_yes_no)] | None = None
+    """Most options a ``multiple`` answer may choose."""
 
     @model_validator(mode="before")
     @classmethod
@@ -452,6 +458,10 @@ class PlanSettings(Model):
     """Extra non-working dates (company days off)."""
     exclude: tuple[str, ...] = ()
     """Stage or step ids dropped by choice."""
+    not_before: dict[str, dt.date] = {}
+    """Step id → the earliest day it may start (a licence delivery, a freeze)."""
+    deadlines: dict[str, dt.date] = {}
+    """Step or milestone id → the day it must be finished by (reported, never forced)."""
 
 
 class Progress(Model):
@@ -467,6 +477,23 @@ class Progress(Model):
     """Share complete (in_progress)."""
     deliverables_done: tuple[str | int, ...] = ()
     """Deliverables of the step already delivered: their text (any language) or number (1 = first)."""
+
+
+class Adjust(Model):
+    """A PM's change to one step's duration, without forking the library."""
+
+    duration_days: Annotated[int, Field(ge=1), BeforeValidator(_not_yes_no)] | None = None
+    """Working days the step takes, instead of what the library and the answers give."""
+    add_days: Whole | None = None
+    """Working days added (negative: removed; the step never goes below 1 day)."""
+    note: str | None = None
+    """Why, as the step's reasons show it."""
+
+    @model_validator(mode="after")
+    def _one_change(self) -> Adjust:
+        if (self.duration_days is None) == (self.add_days is None):
+            raise ValueError("an adjustment has exactly one of duration_days, add_days")
+        return self
 
 
 class Report(Model):
@@ -500,6 +527,8 @@ class CompanyFile(Model):
     """Step id → progress."""
     report: Report | None = None
     """Optional report branding."""
+    adjust: dict[str, Adjust] = {}
+    """Step id → a duration set or days added by the PM, with a note."""
 
 
 # ---------------------------------------------------------------- issue 16: forecast ranges

@@ -15,10 +15,12 @@ from roadmap.company import CompanyInput, fit_warning, load_company
 from roadmap.errors import InputError
 from roadmap.forecast import Forecast
 from roadmap.i18n import t
+from roadmap.inputs import AnswerStatus, answer_status, check_status_date, progress_warnings
 from roadmap.library import load_library
 from roadmap.models import Library, Progress
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
+from roadmap.staffing import Wait, staffing
 from roadmap.yamlio import gc_paused
 
 
@@ -64,6 +66,36 @@ class Task(Out):
     baseline_start: dt.date | None = Field(default=None, exclude_if=_is_none)
     baseline_finish: dt.date | None = Field(default=None, exclude_if=_is_none)
     slip_days: int | None = Field(default=None, exclude_if=_is_none)
+    waits_for: WaitsFor | None = Field(default=None, exclude_if=_is_none)
+    """Team limits held the step back: for how many working days, and which full roles."""
+
+
+class WaitsFor(Out):
+    """How long a step waited for people, and the roles whose people were all busy (issue 9)."""
+
+    days: int
+    roles: tuple[str, ...]
+
+
+class Deadline(Out):
+    """A date from ``plan.deadlines`` measured against the plan (issue 9)."""
+
+    id: str
+    date: dt.date
+    finish: dt.date
+    late_days: int
+    """Working days after the deadline that the block finishes (0 when met)."""
+
+
+class StaffingRow(Out):
+    """One role: its people, its busy person-days, and what one more person gains (issue 9)."""
+
+    role: str
+    capacity: int
+    busy_days: int
+    """Person-days of work in the plan holding the role."""
+    gain_days: int
+    """Working days the finish moves earlier with one more person of the role (re-planned)."""
 
 
 class Dropped(Out):
@@ -130,6 +162,15 @@ class Plan(Out):
     the scheduler imposed, as finish-to-start links (slack and the critical path walk them)."""
     forecast: Forecast | None = Field(default=None, exclude_if=_is_none)
     """Monte Carlo forecast (``plan --simulate N``; issue 16)."""
+    assumed: tuple[str, ...] = ()
+    """Applicable questions not answered in the file whose library default the plan uses."""
+    unanswered: tuple[str, ...] = ()
+    """Applicable questions with neither an answer nor a default."""
+    deadlines: tuple[Deadline, ...] = ()
+    staffing: tuple[StaffingRow, ...] = ()
+    """Every role the plan uses, largest gain first."""
+    bound_by_team: bool = False
+    """Whether a step on the critical path waited for people (else the finish is bound by the order)."""
 
 
 def plan_file(
@@ -155,14 +196,18 @@ def plan_file(
 def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None = None, lang: str = "en") -> Plan:
     """Resolve and schedule a validated company against a library."""
     data = company.data
+    if as_of is not None and (late := check_status_date(data, company.source, as_of)):
+        raise InputError(late)
     resolution = resolve(library, data, lang, company.path.name)
     try:
         calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
     except ValueError as exc:
         raise InputError.at(company.path, str(exc)) from exc
     sched_tasks = _sched_tasks(resolution, data.progress, calendar, as_of, lang)
+    sched_tasks = _with_not_before(sched_tasks, data.plan.not_before, calendar)
     try:
         result = schedule_tasks([n.task for n in sched_tasks.values()], dict(data.team))
+        staff = staffing([n.task for n in sched_tasks.values()], result, data.team)
     except ScheduleError as exc:  # the library was validated: only a bug gets here
         raise InputError.at(company.path, f"cannot schedule: {exc}") from exc
 
@@ -186,9 +231,11 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
                 percent = progress.percent or 0
                 why.append(sched_tasks[bid].note)
         elif step is not None:
-            waited = start_i - _earliest_start(sched_tasks[bid].task, result.finish, milestone=False)
-            if waited > 0:
-                why.append(t(lang, "why_capacity", days=waited, roles=", ".join(step.roles)))
+            if bid in data.plan.not_before and start_i == sched_tasks[bid].task.not_before:
+                why.append(t(lang, "why_not_before", date=data.plan.not_before[bid], file=company.path.name))
+            if bid in staff.waits:
+                wait = staff.waits[bid]
+                why.append(t(lang, "why_capacity", days=wait.days, roles=", ".join(wait.roles)))
         tasks.append(
             Task(
                 id=bid,
@@ -210,6 +257,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
                 why=tuple(why),
                 description=step.description.get(lang) if step and step.description else None,
                 deliverables=tuple(d.get(lang) for d in step.deliverables) if step else (),
+                waits_for=_waits_for(staff.waits.get(bid), status),
             )
         )
 
@@ -221,6 +269,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     else:
         plan_start = plan_finish = calendar.next_working(data.plan.start)
     warning = fit_warning(data, lang)
+    honest = _honest_parts(company, library, resolution, calendar, tasks, lang)
     return Plan(
         company=data.company.model_dump(mode="json"),
         start=plan_start,
@@ -237,17 +286,94 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
             Dropped(id=bid, reason=reason, stage=_stage_id(bid), title=_title(library, bid, lang))
             for bid, reason in resolution.dropped.items()
         ),
-        risks=tuple(Risk(text=text, because=because) for text, because in resolution.risks),
+        risks=tuple(Risk(text=text, because=because) for text, because in resolution.risks) + honest.risks,
         critical_path=tuple(result.critical_path),
         stages=tuple(_stage_summaries(library, tasks, calendar, lang)),
-        warnings=(warning,) if warning else (),
-        answers={q: resolution.env[q] for q in resolution.applicable_questions if resolution.env[q] is not None},
+        warnings=((warning,) if warning else ()) + honest.warnings,
+        answers={
+            q: resolution.env[q]
+            for q in resolution.applicable_questions
+            if resolution.env[q] is not None and data.answers.get(q) is not None
+        },
         as_of=as_of,
         lang=lang,
         scheduling_rule=result.rule,
         team=dict(sorted(data.team.items())),
         resource_links=result.resource_links,
+        assumed=honest.status.assumed,
+        unanswered=honest.status.unanswered,
+        deadlines=honest.deadlines,
+        staffing=tuple(
+            StaffingRow(role=r.role, capacity=r.capacity, busy_days=r.busy_days, gain_days=r.gain_days)
+            for r in staff.roles
+        ),
+        bound_by_team=staff.bound_by_team,
     )
+
+
+@dataclass(frozen=True)
+class _Honest:
+    """Issue 9's parts of a plan: answer status, progress warnings, deadlines and their risks."""
+
+    status: AnswerStatus
+    warnings: tuple[str, ...]
+    deadlines: tuple[Deadline, ...]
+    risks: tuple[Risk, ...]
+
+
+def _honest_parts(
+    company: CompanyInput,
+    library: Library,
+    resolution: Resolution,
+    calendar: WorkCalendar,
+    tasks: list[Task],
+    lang: str,
+) -> _Honest:
+    data, name = company.data, company.path.name
+    by_id = {task.id: task for task in tasks}
+    preds = {task.id: [p.id for p in task.predecessors] for task in tasks}
+    warnings = progress_warnings(
+        data, calendar, resolution.dropped, {k: v.finish for k, v in by_id.items()}, preds, lang
+    )
+    for key, ids in (("adjust", data.adjust), ("plan.not_before", data.plan.not_before)):
+        for sid in ids:
+            if sid in resolution.dropped:
+                warnings.append(t(lang, "warn_input_dropped", field=key, id=sid, reason=resolution.dropped[sid]))
+    deadlines: list[Deadline] = []
+    risks: list[Risk] = []
+    for bid, date in data.plan.deadlines.items():
+        task = by_id.get(bid)
+        if task is None:
+            warnings.append(t(lang, "warn_deadline_dropped", id=bid, date=date))
+            continue
+        late = calendar.count_working(date + dt.timedelta(days=1), task.finish) if task.finish > date else 0
+        deadlines.append(Deadline(id=bid, date=date, finish=task.finish, late_days=late))
+        if task.finish > date:
+            text = t(lang, "risk_deadline", id=bid, finish=task.finish, late=late, date=date)
+            risks.append(Risk(text=text, because=t(lang, "risk_deadline_because", file=name)))
+    return _Honest(answer_status(library, data), tuple(warnings), tuple(deadlines), tuple(risks))
+
+
+def _waits_for(wait: Wait | None, status: str) -> WaitsFor | None:
+    if wait is None or status != "planned":
+        return None
+    return WaitsFor(days=wait.days, roles=wait.roles)
+
+
+def _with_not_before(
+    notes: dict[str, _Note], not_before: Mapping[str, dt.date], calendar: WorkCalendar
+) -> dict[str, _Note]:
+    """``plan.not_before``: a step not yet started starts no earlier than its date."""
+    from dataclasses import replace
+
+    out = dict(notes)
+    for sid, day in not_before.items():
+        note = notes.get(sid)
+        if note is None or note.task.fixed_start is not None:
+            continue
+        earliest = max(note.task.not_before, calendar.to_index(day))
+        out[sid] = _Note(replace(note.task, not_before=earliest), note.note)
+    return out
 
 
 def _sched_tasks(

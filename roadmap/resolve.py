@@ -203,7 +203,7 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
         if kept is None:
             blocks[node] = Block(node, stage, None, 0, (t(lang, "why_milestone", stage=stage.title.get(lang)),))
         else:
-            duration, why = _duration(kept, data, extra_days.get(node, []), lang)
+            duration, why = _duration(kept, data, extra_days.get(node, []), lang, source_name)
             blocks[node] = Block(node, stage, kept, duration, why)
     # Stage order, milestone last, then dependency order (never the order steps are written in).
     position = {node: i for i, node in enumerate(order)}
@@ -298,7 +298,9 @@ def _implied(graph: nx.DiGraph, pred: str, waited: set[str], started: set[str]) 
     return any(s in waited and s not in started for s in graph.successors(pred))
 
 
-def _duration(step: Step, data: CompanyFile, extra: list[tuple[int, Cause]], lang: str) -> tuple[int, tuple[str, ...]]:
+def _duration(
+    step: Step, data: CompanyFile, extra: list[tuple[int, Cause]], lang: str, source_name: str = "company.yaml"
+) -> tuple[int, tuple[str, ...]]:
     company = data.company
     days = step.duration_days
     why = [t(lang, "why_base", days=step.duration_days)]
@@ -324,4 +326,13 @@ def _duration(step: Step, data: CompanyFile, extra: list[tuple[int, Cause]], lan
     for added, cause in extra:
         days += added
         why.append(t(lang, "why_answer", days=added, cause=cause.text(lang)))
+    adjust = data.adjust.get(step.id)
+    if adjust is not None:  # issue 9: the PM's own figure, last
+        note = f": {adjust.note}" if adjust.note else ""
+        if adjust.duration_days is not None:
+            days = adjust.duration_days
+            why.append(t(lang, "why_adjust_set", days=days, file=source_name, note=note))
+        elif adjust.add_days is not None:
+            days = max(1, days + adjust.add_days)
+            why.append(t(lang, "why_adjust_add", days=adjust.add_days, file=source_name, note=note))
     return days, tuple(why)

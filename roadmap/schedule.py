@@ -455,4 +455,16 @@ def schedule_tasks(tasks: Sequence[SchedTask], capacity: Mapping[str, int], defa
     )
 
 
-__all__ = ["PRIORITY_RULE", "SchedResult", "SchedTask", "ScheduleError", "schedule_tasks"]
+def project_finishes(
+    tasks: Sequence[SchedTask], capacities: Sequence[Mapping[str, int]], default_capacity: int = 1
+) -> list[int]:
+    """The project finish under each of ``capacities`` (issue 9: what one more person gains).
+
+    The tasks are read once and only the placement is redone per capacity mapping: no slack
+    pass, no critical path. Compare finishes of this function with each other.
+    """
+    g = _Graph(tasks)
+    return [max(_place(g, _capacities(g, capacity, default_capacity))[1], default=0) for capacity in capacities]
+
+
+__all__ = ["PRIORITY_RULE", "SchedResult", "SchedTask", "ScheduleError", "project_finishes", "schedule_tasks"]

@@ -115,6 +115,19 @@ def _fit_library(schema: dict[str, Any], library: Library, lang: str) -> None:
     blocks = [s.id for s in library.stages] + [step.id for step in library.steps()]
     exclude = schema["$defs"]["PlanSettings"]["properties"]["exclude"]
     _inner(exclude)["items"] = {"enum": blocks}
+    _fit_issue_9(schema, library, lang)
+
+
+def _fit_issue_9(schema: dict[str, Any], library: Library, lang: str) -> None:
+    """``adjust`` and ``plan.not_before`` name the library's steps; ``plan.deadlines`` also its milestones."""
+    steps = {step.id: step.title.get(lang) for step in library.steps()}
+    milestones = {stage.milestone_id: stage.title.get(lang) for stage in library.stages}
+    adjust = {sid: {"$ref": "#/$defs/Adjust", "description": title} for sid, title in steps.items()}
+    _replace_map(schema["properties"]["adjust"], adjust)
+    plan_props = schema["$defs"]["PlanSettings"]["properties"]
+    for key, ids in (("not_before", steps), ("deadlines", {**steps, **milestones})):
+        date = dict(_inner(plan_props[key])["additionalProperties"])
+        _replace_map(plan_props[key], {bid: {**date, "description": title} for bid, title in ids.items()})
 
 
 def _inner(prop: dict[str, Any]) -> dict[str, Any]:
@@ -145,6 +158,7 @@ def _answer_schema(question: Question, lang: str) -> dict[str, Any]:
         accepted = [{"enum": _option_enum(values)}]
     elif question.kind == "multiple":
         accepted = [{"type": "array", "items": {"enum": _option_enum(values)}, "uniqueItems": True}]
+        accepted[0].update(_choice_limits(question))
     elif question.kind == "yes_no":
         words = [w for word in (*YES_WORDS, *NO_WORDS) for w in dict.fromkeys((word, word.title(), word.upper()))]
         accepted = [{"type": "boolean"}, {"enum": words}]
@@ -162,6 +176,20 @@ def _answer_schema(question: Question, lang: str) -> dict[str, Any]:
         result["description"] = f"{help_text} — {labels}" if help_text else labels
     result["anyOf"] = [*accepted, _NULL]
     return result
+
+
+def _choice_limits(question: Question) -> dict[str, Any]:
+    """``min``/``max`` as minItems/maxItems; an exclusive option only alone (issue 9)."""
+    out: dict[str, Any] = {}
+    exclusive = [o.value for o in question.options if o.exclusive]
+    if question.min is not None:
+        out["minItems"] = question.min
+    if question.max is not None:
+        out["maxItems"] = question.max
+    if exclusive:
+        alone = [{"not": {"allOf": [{"contains": {"const": v}}, {"minItems": 2}]}} for v in exclusive]
+        out["allOf"] = alone
+    return out
 
 
 def _option_enum(values: list[str]) -> list[Any]:

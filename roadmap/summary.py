@@ -147,15 +147,17 @@ def baseline_moves(src: SummaryInput) -> Section | None:
 
 
 def critical(src: SummaryInput) -> Section | None:
+    """The critical path (not every zero-slack step): the chain that sets the finish."""
     if not src.details:
         return None
     lang = src.lang
-    tasks = [task for task in src.plan.tasks if task.critical and not task.milestone]
+    by_id = {task.id: task for task in src.plan.tasks}
+    tasks = [by_id[i] for i in src.plan.critical_path if i in by_id and not by_id[i].milestone]
     if not tasks:
         return None
     rows = tuple((f"{task.id} {task.title}", str(task.start), str(task.finish)) for task in tasks)
     columns = (t(lang, "sum_step"), t(lang, "report_start"), t(lang, "report_finish"))
-    return Section("critical", t(lang, "cli_critical"), table=Table(columns, rows, (1, 2)))
+    return Section("critical", t(lang, "cli_critical_path"), table=Table(columns, rows, (1, 2)))
 
 
 def due(src: SummaryInput) -> Section | None:
@@ -200,12 +202,33 @@ def dropped(src: SummaryInput) -> Section | None:
 
 def counts(src: SummaryInput) -> Section:
     plan, lang = src.plan, src.lang
-    given = set(src.company.data.answers) if src.company else set(plan.answers)
-    assumed = len([q for q in plan.answers if q not in given])
-    critical_steps = len([task for task in plan.tasks if task.critical and not task.milestone])
+    on_path = set(plan.critical_path)
+    critical_steps = len([task for task in plan.tasks if task.id in on_path and not task.milestone])
     steps = len([task for task in plan.tasks if not task.milestone])
-    text = t(lang, "sum_counts", steps=steps, critical=critical_steps, dropped=len(plan.dropped), assumed=assumed)
-    return Section("counts", None, (Line(text),))
+    text = t(lang, "sum_counts", steps=steps, critical=critical_steps, dropped=len(plan.dropped))
+    answers = t(lang, "cli_inputs", given=len(plan.answers), assumed=len(plan.assumed), unanswered=len(plan.unanswered))
+    return Section("counts", None, (Line(text), Line(answers, "warn" if plan.assumed or plan.unanswered else "")))
+
+
+def team(src: SummaryInput) -> Section | None:
+    """Deadlines, what binds the finish, and the hires that would move it most."""
+    plan, lang = src.plan, src.lang
+    lines: list[Line] = []
+    for deadline in plan.deadlines:
+        key = "cli_deadline_late" if deadline.late_days else "cli_deadline_met"
+        values = {"id": deadline.id, "date": deadline.date, "finish": deadline.finish, "late": deadline.late_days}
+        lines.append(Line(t(lang, key, **values), "late" if deadline.late_days else "early"))
+    if not plan.tasks:
+        return Section("team", None, tuple(lines)) if lines else None
+    waiting = sum(1 for task in plan.tasks if task.waits_for)
+    lines.append(Line(t(lang, "cli_bound_team" if plan.bound_by_team else "cli_bound_order", n=waiting)))
+    helpful = [row for row in plan.staffing if row.gain_days > 0][:3]
+    if not helpful and plan.staffing:
+        lines.append(Line(t(lang, "cli_staffing_none"), "dim"))
+    for row in helpful:
+        text = t(lang, "cli_staffing_row", role=row.role, capacity=row.capacity, gain=row.gain_days, busy=row.busy_days)
+        lines.append(Line(text))
+    return Section("team", t(lang, "cli_staffing") if helpful else None, tuple(lines))
 
 
 def files(src: SummaryInput) -> Section | None:
@@ -235,7 +258,7 @@ SECTIONS: list[str] = [
     "roadmap.summary:critical",
     "roadmap.summary:risks",
     "roadmap.summary:counts",
-    # issue 9 (assumed/unanswered, staffing top three, critical path): one line here
+    "roadmap.summary:team",
     "roadmap.summary:dropped",
     "roadmap.summary:files",
 ]

@@ -262,7 +262,7 @@ def test_parse_answer_accepts(q: Question, raw: str, value: object) -> None:
     ("q", "raw", "reason"),
     [
         (SOURCE, "4", "4 is not an option number (1–3)"),
-        (SOURCE, "0", "0 is not an option number (1–3)"),
+        (OFFICIAL, "1, 0", "0 is not an option number (1–4)"),  # 0 alone leaves it for later (issue 9)
         (SOURCE, "nowher", "did you mean 'nowhere'"),
         (OFFICIAL, "1, 9", "9 is not an option number (1–4)"),
         (AUTOPOST, "maybe", "answer y or n"),

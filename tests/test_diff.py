@@ -56,7 +56,8 @@ def test_scope_durations_dates_and_inputs(two_plans: tuple[dict[str, Any], dict[
     assert moved["alpha.done"].finish_shift > 0
     assert result.finish.old == old["finish"] and result.finish.new == new["finish"]
     assert result.finish.shift > 0
-    assert [(c.key, c.old, c.new) for c in result.answers] == [("q1", "y", "x")]
+    # the new file leaves q1 unanswered: its default is assumed, not an answer (issue 9)
+    assert [(c.key, c.old, c.new) for c in result.answers] == [("q1", "y", None)]
     assert [(c.key, c.old, c.new) for c in result.team] == [("dev", None, 2)]
     assert [(c.key, c.old, c.new) for c in result.company] == [("employees", 300, 500)]
     assert any("duration" in cause for cause in moved["alpha.one"].because)
@@ -102,7 +103,7 @@ def test_cli_text_and_json(two_plans: tuple[dict[str, Any], dict[str, Any]], tmp
     new_path.write_text(json.dumps(new), encoding="utf-8")
     result = runner.invoke(app, ["diff", str(old_path), str(new_path)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    for text in ("Finish", "Scope", "alpha.opt", "Durations", "q1: y → x", "employees: 300 → 500", "Dates moved"):
+    for text in ("Finish", "Scope", "alpha.opt", "Durations", "q1: y → (none)", "employees: 300 → 500", "Dates moved"):
         assert text in result.output, text
     as_json = runner.invoke(app, ["diff", str(old_path), str(new_path), "--json"])
     assert as_json.exit_code == 0

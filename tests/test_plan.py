@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
+from roadmap.errors import InputError
 from roadmap.plan import Plan, Task, plan_file
 from roadmap.render.json_out import dumps
 from tests.conftest import MINI_ALPHA, MINI_BETA, MINI_COMPANY, MINI_ROLES, write_tree
@@ -279,18 +280,16 @@ def test_in_progress_keeps_its_start_and_plans_the_remaining_share(planner: Plan
     assert a.why[-1] == "in progress since 2027-05-05, 40% done: 6 working days remain"
 
 
-def test_in_progress_started_before_plan_start_resumes_at_plan_start(planner: Planner) -> None:
+def test_in_progress_started_before_plan_start_is_refused(planner: Planner) -> None:
     progress = {"s.a": {"status": "in_progress", "start": D(2027, 4, 19), "percent": 40}}
-    plan = by_id(planner(LONG, company(D(2027, 5, 5), progress=progress)))
-    assert plan["s.a"].start == D(2027, 4, 19)
-    assert plan["s.a"].finish == D(2027, 5, 13)  # 6 remaining days from 5 May
-    assert plan["s.b"].start == D(2027, 5, 19)
+    with pytest.raises(InputError, match=r"start 2027-04-19 is before the plan's start 2027-05-05"):
+        planner(LONG, company(D(2027, 5, 5), progress=progress))
 
 
 def test_as_of_plans_no_remaining_work_before_it(planner: Planner) -> None:
     as_of = D(2027, 5, 12)
     progress = {"s.a": {"status": "in_progress", "start": D(2027, 4, 19), "percent": 40}}
-    plan = planner([*LONG, stage("u", 2, [step("u.x", 3)])], company(D(2027, 5, 5), progress=progress), as_of=as_of)
+    plan = planner([*LONG, stage("u", 2, [step("u.x", 3)])], company(D(2027, 4, 19), progress=progress), as_of=as_of)
     t = by_id(plan)
     assert t["s.a"].start == D(2027, 4, 19)
     assert t["s.a"].finish == D(2027, 5, 20)  # 6 remaining days from the status date
@@ -307,8 +306,8 @@ def test_as_of_on_a_holiday_starts_the_next_working_day(planner: Planner) -> Non
 
 def test_without_as_of_the_same_input_gives_the_same_plan(planner: Planner) -> None:
     progress = {"s.a": {"status": "in_progress", "start": D(2027, 4, 19), "percent": 40}}
-    one = planner(LONG, company(D(2027, 5, 5), progress=progress))
-    two = planner(LONG, company(D(2027, 5, 5), progress=progress))
+    one = planner(LONG, company(D(2027, 4, 19), progress=progress))
+    two = planner(LONG, company(D(2027, 4, 19), progress=progress))
     assert dumps(one) == dumps(two)
     assert one.as_of is None
 
@@ -320,7 +319,7 @@ def test_a_stage_milestone_waits_for_every_step_when_a_later_one_is_already_done
         stage("t", 2, [step("t.a", 1, after=["s.done"])]),
     ]
     progress = {"s.b": {"status": "done", "start": D(2027, 5, 3), "finish": D(2027, 5, 3)}}
-    plan = by_id(planner(stages, company(D(2027, 5, 5), progress=progress)))
+    plan = by_id(planner(stages, company(D(2027, 5, 3), progress=progress), as_of=D(2027, 5, 5)))
     assert plan["s.a"].finish == D(2027, 5, 10)
     assert plan["s.done"].start == D(2027, 5, 10)
     assert plan["t.a"].start == D(2027, 5, 11)
@@ -482,6 +481,11 @@ def test_plan_json_keys_and_iso_dates(mini_library: Path, make_company: Callable
         "scheduling_rule",
         "team",
         "resource_links",
+        "assumed",
+        "unanswered",
+        "deadlines",
+        "staffing",
+        "bound_by_team",
     }
     assert isinstance(data["working_days"], int)
     assert set(data["calendar"]) >= {"weekend", "holidays", "extra_working_days"}
@@ -893,7 +897,7 @@ def progress_of(draw: st.DrawFn, stages: list[dict[str, Any]], start: dt.date) -
     out: dict[str, Any] = {}
     for sid in [x["id"] for s in stages for x in s["steps"]]:
         kind = draw(st.sampled_from(["planned", "planned", "done", "in_progress"]))
-        begin = start + dt.timedelta(days=draw(st.integers(-30, 40)))
+        begin = start + dt.timedelta(days=draw(st.integers(0, 40)))  # never before the plan start (issue 9)
         if kind == "done":
             out[sid] = {"status": "done", "start": begin, "finish": begin + dt.timedelta(days=draw(st.integers(0, 12)))}
         elif kind == "in_progress":
@@ -908,7 +912,10 @@ def test_property_progress(
 ) -> None:
     start = comp["plan"]["start"]
     progress = data.draw(progress_of(stages, start))
-    as_of = data.draw(st.none() | st.integers(-10, 60).map(lambda n: start + dt.timedelta(days=n)))
+    # A status date after every actual date given (issue 9 refuses a done finish or a start after it).
+    actuals = [p["finish"] if p["status"] == "done" else p["start"] for p in progress.values()]
+    earliest = max([start - dt.timedelta(days=10), *actuals])
+    as_of = data.draw(st.none() | st.integers(0, 60).map(lambda n: earliest + dt.timedelta(days=n)))
     comp = {**comp, "team": team, "progress": progress}
     plan = planner(stages, comp, as_of=as_of)
     oracle = oracle_of(comp)

@@ -40,7 +40,7 @@ def test_plan_fits_80_columns_without_breaking_dates(
         assert any(str(stage.start) in line and str(stage.finish) in line for line in lines), stage.id
     assert all(not re.search(r"\d{4}-\d{0,1}$|^\s*\d{1,2}\b-", line) for line in lines)
     if not details:
-        assert len(lines) <= 25
+        assert len(lines) <= 30
 
 
 def test_short_summary_sections(tmp_path: Path) -> None:
@@ -49,7 +49,7 @@ def test_short_summary_sections(tmp_path: Path) -> None:
     written = (tmp_path / "gantt.html",)
     short = build_summary(SummaryInput(plan=plan, company=company, written=written, out_dir=tmp_path))
     keys = [s.key for s in short]
-    assert keys == ["headline", "stages", "risks", "counts", "files"]
+    assert keys == ["headline", "stages", "risks", "counts", "team", "files"]
     risks = next(s for s in short if s.key == "risks")
     assert len(risks.lines) == 4 and "more" in risks.lines[-1].text  # three, then how many more
     counts = next(s for s in short if s.key == "counts").lines[0].text

@@ -32,6 +32,7 @@ COLUMNS = (
     "why",
     "description",
     "deliverables",
+    "waits_for",
 )
 BASELINE_COLUMNS = ("baseline_start", "baseline_finish", "slip_days")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -76,6 +77,7 @@ def _row(task: Task) -> dict[str, str | int | None]:
         "baseline_start": task.baseline_start.isoformat() if task.baseline_start else None,
         "baseline_finish": task.baseline_finish.isoformat() if task.baseline_finish else None,
         "slip_days": task.slip_days,
+        "waits_for": f"{task.waits_for.days}:{';'.join(task.waits_for.roles)}" if task.waits_for else None,
     }
 
 

@@ -333,6 +333,10 @@ def build_figure(
                 legendrank=500,
             )
         )
+    from roadmap.render.honest import deadline_trace
+
+    if (deadlines := deadline_trace(plan, row, lang)) is not None:  # issue 9
+        fig.add_trace(go.Scatter(**deadlines))
     fig.update_layout(_layout(plan, tasks, lang, legend=[str(trace.name) for trace in fig.data]))
     return fig
 

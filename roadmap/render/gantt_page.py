@@ -15,6 +15,7 @@ from roadmap.render import RenderContext
 from roadmap.render.facts import answer_rows, branding, company_facts, weekday_names, working_days
 from roadmap.render.forecast_section import forecast_section
 from roadmap.render.gantt import HOVER_DETAILS, build_figure, hover_text, plotly_js, stage_colours
+from roadmap.render.honest import assumption_context
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -170,6 +171,7 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
         "company_name": str(plan.company.get("name", "")),
         "facts": company_facts(plan, lang),
         "answers": answer_rows(plan, ctx.library, lang),
+        **assumption_context(plan, ctx.library, lang),  # issue 9: assumed and unanswered
         "weekend": weekday_names(plan.calendar.weekend, lang),
         "colours": stage_colours(plan),
         "charts": [{"id": cid, "label": text} for cid, text, _ in charts],
