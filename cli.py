@@ -6,6 +6,7 @@ that ``roadmap --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import errno
@@ -15,7 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
-import typer
+try:
+    import typer
+except KeyboardInterrupt:  # Ctrl-C while still starting up
+    raise SystemExit(130) from None
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -71,22 +75,122 @@ def _console(stderr: bool = False) -> Console:
 
 
 def handle_errors(func: F) -> F:
-    """Domain errors → one message and exit 2; Ctrl-C → 130; a real bug keeps its traceback."""
+    """Map every outcome to an exit code in one place (see :func:`_run_guarded`)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from roadmap.errors import RoadmapError
-
-        try:
-            return func(*args, **kwargs)
-        except RoadmapError as exc:
-            typer.echo(str(exc) or "error", err=True)
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            typer.echo("\ninterrupted", err=True)
-            raise typer.Exit(130) from None
+        return _run_guarded(func, args, kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+_DEBUG = False
+"""``roadmap --debug``: an internal error shows its traceback."""
+
+
+def _run_guarded(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Input errors → one message, exit 2; environment → one line, exit 1; Ctrl-C → 130;
+    SIGTERM → 143; anything else is a bug → a short "please report" line, exit 3 (its
+    traceback only with ``--debug``). Never a traceback for input or environment problems.
+    """
+    from roadmap.errors import RoadmapError, Terminated, describe_os_error
+
+    try:
+        return func(*args, **kwargs)
+    except RoadmapError as exc:
+        _say_err(str(exc) or "error")
+        raise typer.Exit(exc.exit_code) from None
+    except Terminated:
+        _say_err("\nterminated")
+        raise typer.Exit(143) from None
+    except KeyboardInterrupt:
+        _say_err("\ninterrupted")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort, typer.BadParameter):
+        raise
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            _silence_stdout()
+            raise typer.Exit(1) from None
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say_err(f"error: {where}{describe_os_error(exc)}")
+        raise typer.Exit(1) from None
+    except MemoryError:
+        _say_err("error: out of memory")
+        raise typer.Exit(1) from None
+    except Exception as exc:
+        if type(exc).__module__.startswith("typer"):  # the vendored Click's own exceptions
+            raise
+        if _DEBUG:
+            raise
+        _say_err(
+            f"internal error ({type(exc).__name__}): this is a bug in roadmap; please report it "
+            "with the command you ran (add --debug for the traceback)"
+        )
+        raise typer.Exit(3) from None
+
+
+def _say_err(text: str) -> None:
+    """One message on stderr that cannot fail: not on an ASCII-only terminal, not on a closed stream."""
+    import sys
+
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        stream.write(text.encode(encoding, "replace").decode(encoding, "replace") + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """stdout was closed by its reader (``| head``): point it at /dev/null so exiting stays quiet."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an internal error (to report a bug).")
+    ] = False,
+) -> None:
+    """Plan the rollout of a corporate intranet portal: five stages, a dated plan, a Gantt report and a checklist."""
+    global _DEBUG
+    _DEBUG = debug
+    _prepare_process()
+
+
+def _prepare_process() -> None:
+    """Streams that never raise on an ASCII-only terminal; SIGTERM ends like Ctrl-C (exit 143)."""
+    import signal
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if reconfigure is not None and encoding not in ("utf8", "utf16", "utf32"):
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="replace")
+
+    def terminate(signum: int, frame: object) -> None:
+        from roadmap.errors import Terminated
+
+        raise Terminated
+
+    with contextlib.suppress(ValueError, OSError):  # not the main thread (a test runner's worker)
+        signal.signal(signal.SIGTERM, terminate)
 
 
 def _escape(text: str) -> str:
@@ -557,8 +661,8 @@ def ask(
             _stop_asking(t(lang.value, "ask_interrupted", file=file))
         left = len(engine.to_ask(lib, data, chosen, all_questions=False, asked=set()))
         typer.echo(t(lang.value, "ask_eof", n=left), err=True)
-    except KeyboardInterrupt:
-        _stop_asking(t(lang.value, "ask_interrupted", file=file))
+    except KeyboardInterrupt as exc:
+        _stop_asking(t(lang.value, "ask_interrupted", file=file), _interrupt_code(exc))
     except OSError as exc:
         if not interactive or exc.errno != errno.EIO:
             raise
@@ -592,7 +696,14 @@ def _hangup_interrupts() -> Callable[[], None]:
     return restore
 
 
-def _stop_asking(message: str) -> NoReturn:
+def _interrupt_code(exc: BaseException) -> int:
+    """143 for SIGTERM, 130 for Ctrl-C."""
+    from roadmap.errors import Terminated
+
+    return 143 if isinstance(exc, Terminated) else 130
+
+
+def _stop_asking(message: str, code: int = 130) -> NoReturn:
     """Ctrl-C, Ctrl-D or a closed terminal: say where the answers are (when anyone can see it); exit 130."""
     import os
 
@@ -602,7 +713,7 @@ def _stop_asking(message: str) -> NoReturn:
         devnull = os.open(os.devnull, os.O_WRONLY)
         for fd in (1, 2):
             os.dup2(devnull, fd)
-    raise typer.Exit(130)
+    raise typer.Exit(code)
 
 
 def _ask_line(pending: Pending, lang: str) -> Parsed:
@@ -898,8 +1009,21 @@ def questionnaire(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="roadmap")
+    """Console-script entry point: Ctrl-C while starting up exits 130, a closed stdout quietly."""
+    import os
+    import sys
+
+    try:
+        app(prog_name="roadmap")
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    finally:
+        try:
+            if sys.stdout is not None:
+                sys.stdout.flush()
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
 
 
 if __name__ == "__main__":  # pragma: no cover
