@@ -392,11 +392,15 @@ def _parse_date(value: str | None, flag: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         from roadmap.errors import InputError
 
         raise InputError.at(flag, f"'{value}' is not a date (YYYY-MM-DD)") from None
+    from roadmap.limits import check_date
+
+    check_date(day, flag)
+    return day
 
 
 def _print_plan(result: Plan) -> None:

@@ -15,6 +15,7 @@ from roadmap.company import CompanyInput, fit_warning, load_company
 from roadmap.errors import InputError
 from roadmap.i18n import t
 from roadmap.library import load_library
+from roadmap.limits import check_calendar_end, check_plan_limits
 from roadmap.models import Library, Progress
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
@@ -150,6 +151,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     """Resolve and schedule a validated company against a library."""
     data = company.data
     resolution = resolve(library, data, lang, company.path.name)
+    check_plan_limits(company, resolution, as_of)
     try:
         calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
     except ValueError as exc:
@@ -160,6 +162,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     except ScheduleError as exc:  # the library was validated: only a bug gets here
         raise InputError.at(company.path, f"cannot schedule: {exc}") from exc
 
+    check_calendar_end(company, calendar, max(result.finish.values(), default=0))
     tasks: list[Task] = []
     for bid in _task_order(resolution, result.start):
         block = resolution.blocks[bid]
