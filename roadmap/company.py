@@ -110,11 +110,12 @@ def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path
         if sid not in step_ids:
             yield y.diagnostic(("progress", sid), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}", key=True)
     if data.report and data.report.logo:
-        logo = base / data.report.logo
-        if not logo.is_file():
-            yield y.diagnostic(("report", "logo"), f"logo file '{data.report.logo}' not found")
-        elif logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp"):
-            yield y.diagnostic(("report", "logo"), "logo must be a PNG, JPEG, GIF, WebP or SVG image")
+        from roadmap.logo import LogoError, read_logo
+
+        try:
+            read_logo(base, data.report.logo)
+        except LogoError as exc:
+            yield y.diagnostic(("report", "logo"), str(exc))
 
 
 def _answer_loc(question: Question, value: Any) -> Loc:
