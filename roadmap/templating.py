@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 HTML_SUFFIXES = (".html", ".htm", ".html.j2", ".htm.j2")
 _MD_SPECIAL = re.compile(r"([\\`*\[\]|~#$]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 _MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
+_MD_LINK = re.compile(r"(?i:[a-z][a-z0-9+.-]*:(?=//)|\b(?:mailto|xmpp|tel|javascript|data):|\bwww\.)|@")
+"""What GitHub turns into a live link in plain text: ``scheme:`` (``https://``, ``mailto:``),
+``www.`` and the ``@`` of an e-mail address; escaping their punctuation keeps them text."""
 
 
 def bundled_templates() -> Path:
@@ -41,10 +44,12 @@ def md_escape(text: object) -> str:
     GitHub shows ``&lt;`` as ``<`` and so does rich's Markdown in a terminal, so a title such
     as ``<img src=x onerror=...>`` reads as text and is never taken for HTML. ``~`` (strike
     through), ``#`` (a heading's closing ``#``), ``$`` (GitHub's math) and a leading list or
-    heading marker (``- ``, ``1.``) are escaped too: the text reads as typed.
+    heading marker (``- ``, ``1.``) are escaped too: the text reads as typed. Bare URLs,
+    ``www.`` addresses and e-mail addresses are not turned into live links.
     """
     value = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MD_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+    value = _MD_LINK.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], value)
     return _MD_LINE_START.sub(_escape_marker, value)
 
 
