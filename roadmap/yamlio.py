@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
+import os
 import re
+import stat
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, MutableSequence, Sequence
 from dataclasses import dataclass, field, replace
@@ -41,6 +43,7 @@ __all__ = [
     "gc_paused",
     "load_yaml",
     "load_yaml_text",
+    "read_input",
     "validate_model",
     "validation_diagnostics",
 ]
@@ -178,19 +181,24 @@ def load_yaml(path: Path, *, display: str | None = None, defer: bool = False) ->
     :func:`load_yaml_text`. Raises :class:`InputError` on any problem.
     """
     file = display if display is not None else str(path)
-    return load_yaml_text(_decode(_read(path, file), file), file, defer=defer)
+    return load_yaml_text(_decode(read_input(path, file), file), file, defer=defer)
 
 
-def _read(path: Path, file: str) -> bytes:
+def read_input(path: Path, file: str) -> bytes:
     """The file's bytes, refusing folders, unreadable files and files over :data:`MAX_BYTES`.
 
     These problems are reported at line 1, column 1, so every diagnostic reads
     ``FILE:LINE:COL: message`` (as linters report a file they cannot open).
     """
     try:
-        if path.is_dir():
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
             raise InputError.at(file, "is a directory, not a YAML file", 1, 1)
-        with path.open("rb") as stream:
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError.at(file, "is not a regular file (a pipe, a device or a socket): give a YAML file", 1, 1)
+        if info.st_size > MAX_BYTES:
+            raise InputError.at(file, f"file is too large (over {MAX_BYTES // (1024 * 1024)} MB)", 1, 1)
+        with path.open("rb") as stream:  # a regular file: opening cannot block
             raw = stream.read(MAX_BYTES + 1)
     except (FileNotFoundError, NotADirectoryError):
         raise InputError.at(file, "no such file", 1, 1) from None
@@ -198,6 +206,8 @@ def _read(path: Path, file: str) -> bytes:
         raise InputError.at(file, "is a directory, not a YAML file", 1, 1) from None
     except PermissionError:
         raise InputError.at(file, "cannot read the file: permission denied", 1, 1) from None
+    except ValueError:  # a NUL byte in the name
+        raise InputError.at(file, "not a valid file name", 1, 1) from None
     except OSError as exc:
         raise InputError.at(file, f"cannot read the file: {exc.strerror or exc}", 1, 1) from None
     if len(raw) > MAX_BYTES:
