@@ -6,19 +6,19 @@ that ``roadmap --help`` stays fast.
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import enum
-import errno
-import functools
-import json
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+try:  # Ctrl-C while the command line is still loading: exit 130 quietly, nothing to clean up
+    import contextlib
+    import datetime as dt
+    import enum
+    import errno
+    import functools
+    import json
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
-try:
     import typer
-except KeyboardInterrupt:  # Ctrl-C while still starting up
+except KeyboardInterrupt:
     raise SystemExit(130) from None
 
 if TYPE_CHECKING:
@@ -170,6 +170,11 @@ def _options(
     global _DEBUG
     _DEBUG = debug
     _prepare_process()
+    import sys
+
+    if sys.stdout is None:  # started with >&-: whatever it printed would be lost
+        _say_err("error: standard output is closed")
+        raise typer.Exit(1)
 
 
 def _prepare_process() -> None:
@@ -599,7 +604,8 @@ def _interactive() -> bool:
     """Prompt with arrow keys only when both ends are a terminal; otherwise read plain lines."""
     import sys
 
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    stdin, stdout = sys.stdin, sys.stdout  # None when closed (<&- or >&-)
+    return stdin is not None and stdout is not None and stdin.isatty() and stdout.isatty()
 
 
 @app.command()
@@ -644,6 +650,7 @@ def ask(
     check_writable(file)
     typer.echo(t(lang.value, "ask_start", n=count, file=file))
     interactive = _interactive()
+    _need_stdin()
     ask_one = _ask_tty if interactive else _ask_line
     restore_hangup = _hangup_interrupts()
     try:
@@ -698,6 +705,16 @@ def _hangup_interrupts() -> Callable[[], None]:
         signal.signal(hangup, previous)
 
     return restore
+
+
+def _need_stdin() -> None:
+    """A closed standard input (``<&-``) is an environment problem: nothing can be asked."""
+    import sys
+
+    if sys.stdin is None:
+        from roadmap.errors import EnvironmentProblem
+
+        raise EnvironmentProblem("standard input is closed: nothing can be asked (pipe the answers in)")
 
 
 def _interrupt_code(exc: BaseException) -> int:
