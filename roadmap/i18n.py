@@ -289,6 +289,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tree_no_role": ("no role", "aucun rôle"),
     "tree_optional": ("optional", "facultative"),
     "tree_when": ("when {cond}", "si {cond}"),
+    # --- issue 10 ---
+    "holidays_uncovered": (
+        "the holidays package has no public holidays of {country} for {years}: only weekends and your own holidays count there",
+        "le paquet holidays ne connaît pas les jours fériés de {country} pour {years} : seuls les week-ends et vos jours fériés comptent",
+    ),
 }
 
 

@@ -56,3 +56,15 @@ def check_calendar_end(company: CompanyInput, calendar: WorkCalendar, last_index
     if last_index > limit:
         message = f"the plan would run past {LATEST.year}: shorten it or start earlier"
         raise InputError([company.source.diagnostic(("plan", "start"), message)])
+
+
+def calendar_warnings(calendar: WorkCalendar, start: dt.date, finish: dt.date, lang: str) -> tuple[str, ...]:
+    """A plan warning when the ``holidays`` package has no data for some of the plan's years."""
+    from roadmap.i18n import t
+
+    calendar.holidays_between(start, finish)  # loads every year of the plan
+    years = sorted(year for year in calendar.uncovered_years if start.year <= year <= finish.year)
+    if not years or calendar.country is None:
+        return ()
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return (t(lang, "holidays_uncovered", country=calendar.country, years=span),)

@@ -15,7 +15,7 @@ from roadmap.company import CompanyInput, fit_warning, load_company
 from roadmap.errors import InputError
 from roadmap.i18n import t
 from roadmap.library import load_library
-from roadmap.limits import check_calendar_end, check_plan_limits
+from roadmap.limits import calendar_warnings, check_calendar_end, check_plan_limits
 from roadmap.models import Library, Progress
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
@@ -237,7 +237,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         risks=tuple(Risk(text=text, because=because) for text, because in resolution.risks),
         critical_path=tuple(result.critical_path),
         stages=tuple(_stage_summaries(library, tasks, calendar, lang)),
-        warnings=(warning,) if warning else (),
+        warnings=((warning,) if warning else ()) + calendar_warnings(calendar, plan_start, plan_finish, lang),
         answers={q: resolution.env[q] for q in resolution.applicable_questions if resolution.env[q] is not None},
         as_of=as_of,
         lang=lang,
