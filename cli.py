@@ -632,7 +632,7 @@ def ask(
     unanswered question. At the end: what the answers changed in the plan.
     """
     from roadmap import ask as engine
-    from roadmap.answers_io import check_writable, save_answer
+    from roadmap.answers_io import AnswerSaver, check_writable
     from roadmap.company import load_company
     from roadmap.i18n import t
     from roadmap.plan import build_plan
@@ -653,6 +653,7 @@ def ask(
     _need_stdin()
     ask_one = _ask_tty if interactive else _ask_line
     restore_hangup = _hangup_interrupts()
+    saver = AnswerSaver(file)
     try:
         while True:
             pending = engine.next_question(lib, data, chosen, all_questions=all_questions, asked=asked)
@@ -665,7 +666,8 @@ def ask(
                 typer.echo(f"  {t(lang.value, 'ask_skipped')}")
                 continue
             if not pending.answered or data.answers.get(qid) != answer.value:
-                save_answer(file, qid, answer.value)
+                if not saver.save(qid, answer.value):
+                    typer.echo(f"  ! {t(lang.value, 'ask_lock_busy', file=file)}", err=True)
                 data = engine.with_answer(data, qid, answer.value)
     except EOFError:
         if interactive:  # Ctrl-D, or the terminal was closed
@@ -680,10 +682,23 @@ def ask(
         _stop_asking(t(lang.value, "ask_interrupted", file=file))  # the terminal was closed
     finally:
         restore_hangup()
+        _save_kept(saver, lang.value)
     after = build_plan(load_company(file, lib), lib, lang=lang.value)
     typer.echo("")
     for line in engine.summary_lines(engine.compare_plans(before, after), lang.value):
         typer.echo(line)
+
+
+def _save_kept(saver: Any, lang: str) -> None:
+    """Answers kept because another ``ask`` held the file: one last, longer try, else say which."""
+    from roadmap.answers_io import LOCK_TIMEOUT
+    from roadmap.errors import EnvironmentProblem
+    from roadmap.i18n import t
+
+    if saver.flush(wait=LOCK_TIMEOUT * 2):
+        return
+    kept = "; ".join(f"{qid}: {_value(value)}" for qid, value in saver.pending.items())
+    raise EnvironmentProblem(t(lang, "ask_not_saved", file=saver.path, answers=kept))
 
 
 def _hangup_interrupts() -> Callable[[], None]:

@@ -10,7 +10,11 @@ that would read differently — a bare ``no`` would be ``false`` — or break th
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +43,94 @@ def check_writable(path: Path) -> None:
         raise OutputError(f"{path}: its folder is read-only: the answers could not be saved")
 
 
-def save_answer(path: Path, question_id: str, value: AnswerValue) -> None:
-    """Write ``answers.<question_id>: value`` into the company file at ``path``, atomically."""
+LOCK_TIMEOUT = 5.0
+"""Seconds a save waits for another ``roadmap ask`` saving into the same file."""
+
+
+class LockBusy(OutputError):
+    """Another process holds the company file's lock longer than the wait allowed."""
+
+
+def save_answer(path: Path, question_id: str, value: AnswerValue, *, wait: float | None = None) -> None:
+    """Write ``answers.<question_id>: value`` into the company file at ``path``, atomically.
+
+    The file is locked, read again and the answer merged into what is there now, so answers
+    saved meanwhile by another process survive; :class:`LockBusy` when the lock does not come
+    within ``wait`` seconds (default :data:`LOCK_TIMEOUT`).
+    """
+    save_answers(path, {question_id: value}, wait=wait)
+
+
+def save_answers(path: Path, answers: Mapping[str, AnswerValue], *, wait: float | None = None) -> None:
+    """Like :func:`save_answer` for several answers at once (one lock, one write)."""
+    if not answers:
+        return
+    with _locked(path, LOCK_TIMEOUT if wait is None else wait):
+        _merge_and_write(path, answers)
+
+
+class AnswerSaver:
+    """Saves answers one by one; an answer that cannot be saved now (the file is locked by
+    another process) is kept and saved with the next one, or by :meth:`flush` at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pending: dict[str, AnswerValue] = {}
+
+    def save(self, question_id: str, value: AnswerValue) -> bool:
+        """Save this answer and any kept before it; False when they are kept for later."""
+        self.pending[question_id] = value
+        return self.flush()
+
+    def flush(self, wait: float | None = None) -> bool:
+        """Try to save the kept answers; True when none is left."""
+        if not self.pending:
+            return True
+        try:
+            save_answers(self.path, self.pending, wait=wait)
+        except LockBusy:
+            return False
+        self.pending.clear()
+        return True
+
+
+@contextlib.contextmanager
+def _locked(path: Path, wait: float) -> Iterator[None]:
+    """Hold an exclusive lock on the company file's folder (no lock file is left behind).
+
+    The folder, not the file, is locked: saving replaces the file (a new inode), which would
+    make a lock on the file itself useless.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    folder = (path.resolve() if path.is_symlink() else path).parent
+    try:
+        fd = os.open(folder if str(folder) else ".", os.O_RDONLY)
+    except OSError:  # cannot open the folder: save without the lock
+        yield
+        return
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockBusy(f"{path}: another roadmap is saving into this file") from None
+                time.sleep(0.05)
+            except OSError:  # locks not supported here: save without the lock
+                break
+        yield
+    finally:
+        os.close(fd)
+
+
+def _merge_and_write(path: Path, answers: Mapping[str, AnswerValue]) -> None:
+    """Read the file as it is now, set the answers, write it atomically."""
     check_writable(path)
     try:
         raw = path.read_bytes()
@@ -53,7 +143,9 @@ def save_answer(path: Path, question_id: str, value: AnswerValue) -> None:
     bom = text.startswith(BOM)
     body = text.removeprefix(BOM)
     crlf = "\r\n" in body
-    new = set_answer(body.replace("\r\n", "\n"), question_id, value, file=str(path))
+    new = body.replace("\r\n", "\n")
+    for question_id, value in answers.items():
+        new = set_answer(new, question_id, value, file=str(path))
     if crlf:
         new = new.replace("\n", "\r\n")
     # through a symbolic link: the file it points at is replaced, the link stays a link
