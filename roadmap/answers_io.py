@@ -157,6 +157,7 @@ def set_answer(text: str, question_id: str, value: AnswerValue, *, file: str = "
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.nodes import MappingNode
 
+    original, text = text, _tabs_as_spaces(text)  # same length: positions in one are positions in the other
     try:
         root = _yaml().compose(text)
     except YAMLError as exc:
@@ -165,15 +166,55 @@ def set_answer(text: str, question_id: str, value: AnswerValue, *, file: str = "
         raise InputError.at(file, "cannot edit the answers: the top level must be a block mapping (key: value lines)")
     pair = next(((k, v) for k, v in root.value if k.value == ANSWERS), None)
     if pair is None:
-        new = _append_section(text, question_id, value, _indent_of(root, text))
+        new = _append_section(original, question_id, value, _indent_of(root, text))
     else:
         key, node = pair
         start = text.rfind("\n", 0, key.start_mark.index) + 1
         end = _line_end(text, _content_end(key, node))
         region = _edit_region(text[start:end], question_id, value, _indent_of(root, text, node), file)
-        new = text[:start] + region + text[end:]
+        new = original[:start] + region + original[end:]
     _check_reads_back(new, question_id, value, file)
     return new
+
+
+def _tabs_as_spaces(text: str) -> str:
+    """``text`` with the tabs that separate tokens (before a comment, after ``key:``) as spaces.
+
+    The tool reads files with libyaml, which takes such a tab for a space (as YAML 1.2 does);
+    ruamel.yaml refuses it. Tabs inside values and comments stay; the length never changes.
+    """
+    import yaml
+
+    if "\t" not in text:
+        return text
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    chars = list(text)
+    try:
+        previous_end = 0
+        while True:
+            token = loader.get_token()
+            if token is None:
+                break
+            _blank_tabs(chars, previous_end, token.start_mark.index)
+            previous_end = max(previous_end, token.end_mark.index)
+    except yaml.YAMLError:
+        return text
+    finally:
+        loader.dispose()
+    return "".join(chars)
+
+
+def _blank_tabs(chars: list[str], start: int, end: int) -> None:
+    """In a gap between tokens, tabs before any ``#`` on each line become spaces."""
+    in_comment = False
+    for i in range(start, min(end, len(chars))):
+        ch = chars[i]
+        if ch == "\n":
+            in_comment = False
+        elif ch == "#":
+            in_comment = True
+        elif ch == "\t" and not in_comment:
+            chars[i] = " "
 
 
 # ---------------------------------------------------------------- finding the block
@@ -331,7 +372,7 @@ def _string(value: str) -> Any:
 
 def _check_reads_back(text: str, question_id: str, value: AnswerValue, file: str) -> None:
     """Read the new text as the tool will; refuse to write anything that reads differently."""
-    from roadmap.yamlio import load_yaml_text
+    from roadmap.yamlio import load_yaml_text, show_value
 
     try:
         data = load_yaml_text(text, file).data
@@ -341,8 +382,8 @@ def _check_reads_back(text: str, question_id: str, value: AnswerValue, file: str
     back = answers.get(question_id) if isinstance(answers, dict) else None
     if not _same(back, value):
         raise OutputError(
-            f"{file}: the answer to '{question_id}' would read back as {back!r} instead of {value!r}; "
-            "edit the file by hand"
+            f"{file}: the answer to '{question_id}' would read back as {show_value(back)} "
+            f"instead of {show_value(value)}; edit the file by hand"
         )
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "load_yaml",
     "load_yaml_text",
     "read_input",
+    "show_value",
     "validate_model",
     "validation_diagnostics",
 ]
@@ -538,6 +539,27 @@ class _Builder:
         return sources
 
 
+def show_value(value: Any, limit: int = 60) -> str:
+    """A value as the user wrote it in YAML: ``2027-01-01``, ``true``, ``'text'``, ``[a, b]`` (not a Python repr)."""
+    if value is None:
+        text = "null"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, datetime):
+        text = value.isoformat(sep=" ")
+    elif isinstance(value, date | int | float):
+        text = str(value)
+    elif isinstance(value, str):
+        text = "'" + value.replace("'", "''") + "'"
+    elif isinstance(value, Mapping):
+        text = "{" + ", ".join(f"{k}: {show_value(v, limit)}" for k, v in value.items()) + "}"
+    elif isinstance(value, list | tuple):
+        text = "[" + ", ".join(show_value(v, limit) for v in value) + "]"
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _describe(value: Any) -> str:
     """What kind of value this is, for messages: 'a list', 'an integer', 'null'..."""
     if value is None:
@@ -668,6 +690,9 @@ def validation_diagnostics(loaded: LoadedYaml, error: ValidationError, model: ty
     failed branches only the most relevant one is reported. Sorted by position.
     """
     issues = [_issue(loaded.data, err) for err in error.errors(include_url=False)]
+    inner = {issue.raw[:n] for issue in issues for n in range(len(issue.raw))}
+    # a list whose only items are invalid is not also "too short": its items' errors say it
+    issues = [i for i in issues if not (i.type == "too_short" and i.raw in inner and isinstance(i.value, list))]
     diagnostics = [_diagnostic(loaded, model, issue) for issue in _prune(issues, 0)]
     if not diagnostics:
         diagnostics = [loaded.diagnostic((), str(error))]
