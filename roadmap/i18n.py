@@ -290,6 +290,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tree_optional": ("optional", "facultative"),
     "tree_when": ("when {cond}", "si {cond}"),
     # --- issue 10 ---
+    "ask_text_too_long": (
+        "the text is {n} characters long: at most {limit}",
+        "le texte fait {n} caractères : {limit} au plus",
+    ),
     "ask_lock_busy": (
         "another roadmap is saving into {file}: this answer is kept and saved with the next one",
         "un autre roadmap enregistre dans {file} : cette réponse est gardée et enregistrée avec la suivante",
