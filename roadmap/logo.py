@@ -42,7 +42,7 @@ class LogoError(ValueError):
 def read_logo(base: Path, name: str) -> tuple[bytes, str]:
     """The logo's bytes and MIME type; raises :class:`LogoError` with the reason."""
     path = _inside(base, name)
-    mime = LOGO_TYPES.get(path.suffix.lower())
+    mime = LOGO_TYPES.get(Path(name).suffix.lower())
     if mime is None:
         raise LogoError(f"logo '{name}': use a PNG, JPEG, GIF, WebP or SVG image")
     try:
@@ -71,7 +71,7 @@ def read_logo(base: Path, name: str) -> tuple[bytes, str]:
 
 
 def _inside(base: Path, name: str) -> Path:
-    """``base / name``, refusing absolute paths, ``..`` and links that lead out of ``base``."""
+    """The real path of ``base / name``, refusing absolute paths, ``..`` and links that lead out of ``base``."""
     if not name or "\x00" in name:
         raise LogoError("logo: give a file name beside the company file")
     pure = [PurePosixPath(name), PureWindowsPath(name)]
@@ -79,12 +79,11 @@ def _inside(base: Path, name: str) -> Path:
         raise LogoError(f"logo '{name}': give a path relative to the company file's folder, not an absolute one")
     if any(".." in p.parts for p in pure):
         raise LogoError(f"logo '{name}': the logo must be inside the company file's folder ('..' is not allowed)")
-    path = base / name
     root = os.path.realpath(base)
-    real = os.path.realpath(path)
+    real = os.path.realpath(base / name)
     if os.path.commonpath([root, real]) != root:
         raise LogoError(f"logo '{name}': a link leading out of the company file's folder is not allowed")
-    return path
+    return Path(real)
 
 
 def _check_content(data: bytes, mime: str, name: str) -> None:
