@@ -119,8 +119,8 @@ def _refuse_format(text: object) -> None:
 
 
 def _check_binop(operator_name: str, left: Any, right: Any) -> None:
-    """Refuse ``'x' * 10**12``, ``9 ** 10**9``, huge ``%`` widths and concatenations before they run."""
-    sized = str | list | tuple
+    """Refuse ``'x' * 10**12``, ``9 ** (10**9)``, huge ``%`` widths and concatenations before they run."""
+    sized = (str, list, tuple)
     if operator_name == "*":
         for seq, times in ((left, right), (right, left)):
             if isinstance(seq, sized) and isinstance(times, int) and len(seq) * max(times, 0) > OUTPUT_BUDGET:
