@@ -18,6 +18,8 @@ from roadmap.plan import Plan
 from roadmap.render import RenderContext
 
 DEFAULT_ACCENT = "#1f5f8b"
+
+
 def working_days(lang: str, days: int) -> str:
     """``"4 working days"``, ``"1 working day"`` in ``lang``."""
     return t(lang, "report_hover_one_day") if days == 1 else t(lang, "report_hover_days", days=days)
