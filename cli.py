@@ -98,7 +98,7 @@ def _run_guarded(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[s
     try:
         return func(*args, **kwargs)
     except RoadmapError as exc:
-        _say_err(str(exc) or "error")
+        _say_err(_printable(str(exc)) or "error")
         raise typer.Exit(exc.exit_code) from None
     except Terminated:
         _say_err("\nterminated")
@@ -131,6 +131,13 @@ def _run_guarded(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[s
             "with the command you ran (add --debug for the traceback)"
         )
         raise typer.Exit(3) from None
+
+
+def _printable(text: str) -> str:
+    """Control characters (an argument echoed in a message) shown as ``\\x1b``, never sent to the terminal."""
+    import re
+
+    return re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda m: repr(m.group())[1:-1], text)
 
 
 def _say_err(text: str) -> None:

@@ -109,6 +109,9 @@ def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path
     for sid in data.progress:
         if sid not in step_ids:
             yield y.diagnostic(("progress", sid), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}", key=True)
+    from roadmap.limits import scaling_problems
+
+    yield from scaling_problems(data, y, library)
     if data.report and data.report.logo:
         from roadmap.logo import LogoError, read_logo
 

@@ -15,9 +15,13 @@ from roadmap.models import MAX_DAYS
 from roadmap.yamlio import EARLIEST, LATEST, Loc
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from roadmap.calendar import WorkCalendar
     from roadmap.company import CompanyInput
+    from roadmap.models import CompanyFile, Library
     from roadmap.resolve import Resolution
+    from roadmap.yamlio import LoadedYaml
 
 RANGE = f"{EARLIEST.year}–{LATEST.year}"
 
@@ -68,3 +72,21 @@ def calendar_warnings(calendar: WorkCalendar, start: dt.date, finish: dt.date, l
         return ()
     span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
     return (t(lang, "holidays_uncovered", country=calendar.country, years=span),)
+
+
+def scaling_problems(data: CompanyFile, y: LoadedYaml, library: Library) -> Iterator[Diagnostic]:
+    """Steps the company's size would scale past :data:`~roadmap.models.MAX_DAYS` (``validate`` sees them)."""
+    for step in library.steps():
+        days = step.duration_days
+        driving: list[str] = []
+        for rule in step.scaling:
+            added = rule.days_for(getattr(data.company, rule.by))
+            if added:
+                days += added
+                driving.append(rule.by)
+        if days > MAX_DAYS and driving:
+            message = (
+                f"step '{step.id}' would last {days:,} working days at this size (at most {MAX_DAYS:,}): "
+                f"check company.{driving[0]}"
+            )
+            yield y.diagnostic(("company", driving[0]), message)

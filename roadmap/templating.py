@@ -193,6 +193,32 @@ def _budget_filter(env: Any, name: str, func: Any) -> Any:
     return guarded
 
 
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+"""Largest template file read."""
+
+
+def _regular_files_loader() -> type[jinja2.FileSystemLoader]:
+    """A file loader that reads regular files only (a pipe would hang), of a sane size."""
+    import stat
+
+    import jinja2
+
+    class RegularFiles(jinja2.FileSystemLoader):
+        def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+            for folder in self.searchpath:
+                path = os.path.join(folder, *template.split("/"))
+                try:
+                    info = os.stat(path)
+                except (OSError, ValueError):
+                    continue
+                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TEMPLATE_BYTES:
+                    raise InputError.at(path, "template error: not a regular file of at most 5 MB")
+                break
+            return super().get_source(environment, template)
+
+    return RegularFiles
+
+
 def environment(templates_dir: Path | None = None) -> jinja2.Environment:
     """A sandboxed Jinja2 environment reading ``templates_dir`` first, then the bundled templates.
 
@@ -210,7 +236,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
         folders.append(str(templates_dir))
     folders.append(str(bundled_templates()))
     env = sandbox(
-        loader=jinja2.FileSystemLoader(folders, encoding="utf-8"),
+        loader=_regular_files_loader()(folders, encoding="utf-8"),
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -276,17 +302,21 @@ def _render_within_budget(env: Any, template: jinja2.Template, context: dict[str
             raise _OutOfTime
 
         previous = signal.signal(signal.SIGALRM, ring)
-        signal.setitimer(signal.ITIMER_REAL, TIME_BUDGET)
+        signal.setitimer(signal.ITIMER_REAL, TIME_BUDGET + 0.5)  # the cooperative checks come first
     pieces: list[str] = []
     size = 0
     try:
-        for piece in template.generate(context):
-            size += len(piece)
-            if size > OUTPUT_BUDGET:
-                raise TemplateBudgetError(f"the template's output is over {OUTPUT_BUDGET // (1024 * 1024)} MB")
-            pieces.append(piece)
-            env.check_time()
-    except _OutOfTime:
+        try:
+            for piece in template.generate(context):
+                size += len(piece)
+                if size > OUTPUT_BUDGET:
+                    raise TemplateBudgetError(f"the template's output is over {OUTPUT_BUDGET // (1024 * 1024)} MB")
+                pieces.append(piece)
+                env.check_time()
+        finally:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    except _OutOfTime:  # also when it rang while another error was on its way out
         raise TemplateBudgetError(f"the template took longer than {TIME_BUDGET:g} s") from None
     finally:
         env.deadline = float("inf")

@@ -473,10 +473,11 @@ def test_scaling_past_the_cap_points_at_the_company_fact(tmp_path: Path, make_co
     lib = write_tree(tmp_path / "lib", {"roles.yaml": MINI_ROLES, "1-alpha.yaml": alpha, "2-beta.yaml": MINI_BETA})
     path = company(make_company, swap=("employees: 300", "employees: 9000000"))
     started = time.monotonic()
-    result = invoke("plan", path, "--out", tmp_path / "o", "--library", lib)
-    no_traceback(result)
-    assert result.exit_code == 2, result.output
-    assert f"{path}:3:14: step 'alpha.one' would last" in result.output and "at most 2,000" in result.output
+    for command in (["validate", path], ["plan", path, "--out", tmp_path / "o"]):
+        result = invoke(*command, "--library", lib)
+        no_traceback(result)
+        assert result.exit_code == 2, result.output
+        assert f"{path}:3:14: step 'alpha.one' would last" in result.output and "at most 2,000" in result.output
     assert time.monotonic() - started < 20
 
 
@@ -1060,3 +1061,28 @@ def test_mutated_fixture_files_exit_0_or_2(text: str, mini_library: Path, tmp_pa
 @given(text=mutated(_EXAMPLE_TEXTS))
 def test_mutated_examples_exit_0_or_2(text: str, tmp_path: Path) -> None:
     _check_mutation(text, tmp_path, [])
+
+
+def test_a_template_that_is_a_pipe_does_not_hang(
+    mini_library: Path, make_company: Callable[..., Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    os.mkfifo(folder / "checklist.md.j2")
+    result = invoke(
+        "plan",
+        make_company(),
+        "--out",
+        tmp_path / "o",
+        "--format",
+        "checklist",
+        "--templates",
+        folder,
+        *lib_args(mini_library),
+    )
+    assert result.exit_code == 2 and "not a regular file" in result.output
+
+
+def test_control_characters_in_arguments_never_reach_the_terminal() -> None:
+    result = invoke("show", "\x1b]0;pwned\x07\x1b[2J")
+    assert result.exit_code == 2 and "\x1b" not in result.output and "\\x1b]0;pwned\\x07" in result.output
