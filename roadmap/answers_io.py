@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from roadmap.errors import InputError, OutputError
+from roadmap.errors import EnvironmentProblem, InputError, OutputError
 from roadmap.models import AnswerValue
 from roadmap.output import write_atomic
 
@@ -38,9 +38,9 @@ def check_writable(path: Path) -> None:
 
     target = path.resolve()
     if not os.access(target, os.W_OK):
-        raise OutputError(f"{path}: the file is read-only: the answers could not be saved")
+        raise EnvironmentProblem(f"{path}: the file is read-only: the answers could not be saved")
     if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise OutputError(f"{path}: its folder is read-only: the answers could not be saved")
+        raise EnvironmentProblem(f"{path}: its folder is read-only: the answers could not be saved")
 
 
 LOCK_TIMEOUT = 5.0

@@ -48,7 +48,7 @@ class OutputError(RoadmapError):
     """A report or file could not be written (exists and not forced, unwritable folder...)."""
 
 
-class EnvironmentProblem(RoadmapError):
+class EnvironmentProblem(OutputError):
     """The machine, not the input, is at fault: a full disk, a read-only folder, a closed stream.
 
     The CLI says it in one line and exits 1.

@@ -26,7 +26,7 @@ from roadmap.ask import (
     yes_no_options,
 )
 from roadmap.conditions import parse_condition
-from roadmap.errors import InputError, OutputError
+from roadmap.errors import EnvironmentProblem, InputError, OutputError
 from roadmap.i18n import t
 from roadmap.models import CompanyFile, Library, Question, Stage
 from roadmap.output import write_atomic
@@ -180,7 +180,7 @@ def is_generated(path: Path) -> bool:
 def write_form(text: str, path: Path, *, force: bool = False) -> Path:
     """Write the form atomically; an existing file not written by this command needs ``force``."""
     if path.is_dir():
-        raise OutputError(f"{path}: is a folder")
+        raise EnvironmentProblem(f"{path}: is a folder")
     if path.exists() and not force and not is_generated(path):
         raise OutputError(f"{path}: already exists and was not written by `roadmap questionnaire` (use --force)")
     return write_atomic(path, text)
