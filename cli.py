@@ -596,8 +596,10 @@ def _shift(days: int) -> str:
 def _value(value: Any) -> str:
     if value is None:
         return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(_value(v) for v in value)
     return str(value)
 
 
