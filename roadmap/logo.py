@@ -25,7 +25,7 @@ LOGO_TYPES = {
     ".svg": "image/svg+xml",
 }
 _SVG_DANGER = re.compile(
-    r"<\s*(script|foreignobject|iframe|object|embed|!entity|!doctype)\b"
+    r"<\s*(script|foreignobject|iframe|object|embed|set|animate\w*|handler|listener|!entity|!doctype)\b"
     r"|\bon[a-z]+\s*="
     r"|(href|src)\s*=\s*[\"']?\s*(?!#)[a-z]+:"
     r"|(href|src)\s*=\s*[\"']?\s*//"

@@ -205,8 +205,11 @@ def _regular_files_loader() -> type[jinja2.FileSystemLoader]:
 
     class RegularFiles(jinja2.FileSystemLoader):
         def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+            from jinja2.loaders import split_template_path
+
+            pieces = split_template_path(template)  # refuses '..' like the loader itself
             for folder in self.searchpath:
-                path = os.path.join(folder, *template.split("/"))
+                path = os.path.join(folder, *pieces)
                 try:
                     info = os.stat(path)
                 except (OSError, ValueError):
