@@ -6,16 +6,20 @@ that ``roadmap --help`` stays fast.
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
-import errno
-import functools
-import json
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+try:  # Ctrl-C while the command line is still loading: exit 130 quietly, nothing to clean up
+    import contextlib
+    import datetime as dt
+    import enum
+    import errno
+    import functools
+    import json
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
-import typer
+    import typer
+except KeyboardInterrupt:
+    raise SystemExit(130) from None
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -75,20 +79,11 @@ def _console(stderr: bool = False) -> Console:
 
 
 def handle_errors(func: F) -> F:
-    """Domain errors → one message and exit 2; Ctrl-C → 130; a real bug keeps its traceback."""
+    """Map every outcome to an exit code in one place (see :func:`_run_guarded`)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from roadmap.errors import RoadmapError
-
-        try:
-            return func(*args, **kwargs)
-        except RoadmapError as exc:
-            typer.echo(str(exc) or "error", err=True)
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            typer.echo("\ninterrupted", err=True)
-            raise typer.Exit(130) from None
+        return _run_guarded(func, args, kwargs)
 
     return wrapper  # type: ignore[return-value]
 
@@ -106,16 +101,131 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_DEBUG = False
+"""``roadmap --debug``: an internal error shows its traceback."""
+
+
+def _run_guarded(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Input errors → one message, exit 2; environment → one line, exit 1; Ctrl-C → 130;
+    SIGTERM → 143; anything else is a bug → a short "please report" line, exit 3 (its
+    traceback only with ``--debug``). Never a traceback for input or environment problems.
+    """
+    from roadmap.errors import RoadmapError, Terminated, describe_os_error
+
+    try:
+        return func(*args, **kwargs)
+    except RoadmapError as exc:
+        _say_err(_printable(str(exc)) or "error")
+        raise typer.Exit(exc.exit_code) from None
+    except Terminated:
+        _say_err("\nterminated")
+        raise typer.Exit(143) from None
+    except KeyboardInterrupt:
+        _say_err("\ninterrupted")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort, typer.BadParameter):
+        raise
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            _silence_stdout()
+            raise typer.Exit(1) from None
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say_err(f"error: {where}{describe_os_error(exc)}")
+        raise typer.Exit(1) from None
+    except MemoryError:
+        _say_err("error: out of memory")
+        raise typer.Exit(1) from None
+    except Exception as exc:
+        if type(exc).__module__.startswith("typer"):  # the vendored Click's own exceptions
+            raise
+        if _DEBUG:
+            raise
+        _say_err(
+            f"internal error ({type(exc).__name__}): this is a bug in roadmap; please report it "
+            "with the command you ran (add --debug for the traceback)"
+        )
+        raise typer.Exit(3) from None
+
+
+def _printable(text: str) -> str:
+    """Control characters (an argument echoed in a message) shown as ``\\x1b``, never sent to the terminal."""
+    import re
+
+    return re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda m: repr(m.group())[1:-1], text)
+
+
+def _say_err(text: str) -> None:
+    """One message on stderr that cannot fail: not on an ASCII-only terminal, not on a closed stream."""
+    import sys
+
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        stream.write(text.encode(encoding, "replace").decode(encoding, "replace") + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """stdout was closed by its reader (``| head``): point it at /dev/null so exiting stays quiet."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 @app.callback()
-def _main(
+def _options(
     show_version: Annotated[
         bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an internal error (to report a bug).")
     ] = False,
 ) -> None:
     """Plan the rollout of a corporate intranet portal: five stages, a dated plan, a Gantt report and a checklist.
 
     Example: roadmap init company.yaml && roadmap ask company.yaml && roadmap plan company.yaml
     """
+    global _DEBUG
+    _DEBUG = debug
+    _prepare_process()
+    import sys
+
+    if sys.stdout is None:  # started with >&-: whatever it printed would be lost
+        _say_err("error: standard output is closed")
+        raise typer.Exit(1)
+
+
+def _prepare_process() -> None:
+    """Streams that never raise on an ASCII-only terminal; SIGTERM ends like Ctrl-C (exit 143)."""
+    import signal
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if reconfigure is not None and encoding not in ("utf8", "utf16", "utf32"):
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="replace")
+
+    def terminate(signum: int, frame: object) -> None:
+        from roadmap.errors import Terminated
+
+        raise Terminated
+
+    with contextlib.suppress(ValueError, OSError):  # not the main thread (a test runner's worker)
+        signal.signal(signal.SIGTERM, terminate)
 
 
 def _escape(text: str) -> str:
@@ -361,11 +471,15 @@ def _parse_date(value: str | None, flag: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         from roadmap.errors import InputError
 
         raise InputError.at(flag, f"'{value}' is not a date (YYYY-MM-DD)") from None
+    from roadmap.limits import check_date
+
+    check_date(day, flag)
+    return day
 
 
 _STYLES = {"bold": "bold", "dim": "dim", "warn": "yellow", "crit": "red", "late": "red", "early": "green"}
@@ -640,8 +754,10 @@ def _shift(days: int) -> str:
 def _value(value: Any) -> str:
     if value is None:
         return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(_value(v) for v in value)
     return str(value)
 
 
@@ -655,7 +771,8 @@ def _interactive() -> bool:
     """Prompt with arrow keys only when both ends are a terminal; otherwise read plain lines."""
     import sys
 
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    stdin, stdout = sys.stdin, sys.stdout  # None when closed (<&- or >&-)
+    return stdin is not None and stdout is not None and stdin.isatty() and stdout.isatty()
 
 
 @app.command()
@@ -684,7 +801,7 @@ def ask(
     Example: roadmap ask company.yaml --stage 1
     """
     from roadmap import ask as engine
-    from roadmap.answers_io import check_writable, save_answer
+    from roadmap.answers_io import AnswerSaver, check_writable
     from roadmap.company import load_company
     from roadmap.i18n import t
     from roadmap.plan import build_plan
@@ -702,8 +819,10 @@ def ask(
     check_writable(file)
     typer.echo(t(lang.value, "ask_start", n=count, file=file))
     interactive = _interactive()
+    _need_stdin()
     ask_one = _ask_tty if interactive else _ask_line
     restore_hangup = _hangup_interrupts()
+    saver = AnswerSaver(file)
     try:
         while True:
             pending = engine.next_question(lib, data, chosen, all_questions=all_questions, asked=asked)
@@ -716,23 +835,37 @@ def ask(
                 typer.echo(f"  {t(lang.value, 'ask_skipped')}")
                 continue
             if not pending.answered or data.answers.get(qid) != answer.value:
-                save_answer(file, qid, answer.value)
+                if not saver.save(qid, answer.value):
+                    typer.echo(f"  ! {t(lang.value, 'ask_lock_busy', file=file)}", err=True)
                 data = engine.with_answer(data, qid, answer.value)
     except EOFError:  # the end of piped input, or Ctrl-D in a terminal: the answers given are kept
         left = len(engine.to_ask(lib, data, chosen, all_questions=False, asked=set()))
         typer.echo(t(lang.value, "ask_eof", n=left), err=True)
-    except KeyboardInterrupt:
-        _stop_asking(t(lang.value, "ask_interrupted", file=file))
+    except KeyboardInterrupt as exc:
+        _stop_asking(t(lang.value, "ask_interrupted", file=file), _interrupt_code(exc))
     except OSError as exc:
         if not interactive or exc.errno != errno.EIO:
             raise
         _stop_asking(t(lang.value, "ask_interrupted", file=file))  # the terminal was closed
     finally:
         restore_hangup()
+        _save_kept(saver, lang.value)
     after = build_plan(load_company(file, lib), lib, lang=lang.value)
     typer.echo("")
     for line in engine.summary_lines(engine.compare_plans(before, after), lang.value):
         typer.echo(line)
+
+
+def _save_kept(saver: Any, lang: str) -> None:
+    """Answers kept because another ``ask`` held the file: one last, longer try, else say which."""
+    from roadmap.answers_io import LOCK_TIMEOUT
+    from roadmap.errors import EnvironmentProblem
+    from roadmap.i18n import t
+
+    if saver.flush(wait=LOCK_TIMEOUT * 2):
+        return
+    kept = "; ".join(f"{qid}: {_value(value)}" for qid, value in saver.pending.items())
+    raise EnvironmentProblem(t(lang, "ask_not_saved", file=saver.path, answers=kept))
 
 
 def _hangup_interrupts() -> Callable[[], None]:
@@ -756,7 +889,24 @@ def _hangup_interrupts() -> Callable[[], None]:
     return restore
 
 
-def _stop_asking(message: str) -> NoReturn:
+def _need_stdin() -> None:
+    """A closed standard input (``<&-``) is an environment problem: nothing can be asked."""
+    import sys
+
+    if sys.stdin is None:
+        from roadmap.errors import EnvironmentProblem
+
+        raise EnvironmentProblem("standard input is closed: nothing can be asked (pipe the answers in)")
+
+
+def _interrupt_code(exc: BaseException) -> int:
+    """143 for SIGTERM, 130 for Ctrl-C."""
+    from roadmap.errors import Terminated
+
+    return 143 if isinstance(exc, Terminated) else 130
+
+
+def _stop_asking(message: str, code: int = 130) -> NoReturn:
     """Ctrl-C, Ctrl-D or a closed terminal: say where the answers are (when anyone can see it); exit 130."""
     import os
 
@@ -766,7 +916,7 @@ def _stop_asking(message: str) -> NoReturn:
         devnull = os.open(os.devnull, os.O_WRONLY)
         for fd in (1, 2):
             os.dup2(devnull, fd)
-    raise typer.Exit(130)
+    raise typer.Exit(code)
 
 
 def _ask_line(pending: Pending, lang: str) -> Parsed:
@@ -1119,8 +1269,21 @@ def questionnaire(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="roadmap")
+    """Console-script entry point: Ctrl-C while starting up exits 130, a closed stdout quietly."""
+    import os
+    import sys
+
+    try:
+        app(prog_name="roadmap")
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    finally:
+        try:
+            if sys.stdout is not None:
+                sys.stdout.flush()
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

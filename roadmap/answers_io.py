@@ -10,11 +10,15 @@ that would read differently — a bare ``no`` would be ``false`` — or break th
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from roadmap.errors import InputError, OutputError
+from roadmap.errors import EnvironmentProblem, InputError, OutputError
 from roadmap.models import AnswerValue
 from roadmap.output import write_atomic
 
@@ -34,13 +38,99 @@ def check_writable(path: Path) -> None:
 
     target = path.resolve()
     if not os.access(target, os.W_OK):
-        raise OutputError(f"{path}: the file is read-only: the answers could not be saved")
+        raise EnvironmentProblem(f"{path}: the file is read-only: the answers could not be saved")
     if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise OutputError(f"{path}: its folder is read-only: the answers could not be saved")
+        raise EnvironmentProblem(f"{path}: its folder is read-only: the answers could not be saved")
 
 
-def save_answer(path: Path, question_id: str, value: AnswerValue) -> None:
-    """Write ``answers.<question_id>: value`` into the company file at ``path``, atomically."""
+LOCK_TIMEOUT = 5.0
+"""Seconds a save waits for another ``roadmap ask`` saving into the same file."""
+
+
+class LockBusy(OutputError):
+    """Another process holds the company file's lock longer than the wait allowed."""
+
+
+def save_answer(path: Path, question_id: str, value: AnswerValue, *, wait: float | None = None) -> None:
+    """Write ``answers.<question_id>: value`` into the company file at ``path``, atomically.
+
+    The file is locked, read again and the answer merged into what is there now, so answers
+    saved meanwhile by another process survive; :class:`LockBusy` when the lock does not come
+    within ``wait`` seconds (default :data:`LOCK_TIMEOUT`).
+    """
+    save_answers(path, {question_id: value}, wait=wait)
+
+
+def save_answers(path: Path, answers: Mapping[str, AnswerValue], *, wait: float | None = None) -> None:
+    """Like :func:`save_answer` for several answers at once (one lock, one write)."""
+    if not answers:
+        return
+    with _locked(path, LOCK_TIMEOUT if wait is None else wait):
+        _merge_and_write(path, answers)
+
+
+class AnswerSaver:
+    """Saves answers one by one; an answer that cannot be saved now (the file is locked by
+    another process) is kept and saved with the next one, or by :meth:`flush` at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pending: dict[str, AnswerValue] = {}
+
+    def save(self, question_id: str, value: AnswerValue) -> bool:
+        """Save this answer and any kept before it; False when they are kept for later."""
+        self.pending[question_id] = value
+        return self.flush()
+
+    def flush(self, wait: float | None = None) -> bool:
+        """Try to save the kept answers; True when none is left."""
+        if not self.pending:
+            return True
+        try:
+            save_answers(self.path, self.pending, wait=wait)
+        except LockBusy:
+            return False
+        self.pending.clear()
+        return True
+
+
+@contextlib.contextmanager
+def _locked(path: Path, wait: float) -> Iterator[None]:
+    """Hold an exclusive lock on the company file's folder (no lock file is left behind).
+
+    The folder, not the file, is locked: saving replaces the file (a new inode), which would
+    make a lock on the file itself useless.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    folder = (path.resolve() if path.is_symlink() else path).parent
+    try:
+        fd = os.open(folder if str(folder) else ".", os.O_RDONLY)
+    except OSError:  # cannot open the folder: save without the lock
+        yield
+        return
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockBusy(f"{path}: another roadmap is saving into this file") from None
+                time.sleep(0.05)
+            except OSError:  # locks not supported here: save without the lock
+                break
+        yield
+    finally:
+        os.close(fd)
+
+
+def _merge_and_write(path: Path, answers: Mapping[str, AnswerValue]) -> None:
+    """Read the file as it is now, set the answers, write it atomically."""
     check_writable(path)
     try:
         raw = path.read_bytes()
@@ -53,7 +143,9 @@ def save_answer(path: Path, question_id: str, value: AnswerValue) -> None:
     bom = text.startswith(BOM)
     body = text.removeprefix(BOM)
     crlf = "\r\n" in body
-    new = set_answer(body.replace("\r\n", "\n"), question_id, value, file=str(path))
+    new = body.replace("\r\n", "\n")
+    for question_id, value in answers.items():
+        new = set_answer(new, question_id, value, file=str(path))
     if crlf:
         new = new.replace("\n", "\r\n")
     # through a symbolic link: the file it points at is replaced, the link stays a link
@@ -65,6 +157,7 @@ def set_answer(text: str, question_id: str, value: AnswerValue, *, file: str = "
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.nodes import MappingNode
 
+    original, text = text, _tabs_as_spaces(text)  # same length: positions in one are positions in the other
     try:
         root = _yaml().compose(text)
     except YAMLError as exc:
@@ -73,15 +166,55 @@ def set_answer(text: str, question_id: str, value: AnswerValue, *, file: str = "
         raise InputError.at(file, "cannot edit the answers: the top level must be a block mapping (key: value lines)")
     pair = next(((k, v) for k, v in root.value if k.value == ANSWERS), None)
     if pair is None:
-        new = _append_section(text, question_id, value, _indent_of(root, text))
+        new = _append_section(original, question_id, value, _indent_of(root, text))
     else:
         key, node = pair
         start = text.rfind("\n", 0, key.start_mark.index) + 1
         end = _line_end(text, _content_end(key, node))
         region = _edit_region(text[start:end], question_id, value, _indent_of(root, text, node), file)
-        new = text[:start] + region + text[end:]
+        new = original[:start] + region + original[end:]
     _check_reads_back(new, question_id, value, file)
     return new
+
+
+def _tabs_as_spaces(text: str) -> str:
+    """``text`` with the tabs that separate tokens (before a comment, after ``key:``) as spaces.
+
+    The tool reads files with libyaml, which takes such a tab for a space (as YAML 1.2 does);
+    ruamel.yaml refuses it. Tabs inside values and comments stay; the length never changes.
+    """
+    import yaml
+
+    if "\t" not in text:
+        return text
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    chars = list(text)
+    try:
+        previous_end = 0
+        while True:
+            token = loader.get_token()
+            if token is None:
+                break
+            _blank_tabs(chars, previous_end, token.start_mark.index)
+            previous_end = max(previous_end, token.end_mark.index)
+    except yaml.YAMLError:
+        return text
+    finally:
+        loader.dispose()
+    return "".join(chars)
+
+
+def _blank_tabs(chars: list[str], start: int, end: int) -> None:
+    """In a gap between tokens, tabs before any ``#`` on each line become spaces."""
+    in_comment = False
+    for i in range(start, min(end, len(chars))):
+        ch = chars[i]
+        if ch == "\n":
+            in_comment = False
+        elif ch == "#":
+            in_comment = True
+        elif ch == "\t" and not in_comment:
+            chars[i] = " "
 
 
 # ---------------------------------------------------------------- finding the block
@@ -239,7 +372,7 @@ def _string(value: str) -> Any:
 
 def _check_reads_back(text: str, question_id: str, value: AnswerValue, file: str) -> None:
     """Read the new text as the tool will; refuse to write anything that reads differently."""
-    from roadmap.yamlio import load_yaml_text
+    from roadmap.yamlio import load_yaml_text, show_value
 
     try:
         data = load_yaml_text(text, file).data
@@ -249,8 +382,8 @@ def _check_reads_back(text: str, question_id: str, value: AnswerValue, file: str
     back = answers.get(question_id) if isinstance(answers, dict) else None
     if not _same(back, value):
         raise OutputError(
-            f"{file}: the answer to '{question_id}' would read back as {back!r} instead of {value!r}; "
-            "edit the file by hand"
+            f"{file}: the answer to '{question_id}' would read back as {show_value(back)} "
+            f"instead of {show_value(value)}; edit the file by hand"
         )
 
 

@@ -338,6 +338,10 @@ def _read(question: Question, text: str, lang: str) -> AnswerValue:
             raise ValueError(t(lang, "ask_bad_date", value=text)) from None
     if any(_unprintable(char) for char in text):
         raise ValueError(t(lang, "ask_bad_text"))
+    from roadmap.yamlio import MAX_TEXT
+
+    if len(text) > MAX_TEXT:
+        raise ValueError(t(lang, "ask_text_too_long", n=len(text), limit=MAX_TEXT))
     return text
 
 

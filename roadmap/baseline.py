@@ -70,18 +70,34 @@ def save_company_baseline(
 
 def read_plan_json(path: Path) -> dict[str, Any]:
     """Read a plan.json (a plan or a baseline) and check the shape the comparisons rely on."""
+    from roadmap.yamlio import read_input
+
+    raw = read_input(path, str(path))
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError.at(path, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.at(path, f"cannot read it: {exc}") from exc
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError.at(path, "cannot read it: not UTF-8 text") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InputError.at(path, f"not JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise InputError.at(path, "not a plan.json: nested too deeply") from None
+    except ValueError as exc:
+        raise InputError.at(path, f"not a plan.json: {exc}") from None
     check_plan_shape(data, str(path))
     return data  # type: ignore[no-any-return]
+
+
+def _bounded_int(text: str) -> int:
+    """A JSON integer of at most 15 digits (a plan holds day counts, not huge numbers)."""
+    if len(text.lstrip("-")) > 15:
+        raise ValueError(f"the number {text[:20]}... is too large")
+    return int(text)
+
+
+def _no_constant(text: str) -> float:
+    raise ValueError(f"{text} is not a number")
 
 
 def check_plan_shape(data: Any, label: str) -> None:
@@ -99,6 +115,13 @@ def check_plan_shape(data: Any, label: str) -> None:
             raise InputError.at(label, f"{where}: expected an object with a string 'id'")
         for key in ("start", "finish"):
             _date_of(task, key, label, f"{where}.{key}")
+        days = task.get("duration_days")
+        if days is not None and (not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 100_000):
+            raise InputError.at(label, f"{where}.duration_days: expected a whole number of days, got {days!r:.40}")
+    calendar = data.get("calendar")
+    weekend = calendar.get("weekend") if isinstance(calendar, dict) else None
+    if weekend is not None and not (isinstance(weekend, list) and all(isinstance(d, str) for d in weekend)):
+        raise InputError.at(label, "calendar.weekend: expected a list of weekday names")
     stages = data.get("stages", [])
     if not isinstance(stages, list) or not all(isinstance(s, dict) and isinstance(s.get("id"), str) for s in stages):
         raise InputError.at(label, "'stages' must be a list of objects with a string 'id'")
@@ -107,13 +130,19 @@ def check_plan_shape(data: Any, label: str) -> None:
 
 
 def _date_of(item: dict[str, Any], key: str, label: str, where: str) -> dt.date:
+    from roadmap.yamlio import EARLIEST, LATEST
+
     value = item.get(key)
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise InputError.at(label, f"{where}: expected a date YYYY-MM-DD, got {value!r}")
+        else:
+            if EARLIEST <= day <= LATEST:
+                return day
+            raise InputError.at(label, f"{where}: {day} is outside {EARLIEST.year}–{LATEST.year}")
+    raise InputError.at(label, f"{where}: expected a date YYYY-MM-DD, got {value!r:.60}")
 
 
 def working_days_between(calendar: WorkCalendar, earlier: dt.date, later: dt.date) -> int:

@@ -17,6 +17,7 @@ dictionary and a list lookup and :meth:`WorkCalendar.to_date` is a list lookup.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import cache
@@ -125,6 +126,7 @@ class WorkCalendar:
         "_weekend_days",
         "_weekend_work",
         "_years",
+        "uncovered_years",
     )
 
     def __init__(
@@ -142,6 +144,8 @@ class WorkCalendar:
         self._extra = extra_holidays
         self._holidays = country_holidays
         self._names: dict[date, str] = {}
+        self.uncovered_years: set[int] = set()
+        """Years the ``holidays`` package has no data for in this country (only weekends apply)."""
         # Per loaded year: ordinal of 1 January; for each day of the year, the index of the
         # next working day on or after it (the day's own index when it is working); and a
         # working flag (1) per day.
@@ -302,9 +306,13 @@ class WorkCalendar:
         if self._holidays is not None:
             book = self._holidays
             # Transfers may cross a year boundary: load the neighbours too.
-            for near in (year - 1, year, year + 1):
-                if date.min.year <= near <= date.max.year:
-                    book.get(date(near, 1, 1))
+            with warnings.catch_warnings(record=True) as caught:  # a year the package does not cover
+                warnings.simplefilter("always")
+                for near in (year - 1, year, year + 1):
+                    if date.min.year <= near <= date.max.year:
+                        book.get(date(near, 1, 1))
+            if caught:
+                self.uncovered_years.add(year)
             for day, name in book.items():
                 if day.year == year:
                     public[day.toordinal()] = name

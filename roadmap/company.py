@@ -115,12 +115,16 @@ def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path
     for loc, message in deliverable_problems(data, library):
         yield y.diagnostic(loc, message)
     yield from check_adjustments(data, y, library)
+    from roadmap.limits import scaling_problems
+
+    yield from scaling_problems(data, y, library)
     if data.report and data.report.logo:
-        logo = base / data.report.logo
-        if not logo.is_file():
-            yield y.diagnostic(("report", "logo"), f"logo file '{data.report.logo}' not found")
-        elif logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp"):
-            yield y.diagnostic(("report", "logo"), "logo must be a PNG, JPEG, GIF, WebP or SVG image")
+        from roadmap.logo import LogoError, read_logo
+
+        try:
+            read_logo(base, data.report.logo)
+        except LogoError as exc:
+            yield y.diagnostic(("report", "logo"), str(exc))
 
 
 def _answer_loc(question: Question, value: Any) -> Loc:

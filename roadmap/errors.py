@@ -46,3 +46,33 @@ class InputError(RoadmapError):
 
 class OutputError(RoadmapError):
     """A report or file could not be written (exists and not forced, unwritable folder...)."""
+
+
+class EnvironmentProblem(OutputError):
+    """The machine, not the input, is at fault: a full disk, a read-only folder, a closed stream.
+
+    The CLI says it in one line and exits 1.
+    """
+
+    exit_code = 1
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same clean-up runs; the CLI exits 143."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A short reason for an ``OSError`` (``no space left on device``), for one-line messages."""
+    import errno
+
+    reasons = {
+        errno.ENOSPC: "no space left on device",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EROFS: "read-only file system",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EISDIR: "is a directory",
+        errno.ENOTDIR: "a part of the path is not a directory",
+    }
+    reason = reasons.get(exc.errno or 0) or exc.strerror or str(exc) or type(exc).__name__
+    return reason[:1].lower() + reason[1:]

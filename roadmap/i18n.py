@@ -480,6 +480,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "report_unanswered": ("Unanswered (no default)", "Sans réponse (pas de valeur par défaut)"),
     "report_legend_deadlines": ("Deadlines", "Échéances"),
+    # --- issue 10 ---
+    "ask_text_too_long": (
+        "the text is {n} characters long: at most {limit}",
+        "le texte fait {n} caractères : {limit} au plus",
+    ),
+    "ask_lock_busy": (
+        "another roadmap is saving into {file}: this answer is kept and saved with the next one",
+        "un autre roadmap enregistre dans {file} : cette réponse est gardée et enregistrée avec la suivante",
+    ),
+    "ask_not_saved": (
+        "{file} stayed locked by another roadmap: these answers were NOT saved, add them by hand or run again: {answers}",
+        "{file} est resté verrouillé par un autre roadmap : ces réponses ne sont PAS enregistrées, ajoutez-les à la main ou relancez : {answers}",
+    ),
+    "holidays_uncovered": (
+        "the holidays package has no public holidays of {country} for {years}: only weekends and your own holidays count there",
+        "le paquet holidays ne connaît pas les jours fériés de {country} pour {years} : seuls les week-ends et vos jours fériés comptent",
+    ),
 }
 
 

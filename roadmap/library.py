@@ -10,7 +10,7 @@ from roadmap.conditions import ConditionError, check_names, parse_condition
 from roadmap.errors import Diagnostic, InputError
 from roadmap.models import Effect, Library, Question, RoleFile, Stage
 from roadmap.resources import data_dir
-from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, gc_paused, load_yaml, validate_model
+from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, gc_paused, load_yaml, show_value, validate_model
 
 COMPANY_FIELDS = ("employees", "branches", "hierarchy_levels", "industry", "country")
 """Company facts a condition may name."""
@@ -185,10 +185,10 @@ def answer_problem(q: Question, value: Any) -> str | None:
     values = [o.value for o in q.options]
     if q.kind == "single":
         if not isinstance(value, str) or value not in values:
-            return f"expected one of {', '.join(values)}, got {value!r}{did_you_mean(str(value), values)}"
+            return f"expected one of {', '.join(values)}, got {show_value(value)}{did_you_mean(str(value), values)}"
     elif q.kind == "multiple":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return f"expected a list of {', '.join(values)}, got {value!r}"
+            return f"expected a list of {', '.join(values)}, got {show_value(value)}"
         bad = [v for v in value if v not in values]
         if bad:
             return f"'{bad[0]}' is not one of {', '.join(values)}{did_you_mean(bad[0], values)}"
@@ -197,20 +197,20 @@ def answer_problem(q: Question, value: Any) -> str | None:
         return _choice_problem(q, value)
     elif q.kind == "yes_no":
         if not isinstance(value, bool):
-            return f"expected yes or no (true/false), got {value!r}"
+            return f"expected yes or no (true/false), got {show_value(value)}"
     elif q.kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"expected a number, got {value!r}"
+            return f"expected a number, got {show_value(value)}"
         if not math.isfinite(value) or value < 0:
-            return f"expected a number >= 0, got {value!r}"
+            return f"expected a number >= 0, got {show_value(value)}"
     elif q.kind == "text":
         if not isinstance(value, str):
-            return f"expected text, got {value!r} (put it in quotes)"
+            return f"expected text, got {show_value(value)} (put it in quotes)"
     elif q.kind == "date":
         if isinstance(value, dt.datetime):
             return f"expected a date YYYY-MM-DD without a time, got {value.isoformat(sep=' ')}"
         if not isinstance(value, dt.date):
-            return f"expected a date YYYY-MM-DD, got {value!r}"
+            return f"expected a date YYYY-MM-DD, got {show_value(value)}"
     return None
 
 

@@ -43,6 +43,9 @@ def _not_yes_no(value: Any) -> Any:
 Whole = Annotated[int, BeforeValidator(_not_yes_no)]
 """A whole number; YAML's true/false (``yes``, ``no``...) are refused, not read as 1 and 0."""
 
+MAX_DAYS = 2_000
+"""Longest duration, lag or added days, in working days (about eight years): issue 10."""
+
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -158,11 +161,11 @@ class Scaling(Model):
     """The company fact that drives the rule."""
     per: Whole = Field(gt=0)
     """Size of one increment."""
-    add_days: Whole = Field(gt=0)
+    add_days: Whole = Field(gt=0, le=MAX_DAYS)
     """Working days added per increment."""
     above: Whole = Field(default=0, ge=0)
     """Only the part of the value above this counts."""
-    max_days: Annotated[int, Field(gt=0), BeforeValidator(_not_yes_no)] | None = None
+    max_days: Annotated[int, Field(gt=0, le=MAX_DAYS), BeforeValidator(_not_yes_no)] | None = None
     """Cap on the days this rule adds."""
 
     def days_for(self, value: int) -> int:
@@ -178,7 +181,7 @@ class Link(Model):
 
     id: str = Field(pattern=STEP_ID)
     """The step or milestone (``<stage>.done``) this one follows."""
-    lag_days: Whole = Field(default=0, ge=0)
+    lag_days: Whole = Field(default=0, ge=0, le=MAX_DAYS)
     """Working days to wait after it finishes."""
 
     @model_validator(mode="before")
@@ -194,7 +197,7 @@ class AddDays(Model):
 
     step: str = Field(pattern=STEP_ID)
     """The step that gets longer."""
-    days: Whole = Field(gt=0)
+    days: Whole = Field(gt=0, le=MAX_DAYS)
     """How many working days."""
 
 
@@ -321,7 +324,7 @@ class Step(Model):
     """Short name."""
     description: LocalText | None = None
     """What is done."""
-    duration_days: Whole = Field(ge=1)
+    duration_days: Whole = Field(ge=1, le=MAX_DAYS)
     """Base duration in working days (an assumption to adjust)."""
     scaling: tuple[Scaling, ...] = ()
     """Days added with company size and shape."""
@@ -427,15 +430,15 @@ class Library(Model):
 class Company(Model):
     """Facts about the company that scale and shape the plan."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=1_000)
     """Company name as it appears on reports."""
     industry: Industry = "other"
     """manufacturing, construction, services or other."""
-    employees: Whole = Field(gt=0)
+    employees: Whole = Field(gt=0, le=10_000_000)
     """Headcount (the method fits 150–3,000)."""
     hierarchy_levels: Whole = Field(default=3, ge=1, le=20)
     """Levels of management hierarchy."""
-    branches: Whole = Field(default=0, ge=0)
+    branches: Whole = Field(default=0, ge=0, le=100_000)
     """Branch offices besides the head office."""
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     """ISO 3166 alpha-2 code: public holidays and the default weekend."""
@@ -499,13 +502,13 @@ class Adjust(Model):
 class Report(Model):
     """Branding for the reports a consultant hands over."""
 
-    title: str | None = None
+    title: str | None = Field(default=None, max_length=1_000)
     """Report title (default: the company name)."""
-    consultant: str | None = None
+    consultant: str | None = Field(default=None, max_length=1_000)
     """Who prepared it."""
     accent: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
     """Accent colour, ``#rrggbb``."""
-    logo: str | None = None
+    logo: str | None = Field(default=None, max_length=500)
     """Logo image file (PNG, JPEG, SVG), relative to the company file; embedded."""
 
 

@@ -1,45 +1,151 @@
-"""Atomic file writes: a reader never sees a half-written report."""
+"""Atomic file writes: a reader never sees a half-written report, nor a mix of two runs.
+
+:func:`write_atomic` writes one file through a temporary file in the same folder and a rename.
+:func:`write_set` writes a set of files (one run's reports): all of them are written into a
+staging folder inside the output folder first, then moved into place while holding a lock on
+the folder, so two runs at once never leave a mix of their files. A failure part-way says
+which files were already written; temporary files never stay behind, also after SIGTERM.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from roadmap.errors import OutputError
+from roadmap.errors import EnvironmentProblem, OutputError, describe_os_error
+
+STAGING_PREFIX = ".roadmap-staging-"
 
 
 def write_atomic(path: Path, data: bytes | str, *, overwrite: bool = True) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
     With ``overwrite=False`` an existing file is an :class:`OutputError`, never clobbered.
+    A full disk, a read-only folder or a folder in the file's place is an
+    :class:`EnvironmentProblem` (exit 1).
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if not overwrite and path.exists():
         raise OutputError(f"{path}: already exists (use --force to overwrite it)")
+    if path.is_dir():
+        raise EnvironmentProblem(f"{path}: is a folder, not a file: cannot write it")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"{path.parent}: cannot write here ({exc.strerror or exc})") from exc
+        raise EnvironmentProblem(f"{path.parent}: cannot write here ({describe_os_error(exc)})") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+        _fill(fd, payload)
+        _copy_mode(Path(tmp), path)
         if not overwrite and path.exists():
             raise OutputError(f"{path}: already exists (use --force to overwrite it)")
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise EnvironmentProblem(f"{path}: cannot write it ({describe_os_error(exc)})") from None
         raise
     return path
+
+
+def _fill(fd: int, payload: bytes) -> None:
+    """Write, flush and sync ``payload`` to the open file ``fd`` (closed afterwards)."""
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(payload)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _copy_mode(tmp: Path, path: Path) -> None:
+    """The mode ``path`` has (or a new file would get under the umask) on ``tmp``."""
+    if path.exists():
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        return
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+
+
+def write_set(out_dir: Path, files: Sequence[tuple[str, bytes]]) -> list[Path]:
+    """Write ``files`` (name, bytes) into ``out_dir`` as one set: stage them all, then swap them in.
+
+    Raises :class:`EnvironmentProblem` naming the files already in place when it fails part-way.
+    """
+    _make_folder(out_dir)
+    targets = [out_dir / name for name, _ in files]
+    for target in targets:
+        if target.is_dir():
+            raise EnvironmentProblem(f"{target}: is a folder, not a file: nothing was written")
+    written: list[Path] = []
+    with _staging(out_dir) as staging:
+        staged: list[tuple[Path, Path]] = []
+        for (name, payload), target in zip(files, targets, strict=True):
+            temp = staging / name
+            try:
+                _fill(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), payload)
+                _copy_mode(temp, target)
+            except OSError as exc:
+                message = f"{target}: cannot write it ({describe_os_error(exc)}); nothing was written"
+                raise EnvironmentProblem(message) from None
+            staged.append((temp, target))
+        with _folder_lock(out_dir):
+            for temp, target in staged:
+                try:
+                    os.replace(temp, target)
+                except OSError as exc:
+                    done = ", ".join(str(p) for p in written) or "none"
+                    message = f"{target}: cannot write it ({describe_os_error(exc)}); files written: {done}"
+                    raise EnvironmentProblem(message) from None
+                written.append(target)
+    return written
+
+
+def _make_folder(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise EnvironmentProblem(f"{out_dir}: is a file, not a folder for the reports")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EnvironmentProblem(f"{out_dir}: cannot create the folder ({describe_os_error(exc)})") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise EnvironmentProblem(f"{out_dir}: the folder is read-only: nothing was written")
+
+
+@contextlib.contextmanager
+def _staging(out_dir: Path) -> Iterator[Path]:
+    """A fresh hidden folder inside ``out_dir``, removed with whatever is left in it."""
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    except OSError as exc:
+        raise EnvironmentProblem(f"{out_dir}: cannot write here ({describe_os_error(exc)})") from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _folder_lock(out_dir: Path) -> Iterator[None]:
+    """An exclusive lock on the folder itself (no lock file left behind) while one run swaps its files in."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    try:
+        fd = os.open(out_dir, os.O_RDONLY)
+    except OSError:  # cannot open the folder to lock it: swap without the lock
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -17,6 +17,7 @@ from roadmap.forecast import Forecast
 from roadmap.i18n import t
 from roadmap.inputs import AnswerStatus, answer_status, check_status_date, progress_warnings
 from roadmap.library import load_library
+from roadmap.limits import calendar_warnings, check_calendar_end, check_plan_limits
 from roadmap.models import Library, Progress
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
@@ -199,6 +200,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     if as_of is not None and (late := check_status_date(data, company.source, as_of)):
         raise InputError(late)
     resolution = resolve(library, data, lang, company.path.name)
+    check_plan_limits(company, resolution, as_of)
     try:
         calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
     except ValueError as exc:
@@ -211,6 +213,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     except ScheduleError as exc:  # the library was validated: only a bug gets here
         raise InputError.at(company.path, f"cannot schedule: {exc}") from exc
 
+    check_calendar_end(company, calendar, max(result.finish.values(), default=0))
     tasks: list[Task] = []
     for bid in _task_order(resolution, result.start):
         block = resolution.blocks[bid]
@@ -289,7 +292,9 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         risks=tuple(Risk(text=text, because=because) for text, because in resolution.risks) + honest.risks,
         critical_path=tuple(result.critical_path),
         stages=tuple(_stage_summaries(library, tasks, calendar, lang)),
-        warnings=((warning,) if warning else ()) + honest.warnings,
+        warnings=((warning,) if warning else ())
+        + honest.warnings
+        + calendar_warnings(calendar, plan_start, plan_finish, lang),
         answers={
             q: resolution.env[q]
             for q in resolution.applicable_questions

@@ -19,8 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from roadmap.ask import applicable_questions, display_answer, yes_no_options
-from roadmap.errors import InputError, OutputError
+from roadmap.ask import (
+    applicable_questions,
+    display_answer,
+    yes_no_options,
+)
+from roadmap.errors import EnvironmentProblem, InputError, OutputError
 from roadmap.i18n import t
 from roadmap.models import CompanyFile, Library, Question, Stage
 from roadmap.output import write_atomic
@@ -177,7 +181,7 @@ def is_generated(path: Path) -> bool:
 def write_form(text: str, path: Path, *, force: bool = False) -> Path:
     """Write the form atomically; an existing file not written by this command needs ``force``."""
     if path.is_dir():
-        raise OutputError(f"{path}: is a folder")
+        raise EnvironmentProblem(f"{path}: is a folder")
     if path.exists() and not force and not is_generated(path):
         raise OutputError(f"{path}: already exists and was not written by `roadmap questionnaire` (use --force)")
     return write_atomic(path, text)

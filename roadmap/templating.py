@@ -7,8 +7,11 @@ missing there is taken from the bundled folder. Templates ending in ``.html`` (o
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import os
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +24,9 @@ if TYPE_CHECKING:
 HTML_SUFFIXES = (".html", ".htm", ".html.j2", ".htm.j2")
 _MD_SPECIAL = re.compile(r"([\\`*\[\]|~#$]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 _MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
+_MD_LINK = re.compile(r"(?i:[a-z][a-z0-9+.-]*:(?=//)|\b(?:mailto|xmpp|tel|javascript|data):|\bwww\.)|@")
+"""What GitHub turns into a live link in plain text: ``scheme:`` (``https://``, ``mailto:``),
+``www.`` and the ``@`` of an e-mail address; escaping their punctuation keeps them text."""
 
 
 def bundled_templates() -> Path:
@@ -38,10 +44,12 @@ def md_escape(text: object) -> str:
     GitHub shows ``&lt;`` as ``<`` and so does rich's Markdown in a terminal, so a title such
     as ``<img src=x onerror=...>`` reads as text and is never taken for HTML. ``~`` (strike
     through), ``#`` (a heading's closing ``#``), ``$`` (GitHub's math) and a leading list or
-    heading marker (``- ``, ``1.``) are escaped too: the text reads as typed.
+    heading marker (``- ``, ``1.``) are escaped too: the text reads as typed. Bare URLs,
+    ``www.`` addresses and e-mail addresses are not turned into live links.
     """
     value = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MD_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+    value = _MD_LINK.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], value)
     return _MD_LINE_START.sub(_escape_marker, value)
 
 
@@ -51,10 +59,178 @@ def _escape_marker(match: re.Match[str]) -> str:
     return marker + "\\" if marker[0].isdigit() else "\\" + marker
 
 
-def environment(templates_dir: Path | None = None) -> jinja2.Environment:
-    """A sandboxed Jinja2 environment reading ``templates_dir`` first, then the bundled templates."""
+def plain(value: Any) -> Any:
+    """``value`` as plain data for a template: dicts, lists, str, numbers, dates, and our functions.
+
+    Pydantic models and dataclasses become dicts, tuples and sets lists, so a template reaches
+    data only, never a model's methods (``parse_file``, ``parse_raw``...). Anything else
+    becomes its text.
+    """
+    import dataclasses
+    import types
+
+    from pydantic import BaseModel
+
+    if value is None or isinstance(value, bool | int | float | str | dt.date):
+        return value
+    if isinstance(value, BaseModel):
+        return {name: plain(getattr(value, name)) for name in type(value).model_fields}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return [plain(item) for item in items]
+    if isinstance(value, types.FunctionType | types.BuiltinFunctionType | functools.partial):
+        return value
+    return str(value)
+
+
+TIME_BUDGET = 10.0
+"""Seconds a template may take to render."""
+OUTPUT_BUDGET = 50 * 1024 * 1024
+"""Characters a template may produce (and the largest string or list it may build)."""
+
+
+class TemplateBudgetError(Exception):
+    """A template ran past its time or output budget."""
+
+
+class _OutOfTime(BaseException):
+    """Raised by the alarm; a BaseException so that no ``except Exception`` in Jinja swallows it."""
+
+
+_HUGE_WIDTH = re.compile(r"\d{7,}")
+"""A width or precision of a million or more in a format string."""
+
+
+def _refuse_numbers(values: Iterable[Any]) -> None:
+    """Refuse a numeric argument that would size a string or list over the output budget."""
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > OUTPUT_BUDGET:
+            raise TemplateBudgetError(f"the number {value} is too large for a template (at most {OUTPUT_BUDGET:,})")
+
+
+def _refuse_format(text: object) -> None:
+    """Refuse a format string whose width would build a huge string (``'%999999999d'``)."""
+    if isinstance(text, str) and _HUGE_WIDTH.search(text):
+        raise TemplateBudgetError("a format width of a million or more is refused")
+
+
+def _check_binop(operator_name: str, left: Any, right: Any) -> None:
+    """Refuse ``'x' * 10**12``, ``9 ** (10**9)``, huge ``%`` widths and concatenations before they run."""
+    sized = (str, list, tuple)
+    if operator_name == "*":
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, sized) and isinstance(times, int) and len(seq) * max(times, 0) > OUTPUT_BUDGET:
+                raise TemplateBudgetError(f"a repetition over {OUTPUT_BUDGET:,} items is refused")
+    elif operator_name == "**":
+        numbers = isinstance(left, int | float) and isinstance(right, int | float)
+        if numbers and abs(right) > 1_000 and abs(left) > 1:
+            raise TemplateBudgetError("a power over 1,000 is refused")
+    elif operator_name == "%" and isinstance(left, str):
+        _refuse_format(left)
+        _refuse_numbers(right if isinstance(right, tuple) else (right,))
+    elif (
+        operator_name == "+"
+        and isinstance(left, sized)
+        and isinstance(right, sized)
+        and len(left) + len(right) > OUTPUT_BUDGET
+    ):
+        raise TemplateBudgetError(f"a text over {OUTPUT_BUDGET:,} characters is refused")
+
+
+def _sandbox_class() -> type[jinja2.sandbox.SandboxedEnvironment]:
+    """The sandbox with a time budget on every call, attribute, item and operator."""
+    import time
+
+    from jinja2.sandbox import SandboxedEnvironment, safe_range
+
+    class Budgeted(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "%", "+"})
+        deadline = float("inf")
+
+        def check_time(self) -> None:
+            if time.monotonic() > self.deadline:
+                raise TemplateBudgetError(f"the template took longer than {TIME_BUDGET:g} s")
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            self.check_time()
+            _check_binop(operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+            __self.check_time()
+            if __obj is not safe_range:  # range() has its own, smaller limit
+                _refuse_numbers([*args, *kwargs.values()])
+            return super().call(__context, __obj, *args, **kwargs)
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            self.check_time()
+            if attribute in ("format", "format_map"):
+                _refuse_format(obj)
+            return super().getattr(obj, attribute)
+
+        def getitem(self, obj: Any, argument: Any) -> Any:
+            self.check_time()
+            return super().getitem(obj, argument)
+
+    return Budgeted
+
+
+def _budget_filter(env: Any, name: str, func: Any) -> Any:
+    """A filter that checks the clock and refuses huge numeric arguments before running."""
+
+    @functools.wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        env.check_time()
+        _refuse_numbers([*args[1:], *kwargs.values()])
+        if name == "format":
+            _refuse_format(args[0] if args else None)
+        return func(*args, **kwargs)
+
+    return guarded
+
+
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+"""Largest template file read."""
+
+
+def _regular_files_loader() -> type[jinja2.FileSystemLoader]:
+    """A file loader that reads regular files only (a pipe would hang), of a sane size."""
+    import stat
+
     import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
+
+    class RegularFiles(jinja2.FileSystemLoader):
+        def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+            from jinja2.loaders import split_template_path
+
+            pieces = split_template_path(template)  # refuses '..' like the loader itself
+            for folder in self.searchpath:
+                path = os.path.join(folder, *pieces)
+                try:
+                    info = os.stat(path)
+                except (OSError, ValueError):
+                    continue
+                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TEMPLATE_BYTES:
+                    raise InputError.at(path, "template error: not a regular file of at most 5 MB")
+                break
+            return super().get_source(environment, template)
+
+    return RegularFiles
+
+
+def environment(templates_dir: Path | None = None) -> jinja2.Environment:
+    """A sandboxed Jinja2 environment reading ``templates_dir`` first, then the bundled templates.
+
+    Every operator, call, attribute, item and filter checks the time budget; repetitions,
+    padding widths and powers that would build something huge are refused before they run.
+    """
+    import jinja2
+
+    sandbox = _sandbox_class()
 
     folders: list[str] = []
     if templates_dir is not None:
@@ -62,8 +238,8 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
             raise InputError.at(templates_dir, "templates folder not found")
         folders.append(str(templates_dir))
     folders.append(str(bundled_templates()))
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders, encoding="utf-8"),
+    env = sandbox(
+        loader=_regular_files_loader()(folders, encoding="utf-8"),
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -72,6 +248,8 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["md"] = md_escape
+    for name, func in list(env.filters.items()):
+        env.filters[name] = _budget_filter(env, name, func)
     return env
 
 
@@ -80,7 +258,9 @@ def render_template(name: str, context: dict[str, Any], templates_dir: Path | No
 
     The error names the template file and, when known, the line: a syntax error, an undefined
     variable, a forbidden attribute, or anything the template's own code raises (``{{ 1/0 }}``,
-    a recursive macro, an unknown label), and a template file that is not UTF-8.
+    a recursive macro, an unknown label), and a template file that is not UTF-8. Templates get
+    plain data only (:func:`plain`); with ``templates_dir`` (a consultant's own templates) the
+    render also has a time and output budget (:data:`TIME_BUDGET`, :data:`OUTPUT_BUDGET`).
     """
     import jinja2
 
@@ -94,7 +274,12 @@ def render_template(name: str, context: dict[str, Any], templates_dir: Path | No
     except UnicodeDecodeError as exc:
         raise InputError.at(_file_of(env, name), "template error: the file is not UTF-8 text") from exc
     try:
-        return template.render(context)
+        if templates_dir is None:  # the bundled templates: trusted, no time budget for a huge plan
+            return template.render(plain(context))
+        return _render_within_budget(env, template, plain(context))
+    except TemplateBudgetError as exc:
+        file, line = _template_frame(exc, env, template.filename or name)
+        raise InputError.at(file, f"template error: {exc}", line=line) from None
     except jinja2.TemplateSyntaxError as exc:  # in a template it includes
         raise InputError.at(exc.filename or name, f"template error: {exc.message}", line=exc.lineno or 0) from exc
     except jinja2.TemplateNotFound as exc:
@@ -104,6 +289,48 @@ def render_template(name: str, context: dict[str, Any], templates_dir: Path | No
         file, line = _template_frame(exc, env, template.filename or name)
         message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else _describe(exc)
         raise InputError.at(file, f"template error: {message}", line=line) from exc
+
+
+def _render_within_budget(env: Any, template: jinja2.Template, context: dict[str, Any]) -> str:
+    """Render piece by piece, stopping at the time or output budget.
+
+    On the main thread an alarm also interrupts a loop that neither outputs nor calls anything.
+    """
+    import signal
+    import threading
+    import time
+
+    env.deadline = time.monotonic() + TIME_BUDGET
+    alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    previous: Any = None
+    if alarm:
+
+        def ring(signum: int, frame: object) -> None:
+            raise _OutOfTime
+
+        previous = signal.signal(signal.SIGALRM, ring)
+        signal.setitimer(signal.ITIMER_REAL, TIME_BUDGET + 0.5)  # the cooperative checks come first
+    pieces: list[str] = []
+    size = 0
+    try:
+        try:
+            for piece in template.generate(context):
+                size += len(piece)
+                if size > OUTPUT_BUDGET:
+                    raise TemplateBudgetError(f"the template's output is over {OUTPUT_BUDGET // (1024 * 1024)} MB")
+                pieces.append(piece)
+                env.check_time()
+        finally:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    except _OutOfTime:  # also when it rang while another error was on its way out
+        raise TemplateBudgetError(f"the template took longer than {TIME_BUDGET:g} s") from None
+    finally:
+        env.deadline = float("inf")
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    return "".join(pieces)
 
 
 def _describe(exc: BaseException) -> str:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
+import os
 import re
+import stat
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, MutableSequence, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol, TypeVar, Union, get_args, get_origin
 
@@ -41,6 +43,8 @@ __all__ = [
     "gc_paused",
     "load_yaml",
     "load_yaml_text",
+    "read_input",
+    "show_value",
     "validate_model",
     "validation_diagnostics",
 ]
@@ -73,6 +77,16 @@ _SCALAR_WHAT = {
     _TIMESTAMP: "date",
 }
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters other than tab and line feed: they would reach a terminal."""
+MAX_TEXT = 2_000
+"""Longest text value, in characters (a title, a note, an answer)."""
+MAX_KEY = 200
+"""Longest mapping key, in characters."""
+EARLIEST = date(1990, 1, 1)
+"""The earliest date any file may hold."""
+LATEST = date(2100, 12, 31)
+"""The latest date any file may hold."""
 _CONSTRUCTOR = SafeConstructor()
 
 
@@ -168,19 +182,24 @@ def load_yaml(path: Path, *, display: str | None = None, defer: bool = False) ->
     :func:`load_yaml_text`. Raises :class:`InputError` on any problem.
     """
     file = display if display is not None else str(path)
-    return load_yaml_text(_decode(_read(path, file), file), file, defer=defer)
+    return load_yaml_text(_decode(read_input(path, file), file), file, defer=defer)
 
 
-def _read(path: Path, file: str) -> bytes:
+def read_input(path: Path, file: str) -> bytes:
     """The file's bytes, refusing folders, unreadable files and files over :data:`MAX_BYTES`.
 
     These problems are reported at line 1, column 1, so every diagnostic reads
     ``FILE:LINE:COL: message`` (as linters report a file they cannot open).
     """
     try:
-        if path.is_dir():
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
             raise InputError.at(file, "is a directory, not a YAML file", 1, 1)
-        with path.open("rb") as stream:
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError.at(file, "is not a regular file (a pipe, a device or a socket): give a YAML file", 1, 1)
+        if info.st_size > MAX_BYTES:
+            raise InputError.at(file, f"file is too large (over {MAX_BYTES // (1024 * 1024)} MB)", 1, 1)
+        with path.open("rb") as stream:  # a regular file: opening cannot block
             raw = stream.read(MAX_BYTES + 1)
     except (FileNotFoundError, NotADirectoryError):
         raise InputError.at(file, "no such file", 1, 1) from None
@@ -188,6 +207,8 @@ def _read(path: Path, file: str) -> bytes:
         raise InputError.at(file, "is a directory, not a YAML file", 1, 1) from None
     except PermissionError:
         raise InputError.at(file, "cannot read the file: permission denied", 1, 1) from None
+    except ValueError:  # a NUL byte in the name
+        raise InputError.at(file, "not a valid file name", 1, 1) from None
     except OSError as exc:
         raise InputError.at(file, f"cannot read the file: {exc.strerror or exc}", 1, 1) from None
     if len(raw) > MAX_BYTES:
@@ -424,8 +445,26 @@ class _Builder:
         assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node), pos
 
+    def problem(self, node: yaml.Node, message: str) -> None:
+        """A value that cannot be used, reported with the others (deferred)."""
+        self.problems.append(Diagnostic(self.file, *_at(node.start_mark), message))
+
+    def check_text(self, node: yaml.ScalarNode, limit: int, what: str) -> bool:
+        """Whether the scalar's text is free of control characters and not too long."""
+        bad = _CONTROL.search(node.value)
+        if bad is not None:
+            code = f"U+{ord(bad.group()):04X}"
+            self.problem(node, f"control character {code} is not allowed in {what} (only tabs and line breaks)")
+            return False
+        if len(node.value) > limit and node.tag in (_STR, _MAP, _SEQ):
+            self.problem(node, f"{what} is too long ({len(node.value):,} characters; at most {limit:,})")
+            return False
+        return True
+
     def scalar(self, node: yaml.ScalarNode) -> Any:
         """A scalar resolved the YAML 1.1 way by PyYAML's safe constructor."""
+        if not self.check_text(node, MAX_TEXT, "text"):
+            return ""
         try:
             if node.tag == _NULL:
                 return None
@@ -438,7 +477,11 @@ class _Builder:
             if node.tag == _TIMESTAMP:
                 if _CONSTRUCTOR.timestamp_regexp.match(node.value) is None:
                     raise ValueError("not a date")
-                return _CONSTRUCTOR.construct_yaml_timestamp(node)
+                day = _CONSTRUCTOR.construct_yaml_timestamp(node)
+                if not EARLIEST <= (day.date() if isinstance(day, datetime) else day) <= LATEST:
+                    where = f"{EARLIEST.year}–{LATEST.year}"
+                    raise ValueError(f"outside {where}: dates must lie between {EARLIEST} and {LATEST}")
+                return day
         except (ValueError, KeyError, OverflowError) as exc:
             text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
             detail = f": {exc}" if node.tag == _TIMESTAMP else ""
@@ -450,6 +493,8 @@ class _Builder:
         """A mapping key: the text of a scalar, as written."""
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, f"{_kind(node)} cannot be used as a mapping key")
+        if not self.check_text(node, MAX_KEY, "a key"):
+            raise InputError([self.problems.pop()])
         return str(node.value)
 
     def mapping(self, node: yaml.MappingNode) -> tuple[dict[str, Any], _Pos]:
@@ -494,6 +539,27 @@ class _Builder:
         return sources
 
 
+def show_value(value: Any, limit: int = 60) -> str:
+    """A value as the user wrote it in YAML: ``2027-01-01``, ``true``, ``'text'``, ``[a, b]`` (not a Python repr)."""
+    if value is None:
+        text = "null"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, datetime):
+        text = value.isoformat(sep=" ")
+    elif isinstance(value, date | int | float):
+        text = str(value)
+    elif isinstance(value, str):
+        text = "'" + value.replace("'", "''") + "'"
+    elif isinstance(value, Mapping):
+        text = "{" + ", ".join(f"{k}: {show_value(v, limit)}" for k, v in value.items()) + "}"
+    elif isinstance(value, list | tuple):
+        text = "[" + ", ".join(show_value(v, limit) for v in value) + "]"
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _describe(value: Any) -> str:
     """What kind of value this is, for messages: 'a list', 'an integer', 'null'..."""
     if value is None:
@@ -536,15 +602,36 @@ def validate_model(loaded: LoadedYaml, model: type[M]) -> M:
     The values the loader could not read (:attr:`LoadedYaml.problems`) are reported too, in
     place of the model's own complaint about the same value.
     """
+    refused = [*loaded.problems, *_number_dates(loaded, loaded.data, [model], ())]
     try:
         result = model.model_validate(loaded.data)
     except ValidationError as exc:
-        unread = {(p.line, p.col) for p in loaded.problems}
+        unread = {(p.line, p.col) for p in refused}
         found = [d for d in validation_diagnostics(loaded, exc, model) if (d.line, d.col) not in unread]
-        raise InputError([*found, *loaded.problems]) from None
-    if loaded.problems:
-        raise InputError(list(loaded.problems))
+        raise InputError([*found, *refused]) from None
+    if refused:
+        raise InputError(refused)
     return result
+
+
+_NUMBER_TEXT = re.compile(r"\s*[-+]?\d+(\.\d*)?\s*")
+
+
+def _number_dates(loaded: LoadedYaml, value: Any, annotations: list[Any], loc: Loc) -> Iterator[Diagnostic]:
+    """Numbers where only a date fits: pydantic would read ``1799971200`` as a Unix time."""
+    flat = [member for annotation in annotations for member in _flatten(annotation)]
+    if not flat:
+        return
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _number_dates(loaded, child, [f for a in flat for f in _step(a, key)], (*loc, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _number_dates(loaded, child, [f for a in flat for f in _step(a, index)], (*loc, index))
+    elif date in flat and not any(kind in flat for kind in (int, float, str, Any)):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number or (isinstance(value, str) and _NUMBER_TEXT.fullmatch(value)):
+            yield loaded.diagnostic(loc, f"{_dotted(loc)}: expected a date (YYYY-MM-DD), got {value!s:.40}")
 
 
 _TYPE_TEXT = {
@@ -603,6 +690,9 @@ def validation_diagnostics(loaded: LoadedYaml, error: ValidationError, model: ty
     failed branches only the most relevant one is reported. Sorted by position.
     """
     issues = [_issue(loaded.data, err) for err in error.errors(include_url=False)]
+    inner = {issue.raw[:n] for issue in issues for n in range(len(issue.raw))}
+    # a list whose only items are invalid is not also "too short": its items' errors say it
+    issues = [i for i in issues if not (i.type == "too_short" and i.raw in inner and isinstance(i.value, list))]
     diagnostics = [_diagnostic(loaded, model, issue) for issue in _prune(issues, 0)]
     if not diagnostics:
         diagnostics = [loaded.diagnostic((), str(error))]

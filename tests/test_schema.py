@@ -83,7 +83,7 @@ def test_schema_is_a_valid_draft_2020_12_schema(schema: dict[str, Any]) -> None:
 _KEYWORDS = {
     "$schema", "$defs", "$ref", "title", "description", "default", "type", "enum", "const", "properties",
     "required", "additionalProperties", "patternProperties", "items", "anyOf", "allOf", "if", "then", "not",
-    "minimum", "maximum", "exclusiveMinimum", "minLength", "pattern", "format", "uniqueItems",
+    "minimum", "maximum", "exclusiveMinimum", "minLength", "maxLength", "pattern", "format", "uniqueItems",
 }  # fmt: skip
 
 

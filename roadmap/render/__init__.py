@@ -13,7 +13,7 @@ from pathlib import Path
 from roadmap.company import CompanyInput
 from roadmap.errors import InputError
 from roadmap.models import Library
-from roadmap.output import write_atomic
+from roadmap.output import write_set
 from roadmap.plan import Plan
 
 
@@ -68,9 +68,9 @@ def render(fmt: str, ctx: RenderContext) -> bytes:
 
 
 def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> list[Path]:
-    """Render every format first, then write each atomically into ``out_dir``."""
+    """Render every format first, then write them into ``out_dir`` as one set (staged, then swapped in)."""
     previous = out_dir / FORMATS["ics"][0]
     if "ics" in formats and previous.is_file():  # its SEQUENCE numbers go on from the last run's
         ctx = replace(ctx, options=(*ctx.options, ("ics_previous", str(previous))))
     rendered = [(FORMATS[fmt][0], render(fmt, ctx)) for fmt in formats]
-    return [write_atomic(out_dir / name, data) for name, data in rendered]
+    return write_set(out_dir, rendered)

@@ -1,19 +1,18 @@
 """plan.csv: a row per task for spreadsheets.
 
-UTF-8 with a byte-order mark so that Excel shows French and Cyrillic text right. A text cell
-that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as a formula
-by a spreadsheet: it gets a leading ``'`` (OWASP's advice against CSV injection). Numbers the
+UTF-8 with a byte-order mark so that Excel shows French and Cyrillic text right. A text cell a
+spreadsheet would read as a formula gets a leading ``'`` (:func:`roadmap.render.cells.neutralise`:
+also after spaces or zero-width characters, and in full-width forms). Every field holding ``,``
+or ``;`` is quoted, so LibreOffice's default import keeps the columns. Numbers the
 plan computes itself stay numbers: a negative one (an early slip) is written after a space,
 ``" -2"``, which spreadsheets and ``int()`` still read as -2, so no cell starts with ``-``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-
 from roadmap.plan import Plan, Task
 from roadmap.render import RenderContext
+from roadmap.render.cells import csv_field, neutralise
 
 COLUMNS = (
     "id",
@@ -35,7 +34,6 @@ COLUMNS = (
     "waits_for",
 )
 BASELINE_COLUMNS = ("baseline_start", "baseline_finish", "slip_days")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render(ctx: RenderContext) -> bytes:
@@ -47,13 +45,11 @@ def render_plan(plan: Plan) -> str:
     """The CSV text, byte-order mark first."""
     with_baseline = any(task.baseline_finish is not None for task in plan.tasks)
     columns = COLUMNS + (BASELINE_COLUMNS if with_baseline else ())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
+    lines = [",".join(csv_field(name) for name in columns)]
     for task in plan.tasks:
         row = _row(task)
-        writer.writerow([_cell(row[name]) for name in columns])
-    return "\ufeff" + buffer.getvalue()
+        lines.append(",".join(csv_field(_cell(row[name])) for name in columns))
+    return "\ufeff" + "".join(line + "\r\n" for line in lines)
 
 
 def _row(task: Task) -> dict[str, str | int | None]:
@@ -91,8 +87,3 @@ def _cell(value: str | int | None) -> str:
     if isinstance(value, int):
         return f" {value}" if value < 0 else str(value)
     return neutralise(value)
-
-
-def neutralise(text: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would take for a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text

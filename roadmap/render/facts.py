@@ -18,16 +18,6 @@ from roadmap.plan import Plan
 from roadmap.render import RenderContext
 
 DEFAULT_ACCENT = "#1f5f8b"
-LOGO_MAX_BYTES = 400_000
-"""The page embeds the logo (a third bigger as base64) and must stay under 6 MB at 1,000 steps."""
-LOGO_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".svg": "image/svg+xml",
-}
 
 
 def working_days(lang: str, days: int) -> str:
@@ -121,24 +111,19 @@ def branding(ctx: RenderContext) -> dict[str, str | None]:
 
 
 def logo_data_uri(ctx: RenderContext) -> str | None:
-    """The logo file, relative to the company file, as a ``data:`` URI with its own MIME type."""
+    """The logo file, relative to the company file, as a ``data:`` URI with its own MIME type.
+
+    Checked by :func:`roadmap.logo.read_logo`: a small, inert image inside the company file's folder.
+    """
+    from roadmap.logo import LogoError, read_logo
+
     report = ctx.company.data.report
     if report is None or not report.logo:
         return None
-    path = ctx.company.path.parent / report.logo
-    mime = LOGO_TYPES.get(path.suffix.lower())
-    if mime is None:
-        raise InputError.at(ctx.company.path, f"logo '{report.logo}': use a PNG, JPEG, GIF, WebP or SVG image")
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError.at(ctx.company.path, f"logo '{report.logo}' cannot be read ({exc.strerror or exc})") from exc
-    if len(data) > LOGO_MAX_BYTES:
-        size = f"{len(data) / 1_000_000:.1f} MB" if len(data) >= 1_000_000 else f"{len(data) // 1000} KB"
-        raise InputError.at(
-            ctx.company.path,
-            f"logo '{report.logo}' is {size}: gantt.html embeds it, use an image under {LOGO_MAX_BYTES // 1000} KB",
-        )
+        data, mime = read_logo(ctx.company.path.parent, report.logo)
+    except LogoError as exc:
+        raise InputError([ctx.company.source.diagnostic(("report", "logo"), str(exc))]) from None
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 

@@ -116,6 +116,7 @@ def mermaid_id(block_id: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Text safe inside a gantt line: no ``:``, ``#``, ``;`` or line break, spaces collapsed."""
+    """Text safe inside a gantt line: no ``:``, ``#``, ``;``, ``<``, ``>`` or line break, spaces collapsed."""
     text = text.replace(":", " -").replace("#", "No.").replace(";", ",").replace("%%", "%")
+    text = text.replace("<", "‹").replace(">", "›")  # never raw: Mermaid renders labels as HTML
     return _SPACES.sub(" ", text).strip() or "-"
