@@ -353,7 +353,16 @@ def _print_plan(result: Plan) -> None:
         con.print(f"[bold]{t(lang, 'report_risks')}[/]:")
         for risk in result.risks:
             con.print(f"  [yellow]![/] {_escape(risk.text)} [dim]({_escape(risk.because)})[/]")
+    _print_effort(result, con)
     con.print(f"[bold]{t(lang, 'cli_finish', finish=result.finish)}[/]")
+
+
+def _print_effort(result: Plan, con: Console) -> None:
+    """Person-days per role and the cost (issue 12)."""
+    from roadmap.effort import summary_lines
+
+    for line in summary_lines(result):
+        con.print(_escape(line), soft_wrap=True)
 
 
 def _slip(days: int | None, lang: str = "en") -> str:

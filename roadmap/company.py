@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from roadmap.calendar import default_weekend
+from roadmap.cost import check_costs
 from roadmap.errors import Diagnostic, InputError
 from roadmap.i18n import t
 from roadmap.library import answer_problem
@@ -109,6 +110,7 @@ def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path
     for sid in data.progress:
         if sid not in step_ids:
             yield y.diagnostic(("progress", sid), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}", key=True)
+    yield from check_costs(data, y, library)  # issue 12
     if data.report and data.report.logo:
         logo = base / data.report.logo
         if not logo.is_file():

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler
+from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler, WithJsonSchema
 from pydantic_core import core_schema
 
 if TYPE_CHECKING:
@@ -62,7 +62,13 @@ def _two_decimals(value: float) -> float:
 Demand = Annotated[float, BeforeValidator(_number), Field(gt=0), AfterValidator(_multiple_of_step)]
 """People of one role a step needs: a multiple of 0.05, above 0."""
 
-Capacity = Annotated[int | float, BeforeValidator(_number), Field(gt=0), AfterValidator(_two_decimals)]
+Capacity = Annotated[
+    int | float,
+    BeforeValidator(_number),
+    Field(gt=0),
+    AfterValidator(_two_decimals),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
+]
 """People of one role in the team: above 0, at most two decimals (a whole number stays an ``int``)."""
 
 

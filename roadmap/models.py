@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from roadmap.demand import Capacity, RoleDemands
 
@@ -439,6 +440,79 @@ class Report(Model):
 AnswerValue = bool | int | float | dt.date | str | list[str] | None
 
 
+# --- issue 12: rates and costs ---
+
+
+def _money(value: Any) -> Any:
+    """An amount as written: a number or a numeric string, read exactly (``0.1`` is ``Decimal('0.1')``)."""
+    if isinstance(value, bool):
+        raise ValueError("expected an amount, not yes/no")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+_MONEY_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"},
+    ]
+}
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money),
+    Field(ge=0, decimal_places=2, allow_inf_nan=False),
+    WithJsonSchema(_MONEY_SCHEMA),
+]
+"""An amount of money: 0 or more, at most two decimals (cents)."""
+
+
+class Rates(Model):
+    """What a day (or an hour) of each role costs."""
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    """ISO 4217 code, e.g. EUR, USD, GBP."""
+    roles: dict[Annotated[str, Field(pattern=NAME_ID)], Money] = {}
+    """Role id → price of one person for one ``unit``; a role left out is *unpriced*, not free."""
+    unit: Literal["day", "hour"] = "day"
+    """The rates are per person-day, or per person-hour."""
+    hours_per_day: Annotated[
+        Decimal,
+        BeforeValidator(_money),
+        Field(gt=0, le=24, decimal_places=2, json_schema_extra={"default": 8}),
+        WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 24}),
+    ] = Decimal(8)
+    """Hours in a working day (``unit: hour``)."""
+
+
+class CostItem(Model):
+    """A cost besides people's time: once (``at``) or recurring (``every`` from a milestone)."""
+
+    model_config = ConfigDict(populate_by_name=False)
+
+    name: str = Field(min_length=1)
+    """What it is (a licence, hardware, a training course)."""
+    amount: Money
+    """Its price (each time, for a recurring cost)."""
+    at: str | None = Field(default=None, pattern=STEP_ID)
+    """A one-off cost: paid when this step starts (or on this milestone's day)."""
+    every: Literal["month", "year"] | None = None
+    """A recurring cost: paid every month or year..."""
+    from_: str | None = Field(default=None, alias="from", pattern=STEP_ID)
+    """...from this milestone's day (or this step's start), the first payment on that day..."""
+    until: Literal["finish"] | dt.date = "finish"
+    """...while the date is on or before this one (``finish``: the plan's finish)."""
+
+    @model_validator(mode="after")
+    def _once_or_recurring(self) -> CostItem:
+        if self.at is not None:
+            if self.every is not None or self.from_ is not None or "until" in self.model_fields_set:
+                raise ValueError("a cost is either once (at) or recurring (every, from, until), not both")
+        elif self.every is None or self.from_ is None:
+            raise ValueError("give 'at: STEP_OR_MILESTONE' (once) or 'every: month|year' with 'from: MILESTONE'")
+        return self
+
+
 class CompanyFile(Model):
     """The whole company file."""
 
@@ -455,3 +529,7 @@ class CompanyFile(Model):
     """Step id → progress."""
     report: Report | None = None
     """Optional report branding."""
+    rates: Rates | None = None
+    """Prices of the roles' time (issue 12): the plan then has a ``cost``."""
+    costs: tuple[CostItem, ...] = ()
+    """Costs besides people's time: one-off (``at``) or recurring (``every``)."""

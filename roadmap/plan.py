@@ -12,11 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roadmap.calendar import WorkCalendar, build_calendar
 from roadmap.company import CompanyInput, fit_warning, load_company
+from roadmap.cost import Cost, plan_cost
 from roadmap.demand import over_capacity
+from roadmap.effort import Effort, plan_effort, task_effort
 from roadmap.errors import InputError
 from roadmap.i18n import t
 from roadmap.library import load_library
-from roadmap.models import Library, Progress
+from roadmap.models import CompanyFile, Library, Progress
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
 from roadmap.yamlio import gc_paused
@@ -64,6 +66,10 @@ class Task(Out):
     baseline_start: dt.date | None = Field(default=None, exclude_if=_is_none)
     baseline_finish: dt.date | None = Field(default=None, exclude_if=_is_none)
     slip_days: int | None = Field(default=None, exclude_if=_is_none)
+    demands: dict[str, float] = {}
+    """Role id → people the step needs (issue 12)."""
+    effort: dict[str, float] = {}
+    """Role id → person-days: demand × working days."""
 
 
 class Dropped(Out):
@@ -104,6 +110,8 @@ class StageSummary(Out):
     working_days: int
     milestone: str
     slip_days: int | None = Field(default=None, exclude_if=_is_none)
+    cost_delta: str | None = Field(default=None, exclude_if=_is_none)
+    """Cost now minus the baseline's cost of the stage (issue 12), when both have a cost."""
 
 
 class Plan(Out):
@@ -125,6 +133,10 @@ class Plan(Out):
     lang: str
     scheduling_rule: str
     team: dict[str, int | float]
+    effort: Effort = Effort(total=0, by_role={}, by_stage={}, by_month={})
+    """Person-days per role, stage and month (issue 12)."""
+    cost: Cost | None = Field(default=None, exclude_if=_is_none)
+    """Money, when the company file gives rates or costs (issue 12)."""
 
 
 def plan_file(
@@ -213,6 +225,8 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
                 why=tuple(why),
                 description=step.description.get(lang) if step and step.description else None,
                 deliverables=tuple(d.get(lang) for d in step.deliverables) if step else (),
+                demands=step.demands if step else {},
+                effort=task_effort(step.demands, finish_i - start_i + 1) if step else {},
             )
         )
 
@@ -224,7 +238,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     else:
         plan_start = plan_finish = calendar.next_working(data.plan.start)
     warning = fit_warning(data, lang)
-    return Plan(
+    plan = Plan(
         company=data.company.model_dump(mode="json"),
         start=plan_start,
         finish=plan_finish,
@@ -250,6 +264,16 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         scheduling_rule=result.rule,
         team=dict(sorted(data.team.items())),
     )
+    return with_effort_and_cost(plan, data)
+
+
+def with_effort_and_cost(plan: Plan, data: CompanyFile) -> Plan:
+    """``plan`` with its ``effort`` and ``cost`` sections (issue 12)."""
+    cost, warnings = plan_cost(plan, data)
+    update: dict[str, Any] = {"effort": plan_effort(plan), "cost": cost}
+    if warnings:
+        update["warnings"] = (*plan.warnings, *warnings)
+    return plan.model_copy(update=update)
 
 
 def _sched_tasks(

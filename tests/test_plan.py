@@ -481,6 +481,7 @@ def test_plan_json_keys_and_iso_dates(mini_library: Path, make_company: Callable
         "lang",
         "scheduling_rule",
         "team",
+        "effort",
     }
     assert isinstance(data["working_days"], int)
     assert set(data["calendar"]) >= {"weekend", "holidays", "extra_working_days"}

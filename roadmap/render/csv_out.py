@@ -32,6 +32,8 @@ COLUMNS = (
     "why",
     "description",
     "deliverables",
+    "demands",
+    "effort",
 )
 BASELINE_COLUMNS = ("baseline_start", "baseline_finish", "slip_days")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -76,6 +78,8 @@ def _row(task: Task) -> dict[str, str | int | None]:
         "baseline_start": task.baseline_start.isoformat() if task.baseline_start else None,
         "baseline_finish": task.baseline_finish.isoformat() if task.baseline_finish else None,
         "slip_days": task.slip_days,
+        "demands": ";".join(f"{role}={people:g}" for role, people in task.demands.items()),
+        "effort": ";".join(f"{role}={days:g}" for role, days in task.effort.items()),
     }
 
 
