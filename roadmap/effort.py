@@ -39,6 +39,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "week_of": ("week of {day}", "semaine du {day}"),
     "cost": ("Cost", "Coût"),
     "team": ("team", "équipe"),
+    "cost_delta": ("Cost against the baseline", "Coût par rapport à la référence"),
     "unpriced": ("no rate (not counted)", "sans tarif (non compté)"),
 }
 
@@ -245,6 +246,12 @@ def summary_lines(plan: Plan) -> list[str]:
         lines.append(f"{text(lang, 'cost')}: {money_text(Decimal(plan.cost.total), plan.cost.currency, lang)}")
         if plan.cost.unpriced:
             lines.append(f"  {text(lang, 'unpriced')}: {', '.join(plan.cost.unpriced)}")
+        deltas = [(s.id, s.cost_delta) for s in plan.stages if s.cost_delta is not None and Decimal(s.cost_delta)]
+        if deltas:
+            lines.append(f"{text(lang, 'cost_delta')}:")
+            for sid, delta in deltas:
+                sign = "+" if Decimal(delta) > 0 else ""
+                lines.append(f"  {sid}: {sign}{money_text(Decimal(delta), plan.cost.currency, lang)}")
     return lines
 
 

@@ -132,7 +132,7 @@ def day_use(tasks: Sequence[SchedTask], result: SchedResult) -> dict[tuple[str, 
     return used
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(plan=fractional_plans())
 def test_no_day_exceeds_any_capacity_with_fractional_demands(plan: tuple[list[SchedTask], dict[str, float]]) -> None:
     tasks, capacity = plan

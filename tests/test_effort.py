@@ -241,3 +241,26 @@ def test_totals_reconcile_and_no_day_exceeds_a_capacity(tmp_path: Path, seed: in
                 busy[role, day] = busy.get((role, day), 0) + hundredths(need)
     for (role, _), used in busy.items():
         assert used <= hundredths(team[role])
+
+
+def test_baseline_and_diff_show_the_cost_delta_per_stage(tmp_path: Path) -> None:
+    from roadmap.baseline import save_company_baseline
+    from roadmap.diff import diff_plans
+    from roadmap.render.json_out import plan_to_dict
+
+    lib = write_library(tmp_path / "lib", LIB)
+    data = company(START)
+    data["rates"] = {"currency": "EUR", "roles": {"dev": 500, "qa": 100}}
+    path = write_company(tmp_path / "company.yaml", data)
+    baseline, before = save_company_baseline(path, library_dir=lib)
+    data["rates"]["roles"]["dev"] = 600
+    write_company(path, data)
+    after = plan_file(path, library_dir=lib, baseline=baseline)[0]
+    assert {s.id: s.cost_delta for s in after.stages} == {"s": "350.00", "t": "0.00"}
+    changes = diff_plans(plan_to_dict(before), plan_to_dict(after)).cost
+    assert [(c.stage, c.old, c.new, c.delta) for c in changes] == [
+        ("s", "1750.00", "2100.00", "+350.00"),
+        ("total", "1875.00", "2225.00", "+350.00"),
+    ]
+    result = CliRunner().invoke(app, ["diff", str(baseline), str(baseline)])
+    assert "Cost changed" not in result.output
