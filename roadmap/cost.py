@@ -30,8 +30,8 @@ from roadmap.yamlio import did_you_mean
 
 if TYPE_CHECKING:
     from roadmap.errors import Diagnostic
-    from roadmap.models import CompanyFile, CostItem, Library
-    from roadmap.plan import Plan
+    from roadmap.models import CompanyFile, CostItem, Library, Rates
+    from roadmap.plan import Plan, Task
     from roadmap.yamlio import LoadedYaml
 
 CENT = Decimal("0.01")
@@ -140,22 +140,30 @@ def payment_dates(item: CostItem, plan: Plan) -> list[dt.date]:
     return out
 
 
+def labour_cells(plan: Plan, rates: Rates | None) -> Iterator[tuple[Task, str, str, Decimal | None]]:
+    """(task, role, month, amount) of people's time, rounded to the cent per cell; None: no rate."""
+    rate = dict(rates.roles) if rates else {}
+    factor = rates.hours_per_day if rates and rates.unit == "hour" else Decimal(1)
+    for task, role, month, hundredths in task_cells(plan):
+        if role not in rate:
+            yield task, role, month, None
+            continue
+        yield task, role, month, (Decimal(hundredths) / 100 * factor * rate[role]).quantize(CENT, ROUND_HALF_UP)
+
+
 def plan_cost(plan: Plan, data: CompanyFile) -> tuple[Cost | None, list[str]]:
     """plan.json ``cost`` (None when the company file has neither rates nor costs) and warnings."""
     if data.rates is None and not data.costs:
         return None, []
     rates = data.rates
-    rate = dict(rates.roles) if rates else {}
-    factor = rates.hours_per_day if rates and rates.unit == "hour" else Decimal(1)
     by_stage: dict[str, Decimal] = {s.id: Decimal(0) for s in plan.stages}
     by_role: dict[str, Decimal] = {}
     by_month: dict[str, Decimal] = {}
     unpriced: set[str] = set()
-    for task, role, month, hundredths in task_cells(plan):
-        if role not in rate:
+    for task, role, month, amount in labour_cells(plan, rates):
+        if amount is None:
             unpriced.add(role)
             continue
-        amount = (Decimal(hundredths) / 100 * factor * rate[role]).quantize(CENT, rounding=ROUND_HALF_UP)
         by_role[role] = by_role.get(role, Decimal(0)) + amount
         by_stage[task.stage] = by_stage.get(task.stage, Decimal(0)) + amount
         by_month[month] = by_month.get(month, Decimal(0)) + amount
@@ -203,4 +211,4 @@ def plan_cost(plan: Plan, data: CompanyFile) -> tuple[Cost | None, list[str]]:
     )
 
 
-__all__ = ["CENT", "Cost", "CostLine", "check_costs", "money", "payment_dates", "plan_cost"]
+__all__ = ["CENT", "Cost", "CostLine", "check_costs", "labour_cells", "money", "payment_dates", "plan_cost"]
