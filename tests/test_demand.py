@@ -231,3 +231,25 @@ def test_bad_team_sizes(tmp_path: Path, bad: str) -> None:
     path.write_text(f"company:\n  name: X\n  employees: 300\nplan:\n  start: 2027-01-04\nteam:\n  dev: {bad}\n")
     with pytest.raises(InputError, match=r"company.yaml:7:8: team.dev"):
         plan_file(path, library_dir=lib)
+
+
+def test_ms_project_gets_units_and_work_of_shares(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from roadmap.render import RenderContext, render
+
+    lib = lib_with(tmp_path, {"hr": 0.25, "dev": 1})
+    path = write_company(tmp_path / "company.yaml", company(D(2027, 1, 4), team={"hr": 1.5}))
+    plan, comp, library = plan_file(path, library_dir=lib)
+    root = ET.fromstring(render("mspdi", RenderContext(plan=plan, company=comp, library=library)))
+    ns = {"p": "http://schemas.microsoft.com/project"}
+    units = sorted(
+        (a.findtext("p:Units", namespaces=ns), a.findtext("p:Work", namespaces=ns))
+        for a in root.iterfind(".//p:Assignment", ns)
+    )
+    assert units == [("0.25", "PT6H0M0S")] * 2 + [("1", "PT24H0M0S")] * 2
+    caps = {
+        r.findtext("p:Name", namespaces=ns): r.findtext("p:MaxUnits", namespaces=ns)
+        for r in root.iterfind(".//p:Resource", ns)
+    }
+    assert caps["HR"] == "1.50"
