@@ -16,8 +16,8 @@ binds, there are no links and slack is plain critical-path slack.
 Tasks may need a share of a role (``demand``, people per role, e.g. 0.25): usage and capacities
 are counted in hundredths of a person (integers, no float drift) and a task fits on a day when
 the role's usage plus its demand stays within the capacity. On a role where some task needs a
-share, there are no slots: a held-back task is linked to the task of that role that finished
-last before it started.
+share, the slots are units of a share of a person (the greatest common divisor of the
+capacity and the needs) and a task holds as many units as its need.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import heapq
 from bisect import bisect_left, insort
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from math import gcd
 
 from roadmap.demand import HUNDRED
 
@@ -401,7 +402,7 @@ def _link_units(g: _Graph, caps: list[int], start: list[int], finish: list[int])
     for r, tasks in enumerate(holders):
         tasks.sort(key=lambda k: (start[k], k))
         if not whole[r]:
-            _link_shares(g, tasks, earliest, start, finish, rpreds)
+            _link_shares(g, r, caps[r], tasks, earliest, start, finish, rpreds)
             continue
         units = caps[r] // HUNDRED
         slots: list[tuple[int, int]] = []  # (finish of its last task, slot), sorted
@@ -421,20 +422,40 @@ def _link_units(g: _Graph, caps: list[int], start: list[int], finish: list[int])
 
 
 def _link_shares(
-    g: _Graph, tasks: list[int], earliest: list[int], start: list[int], finish: list[int], rpreds: list[set[int]]
+    g: _Graph,
+    r: int,
+    cap: int,
+    tasks: list[int],
+    earliest: list[int],
+    start: list[int],
+    finish: list[int],
+    rpreds: list[set[int]],
 ) -> None:
-    """Resource links on a role some task needs a share of (not whole people): no slots to follow.
+    """Resource links on a role some task needs a share of: the slots are shares of a person.
 
-    A task the team held back follows the task of the role that finished last before it
-    started (the one whose end made room, ties to the smallest id); other tasks get no link.
+    The role's capacity is cut into units of the greatest common divisor of the capacity and
+    every need (0.05 of a person at worst), and each task takes as many units as its need, by
+    the rule of :func:`_link_units` applied unit by unit. On each unit tasks follow each other,
+    so pushing a task pushes the tasks that follow it on its units and never puts more people
+    on a day than the role has.
     """
-    ended: list[tuple[int, int]] = []  # (finish, -task), sorted
+    needs = {k: g.need[k][g.roles[k].index(r)] for k in tasks}
+    unit = gcd(cap, *needs.values()) or 1
+    total = cap // unit
+    slots: list[tuple[int, int]] = []  # (finish of its last task, unit), sorted
+    last_task: list[int] = []
     for k in tasks:
-        if not g.fixed[k] and start[k] > earliest[k]:
-            before = bisect_left(ended, (start[k], -g.n))
-            if before:
-                rpreds[k].add(-ended[before - 1][1])
-        insort(ended, (finish[k], -k))
+        held_back = not g.fixed[k] and start[k] > earliest[k]
+        for _ in range(needs[k] // unit):
+            free = bisect_left(slots, (start[k], -1))
+            if (not held_back and len(last_task) < total) or free == 0:
+                slot = len(last_task)  # a fresh unit (past the capacity only for fixed tasks)
+                last_task.append(k)
+            else:
+                _, slot = slots.pop(free - 1 if held_back else 0)
+                rpreds[k].add(last_task[slot])
+                last_task[slot] = k
+            insort(slots, (finish[k], slot))
 
 
 def _precedence_starts(g: _Graph, finish: list[int]) -> list[int]:

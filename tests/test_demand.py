@@ -5,6 +5,7 @@ working day's demands within the team (exact, in hundredths of a person)."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from roadmap.models import Step
 from roadmap.plan import plan_file
 from roadmap.schedule import SchedResult, SchedTask, ScheduleError, schedule_tasks
 from tests.libgen import company, stage, step, write_company, write_library
+from tests.test_schedule import slip
 
 D = dt.date
 ROLES = ("dev", "hr", "it")
@@ -253,3 +255,29 @@ def test_ms_project_gets_units_and_work_of_shares(tmp_path: Path) -> None:
         for r in root.iterfind(".//p:Resource", ns)
     }
     assert caps["HR"] == "1.50"
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**6))
+def test_a_task_can_slip_by_its_slack_with_shares(seed: int) -> None:
+    """Slack on roles shared in units: slipping a task by its slack (pushing what follows it)
+    keeps the finish and every day's demands within the capacity."""
+    rng = random.Random(seed)
+    cap = {r: rng.randint(2, 30) * 0.05 for r in ROLES}
+    tasks = []
+    for i in range(rng.randint(2, 10)):
+        roles = rng.sample(ROLES, rng.randint(0, 2))
+        preds = tuple((f"t{p}", rng.choice((0, 0, 1))) for p in rng.sample(range(i), min(i, rng.randint(0, 2))))
+        demand = tuple(rng.randint(1, hundredths(cap[r]) // 5) * 0.05 for r in roles)
+        tasks.append(SchedTask(id=f"t{i}", duration=rng.randint(0, 5), preds=preds, roles=tuple(roles), demand=demand))
+    result = schedule_tasks(tasks, cap)
+    finish = max(result.finish.values())
+    for moved in result.start:
+        start = slip(tasks, result, moved, result.slack[moved])
+        used: dict[tuple[str, int], int] = {}
+        for t in tasks:
+            for role, n in zip(t.roles, t.demand, strict=True):
+                for day in range(start[t.id], start[t.id] + t.duration):
+                    used[role, day] = used.get((role, day), 0) + hundredths(n)
+        assert max(start[t.id] + max(t.duration - 1, 0) for t in tasks) == finish
+        assert all(v <= hundredths(cap[role]) for (role, _), v in used.items())
