@@ -442,20 +442,29 @@ def _link_shares(
     needs = {k: g.need[k][g.roles[k].index(r)] for k in tasks}
     unit = gcd(cap, *needs.values()) or 1
     total = cap // unit
-    slots: list[tuple[int, int]] = []  # (finish of its last task, unit), sorted
+    slots: list[tuple[int, int]] = []  # (finish of its last task, unit), sorted by finish
     last_task: list[int] = []
     for k in tasks:
         held_back = not g.fixed[k] and start[k] > earliest[k]
-        for _ in range(needs[k] // unit):
-            free = bisect_left(slots, (start[k], -1))
-            if (not held_back and len(last_task) < total) or free == 0:
-                slot = len(last_task)  # a fresh unit (past the capacity only for fixed tasks)
-                last_task.append(k)
-            else:
-                _, slot = slots.pop(free - 1 if held_back else 0)
-                rpreds[k].add(last_task[slot])
-                last_task[slot] = k
-            insort(slots, (finish[k], slot))
+        want = needs[k] // unit
+        free = bisect_left(slots, (start[k], -1))  # slots[:free] finished before the start
+        fresh = 0 if held_back else min(want, max(total - len(last_task), 0))
+        reuse = min(want - fresh, free)
+        if held_back:  # the units freed last: the tasks whose end let this one start
+            taken = slots[free - reuse : free]
+            del slots[free - reuse : free]
+        else:
+            taken = slots[:reuse]
+            del slots[:reuse]
+        fresh = want - reuse  # what is left comes from unused units (past the capacity: fixed tasks only)
+        units = [u for _, u in taken]
+        rpreds[k].update(last_task[u] for u in units)
+        for u in units:
+            last_task[u] = k
+        units.extend(range(len(last_task), len(last_task) + fresh))
+        last_task.extend([k] * fresh)
+        at = bisect_left(slots, (finish[k] + 1, -1))
+        slots[at:at] = [(finish[k], u) for u in sorted(units)]
 
 
 def _precedence_starts(g: _Graph, finish: list[int]) -> list[int]:
