@@ -193,15 +193,14 @@ def plan_cost(plan: Plan, data: CompanyFile) -> tuple[Cost | None, list[str]]:
             )
         )
     labour = sum(by_role.values(), Decimal(0))
-    total = labour + sum(
-        (item.amount * len(line.dates) for item, line in zip(data.costs, lines, strict=True)), Decimal(0)
-    )
+    items_total = sum((item.amount * len(line.dates) for item, line in zip(data.costs, lines, strict=True)), Decimal(0))
+    total = labour + items_total
     return (
         Cost(
             currency=rates.currency if rates else "",
             total=money(total),
             labour=money(labour),
-            by_stage={sid: money(v) for sid, v in by_stage.items() if v or sid in {s.id for s in plan.stages}},
+            by_stage={sid: money(v) for sid, v in by_stage.items()},
             by_role={role: money(v) for role, v in sorted(by_role.items())},
             by_month={m: money(v) for m, v in sorted(by_month.items())},
             items=tuple(lines),
