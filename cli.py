@@ -722,6 +722,10 @@ def _print_diff(result: PlanDiff) -> None:
         say("[bold]Team changed[/]:")
         for size in result.team:
             say(f"  {size.key}: {_value(size.old)} → {_value(size.new)}")
+    if result.cost:
+        say("[bold]Cost changed[/]:")
+        for moved in result.cost:
+            say(f"  {moved.stage}: {moved.old} → {moved.new} ({moved.delta} {moved.currency})")
     if result.added or result.dropped:
         say("[bold]Scope[/]:")
         for item in result.added:

@@ -18,7 +18,7 @@ from roadmap.calendar import WorkCalendar, build_calendar
 from roadmap.company import CompanyInput
 from roadmap.errors import InputError
 from roadmap.output import write_atomic
-from roadmap.plan import Plan, plan_file
+from roadmap.plan import Plan, StageSummary, plan_file
 
 BASELINE_SUFFIX = ".baseline.json"
 
@@ -181,7 +181,29 @@ def apply_baseline(plan: Plan, baseline: dict[str, Any], calendar: WorkCalendar)
         else stage
         for stage in plan.stages
     ]
+    stages = _cost_deltas(plan, baseline, stages)
     return plan.model_copy(update={"tasks": tuple(tasks), "stages": tuple(stages)})
+
+
+def _cost_deltas(plan: Plan, baseline: dict[str, Any], stages: list[StageSummary]) -> list[StageSummary]:
+    """Each stage's ``cost_delta`` (now minus baseline, same currency) when both plans have a cost (issue 12)."""
+    from decimal import Decimal, InvalidOperation
+
+    old = baseline.get("cost")
+    if plan.cost is None or not isinstance(old, dict) or old.get("currency") != plan.cost.currency:
+        return stages
+    by_stage = old.get("by_stage")
+    old_by_stage: dict[str, Any] = by_stage if isinstance(by_stage, dict) else {}
+    out = []
+    for stage in stages:
+        try:
+            before = Decimal(str(old_by_stage.get(stage.id, "0")))
+            now = Decimal(plan.cost.by_stage.get(stage.id, "0"))
+        except InvalidOperation:
+            out.append(stage)
+            continue
+        out.append(stage.model_copy(update={"cost_delta": f"{now - before:.2f}"}))
+    return out
 
 
 def compare_with_baseline(plan: Plan, company: CompanyInput, path: Path) -> Plan:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from roadmap.calendar import default_weekend
+from roadmap.cost import check_costs
 from roadmap.errors import Diagnostic, InputError
 from roadmap.i18n import t
 from roadmap.inputs import check_adjustments, check_progress_entry
@@ -118,6 +119,7 @@ def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path
     from roadmap.limits import scaling_problems
 
     yield from scaling_problems(data, y, library)
+    yield from check_costs(data, y, library)  # issue 12
     if data.report and data.report.logo:
         from roadmap.logo import LogoError, read_logo
 

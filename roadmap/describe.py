@@ -21,6 +21,7 @@ def step_to_dict(step: Step, lang: str) -> dict[str, Any]:
         "description": _text(step.description, lang),
         "duration_days": step.duration_days,
         "roles": list(step.roles),
+        "demands": step.demands,
         "after": [link.id for link in step.after],
         "lags": {link.id: link.lag_days for link in step.after if link.lag_days},
         "requires": list(step.requires),

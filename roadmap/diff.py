@@ -90,6 +90,17 @@ class ValueChange:
 
 
 @dataclass(frozen=True)
+class CostChange:
+    """A stage's cost (or the ``total``) before and after, and the difference, as plan.json strings."""
+
+    stage: str
+    old: str
+    new: str
+    delta: str
+    currency: str
+
+
+@dataclass(frozen=True)
 class PlanDiff:
     """Everything that differs between two plans."""
 
@@ -107,6 +118,8 @@ class PlanDiff:
     """Company facts (headcount, branches...) that changed."""
     p80: Move | None = None
     """The forecast's P80 finish, when both plans carry a forecast (``plan --simulate``; issue 16)."""
+    cost: list[CostChange] = field(default_factory=list)
+    """Stages whose cost changed, then ``total`` (issue 12; both plans priced in one currency)."""
 
     @property
     def unchanged(self) -> bool:
@@ -122,6 +135,7 @@ class PlanDiff:
             or self.team
             or self.company
             or (self.p80 is not None and self.p80.shift)
+            or self.cost
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -192,6 +206,7 @@ def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
         team=_changes(old.get("team"), new.get("team")),
         company=_changes(old.get("company"), new.get("company")),
         p80=_p80_move(old, new, shift),
+        cost=cost_changes(old.get("cost"), new.get("cost")),
     )
 
 
@@ -206,6 +221,29 @@ def _p80_move(old: dict[str, Any], new: dict[str, Any], shift: Callable[[str, st
             return None
         dates.append(p80)
     return Move(dates[0], dates[1], shift(dates[0], dates[1]))
+
+
+def cost_changes(old: Any, new: Any) -> list[CostChange]:
+    """Per-stage cost deltas (stages of either plan, plan order) and the total's, when both have a cost."""
+    from decimal import Decimal, InvalidOperation
+
+    if not (isinstance(old, dict) and isinstance(new, dict)) or old.get("currency") != new.get("currency"):
+        return []
+    currency = str(new.get("currency", ""))
+    was_by, now_by = old.get("by_stage"), new.get("by_stage")
+    olds: dict[str, Any] = was_by if isinstance(was_by, dict) else {}
+    news: dict[str, Any] = now_by if isinstance(now_by, dict) else {}
+    out: list[CostChange] = []
+    rows = [(sid, olds.get(sid, "0"), news.get(sid, "0")) for sid in dict.fromkeys([*olds, *news])]
+    rows.append(("total", old.get("total", "0"), new.get("total", "0")))
+    for sid, was, now in rows:
+        try:
+            before, after = Decimal(str(was)), Decimal(str(now))
+        except InvalidOperation:
+            continue
+        if before != after:
+            out.append(CostChange(sid, f"{before:.2f}", f"{after:.2f}", f"{after - before:+.2f}", currency))
+    return out
 
 
 def _causes(

@@ -136,7 +136,7 @@ class Model:
     """What the simulation needs, built once per plan."""
 
     tasks: list[SchedTask]
-    team: dict[str, int]
+    team: dict[str, int | float]
     uncertain: list[Uncertain]
     risks: list[RiskEvent]
     stage_of: dict[str, str]

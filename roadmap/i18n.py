@@ -450,6 +450,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "+1 {role} (now {capacity}): finish {gain} working days earlier",
         "+1 {role} (actuellement {capacity}) : fin {gain} jours ouvrés plus tôt",
     ),
+    "cli_staffing_short": ("+1 {role} → {gain} days earlier", "+1 {role} → {gain} jours plus tôt"),
     "cli_staffing_none": (
         "One more person of any role would not move the finish",
         "Une personne de plus, quel que soit le rôle, n'avancerait pas la fin",

@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+
+from roadmap.demand import Capacity, RoleDemands
 
 LANGS = ("en", "fr")
 Lang = Literal["en", "fr"]
@@ -332,8 +335,9 @@ class Step(Model):
     """Ordering: starts after these finish; bridged when they are dropped."""
     requires: tuple[str, ...] = ()
     """Hard dependencies: dropped with them (also ordering, lag 0)."""
-    roles: tuple[str, ...] = ()
-    """Roles that must work on it (one person of each for its whole duration)."""
+    roles: RoleDemands = RoleDemands({})
+    """Roles that work on it for its whole duration: a list (one person each) or a mapping
+    ``{role: people}`` (multiples of 0.05, e.g. ``hr: 0.25``)."""
     deliverables: tuple[LocalText, ...] = ()
     """Checklist items."""
     optional: bool = False
@@ -353,6 +357,11 @@ class Step(Model):
         if not est.low <= self.duration_days <= est.high:
             raise ValueError(f"estimate: expected low <= duration_days ({self.duration_days}) <= high")
         return self
+
+    @property
+    def demands(self) -> dict[str, float]:
+        """Role id → people the step needs (1.0 for each role of a plain list)."""
+        return dict(self.roles.demands)
 
 
 class Resource(Model):
@@ -515,6 +524,79 @@ class Report(Model):
 AnswerValue = bool | int | float | dt.date | str | list[str] | None
 
 
+# --- issue 12: rates and costs ---
+
+
+def _money(value: Any) -> Any:
+    """An amount as written: a number or a numeric string, read exactly (``0.1`` is ``Decimal('0.1')``)."""
+    if isinstance(value, bool):
+        raise ValueError("expected an amount, not yes/no")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+_MONEY_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"},
+    ]
+}
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money),
+    Field(ge=0, decimal_places=2, allow_inf_nan=False),
+    WithJsonSchema(_MONEY_SCHEMA),
+]
+"""An amount of money: 0 or more, at most two decimals (cents)."""
+
+
+class Rates(Model):
+    """What a day (or an hour) of each role costs."""
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    """ISO 4217 code, e.g. EUR, USD, GBP."""
+    roles: dict[Annotated[str, Field(pattern=NAME_ID)], Money] = {}
+    """Role id → price of one person for one ``unit``; a role left out is *unpriced*, not free."""
+    unit: Literal["day", "hour"] = "day"
+    """The rates are per person-day, or per person-hour."""
+    hours_per_day: Annotated[
+        Decimal,
+        BeforeValidator(_money),
+        Field(gt=0, le=24, decimal_places=2, json_schema_extra={"default": 8}),
+        WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 24}),
+    ] = Decimal(8)
+    """Hours in a working day (``unit: hour``)."""
+
+
+class CostItem(Model):
+    """A cost besides people's time: once (``at``) or recurring (``every`` from a milestone)."""
+
+    model_config = ConfigDict(populate_by_name=False)
+
+    name: str = Field(min_length=1)
+    """What it is (a licence, hardware, a training course)."""
+    amount: Money
+    """Its price (each time, for a recurring cost)."""
+    at: str | None = Field(default=None, pattern=STEP_ID)
+    """A one-off cost: paid when this step starts (or on this milestone's day)."""
+    every: Literal["month", "year"] | None = None
+    """A recurring cost: paid every month or year..."""
+    from_: str | None = Field(default=None, alias="from", pattern=STEP_ID)
+    """...from this milestone's day (or this step's start), the first payment on that day..."""
+    until: Literal["finish"] | dt.date = "finish"
+    """...while the date is on or before this one (``finish``: the plan's finish)."""
+
+    @model_validator(mode="after")
+    def _once_or_recurring(self) -> CostItem:
+        if self.at is not None:
+            if self.every is not None or self.from_ is not None or "until" in self.model_fields_set:
+                raise ValueError("a cost is either once (at) or recurring (every, from, until), not both")
+        elif self.every is None or self.from_ is None:
+            raise ValueError("give 'at: STEP_OR_MILESTONE' (once) or 'every: month|year' with 'from: MILESTONE'")
+        return self
+
+
 class CompanyFile(Model):
     """The whole company file."""
 
@@ -522,8 +604,9 @@ class CompanyFile(Model):
     """Company facts."""
     plan: PlanSettings
     """Start date, calendar, exclusions."""
-    team: dict[Annotated[str, Field(pattern=NAME_ID)], Annotated[int, Field(ge=1), BeforeValidator(_not_yes_no)]] = {}
-    """Role id → how many steps needing that role may run at once (default 1)."""
+    team: dict[Annotated[str, Field(pattern=NAME_ID)], Capacity] = {}
+    """Role id → people of that role (default 1; decimals allowed, e.g. 1.5): on every working day
+    the people the running steps need of a role add up to at most this."""
     answers: dict[str, AnswerValue] = {}
     """Question id → answer."""
     progress: dict[str, Progress] = {}
@@ -532,6 +615,10 @@ class CompanyFile(Model):
     """Optional report branding."""
     adjust: dict[str, Adjust] = {}
     """Step id → a duration set or days added by the PM, with a note."""
+    rates: Rates | None = None
+    """Prices of the roles' time (issue 12): the plan then has a ``cost``."""
+    costs: tuple[CostItem, ...] = ()
+    """Costs besides people's time: one-off (``at``) or recurring (``every``)."""
 
 
 # ---------------------------------------------------------------- issue 16: forecast ranges

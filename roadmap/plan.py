@@ -12,13 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roadmap.calendar import WorkCalendar, build_calendar
 from roadmap.company import CompanyInput, fit_warning, load_company
+from roadmap.cost import Cost, plan_cost
+from roadmap.demand import over_capacity
+from roadmap.effort import Effort, plan_effort, task_effort
 from roadmap.errors import InputError
 from roadmap.forecast import Forecast
 from roadmap.i18n import t
 from roadmap.inputs import AnswerStatus, answer_status, check_status_date, progress_warnings
 from roadmap.library import load_library
 from roadmap.limits import calendar_warnings, check_calendar_end, check_plan_limits
-from roadmap.models import Library, Progress
+from roadmap.models import CompanyFile, Library, Progress
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
 from roadmap.staffing import Wait, staffing
@@ -69,6 +72,10 @@ class Task(Out):
     slip_days: int | None = Field(default=None, exclude_if=_is_none)
     waits_for: WaitsFor | None = Field(default=None, exclude_if=_is_none)
     """Team limits held the step back: for how many working days, and which full roles."""
+    demands: dict[str, float] = {}
+    """Role id → people the step needs (issue 12)."""
+    effort: dict[str, float] = {}
+    """Role id → person-days: demand × working days."""
 
 
 class WaitsFor(Out):
@@ -92,8 +99,8 @@ class StaffingRow(Out):
     """One role: its people, its busy person-days, and what one more person gains (issue 9)."""
 
     role: str
-    capacity: int
-    busy_days: int
+    capacity: int | float
+    busy_days: int | float
     """Person-days of work in the plan holding the role."""
     gain_days: int
     """Working days the finish moves earlier with one more person of the role (re-planned)."""
@@ -137,6 +144,8 @@ class StageSummary(Out):
     working_days: int
     milestone: str
     slip_days: int | None = Field(default=None, exclude_if=_is_none)
+    cost_delta: str | None = Field(default=None, exclude_if=_is_none)
+    """Cost now minus the baseline's cost of the stage (issue 12), when both have a cost."""
 
 
 class Plan(Out):
@@ -157,7 +166,7 @@ class Plan(Out):
     as_of: dt.date | None
     lang: str
     scheduling_rule: str
-    team: dict[str, int]
+    team: dict[str, int | float]
     resource_links: tuple[tuple[str, str], ...] = ()
     """(earlier, later) steps that follow each other on one person of a role: the team-limit order
     the scheduler imposed, as finish-to-start links (slack and the critical path walk them)."""
@@ -172,6 +181,10 @@ class Plan(Out):
     """Every role the plan uses, largest gain first."""
     bound_by_team: bool = False
     """Whether a step on the critical path waited for people (else the finish is bound by the order)."""
+    effort: Effort = Effort(total=0, by_role={}, by_stage={}, by_month={})
+    """Person-days per role, stage and month (issue 12)."""
+    cost: Cost | None = Field(default=None, exclude_if=_is_none)
+    """Money, when the company file gives rates or costs (issue 12)."""
 
 
 def plan_file(
@@ -207,6 +220,14 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         raise InputError.at(company.path, str(exc)) from exc
     sched_tasks = _sched_tasks(resolution, data.progress, calendar, as_of, lang)
     sched_tasks = _with_not_before(sched_tasks, data.plan.not_before, calendar)
+    too_big = over_capacity(
+        (b.step for b in resolution.blocks.values() if b.step and sched_tasks[b.id].task.fixed_start is None),
+        data.team,
+        company.source,
+        library.source,
+    )
+    if too_big:
+        raise InputError(too_big)
     try:
         result = schedule_tasks([n.task for n in sched_tasks.values()], dict(data.team))
         staff = staffing([n.task for n in sched_tasks.values()], result, data.team)
@@ -261,6 +282,8 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
                 description=step.description.get(lang) if step and step.description else None,
                 deliverables=tuple(d.get(lang) for d in step.deliverables) if step else (),
                 waits_for=_waits_for(staff.waits.get(bid), status),
+                demands=step.demands if step else {},
+                effort=task_effort(step.demands, finish_i - start_i + 1) if step else {},
             )
         )
 
@@ -273,7 +296,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         plan_start = plan_finish = calendar.next_working(data.plan.start)
     warning = fit_warning(data, lang)
     honest = _honest_parts(company, library, resolution, calendar, tasks, lang)
-    return Plan(
+    plan = Plan(
         company=data.company.model_dump(mode="json"),
         start=plan_start,
         finish=plan_finish,
@@ -314,6 +337,16 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         ),
         bound_by_team=staff.bound_by_team,
     )
+    return with_effort_and_cost(plan, data)
+
+
+def with_effort_and_cost(plan: Plan, data: CompanyFile) -> Plan:
+    """``plan`` with its ``effort`` and ``cost`` sections (issue 12)."""
+    cost, warnings = plan_cost(plan, data)
+    update: dict[str, Any] = {"effort": plan_effort(plan), "cost": cost}
+    if warnings:
+        update["warnings"] = (*plan.warnings, *warnings)
+    return plan.model_copy(update=update)
 
 
 @dataclass(frozen=True)
@@ -397,15 +430,18 @@ def _sched_tasks(
             sorted((p, int(resolution.graph.edges[p, bid]["lag"])) for p in resolution.graph.predecessors(bid))
         )
         roles = block.step.roles if block.step else ()
+        demand = () if not roles or roles.whole else tuple(roles.demands.values())
         prog = progress.get(bid) if block.step else None
         # A milestone marks the finish of its last step, even when that was before --as-of.
         earliest = 0 if block.step is None and preds else max(0, not_before)
-        task = SchedTask(id=bid, duration=block.duration, preds=preds, roles=roles, not_before=earliest)
+        task = SchedTask(id=bid, duration=block.duration, preds=preds, roles=roles, not_before=earliest, demand=demand)
         note = ""
         if prog and prog.status == "done" and prog.start and prog.finish:
             s = calendar.to_index(prog.start)
             f = max(s, calendar.to_index(calendar.previous_working(prog.finish)))
-            task = SchedTask(id=bid, duration=f - s + 1, preds=preds, roles=roles, fixed_start=s, fixed_finish=f)
+            task = SchedTask(
+                id=bid, duration=f - s + 1, preds=preds, roles=roles, fixed_start=s, fixed_finish=f, demand=demand
+            )
         elif prog and prog.status == "in_progress" and prog.start:
             s = calendar.to_index(prog.start)
             percent = prog.percent or 0
@@ -413,7 +449,7 @@ def _sched_tasks(
             remaining = max(1, block.duration - done_days) if percent < 100 else 0
             resume = max(s + done_days, not_before if as_of else 0)
             finish = max(s, resume + remaining - 1)
-            task = SchedTask(id=bid, duration=finish - s + 1, preds=preds, roles=roles, fixed_start=s)
+            task = SchedTask(id=bid, duration=finish - s + 1, preds=preds, roles=roles, fixed_start=s, demand=demand)
             note = t(lang, "why_in_progress", start=prog.start, percent=percent, remaining=remaining)
         out[bid] = _Note(task, note)
     return out

@@ -108,10 +108,11 @@ def _fit_library(schema: dict[str, Any], library: Library, lang: str) -> None:
     progress = {step.id: {"$ref": "#/$defs/Progress", "description": step.title.get(lang)} for step in library.steps()}
     _replace_map(props["progress"], progress)
     team = {
-        rid: {"type": "integer", "minimum": 1, "description": role.title.get(lang)}
+        rid: {"type": "number", "exclusiveMinimum": 0, "description": role.title.get(lang)}
         for rid, role in sorted(library.roles.items())
     }
     _replace_map(props["team"], team)
+    _fit_costs(schema, library, lang)  # issue 12
     blocks = [s.id for s in library.stages] + [step.id for step in library.steps()]
     exclude = schema["$defs"]["PlanSettings"]["properties"]["exclude"]
     _inner(exclude)["items"] = {"enum": blocks}
@@ -128,6 +129,19 @@ def _fit_issue_9(schema: dict[str, Any], library: Library, lang: str) -> None:
     for key, ids in (("not_before", steps), ("deadlines", {**steps, **milestones})):
         date = dict(_inner(plan_props[key])["additionalProperties"])
         _replace_map(plan_props[key], {bid: {**date, "description": title} for bid, title in ids.items()})
+
+
+def _fit_costs(schema: dict[str, Any], library: Library, lang: str) -> None:
+    """``rates.roles`` keys are the library's roles; a cost's ``at``/``from`` one of its steps or milestones."""
+    defs = schema["$defs"]
+    rate = defs["Rates"]["properties"]["roles"]
+    value = _inner(rate).get("patternProperties", {}).popitem()[1] if _inner(rate).get("patternProperties") else {}
+    rates = {rid: {**value, "description": role.title.get(lang)} for rid, role in sorted(library.roles.items())}
+    _replace_map(rate, rates)
+    blocks = [step.id for step in library.steps()] + [stage.milestone_id for stage in library.stages]
+    for key in ("at", "from"):
+        _inner(defs["CostItem"]["properties"][key]).pop("pattern", None)
+        _inner(defs["CostItem"]["properties"][key])["enum"] = blocks
 
 
 def _inner(prop: dict[str, Any]) -> dict[str, Any]:

@@ -36,10 +36,10 @@ class RoleLoad:
     """One role's staffing figures."""
 
     role: str
-    capacity: int
+    capacity: int | float
     """People of the role (``team``; 1 when not given)."""
-    busy_days: int
-    """Person-days of planned work holding the role (done and in-progress work included)."""
+    busy_days: int | float
+    """Person-days of planned work holding the role (done and in-progress work included), to 0.01."""
     gain_days: int
     """Working days the finish moves earlier with one more person of the role."""
 
@@ -61,21 +61,43 @@ def _earliest(task: SchedTask, finish: Mapping[str, int]) -> int:
     return max([task.not_before, *(finish[p] + lag + gap for p, lag in task.preds)])
 
 
-def _capacity(role: str, team: Mapping[str, int]) -> int:
-    return team.get(role, 1)
+HUNDRED = 100
+"""Usage and capacities are counted in hundredths of a person, as the scheduler counts them."""
 
 
-def staffing(tasks: Sequence[SchedTask], result: SchedResult, team: Mapping[str, int]) -> Staffing:
+def _capacity(role: str, team: Mapping[str, int | float]) -> int:
+    """People of a role, in hundredths."""
+    return round(team.get(role, 1) * HUNDRED)
+
+
+def _people(hundredths: int) -> int | float:
+    """Hundredths of a person → a number for people to read (whole numbers stay whole)."""
+    return hundredths // HUNDRED if hundredths % HUNDRED == 0 else hundredths / HUNDRED
+
+
+def _needs(task: SchedTask) -> dict[str, int]:
+    """Role → hundredths of a person the task holds (one person each without demands)."""
+    if not task.demand:
+        return dict.fromkeys(task.roles, HUNDRED)
+    return {role: round(need * HUNDRED) for role, need in zip(task.roles, task.demand, strict=True)}
+
+
+def staffing(tasks: Sequence[SchedTask], result: SchedResult, team: Mapping[str, int | float]) -> Staffing:
     """Waits per step, and per role its capacity, busy person-days and gain from one more person."""
     use: dict[str, dict[int, int]] = {}
+    needs = {task.id: _needs(task) for task in tasks}
     for task in tasks:
         if task.duration == 0:
             continue
-        for role in set(task.roles):
+        for role, need in needs[task.id].items():
             days = use.setdefault(role, {})
             for d in range(result.start[task.id], result.finish[task.id] + 1):
-                days[d] = days.get(d, 0) + 1
-    saturated = {role for role, days in use.items() if days and max(days.values()) >= _capacity(role, team)}
+                days[d] = days.get(d, 0) + need
+    # A role is saturated when on some day less than its smallest demand was left free.
+    smallest = {role: min(n[role] for n in needs.values() if role in n) for role in use}
+    saturated = {
+        role for role, days in use.items() if days and max(days.values()) + smallest[role] > _capacity(role, team)
+    }
 
     waits: dict[str, Wait] = {}
     for task in tasks:
@@ -90,7 +112,8 @@ def staffing(tasks: Sequence[SchedTask], result: SchedResult, team: Mapping[str,
             sorted(
                 role
                 for role in set(task.roles)
-                if role in saturated and _full_within(use[role], _capacity(role, team), earliest, span, start)
+                if role in saturated
+                and _full_within(use[role], _capacity(role, team), needs[task.id][role], earliest, span, start)
             )
         )
         waits[task.id] = Wait(start - earliest, full or tuple(sorted(set(task.roles) & saturated)))
@@ -105,20 +128,23 @@ def staffing(tasks: Sequence[SchedTask], result: SchedResult, team: Mapping[str,
         candidates = candidates[:LARGE_PLAN_ROLES]
     gains: dict[str, int] = {}
     if candidates:
-        base = {role: _capacity(role, team) for role in use}
+        base: dict[str, float] = {role: team.get(role, 1) for role in use}
         finishes = project_finishes(tasks, [base, *({**base, role: base[role] + 1} for role in candidates)])
         gains = {role: max(0, finishes[0] - more) for role, more in zip(candidates, finishes[1:], strict=True)}
     # The critical path runs through a step that waited for people exactly when team size binds.
     bound = any(tid in waits for tid in result.critical_path)
-    loads = [RoleLoad(role, _capacity(role, team), sum(use[role].values()), gains.get(role, 0)) for role in use]
+    loads = [
+        RoleLoad(role, _people(_capacity(role, team)), _people(sum(use[role].values())), gains.get(role, 0))
+        for role in use
+    ]
     loads.sort(key=lambda load: (-load.gain_days, load.role))
     return Staffing(waits, tuple(loads), bound)
 
 
-def _full_within(days: Mapping[int, int], capacity: int, earliest: int, span: int, start: int) -> bool:
-    """Whether the role's people were all busy on a day of the span the step could have had."""
+def _full_within(days: Mapping[int, int], capacity: int, need: int, earliest: int, span: int, start: int) -> bool:
+    """Whether the role had too few free people for the step on a day of the span it could have had."""
     # Its own days from ``start`` on count in ``days``; the window before its start does not hold it.
     for d in range(earliest, min(earliest + span + 1, start)):
-        if days.get(d, 0) >= capacity:
+        if days.get(d, 0) + need > capacity:
             return True
-    return any(days.get(d, 0) - 1 >= capacity for d in range(start, earliest + span + 1))
+    return any(days.get(d, 0) > capacity for d in range(start, earliest + span + 1))

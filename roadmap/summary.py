@@ -225,6 +225,10 @@ def team(src: SummaryInput) -> Section | None:
     helpful = [row for row in plan.staffing if row.gain_days > 0][:3]
     if not helpful and plan.staffing:
         lines.append(Line(t(lang, "cli_staffing_none"), "dim"))
+    if helpful and not src.details:  # one line: the top three hires
+        gains = ", ".join(t(lang, "cli_staffing_short", role=row.role, gain=row.gain_days) for row in helpful)
+        lines.append(Line(t(lang, "cli_staffing") + _colon(lang) + gains))
+        return Section("team", None, tuple(lines))
     for row in helpful:
         text = t(lang, "cli_staffing_row", role=row.role, capacity=row.capacity, gain=row.gain_days, busy=row.busy_days)
         lines.append(Line(text))
@@ -251,7 +255,7 @@ def files(src: SummaryInput) -> Section | None:
 SECTIONS: list[str] = [
     "roadmap.summary:headline",
     "roadmap.summary:stages",
-    # issue 12 (effort/cost): one line here
+    "roadmap.effort:summary_section",
     "roadmap.forecast:summary_section",
     "roadmap.summary:due",
     "roadmap.summary:baseline_moves",

@@ -486,6 +486,7 @@ def test_plan_json_keys_and_iso_dates(mini_library: Path, make_company: Callable
         "deadlines",
         "staffing",
         "bound_by_team",
+        "effort",
     }
     assert isinstance(data["working_days"], int)
     assert set(data["calendar"]) >= {"weekend", "holidays", "extra_working_days"}

@@ -49,7 +49,7 @@ def test_short_summary_sections(tmp_path: Path) -> None:
     written = (tmp_path / "gantt.html",)
     short = build_summary(SummaryInput(plan=plan, company=company, written=written, out_dir=tmp_path))
     keys = [s.key for s in short]
-    assert keys == ["headline", "stages", "risks", "counts", "team", "files"]
+    assert keys == ["headline", "stages", "effort", "risks", "counts", "team", "files"]
     risks = next(s for s in short if s.key == "risks")
     assert len(risks.lines) == 4 and "more" in risks.lines[-1].text  # three, then how many more
     counts = next(s for s in short if s.key == "counts").lines[0].text

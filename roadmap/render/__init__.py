@@ -43,6 +43,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "ics": ("plan.ics", "roadmap.render.ics"),
     "csv": ("plan.csv", "roadmap.render.csv_out"),
     "mermaid": ("plan.mmd", "roadmap.render.mermaid"),
+    "xlsx": ("plan.xlsx", "roadmap.render.xlsx"),
 }
 """Format name → (file name, renderer module exposing ``render(ctx) -> bytes``)."""
 

@@ -32,6 +32,8 @@ COLUMNS = (
     "description",
     "deliverables",
     "waits_for",
+    "demands",
+    "effort",
 )
 BASELINE_COLUMNS = ("baseline_start", "baseline_finish", "slip_days")
 
@@ -74,6 +76,8 @@ def _row(task: Task) -> dict[str, str | int | None]:
         "baseline_finish": task.baseline_finish.isoformat() if task.baseline_finish else None,
         "slip_days": task.slip_days,
         "waits_for": f"{task.waits_for.days}:{';'.join(task.waits_for.roles)}" if task.waits_for else None,
+        "demands": ";".join(f"{role}={people:g}" for role, people in task.demands.items()),
+        "effort": ";".join(f"{role}={days:g}" for role, days in task.effort.items()),
     }
 
 

@@ -179,9 +179,18 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
         "trim_note": None,
         "payload": Markup(safe_json(payload)),  # noqa: S704 - escaped by safe_json
         "plotly_js": Markup(plotly_js()),  # noqa: S704 - the plotly.js bundle, no user data
+        "load_chart": Markup(load_section(ctx)),  # noqa: S704 - escaped by load_chart_html
     }
     context["forecast_html"] = forecast_section(plan, lang)  # issue 16: the forecast section, or ""
     return context, payload
+
+
+def load_section(ctx: RenderContext) -> str:
+    """The load-per-role section (issue 12): self-contained HTML, user strings escaped."""
+    from roadmap.effort import load_chart_html
+
+    titles = {rid: role.title.get(ctx.lang) for rid, role in ctx.library.roles.items()}
+    return load_chart_html(ctx.plan, titles, ctx.lang)
 
 
 def render_page(ctx: RenderContext) -> str:

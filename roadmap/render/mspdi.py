@@ -139,7 +139,7 @@ def build_project(ctx: RenderContext) -> ET.Element:
         _sub(resource, "Name", role_title)
         _sub(resource, "Type", "1")
         _sub(resource, "IsNull", "0")
-        _sub(resource, "MaxUnits", f"{plan.team.get(role, 1)}.00")
+        _sub(resource, "MaxUnits", f"{plan.team.get(role, 1):.2f}")
         _sub(resource, "CalendarUID", str(PROJECT_CALENDAR_UID + uid))
     assignments = _sub(project, "Assignments")
     resource_uid = {role: uid for uid, (role, _) in enumerate(roles, start=1)}
@@ -154,8 +154,9 @@ def build_project(ctx: RenderContext) -> ET.Element:
             _sub(assignment, "PercentWorkComplete", str(task.percent))
             _sub(assignment, "Finish", _at(task.finish, DAY_FINISH))
             _sub(assignment, "Start", _at(task.start, DAY_START))
-            _sub(assignment, "Units", "1")
-            _sub(assignment, "Work", _hours(days))
+            people = task.demands.get(role, 1.0)
+            _sub(assignment, "Units", f"{people:g}")
+            _sub(assignment, "Work", _work(days, people))
             next_uid += 1
     return project
 
@@ -174,7 +175,8 @@ def _task(
         _dates(el, task.finish, task.finish, 0, True, 0)
     else:
         days = _working_days(plan.calendar, task.start, task.finish)
-        _dates(el, task.start, task.finish, days, False, days * len(task.roles))
+        _dates(el, task.start, task.finish, days, False)
+        _sub(el, "Work", _work(days, sum(task.demands.get(r, 1.0) for r in task.roles)))
     _sub(el, "EffortDriven", "0")
     _sub(el, "Milestone", "1" if task.milestone else "0")
     _sub(el, "Summary", "0")
@@ -425,6 +427,12 @@ def _working_days(info: CalendarInfo, start: dt.date, finish: dt.date) -> int:
 
 def _at(day: dt.date, time: str) -> str:
     return f"{day.isoformat()}T{time}"
+
+
+def _work(days: int, people: float) -> str:
+    """Work of ``people`` (shares of a person, issue 12) over ``days`` working days, as a duration."""
+    minutes = days * HOURS_PER_DAY * round(people * 100) * 60 // 100
+    return f"PT{minutes // 60}H{minutes % 60}M0S"
 
 
 def _hours(days: int) -> str:

@@ -1,0 +1,506 @@
+"""plan.xlsx: the quote a client opens in Excel or LibreOffice (openpyxl, imported when it runs).
+
+Four sheets:
+
+* **Plan** — a row per task under a row per stage (an outline: each stage's tasks fold under
+  it), real Excel dates, the header frozen, and a bar per task drawn with cell fills, one
+  column per week (per month on long plans; none past :data:`BAR_CELLS`).
+* **Effort** — person-days, role × stage and role × month, with totals as ``SUM`` formulas.
+* **Cost** — the cost lines (each stage, month and role of people's time, and each payment
+  of the company file's ``costs``), then the totals by stage and by month as ``SUMIF``
+  formulas over those lines and the grand total: the spreadsheet recomputes plan.json's
+  ``cost`` to the cent (``ROUND(…, 2)``). Without rates or costs the sheet says so.
+* **Assumptions** — the answers given, the defaults assumed for questions left unanswered,
+  the blocks dropped and why, the risks, the team and the rates.
+
+Text is data, never a formula: every text cell goes through :func:`_text`, which neutralises
+it as plan.csv does (a leading ``'`` before ``=``, ``+``, ``-``, ``@``...). French with
+``--lang fr``: labels, date format ``dd/mm/yyyy`` and the currency after the amount. The bytes
+are deterministic: fixed document dates and fixed timestamps inside the zip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from roadmap.effort import WorkingDays, month_key
+from roadmap.plan import Plan, Task
+from roadmap.render import RenderContext
+from roadmap.render.cells import neutralise
+from roadmap.render.facts import answer_rows, format_answer
+
+if TYPE_CHECKING:
+    from openpyxl.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+BAR_CELLS = 400_000
+"""Most bar cells (tasks × periods) drawn on the Plan sheet; bigger plans get no bars."""
+WEEKS_MAX = 160
+"""Past this many weeks the bars are drawn per month."""
+FIXED_TIME = dt.datetime(2000, 1, 1)
+"""Document created/modified date: fixed, so the same plan gives the same bytes."""
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+LABELS: dict[str, tuple[str, str]] = {
+    "plan": ("Plan", "Planning"),
+    "effort": ("Effort", "Charge"),
+    "cost": ("Cost", "Coût"),
+    "assumptions": ("Assumptions", "Hypothèses"),
+    "stage": ("Stage", "Étape"),
+    "id": ("Id", "Id"),
+    "task": ("Task", "Tâche"),
+    "start": ("Start", "Début"),
+    "finish": ("Finish", "Fin"),
+    "days": ("Working days", "Jours ouvrés"),
+    "roles": ("People per role", "Personnes par rôle"),
+    "person_days": ("Person-days", "Jours-personne"),
+    "critical": ("Critical", "Critique"),
+    "status": ("Status", "État"),
+    "yes": ("yes", "oui"),
+    "role": ("Role", "Rôle"),
+    "month": ("Month", "Mois"),
+    "total": ("Total", "Total"),
+    "by_stage": ("Person-days by role and stage", "Jours-personne par rôle et étape"),
+    "by_month": ("Person-days by role and month", "Jours-personne par rôle et mois"),
+    "lines": ("Cost lines", "Lignes de coût"),
+    "kind": ("Kind", "Nature"),
+    "item": ("Item", "Poste"),
+    "date": ("Date", "Date"),
+    "amount": ("Amount", "Montant"),
+    "labour": ("people's time", "temps passé"),
+    "fixed": ("one-off", "ponctuel"),
+    "recurring": ("recurring", "récurrent"),
+    "cost_by_stage": ("Cost by stage", "Coût par étape"),
+    "cost_by_month": ("Cost by month", "Coût par mois"),
+    "grand_total": ("Total cost", "Coût total"),
+    "unpriced": ("Roles without a rate (their time is not counted)", "Rôles sans tarif (temps non compté)"),
+    "no_cost": (
+        "No rates or costs in the company file: add rates (and costs) to price the plan.",
+        "Aucun tarif ni coût dans le fichier de l'entreprise : ajoutez rates (et costs) pour chiffrer le plan.",
+    ),
+    "answers": ("Answers given", "Réponses données"),
+    "question": ("Question", "Question"),
+    "answer": ("Answer", "Réponse"),
+    "defaults": ("Assumed until answered", "Hypothèses en attendant une réponse"),
+    "dropped": ("Blocks left out", "Blocs retirés"),
+    "reason": ("Why", "Pourquoi"),
+    "risks": ("Risks", "Risques"),
+    "because": ("Because", "Parce que"),
+    "team": ("Team (people per role)", "Équipe (personnes par rôle)"),
+    "people": ("People", "Personnes"),
+    "rates": ("Rates", "Tarifs"),
+    "rate": ("Rate per {unit}", "Tarif par {unit}"),
+    "day": ("day", "jour"),
+    "hour": ("hour", "heure"),
+    "calendar": ("Calendar", "Calendrier"),
+    "bars_weeks": ("Bars: one column per week (Monday's date)", "Barres : une colonne par semaine (date du lundi)"),
+    "bars_months": ("Bars: one column per month", "Barres : une colonne par mois"),
+    "bars_none": ("Too many tasks for bars: see the Gantt page", "Trop de tâches pour les barres : voir le Gantt"),
+    "none": ("none", "aucun"),
+}
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "JPY": "¥", "RUB": "₽"}
+HEADER_FILL = "DDE4EE"
+STAGE_FILL = "EEF1F5"
+
+
+def label(lang: str, key: str, **values: Any) -> str:
+    """A word of the workbook in ``lang``."""
+    en, fr = LABELS[key]
+    return (fr if lang == "fr" else en).format(**values)
+
+
+def _text(value: str) -> str:
+    """Every text cell's value: data, never a formula (the one call of :func:`neutralise`)."""
+    return neutralise(value)
+
+
+def money_format(currency: str, lang: str) -> str:
+    """The number format of an amount: ``€1,234.50`` in English, ``1 234,50 €`` in French.
+
+    Excel and LibreOffice show the thousands and decimal separators of the reader's locale;
+    the format sets where the currency goes.
+    """
+    symbol = SYMBOLS.get(currency, currency).replace('"', "")
+    if lang == "fr":
+        return f'#,##0.00\\ "{symbol}"'
+    return f'"{symbol}"#,##0.00' if len(symbol) == 1 else f'"{symbol} "#,##0.00'
+
+
+def date_format(lang: str) -> str:
+    """``dd/mm/yyyy`` in French, ``yyyy-mm-dd`` otherwise."""
+    return "dd/mm/yyyy" if lang == "fr" else "yyyy-mm-dd"
+
+
+def render(ctx: RenderContext) -> bytes:
+    """plan.xlsx."""
+    from openpyxl import Workbook
+
+    lang = ctx.lang
+    wb = Workbook()
+    plan_sheet = wb.active
+    assert plan_sheet is not None
+    plan_sheet.title = label(lang, "plan")
+    titles = {rid: role.title.get(lang) for rid, role in ctx.library.roles.items()}
+    _plan_sheet(plan_sheet, ctx.plan, titles, lang)
+    _effort_sheet(wb.create_sheet(label(lang, "effort")), ctx.plan, titles, lang)
+    _cost_sheet(wb.create_sheet(label(lang, "cost")), ctx, titles)
+    _assumptions_sheet(wb.create_sheet(label(lang, "assumptions")), ctx, titles)
+    return _deterministic(wb, ctx.plan)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _header(ws: Worksheet, row: int, values: Sequence[str]) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    for col, value in enumerate(values, 1):
+        cell = ws.cell(row=row, column=col, value=_text(value))
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+
+
+def _title(ws: Worksheet, row: int, value: str) -> None:
+    from openpyxl.styles import Font
+
+    ws.cell(row=row, column=1, value=_text(value)).font = Font(bold=True, size=12)
+
+
+def _widths(ws: Worksheet, widths: dict[str, float]) -> None:
+    for column, width in widths.items():
+        ws.column_dimensions[column].width = width
+
+
+def _deterministic(wb: Workbook, plan: Plan) -> bytes:
+    """The workbook's bytes with fixed document dates and zip timestamps."""
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "roadmap"
+    wb.properties.lastModifiedBy = "roadmap"
+    wb.properties.title = _text(str(plan.company.get("name", "")))
+    wb.calculation.fullCalcOnLoad = True  # no cached formula values: compute when opened
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time: put the fixed one back
+                data = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(fixed, data)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- Plan
+
+
+def _periods(plan: Plan) -> tuple[str, list[tuple[dt.date, dt.date]]]:
+    """The bar columns: ("weeks" | "months" | "none", [(first day, last day)])."""
+    n_tasks = len(plan.tasks)
+    first = plan.start - dt.timedelta(days=plan.start.weekday())
+    weeks = []
+    day = first
+    while day <= plan.finish:
+        weeks.append((day, day + dt.timedelta(days=6)))
+        day += dt.timedelta(days=7)
+    if len(weeks) <= WEEKS_MAX and n_tasks * len(weeks) <= BAR_CELLS:
+        return "weeks", weeks
+    months = []
+    day = plan.start.replace(day=1)
+    while day <= plan.finish:
+        nxt = (day + dt.timedelta(days=32)).replace(day=1)
+        months.append((day, nxt - dt.timedelta(days=1)))
+        day = nxt
+    if n_tasks * len(months) <= BAR_CELLS:
+        return "months", months
+    return "none", []
+
+
+def _demand_text(task: Task, titles: dict[str, str]) -> str:
+    return ", ".join(f"{titles.get(role, role)} {people:g}" for role, people in task.demands.items())
+
+
+def _plan_sheet(ws: Worksheet, plan: Plan, titles: dict[str, str], lang: str) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from roadmap.render.gantt import stage_colours
+
+    columns = ["stage", "id", "task", "start", "finish", "days", "roles", "person_days", "critical", "status"]
+    _header(ws, 1, [label(lang, c) for c in columns])
+    mode, periods = _periods(plan)
+    bar0 = len(columns) + 1
+    for k, (first, _) in enumerate(periods):
+        cell = ws.cell(row=1, column=bar0 + k, value=first)
+        cell.number_format = "dd/mm" if mode == "weeks" and lang == "fr" else "mm-dd" if mode == "weeks" else "mm/yyyy"
+        cell.font = Font(bold=True, size=8)
+        ws.column_dimensions[get_column_letter(bar0 + k)].width = 5.5 if mode == "weeks" else 8
+    note = {"weeks": "bars_weeks", "months": "bars_months", "none": "bars_none"}[mode]
+    ws.cell(row=1, column=bar0 + max(len(periods), 0) + 1, value=_text(label(lang, note))).font = Font(italic=True)
+    origin = periods[0][0] if periods else plan.start
+
+    def where(day: dt.date) -> int:
+        """The bar column (0-based) of a day."""
+        if mode == "weeks":
+            return (day - origin).days // 7
+        return (day.year - origin.year) * 12 + day.month - origin.month
+
+    colours = stage_colours(plan)
+    dates = date_format(lang)
+    days = WorkingDays(plan.calendar)
+    row = 2
+    titles_by_stage = {s.id: s for s in plan.stages}
+    stage_fill = PatternFill("solid", fgColor=STAGE_FILL)
+    for stage_id, tasks in _by_stage(plan.tasks):
+        stage = titles_by_stage.get(stage_id)
+        head = f"{stage.order}. {stage.title}" if stage else stage_id
+        ws.cell(row=row, column=1, value=_text(head)).font = Font(bold=True)
+        if stage:
+            for col, value in ((4, stage.start), (5, stage.finish)):
+                ws.cell(row=row, column=col, value=value).number_format = dates
+            ws.cell(row=row, column=6, value=stage.working_days)
+        effort = sum(sum(t.effort.values()) for t in tasks)
+        ws.cell(row=row, column=8, value=round(effort, 2))
+        for col in range(1, len(columns) + 1):
+            ws.cell(row=row, column=col).fill = stage_fill
+        row += 1
+        fill = PatternFill("solid", fgColor=colours.get(stage_id, "#4a78b5").lstrip("#").upper())
+        for task in tasks:
+            values: list[Any] = [
+                _text(stage_id),
+                _text(task.id),
+                _text(task.title),
+                task.start,
+                task.finish,
+                task.duration_days,
+                _text(_demand_text(task, titles)),
+                round(sum(task.effort.values()), 2),
+                _text(label(lang, "yes")) if task.critical else None,
+                _text(task.status),
+            ]
+            for col, value in enumerate(values, 1):
+                cell = ws.cell(row=row, column=col, value=value)
+                if col in (4, 5):
+                    cell.number_format = dates
+            worked = days.of(task) if not task.milestone else [task.start]
+            for k in sorted({where(d) for d in worked} if periods else ()):
+                bar = ws.cell(row=row, column=bar0 + k)
+                if task.milestone:
+                    bar.value = "◆"
+                else:
+                    bar.fill = fill
+            ws.row_dimensions[row].outlineLevel = 1
+            row += 1
+    if ws.sheet_properties.outlinePr is not None:
+        ws.sheet_properties.outlinePr.summaryBelow = False
+    ws.freeze_panes = "D2"
+    _widths(ws, {"A": 12, "B": 24, "C": 42, "D": 11, "E": 11, "F": 9, "G": 30, "H": 10, "I": 8, "J": 11})
+
+
+def _by_stage(tasks: Iterable[Task]) -> list[tuple[str, list[Task]]]:
+    out: dict[str, list[Task]] = {}
+    for task in tasks:
+        out.setdefault(task.stage, []).append(task)
+    return list(out.items())
+
+
+# ---------------------------------------------------------------- Effort
+
+
+def _effort_sheet(ws: Worksheet, plan: Plan, titles: dict[str, str], lang: str) -> None:
+    from openpyxl.utils import get_column_letter
+
+    roles = list(plan.effort.by_role)
+    row = 1
+    for key, table, heads in (
+        (
+            "by_stage",
+            plan.effort.by_stage,
+            [f"{s.order}. {s.title}" for s in plan.stages if s.id in plan.effort.by_stage],
+        ),
+        ("by_month", plan.effort.by_month, list(plan.effort.by_month)),
+    ):
+        _title(ws, row, label(lang, key))
+        row += 1
+        _header(ws, row, [label(lang, "role"), *heads, label(lang, "total")])
+        first = row + 1
+        columns = list(table)
+        for role in roles:
+            row += 1
+            ws.cell(row=row, column=1, value=_text(titles.get(role, role)))
+            for k, column in enumerate(columns, 2):
+                ws.cell(row=row, column=k, value=table[column].get(role, 0))
+            last = get_column_letter(len(columns) + 1)
+            ws.cell(row=row, column=len(columns) + 2, value=f"=ROUND(SUM(B{row}:{last}{row}),2)")
+        row += 1
+        ws.cell(row=row, column=1, value=_text(label(lang, "total")))
+        for k in range(2, len(columns) + 3):
+            letter = get_column_letter(k)
+            ws.cell(row=row, column=k, value=f"=ROUND(SUM({letter}{first}:{letter}{row - 1}),2)")
+        row += 2
+    ws.freeze_panes = "B1"
+    _widths(ws, {"A": 34})
+
+
+# ---------------------------------------------------------------- Cost
+
+
+def cost_lines(ctx: RenderContext, titles: dict[str, str]) -> list[tuple[str, str, str, str, dt.date | None, Decimal]]:
+    """(stage, month, kind, item, date, amount): people's time per stage, month and role, then each payment.
+
+    The amounts of people's time are sums of the per-cell roundings plan.json's cost makes
+    (:func:`roadmap.cost.labour_cells`), so the lines add up to its totals exactly.
+    """
+    from roadmap.cost import labour_cells
+
+    plan, lang = ctx.plan, ctx.lang
+    if plan.cost is None:
+        return []
+    cells: dict[tuple[str, str, str], Decimal] = {}
+    for task, role, month, amount in labour_cells(plan, ctx.company.data.rates):
+        if amount is not None:
+            key = (task.stage, month, role)
+            cells[key] = cells.get(key, Decimal(0)) + amount
+    rank = {s.id: i for i, s in enumerate(plan.stages)}
+    out: list[tuple[str, str, str, str, dt.date | None, Decimal]] = [
+        (stage, month, label(lang, "labour"), titles.get(role, role), None, amount)
+        for (stage, month, role), amount in sorted(cells.items(), key=lambda kv: (rank.get(kv[0][0], 0), kv[0]))
+    ]
+    for item in plan.cost.items:
+        kind = label(lang, "recurring" if item.every else "fixed")
+        out.extend((item.stage, month_key(day), kind, item.name, day, Decimal(item.amount)) for day in item.dates)
+    return out
+
+
+def _cost_sheet(ws: Worksheet, ctx: RenderContext, titles: dict[str, str]) -> None:
+    plan, lang = ctx.plan, ctx.lang
+    cost = plan.cost
+    if cost is None:
+        ws.cell(row=1, column=1, value=_text(label(lang, "no_cost")))
+        return
+    money = money_format(cost.currency, lang)
+    lines = cost_lines(ctx, titles)
+    stage_name = {s.id: f"{s.order}. {s.title}" for s in plan.stages}
+    # totals first (formulas over the lines below), lines after
+    row = 1
+    _title(ws, row, label(lang, "grand_total"))
+    total_cell = ws.cell(row=row, column=2)
+    total_cell.number_format = money
+    row += 2
+    first_line = row + len(cost.by_stage) + len(cost.by_month) + 10
+    last_line = first_line + max(len(lines), 1) - 1
+    month_col, amount_col = "B", "F"
+
+    def sumif(column: str, key: str) -> str:
+        rng = f"${column}${first_line}:${column}${last_line}"
+        amounts = f"${amount_col}${first_line}:${amount_col}${last_line}"
+        return f'=ROUND(SUMIF({rng},"{key}",{amounts}),2)'
+
+    _title(ws, row, label(lang, "cost_by_stage"))
+    row += 1
+    _header(ws, row, [label(lang, "stage"), label(lang, "id"), label(lang, "amount")])
+    stage_rows = []
+    for sid in cost.by_stage:
+        row += 1
+        ws.cell(row=row, column=1, value=_text(stage_name.get(sid, sid)))
+        ws.cell(row=row, column=2, value=_text(sid))
+        cell = ws.cell(row=row, column=3, value=sumif("G", sid))
+        cell.number_format = money
+        stage_rows.append(row)
+    row += 2
+    _title(ws, row, label(lang, "cost_by_month"))
+    row += 1
+    _header(ws, row, [label(lang, "month"), "", label(lang, "amount")])
+    for month in cost.by_month:
+        row += 1
+        ws.cell(row=row, column=1, value=_text(month))
+        cell = ws.cell(row=row, column=3, value=sumif(month_col, month))
+        cell.number_format = money
+    amounts = f"{amount_col}{first_line}:{amount_col}{last_line}"
+    total_cell.value = f"=ROUND(SUM({amounts}),2)"
+    row += 2
+    if cost.unpriced:
+        ws.cell(row=row, column=1, value=_text(label(lang, "unpriced")))
+        ws.cell(row=row, column=3, value=_text(", ".join(titles.get(r, r) for r in cost.unpriced)))
+    row = first_line - 2
+    _title(ws, row, label(lang, "lines"))
+    heads = ["stage", "month", "kind", "item", "date", "amount"]
+    _header(ws, row + 1, [label(lang, h) for h in heads] + [label(lang, "id")])
+    for k, (stage, month, kind, item, day, amount) in enumerate(lines):
+        r = first_line + k
+        ws.cell(row=r, column=1, value=_text(stage_name.get(stage, stage)))
+        ws.cell(row=r, column=2, value=_text(month))
+        ws.cell(row=r, column=3, value=_text(kind))
+        ws.cell(row=r, column=4, value=_text(item))
+        if day is not None:
+            ws.cell(row=r, column=5, value=day).number_format = date_format(lang)
+        ws.cell(row=r, column=6, value=float(amount)).number_format = money
+        ws.cell(row=r, column=7, value=_text(stage))
+    _widths(ws, {"A": 36, "B": 12, "C": 16, "D": 34, "E": 12, "F": 16, "G": 12})
+
+
+# ---------------------------------------------------------------- Assumptions
+
+
+def _assumptions_sheet(ws: Worksheet, ctx: RenderContext, titles: dict[str, str]) -> None:
+    plan, lang = ctx.plan, ctx.lang
+    given = set(ctx.company.data.answers)
+    rows = answer_rows(plan, ctx.library, lang)
+    row = 1
+
+    def table(title: str, heads: list[str], body: list[list[str]]) -> None:
+        nonlocal row
+        _title(ws, row, title)
+        row += 1
+        _header(ws, row, heads)
+        if not body:
+            row += 1
+            ws.cell(row=row, column=1, value=_text(label(lang, "none")))
+        for values in body:
+            row += 1
+            for col, value in enumerate(values, 1):
+                ws.cell(row=row, column=col, value=_text(value))
+        row += 2
+
+    heads = [label(lang, "question"), label(lang, "answer"), label(lang, "id")]
+    table(label(lang, "answers"), heads, [[r["question"], r["answer"], r["id"]] for r in rows if r["id"] in given])
+    defaults = []
+    for _, question in ctx.library.questions():
+        if question.id in plan.answers and question.id not in given:
+            defaults.append(
+                [question.text.get(lang), format_answer(question, plan.answers[question.id], lang), question.id]
+            )
+    table(label(lang, "defaults"), heads, defaults)
+    table(
+        label(lang, "dropped"),
+        [label(lang, "task"), label(lang, "reason"), label(lang, "id")],
+        [[d.title, d.reason, d.id] for d in plan.dropped],
+    )
+    table(
+        label(lang, "risks"), [label(lang, "risks"), label(lang, "because")], [[r.text, r.because] for r in plan.risks]
+    )
+    used = sorted({r for t in plan.tasks for r in t.demands} | set(plan.team))
+    table(
+        label(lang, "team"),
+        [label(lang, "role"), label(lang, "people"), label(lang, "id")],
+        [[titles.get(r, r), f"{plan.team.get(r, 1):g}", r] for r in used],
+    )
+    rates = ctx.company.data.rates
+    if rates is not None:
+        unit = label(lang, rates.unit)
+        table(
+            label(lang, "rates"),
+            [label(lang, "role"), label(lang, "rate", unit=unit), label(lang, "id")],
+            [[titles.get(r, r), f"{v} {rates.currency}", r] for r, v in rates.roles.items()],
+        )
+    _widths(ws, {"A": 60, "B": 40, "C": 24})
