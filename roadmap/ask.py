@@ -167,7 +167,7 @@ def next_question(
         question=question,
         number=in_stage.index(question.id) + 1,
         total=len(in_stage),
-        current=question.default if answer is None else answer,
+        current=question.default_for(data.company.country) if answer is None else answer,
         answered=answer is not None,
     )
 

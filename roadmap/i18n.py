@@ -289,6 +289,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tree_no_role": ("no role", "aucun rôle"),
     "tree_optional": ("optional", "facultative"),
     "tree_when": ("when {cond}", "si {cond}"),
+    # --- issue 13 ---
+    "because_baseline": (
+        "baseline risk of the method for the stage {stage}, whatever the answers",
+        "risque de base de la méthode pour l'étape {stage}, quelles que soient les réponses",
+    ),
+    "fit_levels": (
+        "{n} hierarchy level(s): the method is built for companies with three levels or more, the plan may be heavier than needed",
+        "{n} niveau(x) hiérarchique(s) : la méthode est conçue pour les entreprises d'au moins trois niveaux, le plan peut être trop lourd",
+    ),
+    "fit_branches": (
+        "{n} branches is above the 30 the method's size scaling covers: expect more rollout work per site than planned",
+        "{n} sites : au-delà des 30 couverts par la mise à l'échelle de la méthode, prévoir plus de travail de déploiement par site",
+    ),
+    "fit_industry": (
+        "the method is written for manufacturing, construction and service companies: check each stage against your industry",
+        "la méthode est écrite pour les entreprises industrielles, de construction et de services : vérifiez chaque étape au regard de votre secteur",
+    ),
 }
 
 

@@ -78,7 +78,7 @@ def condition_env(library: Library, data: CompanyFile) -> tuple[dict[str, Any], 
         if question.when is None or parse_condition(question.when).evaluate(env):
             applicable.append(question.id)
             answer = data.answers.get(question.id)
-            value = question.default if answer is None else answer
+            value = question.default_for(company.country) if answer is None else answer
             if question.kind == "multiple" and isinstance(value, list):
                 value = _in_option_order(question, value)
             env[question.id] = value
@@ -135,6 +135,8 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
                 if effect.risk and stage.id not in silent:
                     risks.append((effect.risk.get(lang), cause.text(lang)))
 
+    risks.extend(_baseline_risks(library, silent | set(excludes), lang))
+
     includers: dict[str, list[str]] = {}
     for _, question in library.questions():
         for option in question.options:
@@ -157,7 +159,8 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
         for step in stage.steps:
             graph.add_edge(step.id, stage.milestone_id, lag=0)
             for link in step.after:
-                graph.add_edge(link.id, step.id, lag=link.lag_days)
+                if link.when is None or parse_condition(link.when).evaluate(env):
+                    graph.add_edge(link.id, step.id, lag=link.lag_days)
             for req in step.requires:
                 if not graph.has_edge(req, step.id):
                     graph.add_edge(req, step.id, lag=0)
@@ -212,6 +215,16 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
         for b in sorted(dropped, key=lambda b: (stage_of[b].order, b == stage_of[b].milestone_id, position[b]))
     }
     return Resolution(blocks, graph, ordered_dropped, risks, env, applicable)
+
+
+def _baseline_risks(library: Library, left_out: set[str], lang: str) -> list[tuple[str, str]]:
+    """Each kept stage's own risks, which hold whatever the answers (issue 13)."""
+    return [
+        (risk.get(lang), t(lang, "because_baseline", stage=stage.title.get(lang)))
+        for stage in library.stages
+        if stage.id not in left_out
+        for risk in stage.risks
+    ]
 
 
 def _stage_reason(
