@@ -141,6 +141,9 @@ def _answer_loc(question: Question, value: Any) -> Loc:
             if not isinstance(item, str) or item not in values or item in seen:
                 return (*loc, i)
             seen.add(item)
+        exclusive = {o.value for o in question.options if o.exclusive}
+        if len(value) > 1:
+            return next(((*loc, i) for i, item in enumerate(value) if item in exclusive), loc)
     return loc
 
 

@@ -148,6 +148,7 @@ def _check_question(
             if effect.add_days and effect.add_days.step not in step_ids:
                 sid = effect.add_days.step
                 yield y.diagnostic((*eloc, "add_days", "step"), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}")
+    yield from _check_choice_limits(y, loc, q)
     if q.default is not None:
         problem = answer_problem(q, q.default)
         if problem:
@@ -159,6 +160,27 @@ def _check_question(
         problem = answer_problem(q, value) if value is not None else None
         if problem:
             yield y.diagnostic(where, f"default of '{q.id}' for {country}: {problem}")
+
+
+def _check_choice_limits(y: LoadedYaml, loc: Loc, q: Question) -> Iterator[Diagnostic]:
+    """``exclusive`` options and ``min``/``max`` belong to multiple-choice questions, and fit them."""
+    if q.kind != "multiple":
+        for key in ("min", "max"):
+            if getattr(q, key) is not None:
+                yield y.diagnostic((*loc, key), f"'{key}' is for multiple-choice questions, not {q.kind}")
+        for i, option in enumerate(q.options):
+            if option.exclusive:
+                yield y.diagnostic(
+                    (*loc, "options", i, "exclusive"), f"'exclusive' is for multiple-choice options, not {q.kind}"
+                )
+        return
+    count = len(q.options)
+    if q.min is not None and q.max is not None and q.min > q.max:
+        yield y.diagnostic((*loc, "min"), f"min {q.min} is more than max {q.max}")
+    for key in ("min", "max"):
+        limit = getattr(q, key)
+        if limit is not None and limit > count:
+            yield y.diagnostic((*loc, key), f"{key} {limit} is more than the {count} options")
 
 
 def answer_problem(q: Question, value: Any) -> str | None:
@@ -178,6 +200,7 @@ def answer_problem(q: Question, value: Any) -> str | None:
             return f"'{bad[0]}' is not one of {', '.join(values)}{did_you_mean(bad[0], values)}"
         if len(set(value)) != len(value):
             return "an option is listed twice"
+        return _choice_problem(q, value)
     elif q.kind == "yes_no":
         if not isinstance(value, bool):
             return f"expected yes or no (true/false), got {value!r}"
@@ -194,6 +217,18 @@ def answer_problem(q: Question, value: Any) -> str | None:
             return f"expected a date YYYY-MM-DD without a time, got {value.isoformat(sep=' ')}"
         if not isinstance(value, dt.date):
             return f"expected a date YYYY-MM-DD, got {value!r}"
+    return None
+
+
+def _choice_problem(q: Question, value: list[str]) -> str | None:
+    """A multiple answer that combines an exclusive option, or chooses too few or too many."""
+    exclusive = [o.value for o in q.options if o.exclusive and o.value in value]
+    if exclusive and len(value) > 1:
+        return f"'{exclusive[0]}' cannot be combined with another option"
+    if q.min is not None and len(value) < q.min and not exclusive:
+        return f"choose at least {q.min} (got {len(value)})"
+    if q.max is not None and len(value) > q.max:
+        return f"choose at most {q.max} (got {len(value)})"
     return None
 
 

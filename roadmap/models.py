@@ -229,6 +229,8 @@ class Option(Model):
     """What the user reads."""
     effects: tuple[Effect, ...] = ()
     """What choosing it does to the plan."""
+    exclusive: bool = False
+    """A multiple-choice option that cannot be combined with another (e.g. "none")."""
 
     @field_validator("value", mode="before")
     @classmethod
@@ -258,6 +260,10 @@ class Question(Model):
     """Answer assumed until one is given."""
     when: str | None = None
     """Only asked (and its effects only apply) when this condition holds."""
+    min: Annotated[int, Field(ge=0), BeforeValidator(_not_yes_no)] | None = None
+    """Fewest options a ``multiple`` answer may choose."""
+    max: Annotated[int, Field(ge=1), BeforeValidator(_not_yes_no)] | None = None
+    """Most options a ``multiple`` answer may choose."""
     default_by_country: dict[str, Any] | None = None
     """Default by ISO country code, ``default`` for any other (overrides ``default``)."""
 

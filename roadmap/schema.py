@@ -145,6 +145,7 @@ def _answer_schema(question: Question, lang: str) -> dict[str, Any]:
         accepted = [{"enum": _option_enum(values)}]
     elif question.kind == "multiple":
         accepted = [{"type": "array", "items": {"enum": _option_enum(values)}, "uniqueItems": True}]
+        accepted[0].update(_choice_limits(question))
     elif question.kind == "yes_no":
         words = [w for word in (*YES_WORDS, *NO_WORDS) for w in dict.fromkeys((word, word.title(), word.upper()))]
         accepted = [{"type": "boolean"}, {"enum": words}]
@@ -162,6 +163,20 @@ def _answer_schema(question: Question, lang: str) -> dict[str, Any]:
         result["description"] = f"{help_text} — {labels}" if help_text else labels
     result["anyOf"] = [*accepted, _NULL]
     return result
+
+
+def _choice_limits(question: Question) -> dict[str, Any]:
+    """``min``/``max`` as minItems/maxItems; an exclusive option only alone (issue 9)."""
+    out: dict[str, Any] = {}
+    exclusive = [o.value for o in question.options if o.exclusive]
+    if question.min is not None:
+        out["minItems"] = question.min
+    if question.max is not None:
+        out["maxItems"] = question.max
+    if exclusive:
+        alone = [{"not": {"allOf": [{"contains": {"const": v}}, {"minItems": 2}]}} for v in exclusive]
+        out["allOf"] = alone
+    return out
 
 
 def _option_enum(values: list[str]) -> list[Any]:
