@@ -45,7 +45,7 @@ def format_answer(question: Question | None, value: Any, lang: str) -> str:
     labels = {o.value: o.label.get(lang) for o in question.options} if question else {}
     if isinstance(value, bool):
         key = "yes" if value else "no"
-        return labels.get(key) or t(lang, f"report_{key}")
+        return labels.get(key) or t(lang, f"ask_{key}").capitalize()
     if isinstance(value, list | tuple):
         return ", ".join(labels.get(str(v), str(v)) for v in value)
     if isinstance(value, dt.date):
