@@ -24,6 +24,10 @@ Columns (seconds, best of ``--repeat``; the phases run with the garbage collecto
 * peak RSS: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of a fresh process that imports
   roadmap and plans once — the whole interpreter with its imports;
 * tracemalloc peak: Python allocations during one extra, untimed end-to-end run.
+
+``--fractional`` (issue 12) writes each step's roles as a mapping of people instead: the first
+role 1, 0.5 or 2 people, the second a share (0.05–0.75), with capacities of 1.5 more people
+per role, so levelling packs shares of people; compare its times with a run without it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import datetime as dt
 import gc
 import io
 import json
+import os
 import pstats
 import random
 import resource
@@ -54,12 +59,16 @@ sys.path.insert(0, str(ROOT))
 
 ROLES = ("pm", "dev", "it", "hr", "qa", "ops")
 SIZES = (25, 1000, 10_000)
+FRACTIONAL = os.environ.get("ROADMAP_BENCH_FRACTIONAL") == "1"
+"""Set by ``--fractional`` (an environment variable, so the worker processes see it too)."""
+SHARES = (0.05, 0.1, 0.25, 0.5, 0.75)
 T = TypeVar("T")
 
 
 def synthetic_library(folder: Path, n_steps: int, seed: int = 1) -> dict[str, int]:
     """Write a library of ``n_steps`` steps into ``folder``; return the team sizes to use."""
     rng = random.Random(seed)
+    shares = random.Random(seed + 1)  # its own stream: the list-form library stays the same
     per_stage = 5 if n_steps <= 25 else 25 if n_steps <= 1000 else 100
     n_stages = max(1, n_steps // per_stage)
     folder.mkdir(parents=True, exist_ok=True)
@@ -77,6 +86,10 @@ def synthetic_library(folder: Path, n_steps: int, seed: int = 1) -> dict[str, in
                 "duration_days": rng.randint(1, 8),
                 "roles": rng.sample(ROLES, rng.randint(1, 2)),
             }
+            if FRACTIONAL:
+                step["roles"] = dict(
+                    zip(step["roles"], (shares.choice((1, 0.5, 2)), shares.choice(SHARES)), strict=False)
+                )
             earlier = [x["id"] for x in steps[-10:]]
             after: list[Any] = []
             chained = s - 10 if n_stages > 10 else s - 1  # large plans: ten parallel chains of stages
@@ -115,6 +128,8 @@ def synthetic_library(folder: Path, n_steps: int, seed: int = 1) -> dict[str, in
         (folder / f"{s:04d}-{sid}.yaml").write_text(yaml.safe_dump(stage, allow_unicode=True), encoding="utf-8")
         previous = [x["id"] for x in steps]
     # Capacities that bind: about one slot per 300 steps, so levelling has real work to do.
+    if FRACTIONAL:
+        return {r: max(1, n_steps // 300) + i % 2 + 1.5 for i, r in enumerate(ROLES)}  # type: ignore[misc]
     return {r: max(1, n_steps // 300) + i % 2 for i, r in enumerate(ROLES)}
 
 
@@ -260,7 +275,11 @@ def main() -> None:
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--rss", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--profile", type=int, metavar="STEPS", help="print a cProfile of one run instead")
+    parser.add_argument("--fractional", action="store_true", help="steps need shares of people (issue 12)")
     args = parser.parse_args()
+    if args.fractional and not FRACTIONAL:
+        os.environ["ROADMAP_BENCH_FRACTIONAL"] = "1"
+        os.execv(sys.executable, [sys.executable, __file__, *sys.argv[1:]])
     if args.profile:
         print(profile(args.profile))
         return

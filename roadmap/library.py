@@ -106,7 +106,12 @@ def _check(stages: list[tuple[Stage, LoadedYaml]], roles: RoleFile) -> list[Diag
                 _condition(out, y, (*loc, "after", j, "when"), link.when, names)
             for j, req in enumerate(step.requires):
                 _known(out, y, (*loc, "requires", j), req, blocks, "step or milestone")
+            as_mapping = isinstance(y.data["steps"][i].get("roles"), dict)  # {role: people}: point at the key
             for j, role in enumerate(step.roles):
+                if as_mapping and role not in role_ids:
+                    hint = did_you_mean(role, role_ids)
+                    out.append(y.diagnostic((*loc, "roles", role), f"unknown role '{role}'{hint}", key=True))
+                    continue
                 _known(out, y, (*loc, "roles", j), role, role_ids, "role")
             _condition(out, y, (*loc, "when"), step.when, names)
         for i, question in enumerate(stage.questions):

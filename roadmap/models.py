@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from roadmap.demand import Capacity, RoleDemands
+
 LANGS = ("en", "fr")
 Lang = Literal["en", "fr"]
 
@@ -314,14 +316,20 @@ class Step(Model):
     """Ordering: starts after these finish; bridged when they are dropped."""
     requires: tuple[str, ...] = ()
     """Hard dependencies: dropped with them (also ordering, lag 0)."""
-    roles: tuple[str, ...] = ()
-    """Roles that must work on it (one person of each for its whole duration)."""
+    roles: RoleDemands = RoleDemands({})
+    """Roles that work on it for its whole duration: a list (one person each) or a mapping
+    ``{role: people}`` (multiples of 0.05, e.g. ``hr: 0.25``)."""
     deliverables: tuple[LocalText, ...] = ()
     """Checklist items."""
     optional: bool = False
     """Only planned when an answer's ``include`` effect selects it."""
     when: str | None = None
     """Applicability condition on answers and company facts."""
+
+    @property
+    def demands(self) -> dict[str, float]:
+        """Role id → people the step needs (1.0 for each role of a plain list)."""
+        return dict(self.roles.demands)
 
 
 class Resource(Model):
@@ -468,8 +476,9 @@ class CompanyFile(Model):
     """Company facts."""
     plan: PlanSettings
     """Start date, calendar, exclusions."""
-    team: dict[Annotated[str, Field(pattern=NAME_ID)], Annotated[int, Field(ge=1), BeforeValidator(_not_yes_no)]] = {}
-    """Role id → how many steps needing that role may run at once (default 1)."""
+    team: dict[Annotated[str, Field(pattern=NAME_ID)], Capacity] = {}
+    """Role id → people of that role (default 1; decimals allowed, e.g. 1.5): on every working day
+    the people the running steps need of a role add up to at most this."""
     answers: dict[str, AnswerValue] = {}
     """Question id → answer."""
     progress: dict[str, Progress] = {}

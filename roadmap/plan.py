@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roadmap.calendar import WorkCalendar, build_calendar
 from roadmap.company import CompanyInput, fit_warning, load_company
+from roadmap.demand import over_capacity
 from roadmap.errors import InputError
 from roadmap.i18n import t
 from roadmap.library import load_library
@@ -123,7 +124,7 @@ class Plan(Out):
     as_of: dt.date | None
     lang: str
     scheduling_rule: str
-    team: dict[str, int]
+    team: dict[str, int | float]
 
 
 def plan_file(
@@ -155,6 +156,14 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     except ValueError as exc:
         raise InputError.at(company.path, str(exc)) from exc
     sched_tasks = _sched_tasks(resolution, data.progress, calendar, as_of, lang)
+    too_big = over_capacity(
+        (b.step for b in resolution.blocks.values() if b.step and sched_tasks[b.id].task.fixed_start is None),
+        data.team,
+        company.source,
+        library.source,
+    )
+    if too_big:
+        raise InputError(too_big)
     try:
         result = schedule_tasks([n.task for n in sched_tasks.values()], dict(data.team))
     except ScheduleError as exc:  # the library was validated: only a bug gets here
@@ -259,15 +268,18 @@ def _sched_tasks(
             sorted((p, int(resolution.graph.edges[p, bid]["lag"])) for p in resolution.graph.predecessors(bid))
         )
         roles = block.step.roles if block.step else ()
+        demand = () if not roles or roles.whole else tuple(roles.demands.values())
         prog = progress.get(bid) if block.step else None
         # A milestone marks the finish of its last step, even when that was before --as-of.
         earliest = 0 if block.step is None and preds else max(0, not_before)
-        task = SchedTask(id=bid, duration=block.duration, preds=preds, roles=roles, not_before=earliest)
+        task = SchedTask(id=bid, duration=block.duration, preds=preds, roles=roles, not_before=earliest, demand=demand)
         note = ""
         if prog and prog.status == "done" and prog.start and prog.finish:
             s = calendar.to_index(prog.start)
             f = max(s, calendar.to_index(calendar.previous_working(prog.finish)))
-            task = SchedTask(id=bid, duration=f - s + 1, preds=preds, roles=roles, fixed_start=s, fixed_finish=f)
+            task = SchedTask(
+                id=bid, duration=f - s + 1, preds=preds, roles=roles, fixed_start=s, fixed_finish=f, demand=demand
+            )
         elif prog and prog.status == "in_progress" and prog.start:
             s = calendar.to_index(prog.start)
             percent = prog.percent or 0
@@ -275,7 +287,7 @@ def _sched_tasks(
             remaining = max(1, block.duration - done_days) if percent < 100 else 0
             resume = max(s + done_days, not_before if as_of else 0)
             finish = max(s, resume + remaining - 1)
-            task = SchedTask(id=bid, duration=finish - s + 1, preds=preds, roles=roles, fixed_start=s)
+            task = SchedTask(id=bid, duration=finish - s + 1, preds=preds, roles=roles, fixed_start=s, demand=demand)
             note = t(lang, "why_in_progress", start=prog.start, percent=percent, remaining=remaining)
         out[bid] = _Note(task, note)
     return out

@@ -12,6 +12,12 @@ role — a fresh one while the role has one and nothing held the task back — c
 of one unit are linked, and a backward pass over precedence and resource links from the
 project finish gives every task's latest start. With a team large enough that no role ever
 binds, there are no links and slack is plain critical-path slack.
+
+Tasks may need a share of a role (``demand``, people per role, e.g. 0.25): usage and capacities
+are counted in hundredths of a person (integers, no float drift) and a task fits on a day when
+the role's usage plus its demand stays within the capacity. On a role where some task needs a
+share, there are no slots: a held-back task is linked to the task of that role that finished
+last before it started.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ import heapq
 from bisect import bisect_left, insort
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from roadmap.demand import HUNDRED
 
 PRIORITY_RULE = (
     "serial schedule generation: among tasks whose predecessors are all scheduled, the one with"
@@ -53,6 +61,9 @@ class SchedTask:
     """The task already started (or is done): its start is fixed."""
     fixed_finish: int | None = None
     """The task is done: its finish is fixed too."""
+    demand: tuple[float, ...] = ()
+    """People of each of :attr:`roles` (same order) the task needs, multiples of 0.01 above 0;
+    empty: one person of each role."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,7 @@ class _Graph:
         self.role_names: list[str] = sorted({r for t in ordered for r in t.roles})
         role_rank = {name: j for j, name in enumerate(self.role_names)}
         self.roles: list[list[int]] = []
+        self.need: list[list[int]] = []  # hundredths of a person, parallel to roles
         self.span: list[int] = []
         for k, task in enumerate(ordered):
             _check_task(task)
@@ -109,7 +121,9 @@ class _Graph:
                     raise ScheduleError(msg)
                 self.preds[k].append((p, lag))
                 self.succs[p].append((k, lag))
-            self.roles.append([] if task.duration == 0 else sorted({role_rank[r] for r in task.roles}))
+            needs = _needs(task)
+            self.roles.append([] if task.duration == 0 else sorted(role_rank[r] for r in needs))
+            self.need.append([needs[self.role_names[r]] for r in self.roles[k]])
             if task.fixed_start is not None and task.fixed_finish is not None:
                 self.span.append(task.fixed_finish - task.fixed_start)
             else:
@@ -158,6 +172,23 @@ class _Graph:
         first = cycle.index(min(cycle))
         names = [self.ids[j] for j in cycle[first:] + cycle[:first]]
         return "dependency cycle: " + " -> ".join([*names, names[0]])
+
+
+def _needs(task: SchedTask) -> dict[str, int]:
+    """Role → hundredths of a person the task needs (a role named twice counts once)."""
+    if not task.demand:
+        return dict.fromkeys(task.roles, HUNDRED)
+    if len(task.demand) != len(task.roles):
+        msg = f"task {task.id!r}: {len(task.demand)} demands for {len(task.roles)} roles"
+        raise ScheduleError(msg)
+    needs: dict[str, int] = {}
+    for role, people in zip(task.roles, task.demand, strict=True):
+        need = round(people * HUNDRED)
+        if need <= 0 or abs(people * HUNDRED - need) > 1e-6:
+            msg = f"task {task.id!r}: demand {people} of role {role!r} is not a positive multiple of 0.01"
+            raise ScheduleError(msg)
+        needs[role] = need
+    return needs
 
 
 def _check_task(task: SchedTask) -> None:
@@ -212,14 +243,16 @@ def _critical_path_priorities(g: _Graph) -> tuple[list[int], list[int]]:
 
 
 class _Usage:
-    """Per-role day usage with a byte per day marking the full ones (C-speed searches)."""
+    """Per-role day usage, in hundredths of a person, with a byte per day and demand level
+    marking the days where that demand no longer fits (C-speed searches)."""
 
-    def __init__(self, capacities: list[int], base: int) -> None:
+    def __init__(self, capacities: list[int], levels: list[list[int]], base: int) -> None:
         self.cap = capacities
         self.base = base
         self.size = 256
         self.use = [[0] * self.size for _ in capacities]
-        self.full = [bytearray(self.size) for _ in capacities]
+        # blocked[r][need][d] == 1: a task needing ``need`` of role r cannot run on day d
+        self.blocked = [{need: bytearray(self.size) for need in lv} for lv in levels]
         self.high = 0  # one past the last position ever occupied
         self.zeros: dict[int, bytes] = {}
 
@@ -229,12 +262,13 @@ class _Usage:
         grow = max(size, 2 * self.size) - self.size
         for use in self.use:
             use.extend([0] * grow)
-        for full in self.full:
-            full.extend(bytes(grow))
+        for levels in self.blocked:
+            for full in levels.values():
+                full.extend(bytes(grow))
         self.size += grow
 
-    def earliest(self, roles: list[int], start: int, days: int) -> int:
-        """Earliest index >= start where every role has a free slot for ``days`` days."""
+    def earliest(self, roles: list[int], needs: list[int], start: int, days: int) -> int:
+        """Earliest index >= start where every role has room for its need on ``days`` days."""
         pattern = self.zeros.get(days)
         if pattern is None:
             pattern = self.zeros[days] = bytes(days)
@@ -244,7 +278,7 @@ class _Usage:
         while stable < len(roles):
             # A run of free days always exists at max(pos, high): find never fails.
             self._ensure(max(pos, self.high) + days)
-            found = self.full[roles[j]].find(pattern, pos)
+            found = self.blocked[roles[j]][needs[j]].find(pattern, pos)
             if found == pos:
                 stable += 1
             else:
@@ -253,25 +287,28 @@ class _Usage:
             j = (j + 1) % len(roles)
         return pos + self.base
 
-    def occupy(self, roles: list[int], start: int, days: int) -> None:
-        """Hold one slot of each role on ``days`` days from ``start``."""
+    def occupy(self, roles: list[int], needs: list[int], start: int, days: int) -> None:
+        """Hold ``needs`` of each role on ``days`` days from ``start``."""
         lo = start - self.base
         hi = lo + days
         self._ensure(hi)
         self.high = max(self.high, hi)
-        for r in roles:
-            use, full, cap = self.use[r], self.full[r], self.cap[r]
-            segment = [x + 1 for x in use[lo:hi]]
+        for r, need in zip(roles, needs, strict=True):
+            use, cap = self.use[r], self.cap[r]
+            segment = [x + need for x in use[lo:hi]]
             use[lo:hi] = segment
-            if cap == 1:
-                full[lo:hi] = b"\x01" * days
-            elif max(segment) >= cap:
-                for d, x in enumerate(segment, lo):
-                    if x >= cap:
-                        full[d] = 1
+            top = max(segment)
+            for level, full in self.blocked[r].items():
+                if need + level > cap:
+                    full[lo:hi] = b"\x01" * days
+                elif top + level > cap:
+                    for d, x in enumerate(segment, lo):
+                        if x + level > cap:
+                            full[d] = 1
 
 
-def _capacities(g: _Graph, capacity: Mapping[str, int], default_capacity: int) -> list[int]:
+def _capacities(g: _Graph, capacity: Mapping[str, float], default_capacity: float) -> list[int]:
+    """Capacities in hundredths of a person, per role rank."""
     if default_capacity < 0:
         msg = f"negative default capacity {default_capacity}"
         raise ScheduleError(msg)
@@ -281,14 +318,25 @@ def _capacities(g: _Graph, capacity: Mapping[str, int], default_capacity: int) -
         if cap < 0:
             msg = f"role {name!r}: negative capacity {cap}"
             raise ScheduleError(msg)
-        caps.append(cap)
+        caps.append(round(cap * HUNDRED))
     for k in range(g.n):
         if not g.fixed[k]:
-            for r in g.roles[k]:
-                if caps[r] == 0:
-                    msg = f"task {g.ids[k]!r} needs role {g.role_names[r]!r}, whose capacity is 0"
+            for r, need in zip(g.roles[k], g.need[k], strict=True):
+                if need > caps[r]:
+                    cap = capacity.get(g.role_names[r], default_capacity)
+                    what = "role" if need == HUNDRED else f"{need / HUNDRED:g} people of role"
+                    msg = f"task {g.ids[k]!r} needs {what} {g.role_names[r]!r}, whose capacity is {cap:g}"
                     raise ScheduleError(msg)
     return caps
+
+
+def _levels(g: _Graph, n_roles: int) -> list[list[int]]:
+    """The distinct needs of each role."""
+    levels: list[set[int]] = [set() for _ in range(n_roles)]
+    for roles, needs in zip(g.roles, g.need, strict=True):
+        for r, need in zip(roles, needs, strict=True):
+            levels[r].add(need)
+    return [sorted(lv) for lv in levels]
 
 
 def _place(g: _Graph, caps: list[int]) -> tuple[list[int], list[int]]:
@@ -298,7 +346,7 @@ def _place(g: _Graph, caps: list[int]) -> tuple[list[int], list[int]]:
     finish = [0] * n
     firsts = [fs for fs in g.fixed_start if fs is not None]
     firsts.extend(nb for k, nb in enumerate(g.not_before) if not g.fixed[k])
-    usage = _Usage(caps, min(firsts, default=0))
+    usage = _Usage(caps, _levels(g, len(caps)), min(firsts, default=0))
     waiting = [len(p) for p in g.preds]
     for k in range(n):
         fs = g.fixed_start[k]
@@ -306,7 +354,7 @@ def _place(g: _Graph, caps: list[int]) -> tuple[list[int], list[int]]:
             start[k] = fs
             finish[k] = fs + g.span[k]
             if g.roles[k]:
-                usage.occupy(g.roles[k], fs, g.span[k] + 1)
+                usage.occupy(g.roles[k], g.need[k], fs, g.span[k] + 1)
             for s, _ in g.succs[k]:
                 waiting[s] -= 1
     latest, tail = _critical_path_priorities(g)
@@ -320,8 +368,8 @@ def _place(g: _Graph, caps: list[int]) -> tuple[list[int], list[int]]:
         roles = g.roles[k]
         if roles:
             days = g.span[k] + 1
-            es = usage.earliest(roles, es, days)
-            usage.occupy(roles, es, days)
+            es = usage.earliest(roles, g.need[k], es, days)
+            usage.occupy(roles, g.need[k], es, days)
         start[k] = es
         finish[k] = es + g.span[k]
         for s, _ in g.succs[k]:
@@ -346,14 +394,22 @@ def _link_units(g: _Graph, caps: list[int], start: list[int], finish: list[int])
         for r in g.roles[k]:
             holders[r].append(k)
     rpreds: list[set[int]] = [set() for _ in range(g.n)]
+    whole = [True] * len(g.role_names)
+    for roles, needs in zip(g.roles, g.need, strict=True):
+        for r, need in zip(roles, needs, strict=True):
+            whole[r] = whole[r] and need == HUNDRED
     for r, tasks in enumerate(holders):
         tasks.sort(key=lambda k: (start[k], k))
+        if not whole[r]:
+            _link_shares(g, tasks, earliest, start, finish, rpreds)
+            continue
+        units = caps[r] // HUNDRED
         slots: list[tuple[int, int]] = []  # (finish of its last task, slot), sorted
         last_task: list[int] = []
         for k in tasks:
             held_back = not g.fixed[k] and start[k] > earliest[k]
             free = bisect_left(slots, (start[k], -1))  # slots[:free] finished before the start
-            if (not held_back and len(last_task) < caps[r]) or free == 0:
+            if (not held_back and len(last_task) < units) or free == 0:
                 slot = len(last_task)
                 last_task.append(k)
             else:
@@ -362,6 +418,23 @@ def _link_units(g: _Graph, caps: list[int], start: list[int], finish: list[int])
                 last_task[slot] = k
             insort(slots, (finish[k], slot))
     return [sorted(p) for p in rpreds]
+
+
+def _link_shares(
+    g: _Graph, tasks: list[int], earliest: list[int], start: list[int], finish: list[int], rpreds: list[set[int]]
+) -> None:
+    """Resource links on a role some task needs a share of (not whole people): no slots to follow.
+
+    A task the team held back follows the task of the role that finished last before it
+    started (the one whose end made room, ties to the smallest id); other tasks get no link.
+    """
+    ended: list[tuple[int, int]] = []  # (finish, -task), sorted
+    for k in tasks:
+        if not g.fixed[k] and start[k] > earliest[k]:
+            before = bisect_left(ended, (start[k], -g.n))
+            if before:
+                rpreds[k].add(-ended[before - 1][1])
+        insort(ended, (finish[k], -k))
 
 
 def _precedence_starts(g: _Graph, finish: list[int]) -> list[int]:
@@ -425,10 +498,14 @@ def _walk_critical_path(
     return tuple(g.ids[j] for j in path)
 
 
-def schedule_tasks(tasks: Sequence[SchedTask], capacity: Mapping[str, int], default_capacity: int = 1) -> SchedResult:
+def schedule_tasks(
+    tasks: Sequence[SchedTask], capacity: Mapping[str, float], default_capacity: float = 1
+) -> SchedResult:
     """Schedule ``tasks`` under role capacities and return dates, slack and critical path.
 
-    ``capacity`` gives the slots per role; a role missing from it has ``default_capacity``.
+    ``capacity`` gives the people per role (two decimals at most); a role missing from it has
+    ``default_capacity``. On every day the demands of the running tasks on a role add up to at
+    most its capacity (counted in hundredths of a person, exactly).
     Fixed (started or done) tasks are placed first, wherever they are, and count against the
     capacities even when they exceed them. The result does not depend on the order of
     ``tasks``. Raises :class:`ScheduleError` on a duplicate id, an unknown predecessor, a

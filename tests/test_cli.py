@@ -341,7 +341,7 @@ def test_validate_empty_sections_and_every_problem_at_once(make_company: Callabl
     assert result.stderr.splitlines() == [
         f"{bad}:6:10: invalid date '2027-02-30': day is out of range for month",
         f"{bad}:7:14: invalid date '2027-02-29': day is out of range for month",
-        f"{bad}:9:7: team.it: expected a whole number, not yes/no, got true",
+        f"{bad}:9:7: team.it: expected a number of people, not yes/no, got true",
     ]
 
 

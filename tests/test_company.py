@@ -167,7 +167,7 @@ def test_yes_no_is_not_a_number(errors_of: Callable[[str], list[str]]) -> None:
     errors = errors_of(BASE.replace("employees: 300", "employees: yes") + "team:\n  pm: on\n")
     assert errors == [
         "3:14: company.employees: expected a whole number, not yes/no, got true",
-        "8:7: team.pm: expected a whole number, not yes/no, got true",
+        "8:7: team.pm: expected a number of people, not yes/no, got true",
     ]
 
 

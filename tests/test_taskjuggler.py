@@ -3,6 +3,13 @@
 Each plan is made with teams too large to matter, exported to a .tjp (tests/tj3_helpers.py),
 scheduled by tj3, and every task's start and finish compared with plan.json. Skipped when
 ``tj3`` is not on PATH (``apt-get install tj3``).
+
+Demands in units (a step's ``roles`` as ``{role: people}``): TaskJuggler allocates whole
+resources for a task's whole length and has no way to say "a quarter of one person" (its
+``efficiency`` and ``limits`` change how work is booked, not a share of a person held each
+day), so a fractional demand cannot be expressed there, and its levelling heuristic differs
+from ours anyway. What is cross-checked is that the mapping form (integer units and
+fractions alike) leaves the date rules untouched when the team does not bind.
 """
 
 from __future__ import annotations
@@ -78,6 +85,22 @@ def test_random_networks_match_taskjuggler(seed: int, tmp_path: Path) -> None:
     plan = plan_file(write_company(tmp_path / "company.yaml", comp), library_dir=lib)[0]
     assert any(p.lag_days for t in plan.tasks for p in t.predecessors)
     compare(plan, Oracle(cal["country"], cal.get("weekend"), cal.get("holidays", ())), cal["start"], tmp_path / "tj")
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_unit_demands_keep_the_dates_of_taskjuggler(seed: int, tmp_path: Path) -> None:
+    cal = CALENDARS[seed]
+    rng = random.Random(100 + seed)
+    stages = random_dag_stages(rng, n_stages=4, max_steps=6)
+    for st in stages:
+        for sp in st["steps"]:
+            sp["roles"] = {role: rng.choice([0.05, 0.25, 0.5, 1, 2, 3]) for role in sp.get("roles", [])}
+    comp = company(
+        cal["start"], country=cal["country"], holidays_=cal.get("holidays", ()), team={r: HUGE for r in ROLES}
+    )
+    lib = write_library(tmp_path / "lib", stages)
+    plan = plan_file(write_company(tmp_path / "company.yaml", comp), library_dir=lib)[0]
+    compare(plan, Oracle(cal["country"], None, cal.get("holidays", ())), cal["start"], tmp_path / "tj")
 
 
 def test_the_mapping_catches_a_wrong_date(tmp_path: Path) -> None:

@@ -126,7 +126,7 @@ def build_project(ctx: RenderContext) -> ET.Element:
         _sub(resource, "Name", role_title)
         _sub(resource, "Type", "1")
         _sub(resource, "IsNull", "0")
-        _sub(resource, "MaxUnits", f"{plan.team.get(role, 1)}.00")
+        _sub(resource, "MaxUnits", f"{plan.team.get(role, 1):.2f}")
         _sub(resource, "CalendarUID", str(PROJECT_CALENDAR_UID + uid))
     assignments = _sub(project, "Assignments")
     resource_uid = {role: uid for uid, (role, _) in enumerate(roles, start=1)}
