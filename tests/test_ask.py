@@ -306,10 +306,10 @@ def test_compare_plans_lists_what_changed(mini_library: Path, make_company: Call
     assert summary.added == ()
     dropped = {sid: reason for sid, _, reason in summary.dropped}
     assert list(dropped) == ["alpha.opt", "alpha.two", "beta.one"]
-    assert "answer q1 = y" in dropped["alpha.two"]
+    assert 'answer "Y way" to "Which way?"' in dropped["alpha.two"]
     assert "requires alpha.two" in dropped["beta.one"]
     assert [(c.id, c.before, c.after) for c in summary.resized] == [("alpha.one", 6, 4)]
-    assert summary.risks_gone == (("X is risky", "answer q1 = x"),)
+    assert summary.risks_gone == (("X is risky", 'answer "X way" to "Which way?"'),)
     assert summary.risks_raised == ()
     assert summary.finish_after < summary.finish_before
     lines = ask.summary_lines(summary, "en")
@@ -319,7 +319,7 @@ def test_compare_plans_lists_what_changed(mini_library: Path, make_company: Call
 
     back = ask.compare_plans(after, before)
     assert [sid for sid, _ in back.added] == ["alpha.opt", "alpha.two", "beta.one"]
-    assert back.risks_raised == (("X is risky", "answer q1 = x"),)
+    assert back.risks_raised == (("X is risky", 'answer "X way" to "Which way?"'),)
 
 
 def test_compare_identical_plans(mini_library: Path, make_company: Callable[..., Path]) -> None:

@@ -122,7 +122,7 @@ def test_dropped_blocks_and_risks_close_the_list(mini: Callable[..., RenderConte
     assert "- Two `alpha.two` — " in dropped and "- Optional `alpha.opt` — " in dropped
     assert "## Risks\n\nNone." in text
     risky = render_text(mini())
-    assert "- X is risky — *answer q1 = x*" in risky
+    assert '- X is risky — *answer "X way" to "Which way?"*' in risky
 
 
 def test_user_text_is_inert_markdown(mini: Callable[..., RenderContext]) -> None:
