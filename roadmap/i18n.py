@@ -320,7 +320,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "drop_requires_title": ('requires "{req}", which was dropped', "requiert « {req} », qui a été retirée"),
     "drop_stage_by_answer_title": ("stage {stage} dropped by {cause}", "étape {stage} retirée par {cause}"),
-    "form_when_facts": ("Answer only depending on {facts}", "À remplir seulement selon {facts}"),
+    "form_when_refs": (
+        "Answer only if it applies after your answers to {refs}",
+        "À remplir seulement si cela s'applique après vos réponses à {refs}",
+    ),
     "fit_industry": (
         "the method is written for manufacturing, construction and service companies: check each stage against your industry",
         "la méthode est écrite pour les entreprises industrielles, de construction et de services : vérifiez chaque étape au regard de votre secteur",

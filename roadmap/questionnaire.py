@@ -27,7 +27,7 @@ from roadmap.ask import (
 )
 from roadmap.conditions import parse_condition
 from roadmap.errors import InputError, OutputError
-from roadmap.i18n import t
+from roadmap.i18n import MESSAGES, t
 from roadmap.models import CompanyFile, Library, Question, Stage
 from roadmap.output import write_atomic
 
@@ -133,9 +133,12 @@ def _question(
         )
     when = None
     if q.when:
-        refs = sorted((numbers[name] for name in parse_condition(q.when).names() if name in numbers), key=_numeric)
-        see = f" ({t(lang, 'form_see', refs=', '.join(refs))})" if refs else ""
-        when = t(lang, "form_when", cond=q.when) + see
+        names = set(parse_condition(q.when).names())
+        refs = sorted((numbers[name] for name in names if name in numbers), key=_numeric)
+        facts = [
+            t(lang, f"fact_{name}") for name in sorted(names) if name not in numbers and f"fact_{name}" in MESSAGES
+        ]
+        when = t(lang, "form_when_refs", refs=", ".join(refs + facts))  # words, not condition syntax (issue 13)
     return FormQuestion(
         number=numbers[q.id],
         id=q.id,

@@ -73,22 +73,22 @@ def test_form_numbers_conditions_and_answers() -> None:
     form = services_form("setup")
     (stage,) = form.stages
     questions = {q.id: q for q in stage.questions}
-    assert [q.number for q in stage.questions] == [f"1.{i}" for i in range(1, 8)]
+    assert [q.number for q in stage.questions] == [f"1.{i}" for i in range(1, 12)]
     complications = questions["org_complications"]
-    assert complications.when == "Answer only when org_source != 'nowhere' (see 1.1)"
+    assert complications.when == "Answer only if it applies after your answers to 1.4"  # no condition syntax
     assert not complications.applies  # services-180 answers org_source: nowhere
     assert questions["vacancies_autopost"].applies
     assert questions["org_source"].answer == "Nowhere: the portal becomes the point of truth"
     assert questions["org_source"].options[0].effects == "plans setup.ad-sync"
-    assert questions["official_info"].options[0].effects == ""
+    assert questions["official_info"].options[1].effects == ""  # email circulars change nothing
     assert [o.label for o in questions["vacancies_autopost"].options] == ["Yes", "No, HR posts them by hand"]
 
 
 def test_every_stage_by_default_and_french() -> None:
     form = services_form(lang="fr")
-    assert [s.order for s in form.stages] == [1, 2, 3, 4, 5]
-    first = form.stages[0].questions[1]
-    assert first.when == "À remplir seulement si org_source != 'nowhere' (voir 1.1)"
+    assert [s.order for s in form.stages] == [1, 2, 3, 4, 5, 6]
+    first = next(q for q in form.stages[0].questions if q.id == "org_complications")
+    assert first.when == "À remplir seulement si cela s'applique après vos réponses à 1.4"
     assert first.instruction == "Cochez toutes les cases qui s'appliquent."
 
 
@@ -101,7 +101,7 @@ def test_markdown_form() -> None:
     options = sum(len(q.options) for q in form.stages[0].questions)
     assert text.count("- [ ] ") == options  # task-list checkboxes
     assert "- [ ] MS Active Directory — plans setup.ad-sync" in text
-    assert "> " + md_escape("Answer only when org_source != 'nowhere' (see 1.1)") + " — does not apply" in text
+    assert "> " + md_escape("Answer only if it applies after your answers to 1.4") + " — does not apply" in text
     assert text == render_form(services_form("1"), "md")  # deterministic
 
 
