@@ -312,7 +312,7 @@ def test_a_closed_terminal_loses_nothing_and_exits_130(tmp_path: Path, how: str)
     path = open_setup(tmp_path)
     term = Terminal("ask", str(path), "--stage", "1")
     term.expect("Which system currently holds")
-    term.keys(DOWN, ENTER)  # 1C:ZUP, saved at once
+    term.keys(DOWN, ENTER)  # the HR and payroll system, saved at once
     term.expect("Which of these apply")
     time.sleep(0.5)
     if how == "SIGHUP":
@@ -320,7 +320,7 @@ def test_a_closed_terminal_loses_nothing_and_exits_130(tmp_path: Path, how: str)
     else:
         term.close()
     assert term.wait() == 130
-    assert answers(path)["org_source"] == "zup"
+    assert answers(path)["org_source"] == "hris"
     assert "Traceback" not in term.text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["company.yaml"]  # no temporary file left
 
