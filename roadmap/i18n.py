@@ -307,6 +307,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wording_unanswered": ("not answered", "sans réponse"),
     "wording_nothing": ("nothing chosen", "aucun choix"),
     "wording_or": ('" or "', " » ou « "),
+    "effect_title": ('"{title}"', "« {title} »"),
     "fact_industry": ("industry", "secteur"),
     "fact_country": ("country", "pays"),
     "drop_condition_facts": ("does not apply with {facts}", "ne s'applique pas avec {facts}"),

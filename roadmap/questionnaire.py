@@ -12,13 +12,14 @@ when the command runs again, any other existing file only with ``force``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from roadmap.ask import (
     applicable_questions,
+    block_titles,
     describe_effects,
     display_answer,
     effect_texts,
@@ -104,10 +105,11 @@ def build_form(library: Library, data: CompanyFile, stages: Sequence[Stage], lan
     """The form for ``stages`` of ``library``, with the company file's answers noted."""
     numbers = {q.id: f"{stage.order}.{i}" for stage in library.stages for i, q in enumerate(stage.questions, 1)}
     applying = {q.id for _, q in applicable_questions(library, data, library.stages)}
+    titles = block_titles(library)
     out: list[FormStage] = []
     for stage in stages:
         questions = tuple(
-            _question(q, numbers, q.id in applying, data.answers.get(q.id), lang, data.company.country)
+            _question(q, numbers, q.id in applying, data.answers.get(q.id), lang, data.company.country, titles)
             for q in stage.questions
         )
         out.append(FormStage(stage.order, stage.id, stage.title.get(lang), stage.goal.get(lang), questions))
@@ -115,7 +117,13 @@ def build_form(library: Library, data: CompanyFile, stages: Sequence[Stage], lan
 
 
 def _question(
-    q: Question, numbers: dict[str, str], applies: bool, answer: Any, lang: str, country: str | None = None
+    q: Question,
+    numbers: dict[str, str],
+    applies: bool,
+    answer: Any,
+    lang: str,
+    country: str | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> FormQuestion:
     default = q.default_for(country)
     if q.kind == "yes_no":
@@ -123,13 +131,14 @@ def _question(
             FormOption(
                 value="yes" if key == "y" else "no",
                 label=option.label.get(lang) if option else t(lang, "ask_yes" if key == "y" else "ask_no").capitalize(),
-                effects=separator(lang).join(effect_texts(option, lang)) if option else "",
+                effects=separator(lang).join(effect_texts(option, lang, titles)) if option else "",
             )
             for key, option in yes_no_options(q)
         )
     else:
         options = tuple(
-            FormOption(o.value, o.label.get(lang), describe_effects(o, lang) if o.effects else "") for o in q.options
+            FormOption(o.value, o.label.get(lang), describe_effects(o, lang, titles) if o.effects else "")
+            for o in q.options
         )
     when = None
     if q.when:

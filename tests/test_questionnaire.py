@@ -79,7 +79,7 @@ def test_form_numbers_conditions_and_answers() -> None:
     assert not complications.applies  # services-180 answers org_source: nowhere
     assert questions["vacancies_autopost"].applies
     assert questions["org_source"].answer == "Nowhere: the portal becomes the point of truth"
-    assert questions["org_source"].options[0].effects == "plans setup.ad-sync"
+    assert questions["org_source"].options[0].effects == 'plans "Active Directory sync and single sign-on"'
     assert questions["official_info"].options[1].effects == ""  # email circulars change nothing
     assert [o.label for o in questions["vacancies_autopost"].options] == ["Yes", "No, HR posts them by hand"]
 
@@ -100,7 +100,7 @@ def test_markdown_form() -> None:
     assert "## Stage 1 · Initial setup, inviting employees" in text
     options = sum(len(q.options) for q in form.stages[0].questions)
     assert text.count("- [ ] ") == options  # task-list checkboxes
-    assert "- [ ] MS Active Directory — plans setup.ad-sync" in text
+    assert '- [ ] MS Active Directory — plans "Active Directory sync and single sign-on"' in text
     assert "> " + md_escape("Answer only if it applies after your answers to 1.4") + " — does not apply" in text
     assert text == render_form(services_form("1"), "md")  # deterministic
 
