@@ -70,7 +70,7 @@ def test_piped_answers_are_saved_and_summarised(tmp_path: Path) -> None:
     assert "org_complications" not in got
     assert "Which of these apply" not in out
     assert "Stage 1 · question 4 of 10 — org_source" in out
-    nowhere = '  4. Nowhere: the portal becomes the point of truth — plans "Org structure kept in the portal"; raises a risk:'
+    nowhere = '  4. Nowhere: the portal becomes the point of truth — plans "Org structure kept in the portal"; raises a'
     assert nowhere in out
     assert "What the answers changed in the plan:" in out
     assert "Finish:" in out
