@@ -141,6 +141,11 @@ def test_ad_and_hris_plans_the_hr_exchange_and_keeps_sign_in_on_the_domain() -> 
     assert "setup.hr-module-exchange" not in abroad.blocks
 
 
+def test_another_org_source_plans_a_custom_exchange_even_with_1c() -> None:
+    assert "setup.hris-exchange" in plan({"org_source": "other"}).blocks
+    assert "setup.hris-exchange" in plan({"org_source": "other"}, country="FR").blocks
+
+
 def test_sales_kept_in_the_accounting_system_plans_its_exchange() -> None:
     assert "crm.accounting-module" in plan({"sales_digital": "erp"}).blocks
     assert "crm.erp-exchange" in plan({"sales_digital": "erp"}, country="DE").blocks
