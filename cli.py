@@ -508,6 +508,9 @@ def _print_sections(sections: list[Section]) -> None:
             if line.whole:
                 con.print(Text(indent) + text, soft_wrap=True)
                 continue
+            if line.clip:
+                con.print(Text(indent) + text, no_wrap=True, overflow="ellipsis")
+                continue
             for part in text.wrap(con, max(20, con.width - len(indent))):  # hanging indent, no trailing spaces
                 part.rstrip()
                 con.print(Text(indent) + part)
@@ -936,7 +939,7 @@ def _ask_line(pending: Pending, lang: str) -> Parsed:
     typer.echo(q.text.get(lang))
     if q.help:
         typer.echo(f"  ({q.help.get(lang)})")
-    for key, label, effects in engine.option_rows(q, lang):
+    for key, label, effects in engine.option_rows(q, lang, pending.titles):
         typer.echo(f"  {key}. {label}" + (f" — {effects}" if effects else ""))
     if q.kind in ("single", "multiple") and not pending.answered:
         typer.echo(f"  {t(lang, 'ask_later_row')}")
@@ -985,7 +988,7 @@ def _ask_tty(pending: Pending, lang: str) -> Parsed:
     if pending.current is not None:
         key = "ask_current" if pending.answered else "ask_default"
         con.print(f"[dim]{_escape(t(lang, key, value=engine.display_answer(q, pending.current, lang)))}[/]")
-    for _, label, effects in engine.option_rows(q, lang):
+    for _, label, effects in engine.option_rows(q, lang, pending.titles):
         if effects:
             con.print(Padding(f"[dim]• {_escape(label)} — {_escape(effects)}[/]", (0, 0, 0, 2)))
     message = q.text.get(lang)
@@ -997,7 +1000,7 @@ def _ask_tty(pending: Pending, lang: str) -> Parsed:
                 title=o.label.get(lang),
                 value=o.value,
                 checked=q.kind == "multiple" and isinstance(current, list) and o.value in current,
-                description=engine.describe_effects(o, lang),
+                description=engine.describe_effects(o, lang, pending.titles),
             )
             for o in q.options
         ]

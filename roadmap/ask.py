@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence, Set
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from roadmap.conditions import parse_condition
@@ -61,6 +61,8 @@ class Pending:
     """The answer in the file, else the question's default, else None."""
     answered: bool
     """Whether the file holds an answer (not just a default)."""
+    titles: Mapping[str, str] = field(default_factory=dict)
+    """Step and stage id → title in the session's language, for the effects a prompt lists."""
 
 
 @dataclass(frozen=True)
@@ -169,8 +171,9 @@ def next_question(
         question=question,
         number=in_stage.index(question.id) + 1,
         total=len(in_stage),
-        current=question.default if answer is None else answer,
+        current=question.default_for(data.company.country) if answer is None else answer,
         answered=answer is not None,
+        titles=block_titles(library),
     )
 
 
@@ -182,17 +185,33 @@ def progress_label(pending: Pending, lang: str) -> str:
 # ---------------------------------------------------------------- what options do
 
 
-def effect_texts(option: Option, lang: str) -> list[str]:
-    """What choosing ``option`` does to the plan, one phrase per effect."""
+def block_titles(library: Library) -> dict[str, str]:
+    """``"<lang>:<step or stage id>"`` → its title in that language, for effects shown by title."""
+    blocks = [(stage.id, stage.title) for stage in library.stages]
+    blocks += [(step.id, step.title) for step in library.steps()]
+    return {f"{lang}:{block_id}": title.get(lang) for block_id, title in blocks for lang in ("en", "fr")}
+
+
+def _title(titles: Mapping[str, str] | None, block: str, lang: str) -> str:
+    """A block's title in quotes when known (issue 13: no ids in prompts), else its id."""
+    if not titles:
+        return block
+    text = titles.get(f"{lang}:{block}")
+    return t(lang, "effect_title", title=text) if text else block
+
+
+def effect_texts(option: Option, lang: str, titles: Mapping[str, str] | None = None) -> list[str]:
+    """What choosing ``option`` does to the plan, one phrase per effect (blocks by title with ``titles``)."""
     out: list[str] = []
     for effect in option.effects:
         for sid in effect.include or ():
-            out.append(t(lang, "effect_include", block=sid))
+            out.append(t(lang, "effect_include", block=_title(titles, sid, lang)))
         for sid in effect.exclude or ():
-            out.append(t(lang, "effect_exclude", block=sid))
+            out.append(t(lang, "effect_exclude", block=_title(titles, sid, lang)))
         if effect.add_days:
             key = "effect_add_day" if effect.add_days.days == 1 else "effect_add_days"
-            out.append(t(lang, key, days=effect.add_days.days, step=effect.add_days.step))
+            step = _title(titles, effect.add_days.step, lang)
+            out.append(t(lang, key, days=effect.add_days.days, step=step))
         if effect.risk:
             out.append(t(lang, "effect_risk", text=effect.risk.get(lang)))
         if effect.widen:  # issue 16
@@ -200,9 +219,9 @@ def effect_texts(option: Option, lang: str) -> list[str]:
     return out
 
 
-def describe_effects(option: Option, lang: str) -> str:
+def describe_effects(option: Option, lang: str, titles: Mapping[str, str] | None = None) -> str:
     """The effects of ``option`` in one line (``no change to the plan`` when it has none)."""
-    return separator(lang).join(effect_texts(option, lang)) or t(lang, "effect_none")
+    return separator(lang).join(effect_texts(option, lang, titles)) or t(lang, "effect_none")
 
 
 def yes_no_options(question: Question) -> list[tuple[str, Option | None]]:
@@ -211,7 +230,7 @@ def yes_no_options(question: Question) -> list[tuple[str, Option | None]]:
     return [("y", by_value.get("yes")), ("n", by_value.get("no"))]
 
 
-def option_rows(question: Question, lang: str) -> list[tuple[str, str, str]]:
+def option_rows(question: Question, lang: str, titles: Mapping[str, str] | None = None) -> list[tuple[str, str, str]]:
     """``(what to type, label, effects)`` per option as the numbered prompt lists them.
 
     single/multiple: ``1``, ``2``...; yes_no: ``y`` and ``n`` (only when the question gives
@@ -224,15 +243,15 @@ def option_rows(question: Question, lang: str) -> list[tuple[str, str, str]]:
             (
                 key,
                 option.label.get(lang) if option else t(lang, "ask_yes" if key == "y" else "ask_no"),
-                _effects(option, lang),
+                _effects(option, lang, titles),
             )
             for key, option in yes_no_options(question)
         ]
-    return [(str(i), o.label.get(lang), _effects(o, lang)) for i, o in enumerate(question.options, 1)]
+    return [(str(i), o.label.get(lang), _effects(o, lang, titles)) for i, o in enumerate(question.options, 1)]
 
 
-def _effects(option: Option | None, lang: str) -> str:
-    return separator(lang).join(effect_texts(option, lang)) if option else ""
+def _effects(option: Option | None, lang: str, titles: Mapping[str, str] | None = None) -> str:
+    return separator(lang).join(effect_texts(option, lang, titles)) if option else ""
 
 
 def display_answer(question: Question, value: Any, lang: str) -> str:

@@ -20,6 +20,7 @@ from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, load_yaml, validate_mo
 EARLIEST = dt.date(1990, 1, 1)
 LATEST = dt.date(2100, 12, 31)
 FIT_MIN, FIT_MAX = 150, 3000
+FIT_MIN_LEVELS, FIT_MAX_BRANCHES = 3, 30
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,26 @@ def normalise_answers(data: CompanyFile, library: Library) -> CompanyFile:
 
 
 def fit_warning(data: CompanyFile, lang: str = "en") -> str | None:
-    """A warning when the company is outside the method's 150–3,000 people fit."""
-    n = data.company.employees
+    """A warning when the company is outside the method's fit, all reasons in one line.
+
+    The method fits manufacturing, construction and service companies of 150–3,000 people
+    with three hierarchy levels or more; its size scaling covers up to 30 branches. An
+    industry left as ``other`` is only mentioned along with another reason, or when stated.
+    """
+    company = data.company
+    notes: list[str] = []
+    n = company.employees
     if n < FIT_MIN:
-        return t(lang, "fit_low", n=n)
+        notes.append(t(lang, "fit_low", n=n))
     if n > FIT_MAX:
-        return t(lang, "fit_high", n=n)
-    return None
+        notes.append(t(lang, "fit_high", n=n))
+    if company.hierarchy_levels < FIT_MIN_LEVELS:
+        notes.append(t(lang, "fit_levels", n=company.hierarchy_levels))
+    if company.branches > FIT_MAX_BRANCHES:
+        notes.append(t(lang, "fit_branches", n=company.branches))
+    if company.industry == "other" and "industry" in company.model_fields_set:
+        notes.append(t(lang, "fit_industry"))
+    return "; ".join(notes) or None
 
 
 def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path) -> Iterator[Diagnostic]:

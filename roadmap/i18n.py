@@ -44,7 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "attend {days} jours ouvrés la disponibilité de {roles} (limite d'équipe)",
     ),
     "fact_employees": ("employees", "employés"),
-    "fact_branches": ("branches", "filiales"),
+    "fact_branches": ("branches", "sites"),
     "fact_hierarchy_levels": ("hierarchy levels", "niveaux hiérarchiques"),
     "milestone_title": ("Stage complete: {stage}", "Étape terminée : {stage}"),
     "fit_low": (
@@ -497,6 +497,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "holidays_uncovered": (
         "the holidays package has no public holidays of {country} for {years}: only weekends and your own holidays count there",
         "le paquet holidays ne connaît pas les jours fériés de {country} pour {years} : seuls les week-ends et vos jours fériés comptent",
+    ),
+    # --- issue 13 ---
+    "because_baseline": (
+        "baseline risk of the method for the stage {stage}, whatever the answers",
+        "risque de base de la méthode pour l'étape {stage}, quelles que soient les réponses",
+    ),
+    "fit_levels": (
+        "{n} hierarchy level(s): the method is built for companies with three levels or more, the plan may be heavier than needed",
+        "{n} niveau(x) hiérarchique(s) : la méthode est conçue pour les entreprises d'au moins trois niveaux, le plan peut être trop lourd",
+    ),
+    "fit_branches": (
+        "{n} branches is above the 30 the method's size scaling covers: expect more rollout work per site than planned",
+        "{n} sites : au-delà des 30 couverts par la mise à l'échelle de la méthode, prévoir plus de travail de déploiement par site",
+    ),
+    "cause_answer_label": ('answer "{value}" to "{question}"', "réponse « {value} » à « {question} »"),
+    "wording_fact": ('"{name}": {value}', "« {name} » : {value}"),
+    "wording_unanswered": ("not answered", "sans réponse"),
+    "wording_nothing": ("nothing chosen", "aucun choix"),
+    "wording_or": ('" or "', " » ou « "),
+    "effect_title": ('"{title}"', "« {title} »"),
+    "fact_industry": ("industry", "secteur"),
+    "fact_country": ("country", "pays"),
+    "drop_condition_facts": ("does not apply with {facts}", "ne s'applique pas avec {facts}"),
+    "drop_stage_condition_facts": (
+        "stage {stage} does not apply with {facts}",
+        "l'étape {stage} ne s'applique pas avec {facts}",
+    ),
+    "drop_optional_by_answers": (
+        "optional, not selected (planned with {answers})",
+        "optionnelle, non retenue (prévue avec {answers})",
+    ),
+    "drop_requires_title": ('requires "{req}", which was dropped', "requiert « {req} », qui a été retirée"),
+    "drop_stage_by_answer_title": ("stage {stage} dropped by {cause}", "étape {stage} retirée par {cause}"),
+    "form_when_refs": (
+        "Answer only if it applies after your answers to {refs}",
+        "À remplir seulement si cela s'applique après vos réponses à {refs}",
+    ),
+    "fit_industry": (
+        "the method is written for manufacturing, construction and service companies: check each stage against your industry",
+        "la méthode est écrite pour les entreprises industrielles, de construction et de services : vérifiez chaque étape au regard de votre secteur",
     ),
 }
 

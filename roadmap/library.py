@@ -103,6 +103,7 @@ def _check(stages: list[tuple[Stage, LoadedYaml]], roles: RoleFile) -> list[Diag
                 out.append(y.diagnostic((*loc, "id"), f"'{step.id}' is reserved for the stage milestone"))
             for j, link in enumerate(step.after):
                 _known(out, y, (*loc, "after", j), link.id, blocks, "step or milestone")
+                _condition(out, y, (*loc, "after", j, "when"), link.when, names)
             for j, req in enumerate(step.requires):
                 _known(out, y, (*loc, "requires", j), req, blocks, "step or milestone")
             as_mapping = isinstance(y.data["steps"][i].get("roles"), dict)  # {role: people}: point at the key
@@ -159,6 +160,13 @@ def _check_question(
         problem = answer_problem(q, q.default)
         if problem:
             yield y.diagnostic((*loc, "default"), f"default of '{q.id}': {problem}")
+    for country, value in (q.default_by_country or {}).items():
+        where: Loc = (*loc, "default_by_country", country)
+        if country != "default" and not (len(country) == 2 and country.isupper() and country.isalpha()):
+            yield y.diagnostic(where, f"'{country}' is not an ISO country code (e.g. RU, FR) nor 'default'", key=True)
+        problem = answer_problem(q, value) if value is not None else None
+        if problem:
+            yield y.diagnostic(where, f"default of '{q.id}' for {country}: {problem}")
 
 
 def _check_choice_limits(y: LoadedYaml, loc: Loc, q: Question) -> Iterator[Diagnostic]:

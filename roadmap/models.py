@@ -12,7 +12,16 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from roadmap.demand import Capacity, RoleDemands
 
@@ -186,6 +195,8 @@ class Link(Model):
     """The step or milestone (``<stage>.done``) this one follows."""
     lag_days: Whole = Field(default=0, ge=0, le=MAX_DAYS)
     """Working days to wait after it finishes."""
+    when: str | None = None
+    """Only wait for it when this condition holds (e.g. a KPI measured in the CRM)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -305,6 +316,26 @@ class Question(Model):
     """Fewest options a ``multiple`` answer may choose."""
     max: Annotated[int, Field(ge=1), BeforeValidator(_not_yes_no)] | None = None
     """Most options a ``multiple`` answer may choose."""
+    default_by_country: dict[str, Any] | None = None
+    """Default by ISO country code, ``default`` for any other (overrides ``default``)."""
+
+    @field_validator("default_by_country", mode="before")
+    @classmethod
+    def _read_country_defaults(cls, value: Any, info: ValidationInfo) -> Any:
+        """Read each country's default the way an answer is read (``no`` for false...)."""
+        if not isinstance(value, dict):
+            return value
+        kind = str(info.data.get("kind"))
+        values = [o.value for o in info.data.get("options", ())]
+        return {k: coerce_answer(kind, values, v) for k, v in value.items()}
+
+    def default_for(self, country: str | None) -> Any:
+        """The answer assumed for a company of ``country`` until one is given."""
+        if self.default_by_country is None:
+            return self.default
+        if country is not None and country in self.default_by_country:
+            return self.default_by_country[country]
+        return self.default_by_country.get("default", self.default)
 
     @model_validator(mode="before")
     @classmethod
@@ -398,6 +429,8 @@ class Stage(Model):
     """Questions to answer before the stage."""
     ranges: Ranges | None = None
     """Default duration ranges of its steps for the forecast (issue 16)."""
+    risks: tuple[LocalText, ...] = ()
+    """Baseline risks of the stage, whatever the answers."""
 
     @property
     def milestone_id(self) -> str:

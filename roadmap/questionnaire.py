@@ -107,15 +107,23 @@ def build_form(library: Library, data: CompanyFile, stages: Sequence[Stage], lan
     out: list[FormStage] = []
     for stage in stages:
         questions = tuple(
-            _question(q, numbers, q.id in applying, data.answers.get(q.id), lang, library) for q in stage.questions
+            _question(q, numbers, q.id in applying, data.answers.get(q.id), lang, library, data.company.country)
+            for q in stage.questions
         )
         out.append(FormStage(stage.order, stage.id, stage.title.get(lang), stage.goal.get(lang), questions))
     return Form(company=data.company.name, lang=lang, marker=MARKER, stages=tuple(out))
 
 
 def _question(
-    q: Question, numbers: dict[str, str], applies: bool, answer: Any, lang: str, library: Library
+    q: Question,
+    numbers: dict[str, str],
+    applies: bool,
+    answer: Any,
+    lang: str,
+    library: Library,
+    country: str | None = None,
 ) -> FormQuestion:
+    default = q.default_for(country)
     from roadmap.wording import condition_in_words, effects_in_words
 
     if q.kind == "yes_no":
@@ -147,7 +155,7 @@ def _question(
         when=when,
         applies=applies,
         answer=None if answer is None else display_answer(q, answer, lang),
-        assumed=display_answer(q, q.default, lang) if answer is None and q.default is not None else None,
+        assumed=display_answer(q, default, lang) if answer is None and default is not None else None,
         lines=_LINES.get(q.kind, 0),
         comment_lines=0 if q.kind in _LINES else 1,
     )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from roadmap.conditions import parse_condition
 from roadmap.i18n import t
 from roadmap.models import CompanyFile, Library, Question, Stage, Step
+from roadmap.wording import answer_phrase, answers_phrase, block_title, condition_facts
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -26,8 +27,12 @@ class Cause:
 
     question: str
     value: str
+    label: str = ""
+    """The answer in words, for the language of the plan (issue 13); empty: ids are shown."""
 
     def text(self, lang: str) -> str:
+        if self.label:
+            return self.label
         return t(lang, "cause_answer", question=self.question, value=self.value)
 
 
@@ -78,7 +83,7 @@ def condition_env(library: Library, data: CompanyFile) -> tuple[dict[str, Any], 
         if question.when is None or parse_condition(question.when).evaluate(env):
             applicable.append(question.id)
             answer = data.answers.get(question.id)
-            value = question.default if answer is None else answer
+            value = question.default_for(company.country) if answer is None else answer
             if question.kind == "multiple" and isinstance(value, list):
                 value = _in_option_order(question, value)
             env[question.id] = value
@@ -124,7 +129,7 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
             option = options.get(value)
             if option is None:
                 continue
-            cause = Cause(question.id, value)
+            cause = Cause(question.id, value, answer_phrase(question, _option_answer(question, value), lang))
             for effect in option.effects:
                 for sid in effect.include or ():
                     includes.setdefault(sid, []).append(cause)
@@ -135,12 +140,17 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
                 if effect.risk and stage.id not in silent:
                     risks.append((effect.risk.get(lang), cause.text(lang)))
 
+    risks.extend(_baseline_risks(library, silent | set(excludes), lang))
+
     includers: dict[str, list[str]] = {}
     for _, question in library.questions():
+        by_question: dict[str, list[Any]] = {}
         for option in question.options:
             for effect in option.effects:
                 for sid in effect.include or ():
-                    includers.setdefault(sid, []).append(f"{question.id} = {option.value}")
+                    by_question.setdefault(sid, []).append(_option_answer(question, option.value))
+        for sid, answers in by_question.items():
+            includers.setdefault(sid, []).append(answers_phrase(question, answers, lang))
 
     graph: nx.DiGraph = nx.DiGraph()
     hard: set[tuple[str, str]] = set()
@@ -157,7 +167,8 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
         for step in stage.steps:
             graph.add_edge(step.id, stage.milestone_id, lag=0)
             for link in step.after:
-                graph.add_edge(link.id, step.id, lag=link.lag_days)
+                if link.when is None or parse_condition(link.when).evaluate(env):
+                    graph.add_edge(link.id, step.id, lag=link.lag_days)
             for req in step.requires:
                 if not graph.has_edge(req, step.id):
                     graph.add_edge(req, step.id, lag=0)
@@ -166,12 +177,12 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
     excluded_by_file = set(data.plan.exclude)
     dropped: dict[str, str] = {}
     for stage in library.stages:
-        stage_reason = _stage_reason(stage, env, excluded_by_file, excludes, lang, source_name)
+        stage_reason = _stage_reason(stage, env, excluded_by_file, excludes, lang, source_name, library)
         if stage_reason:
             dropped[stage.milestone_id] = stage_reason
         for step in stage.steps:
             reason = stage_reason or _step_reason(
-                step, env, excluded_by_file, excludes, includes, includers, lang, source_name
+                step, env, excluded_by_file, excludes, includes, includers, lang, source_name, library
             )
             if reason:
                 dropped[step.id] = reason
@@ -187,7 +198,7 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
             continue
         for req in sorted(p for p in graph.predecessors(node) if (p, node) in hard):
             if req in dropped:
-                dropped[node] = t(lang, "drop_requires", req=req)
+                dropped[node] = t(lang, "drop_requires_title", req=block_title(library, req, lang))
                 break
 
     for node in order:
@@ -214,6 +225,23 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
     return Resolution(blocks, graph, ordered_dropped, risks, env, applicable)
 
 
+def _option_answer(question: Question, value: str) -> Any:
+    """An option value as an answer of its question (``yes`` is true for a yes/no question)."""
+    if question.kind == "yes_no":
+        return value == "yes"
+    return value
+
+
+def _baseline_risks(library: Library, left_out: set[str], lang: str) -> list[tuple[str, str]]:
+    """Each kept stage's own risks, which hold whatever the answers (issue 13)."""
+    return [
+        (risk.get(lang), t(lang, "because_baseline", stage=stage.title.get(lang)))
+        for stage in library.stages
+        if stage.id not in left_out
+        for risk in stage.risks
+    ]
+
+
 def _stage_reason(
     stage: Stage,
     env: Mapping[str, Any],
@@ -221,12 +249,18 @@ def _stage_reason(
     excludes: Mapping[str, list[Cause]],
     lang: str,
     source_name: str,
+    library: Library | None = None,
 ) -> str | None:
     if stage.id in excluded:
         return t(lang, "drop_stage_excluded", stage=stage.id, file=source_name)
     if stage.id in excludes:
-        return t(lang, "drop_stage_by_answer", stage=stage.id, cause=excludes[stage.id][0].text(lang))
+        return t(
+            lang, "drop_stage_by_answer_title", stage=stage.title.get(lang), cause=excludes[stage.id][0].text(lang)
+        )
     if stage.when and not parse_condition(stage.when).evaluate(env):
+        if library is not None:
+            facts = condition_facts(library, stage.when, env, lang)
+            return t(lang, "drop_stage_condition_facts", stage=stage.title.get(lang), facts=facts)
         return t(lang, "drop_stage_condition", stage=stage.id, cond=stage.when)
     return None
 
@@ -240,16 +274,19 @@ def _step_reason(
     includers: Mapping[str, list[str]],
     lang: str,
     source_name: str,
+    library: Library | None = None,
 ) -> str | None:
     if step.id in excluded:
         return t(lang, "drop_excluded", file=source_name)
     if step.id in excludes:
         return excludes[step.id][0].text(lang)
     if step.when and not parse_condition(step.when).evaluate(env):
+        if library is not None:
+            return t(lang, "drop_condition_facts", facts=condition_facts(library, step.when, env, lang))
         return t(lang, "drop_condition", cond=step.when)
     if step.optional and step.id not in includes:
         if includers.get(step.id):
-            return t(lang, "drop_optional_by", answers=", ".join(includers[step.id]))
+            return t(lang, "drop_optional_by_answers", answers="; ".join(includers[step.id]))
         return t(lang, "drop_optional")
     return None
 

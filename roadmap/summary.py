@@ -40,6 +40,9 @@ class Line:
     """A short prefix drawn in the style (``!``, ``●``, ``-``), the text itself unstyled."""
     whole: bool = False
     """Never wrapped (a file path stays one piece that can be copied)."""
+    clip: bool = False
+    """One line, cut with an ellipsis at the terminal's width (the short summary; ``--details``
+    shows the whole text)."""
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,10 @@ def risks(src: SummaryInput) -> Section | None:
     if not plan.risks:
         return None
     shown = plan.risks if src.details else plan.risks[:TOP_RISKS]
-    lines = [Line(f"{risk.text} ({risk.because})" if src.details else risk.text, "warn", "!") for risk in shown]
+    lines = [
+        Line(f"{risk.text} ({risk.because})", "warn", "!") if src.details else Line(risk.text, "warn", "!", clip=True)
+        for risk in shown
+    ]
     if len(shown) < len(plan.risks):
         lines.append(Line(t(lang, "sum_more", n=len(plan.risks) - len(shown)), "dim"))
     title = t(lang, "report_risks") if src.details else t(lang, "sum_top_risks")

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 HTML_SUFFIXES = (".html", ".htm", ".html.j2", ".htm.j2")
 _MD_SPECIAL = re.compile(r"([\\`*\[\]|~#$]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 _MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
-_MD_LINK = re.compile(r"(?i:[a-z][a-z0-9+.-]*:(?=//)|\b(?:mailto|xmpp|tel|javascript|data):|\bwww\.)|@")
+_MD_LINK = re.compile(r"(?i:[a-z][a-z0-9+.-]*:(?=//)|\b(?:mailto|xmpp|tel|javascript|data):(?=\S)|\bwww\.)|@")
 """What GitHub turns into a live link in plain text: ``scheme:`` (``https://``, ``mailto:``),
 ``www.`` and the ``@`` of an e-mail address; escaping their punctuation keeps them text."""
 

@@ -21,6 +21,9 @@ SETUP_IDS = [q.id for q in BUNDLED.stages[0].questions]
 
 Load = Callable[..., CompanyFile]
 
+FIRST = "  deployment: cloud\n  business_software: other\n  legal_entities: one\n  deskless: none\n"
+"""Answers to the stage-1 questions asked before the org structure (so tests start at org_source)."""
+
 
 @pytest.fixture
 def load(make_company: Callable[..., Path]) -> Load:
@@ -70,13 +73,13 @@ def test_select_stages_by_id_order_or_all(mini_library: Path) -> None:
 
 
 def test_questions_come_in_library_order_and_answered_ones_are_skipped(load: Load) -> None:
-    data = load(BUNDLED, "  official_info: [email]\n  candy: canteen_menu\n")
+    data = load(BUNDLED, FIRST + "  official_info: [email]\n  candy: canteen_menu\n")
     asked = order_asked(BUNDLED, data, {"org_source": "ad", "vacancies_source": "not_digital"}, stage="setup")
     assert asked == ["org_source", "org_complications", "info_publisher", "vacancies_source"]
 
 
 def test_when_is_honoured_as_answers_come_in(load: Load) -> None:
-    data = load(BUNDLED)
+    data = load(BUNDLED, FIRST)
     nowhere = order_asked(BUNDLED, data, {"org_source": "nowhere"}, stage="1")
     assert "org_complications" not in nowhere
     ad = order_asked(BUNDLED, data, {"org_source": "ad"}, stage="1")
@@ -98,16 +101,16 @@ def test_all_reasks_answered_questions_with_the_current_answer(load: Load) -> No
 
 
 def test_pending_carries_default_and_progress(load: Load) -> None:
-    data = load(BUNDLED, "  org_source: nowhere\n  official_info: [email]\n")
+    data = load(BUNDLED, FIRST + "  org_source: nowhere\n  official_info: [email]\n")
     stages = ask.select_stages(BUNDLED, "setup")
     pending = ask.next_question(BUNDLED, data, stages, all_questions=False, asked=set())
     assert pending is not None
     # neither org_complications (org_source is nowhere) nor vacancies_autopost (vacancies_source
-    # unanswered) applies: 5 questions, info_publisher is the 3rd
-    assert (pending.question.id, pending.number, pending.total) == ("info_publisher", 3, 5)
+    # unanswered) applies: 9 questions, info_publisher is the 6th
+    assert (pending.question.id, pending.number, pending.total) == ("info_publisher", 6, 9)
     assert (pending.current, pending.answered) == (None, False)
-    assert ask.progress_label(pending, "en") == "Stage 1 · question 3 of 5"
-    assert ask.progress_label(pending, "fr") == "Étape 1 · question 3 sur 5"
+    assert ask.progress_label(pending, "en") == "Stage 1 · question 6 of 9"
+    assert ask.progress_label(pending, "fr") == "Étape 1 · question 6 sur 9"
     candy = ask.next_question(BUNDLED, data, stages, all_questions=False, asked={"info_publisher", "vacancies_source"})
     assert candy is not None
     assert (candy.question.id, candy.current, candy.answered) == ("candy", "phone_directory", False)
@@ -207,11 +210,11 @@ def test_option_rows_and_display(mini_library: Path) -> None:
 
 
 def test_french_lists_are_separated_the_french_way() -> None:
-    realtime = question(BUNDLED, "org_complications").options[3]
-    assert " ; ajoute 6 jours ouvrés à setup.zup-exchange ; signale un risque : " in ask.describe_effects(
+    realtime = question(BUNDLED, "org_complications").options[2]
+    assert " ; ajoute 6 jours ouvrés à setup.hris-exchange ; signale un risque : " in ask.describe_effects(
         realtime, "fr"
     )
-    assert "; adds 6 working days to setup.zup-exchange; raises a risk: " in ask.describe_effects(realtime, "en")
+    assert "; adds 6 working days to setup.hris-exchange; raises a risk: " in ask.describe_effects(realtime, "en")
     assert ask.input_hint(SOURCE, None, "fr") == "un numéro ou une valeur d'option ; Entrée la laisse pour plus tard"
     assert ask.display_answer(question(BUNDLED, "official_info"), ["email", "paper"], "fr").count(" ; ") == 1
 
@@ -230,7 +233,7 @@ def kind(k: str) -> Question:
 @pytest.mark.parametrize(
     ("q", "raw", "value"),
     [
-        (SOURCE, "2", "zup"),
+        (SOURCE, "2", "hris"),
         (SOURCE, " nowhere ", "nowhere"),
         (SOURCE, "MS Active Directory", "ad"),
         (OFFICIAL, "4, 1", ["file_share", "paper"]),
@@ -245,7 +248,7 @@ def kind(k: str) -> Question:
         (kind("number"), "2.0", 2),
         (kind("text"), "  free text  ", "free text"),
         (kind("date"), "2027-03-01", dt.date(2027, 3, 1)),
-        (SOURCE, "\ufeff2", "zup"),  # a byte-order mark before the first piped answer
+        (SOURCE, "\ufeff2", "hris"),  # a byte-order mark before the first piped answer
         (kind("text"), "\ufeffcafé\u200b", "café"),
         (kind("text"), "Привет: #1 'ok'", "Привет: #1 'ok'"),
         (kind("text"), "a\tb", "a\tb"),
@@ -261,10 +264,10 @@ def test_parse_answer_accepts(q: Question, raw: str, value: object) -> None:
 @pytest.mark.parametrize(
     ("q", "raw", "reason"),
     [
-        (SOURCE, "4", "4 is not an option number (1–3)"),
-        (OFFICIAL, "1, 0", "0 is not an option number (1–4)"),  # 0 alone leaves it for later (issue 9)
+        (SOURCE, "6", "6 is not an option number (1–5)"),
+        (OFFICIAL, "1, 0", "0 is not an option number (1–5)"),  # 0 alone leaves it for later (issue 9)
         (SOURCE, "nowher", "did you mean 'nowhere'"),
-        (OFFICIAL, "1, 9", "9 is not an option number (1–4)"),
+        (OFFICIAL, "1, 9", "9 is not an option number (1–5)"),
         (AUTOPOST, "maybe", "answer y or n"),
         (kind("number"), "abc", "'abc' is not a number"),
         (kind("number"), "nan", "'nan' is not a number"),
@@ -289,7 +292,7 @@ def test_parse_answer_reasons_are_localised() -> None:
 
 
 def test_empty_input_keeps_the_current_answer_or_skips() -> None:
-    assert ask.parse_answer(SOURCE, "", "zup") == ask.Parsed(value="zup")
+    assert ask.parse_answer(SOURCE, "", "hris") == ask.Parsed(value="hris")
     assert ask.parse_answer(OFFICIAL, "  \n", []) == ask.Parsed(value=[])
     assert ask.parse_answer(SOURCE, "", None) == ask.Parsed(skip=True)
 
@@ -306,10 +309,10 @@ def test_compare_plans_lists_what_changed(mini_library: Path, make_company: Call
     assert summary.added == ()
     dropped = {sid: reason for sid, _, reason in summary.dropped}
     assert list(dropped) == ["alpha.opt", "alpha.two", "beta.one"]
-    assert "answer q1 = y" in dropped["alpha.two"]
-    assert "requires alpha.two" in dropped["beta.one"]
+    assert 'answer "Y way" to "Which way?"' in dropped["alpha.two"]
+    assert 'requires "Two"' in dropped["beta.one"]
     assert [(c.id, c.before, c.after) for c in summary.resized] == [("alpha.one", 6, 4)]
-    assert summary.risks_gone == (("X is risky", "answer q1 = x"),)
+    assert summary.risks_gone == (("X is risky", 'answer "X way" to "Which way?"'),)
     assert summary.risks_raised == ()
     assert summary.finish_after < summary.finish_before
     lines = ask.summary_lines(summary, "en")
@@ -319,7 +322,7 @@ def test_compare_plans_lists_what_changed(mini_library: Path, make_company: Call
 
     back = ask.compare_plans(after, before)
     assert [sid for sid, _ in back.added] == ["alpha.opt", "alpha.two", "beta.one"]
-    assert back.risks_raised == (("X is risky", "answer q1 = x"),)
+    assert back.risks_raised == (("X is risky", 'answer "X way" to "Which way?"'),)
 
 
 def test_compare_identical_plans(mini_library: Path, make_company: Callable[..., Path]) -> None:

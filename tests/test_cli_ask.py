@@ -54,9 +54,9 @@ def ask(path: Path, text: str, *args: str) -> tuple[int, str]:
 def test_piped_answers_are_saved_and_summarised(tmp_path: Path) -> None:
     path = open_setup(tmp_path)
     before = path.read_text(encoding="utf-8")
-    # org_source: 3 (nowhere) → org_complications is not asked; official_info: 1,2; info_publisher: hr;
+    # org_source: 4 (nowhere) → org_complications is not asked; official_info: 1,2; info_publisher: hr;
     # vacancies_source: 1 (not digital) → vacancies_autopost is not asked; candy: Enter keeps the default
-    code, out = ask(path, "3\n1, 2\nhr\n1\n\n", "--stage", "1")
+    code, out = ask(path, "4\n1, 2\nhr\n1\n\n", "--stage", "1")
     assert code == 0, out
     got = answers(path)
     assert {q: got.get(q) for q in SETUP_ANSWERS} == {
@@ -69,8 +69,9 @@ def test_piped_answers_are_saved_and_summarised(tmp_path: Path) -> None:
     }
     assert "org_complications" not in got
     assert "Which of these apply" not in out
-    assert "Stage 1 · question 1 of 6 — org_source" in out
-    assert "  3. Nowhere: the portal becomes the point of truth — plans setup.org-in-portal; raises a risk:" in out
+    assert "Stage 1 · question 4 of 10 — org_source" in out
+    nowhere = '  4. Nowhere: the portal becomes the point of truth — plans "Org structure kept in the portal"; raises a'
+    assert nowhere in out
     assert "What the answers changed in the plan:" in out
     assert "Finish:" in out
     assert outside_answers(path.read_text(encoding="utf-8")) == outside_answers(before)
@@ -78,7 +79,7 @@ def test_piped_answers_are_saved_and_summarised(tmp_path: Path) -> None:
 
 def test_conditions_follow_the_answers(tmp_path: Path) -> None:
     path = open_setup(tmp_path)
-    code, out = ask(path, "ad\n4\n-\n2\n3\ny\n1\n", "--stage", "setup")
+    code, out = ask(path, "ad\n3\n-\n2\n3\ny\n1\n", "--stage", "setup")
     assert code == 0, out
     assert "Which of these apply" in out
     assert "Should vacancies be posted" in out
@@ -94,11 +95,11 @@ def test_invalid_input_is_asked_again_with_the_reason(tmp_path: Path) -> None:
     path = open_setup(tmp_path, ("org_source",))
     code, out = ask(path, "9\nzz\nnowher\n2\n-\n", "--stage", "1")
     assert code == 0, out
-    assert "9 is not an option number (1–3)" in out
-    assert "'zz' is not an option: give a number 1–3 or one of ad, zup, nowhere" in out
+    assert "9 is not an option number (1–5)" in out
+    assert "'zz' is not an option: give a number 1–5 or one of ad, hris, ad_and_hris, nowhere, other" in out
     assert "did you mean 'nowhere'" in out
     assert out.count("answer (an option number or value; Enter keeps 1): ") == 4
-    assert answers(path)["org_source"] == "zup"
+    assert answers(path)["org_source"] == "hris"
 
 
 def test_end_of_input_keeps_answers_and_a_second_run_resumes(tmp_path: Path) -> None:
@@ -111,9 +112,9 @@ def test_end_of_input_keeps_answers_and_a_second_run_resumes(tmp_path: Path) -> 
 
     code, out = ask(path, "", "--stage", "1")
     assert code == 0
-    first = re.search(r"Stage 1 · question (\d) of \d — (\w+)", out)
+    first = re.search(r"Stage 1 · question (\d+) of \d+ — (\w+)", out)
     assert first is not None
-    assert first.groups() == ("2", "org_complications")
+    assert first.groups() == ("5", "org_complications")
 
 
 def test_empty_line_leaves_a_question_without_default_for_later(tmp_path: Path) -> None:
@@ -131,7 +132,7 @@ def test_all_reasks_and_enter_keeps_the_file_byte_for_byte(tmp_path: Path) -> No
     code, out = ask(path, "\n" * 40, "--all", "--stage", "setup")
     assert code == 0, out
     assert "current answer: Nowhere: the portal becomes the point of truth" in out
-    assert "Enter keeps 3" in out
+    assert "Enter keeps 4" in out
     assert path.read_bytes() == original
     assert "The answers did not change the plan" in out
 
@@ -139,10 +140,10 @@ def test_all_reasks_and_enter_keeps_the_file_byte_for_byte(tmp_path: Path) -> No
 def test_all_changes_an_answer_in_place(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_bytes(SERVICES.read_bytes())
-    code, out = ask(path, "1\n\n\n\n\n\n\n", "--all", "--stage", "1")
+    code, out = ask(path, "\n\n\n1\n" + "\n" * 12, "--all", "--stage", "1")  # org_source is the 4th
     assert code == 0, out
     text = path.read_text(encoding="utf-8")
-    assert "  org_source: ad         # no AD, no 1C:ZUP: the org chart is built in the portal\n" in text
+    assert "  org_source: ad         # no AD, no HR system: the org chart is built in the portal\n" in text
     assert "  - dropped: setup.org-in-portal" in out
 
 
@@ -158,7 +159,7 @@ def test_french(tmp_path: Path) -> None:
     path = open_setup(tmp_path, ("candy",))
     code, out = ask(path, "o\n", "--stage", "1", "--lang", "fr")
     assert code == 0
-    assert "Étape 1 · question 6 sur 6 — candy" in out
+    assert "Étape 1 · question 9 sur 10 — candy" in out
     assert "« o » n'est pas une option" in out
 
 
@@ -167,7 +168,7 @@ def test_a_line_that_is_not_utf8_is_asked_again(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ask", str(path), "--stage", "1"], input=b"\xef\xbb\xbf\xff\n\xef\xbb\xbf2\n")
     assert result.exit_code == 0, result.output
     assert "this line is not UTF-8 text: type it again" in result.output
-    assert answers(path)["org_source"] == "zup"
+    assert answers(path)["org_source"] == "hris"
 
 
 def test_unknown_stage_and_bad_file_exit_2(tmp_path: Path, make_company: object) -> None:
@@ -268,20 +269,20 @@ def test_terminal_arrows_ctrl_c_then_resume(tmp_path: Path) -> None:
 
     term = Terminal("ask", str(path), "--stage", "1")
     term.expect("Which system currently holds")
-    term.keys(DOWN, ENTER)  # from the default (AD) to 1C:ZUP
+    term.keys(DOWN, ENTER)  # from the default (AD) to the HR and payroll system
     term.expect("Which of these apply")
-    term.keys(SPACE, DOWN, DOWN, DOWN, SPACE, ENTER)  # first and fourth
+    term.keys(SPACE, DOWN, DOWN, SPACE, ENTER)  # first and third
     term.expect("Where is the company's official information")
     term.keys(CTRL_C)
     assert term.wait() == 130
     assert "interrupted: the answers given are saved" in term.text
     got = answers(path)
-    assert got["org_source"] == "zup"
-    assert got["org_complications"] == ["ad_and_zup", "realtime"]
+    assert got["org_source"] == "hris"
+    assert got["org_complications"] == ["many_domains", "realtime"]
     assert "official_info" not in got
 
     term = Terminal("ask", str(path), "--stage", "1")
-    term.expect("Stage 1 · question 3 of 6")
+    term.expect("Stage 1 · question 6 of 10")
     term.expect("Where is the company's official information")
     term.keys(DOWN, SPACE, ENTER)  # email
     term.expect("Who will prepare")
@@ -292,7 +293,7 @@ def test_terminal_arrows_ctrl_c_then_resume(tmp_path: Path) -> None:
     term.keys("y")
     term.expect("Which 'candy'")
     term.keys(ENTER)  # the default
-    term.expect("Finish:")
+    term.expect("Finish")  # "Finish:" or "Finish unchanged:"
     assert term.wait() == 0
     got = answers(path)
     assert got["official_info"] == ["email"]
@@ -312,7 +313,7 @@ def test_a_closed_terminal_loses_nothing_and_exits_130(tmp_path: Path, how: str)
     path = open_setup(tmp_path)
     term = Terminal("ask", str(path), "--stage", "1")
     term.expect("Which system currently holds")
-    term.keys(DOWN, ENTER)  # 1C:ZUP, saved at once
+    term.keys(DOWN, ENTER)  # the HR and payroll system, saved at once
     term.expect("Which of these apply")
     time.sleep(0.5)
     if how == "SIGHUP":
@@ -320,7 +321,7 @@ def test_a_closed_terminal_loses_nothing_and_exits_130(tmp_path: Path, how: str)
     else:
         term.close()
     assert term.wait() == 130
-    assert answers(path)["org_source"] == "zup"
+    assert answers(path)["org_source"] == "hris"
     assert "Traceback" not in term.text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["company.yaml"]  # no temporary file left
 

@@ -90,9 +90,9 @@ def test_the_construction_example_drops_the_sales_stage_and_what_requires_it() -
     dealer = next(s for s in library.steps() if s.id == "accounts.dealer-account")
     assert "crm.dealers" in dealer.requires
     assert "accounts.dealer-account" in dropped
-    # ordering through the dropped stage is kept: accounts start after the HR stage
-    people_done = next(t for t in plan.tasks if t.id == "people.done")
-    assert min(t.start for t in plan.tasks if t.stage == "accounts") > people_done.finish
+    # ordering through the dropped stage is kept: accounts start after the core services' launch
+    core_launch = next(t for t in plan.tasks if t.id == "core.launch")
+    assert min(t.start for t in plan.tasks if t.stage == "accounts") > core_launch.finish
 
 
 def test_a_dealer_account_without_the_dealer_unit_says_why(tmp_path: Path) -> None:
@@ -101,12 +101,12 @@ def test_a_dealer_account_without_the_dealer_unit_says_why(tmp_path: Path) -> No
     path = tmp_path / "company.yaml"
     path.write_text(text, encoding="utf-8")
     dropped = {d.id: d.reason for d in plan_file(path)[0].dropped}
-    assert dropped["accounts.dealer-account"] == "requires crm.dealers, which was dropped"
+    assert dropped["accounts.dealer-account"] == 'requires "Dealer management unit", which was dropped'
 
 
 def test_the_services_example_says_why_dealers_are_dropped() -> None:
     dropped = {d.id: d.reason for d in plan_file(example("services-180"))[0].dropped}
-    assert dropped["crm.dealers"] == "answer dealers = no"
+    assert dropped["crm.dealers"] == 'answer "No" to "Does the company sell through dealers?"'
 
 
 def test_company_schema_json_is_what_roadmap_schema_prints() -> None:

@@ -13,9 +13,9 @@ from tests.conftest import MINI_ALPHA, MINI_BETA, MINI_ROLES, write_tree
 
 def test_bundled_library_has_five_stages_of_five_steps() -> None:
     library = load_library()
-    assert [s.id for s in library.stages] == ["setup", "core", "people", "crm", "accounts"]
-    assert [s.order for s in library.stages] == [1, 2, 3, 4, 5]
-    for stage in library.stages:
+    assert [s.id for s in library.stages] == ["setup", "core", "people", "crm", "accounts", "handover"]
+    assert [s.order for s in library.stages] == [1, 2, 3, 4, 5, 6]
+    for stage in library.stages[:5]:  # the method's five stages; the handover closes them
         assert len(stage.steps) >= 5, stage.id
         assert stage.questions and stage.resources and stage.results and stage.reading, stage.id
 
@@ -38,12 +38,19 @@ def test_bundled_stage_one_carries_the_org_source_switch() -> None:
     library = load_library()
     org = library.question("org_source")
     assert org is not None
-    assert [o.value for o in org.options] == ["ad", "zup", "nowhere"]
+    assert [o.value for o in org.options] == ["ad", "hris", "ad_and_hris", "nowhere", "other"]
     included = {o.value: [sid for e in o.effects for sid in e.include or ()] for o in org.options}
-    assert included == {"ad": ["setup.ad-sync"], "zup": ["setup.zup-exchange"], "nowhere": ["setup.org-in-portal"]}
+    hr_exchange = ["setup.hr-module-exchange", "setup.hris-exchange"]
+    assert included == {
+        "ad": ["setup.ad-sync"],
+        "hris": hr_exchange,
+        "ad_and_hris": ["setup.ad-sync", *hr_exchange],
+        "nowhere": ["setup.org-in-portal"],
+        "other": ["setup.hris-exchange"],
+    }
     complications = library.question("org_complications")
     assert complications is not None
-    for option in complications.options:
+    for option in (o for o in complications.options if not o.exclusive):
         assert any(e.add_days for e in option.effects), option.value
         assert any(e.risk for e in option.effects), option.value
 

@@ -29,7 +29,7 @@ def test_wheel_carries_the_data(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "cli.py" in names
     stage_files = [n for n in names if n.startswith("roadmap/_data/stages/") and n.endswith(".yaml")]
-    assert len(stage_files) == 6
+    assert len(stage_files) == 7  # six stage files and roles.yaml
     assert any(n.startswith("roadmap/_data/templates/") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "roadmap = cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
@@ -46,7 +46,7 @@ def test_installed_copy_runs_outside_the_checkout(wheel: Path, tmp_path: Path) -
     code = "import sys, cli; sys.argv = ['roadmap', 'stages', '--json']; cli.main()"
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert len(json.loads(result.stdout)["stages"]) == 5
+    assert len(json.loads(result.stdout)["stages"]) == 6
     where = subprocess.run(
         [sys.executable, "-c", "import roadmap.resources as r; print(r.data_dir('stages'), r.data_dir('templates'))"],
         cwd=tmp_path,

@@ -384,7 +384,7 @@ def test_answer_that_excludes_a_step_is_named(planner: Planner) -> None:
     stages = [stage("setup", 1, [step("setup.install", 2), step("setup.ad-sync", 5)], questions=[question])]
     assert dropped(planner(stages, company(D(2027, 5, 5)))) == {}
     plan = planner(stages, company(D(2027, 5, 5), answers={"org_source": "nowhere"}))
-    assert dropped(plan) == {"setup.ad-sync": "answer org_source = nowhere"}
+    assert dropped(plan) == {"setup.ad-sync": 'answer "Nowhere" to "Where does the org structure live?"'}
     assert plan.answers == {"org_source": "nowhere"}
 
 
@@ -392,8 +392,8 @@ def test_requires_a_dropped_step_cascades_with_the_reason(planner: Planner) -> N
     plan = planner(REQUIRES, company(D(2027, 5, 5), exclude=["crm.dealers"]))
     assert dropped(plan) == {
         "crm.dealers": "excluded in company.yaml",
-        "accounts.dealer": "requires crm.dealers, which was dropped",
-        "accounts.portal": "requires accounts.dealer, which was dropped",
+        "accounts.dealer": 'requires "Step crm.dealers", which was dropped',
+        "accounts.portal": 'requires "Step accounts.dealer", which was dropped',
     }
     launch = by_id(plan)["accounts.launch"]
     # ordering through the dropped steps is kept: crm.adapt → crm.dealers → accounts.dealer → launch
@@ -503,7 +503,7 @@ def test_plan_json_keys_and_iso_dates(mini_library: Path, make_company: Callable
         "stage": "alpha",
         "title": "Two",
     }
-    assert data["risks"] == [{"text": "X is risky", "because": "answer q1 = x"}]
+    assert data["risks"] == [{"text": "X is risky", "because": 'answer "X way" to "Which way?"'}]
     days = [data["start"], data["finish"], *data["calendar"]["holidays"], *data["calendar"]["extra_working_days"]]
     days += [task[k] for task in data["tasks"] for k in ("start", "finish")]
     assert days and all(ISO.match(d) for d in days)
@@ -525,7 +525,7 @@ def test_why_explains_the_duration(planner: Planner) -> None:
     assert task.why == (
         "base 5 working days (library assumption)",
         "+4 for 1400 employees (+2 per 500 above 300, at most +8)",
-        "+4 from answer q = yes",
+        '+4 from answer "Yes" to "Q?"',
     )
 
 

@@ -73,9 +73,9 @@ def test_form_numbers_conditions_and_answers() -> None:
     form = services_form("setup")
     (stage,) = form.stages
     questions = {q.id: q for q in stage.questions}
-    assert [q.number for q in stage.questions] == [f"1.{i}" for i in range(1, 8)]
+    assert [q.number for q in stage.questions] == [f"1.{i}" for i in range(1, 12)]
     complications = questions["org_complications"]
-    assert complications.when == "Answer only when question 1.1 is not “Nowhere: the portal becomes the point of truth”"
+    assert complications.when == "Answer only when question 1.4 is not “Nowhere: the portal becomes the point of truth”"
     assert not complications.applies  # services-180 answers org_source: nowhere
     assert questions["vacancies_autopost"].applies
     assert questions["org_source"].answer == "Nowhere: the portal becomes the point of truth"
@@ -83,15 +83,15 @@ def test_form_numbers_conditions_and_answers() -> None:
     assert [o.checked for o in questions["org_source"].options] == [
         o.value == "nowhere" for o in questions["org_source"].options
     ]
-    assert questions["official_info"].options[0].effects == ""
+    assert questions["official_info"].options[1].effects == ""  # email circulars change nothing
     assert [o.label for o in questions["vacancies_autopost"].options] == ["Yes", "No, HR posts them by hand"]
 
 
 def test_every_stage_by_default_and_french() -> None:
     form = services_form(lang="fr")
-    assert [s.order for s in form.stages] == [1, 2, 3, 4, 5]
-    first = form.stages[0].questions[1]
-    assert first.when.startswith("À remplir seulement si la question 1.1 ne vaut pas « ")
+    assert [s.order for s in form.stages] == [1, 2, 3, 4, 5, 6]
+    first = next(q for q in form.stages[0].questions if q.id == "org_complications")
+    assert first.when.startswith("À remplir seulement si la question 1.4 ne vaut pas « ")
     assert "org_source" not in first.when and "!=" not in first.when
     assert first.instruction == "Cochez toutes les cases qui s'appliquent."
 

@@ -34,12 +34,12 @@ def resolve_with(mini_library: Path, make_company: Callable[..., Path]):  # type
 def test_defaults_apply_option_effects(resolve_with) -> None:  # type: ignore[no-untyped-def]
     res = resolve_with()
     assert set(res.blocks) == {"alpha.one", "alpha.two", "alpha.opt", "alpha.done", "beta.one", "beta.two", "beta.done"}
-    assert res.risks == [("X is risky", "answer q1 = x")]
+    assert res.risks == [("X is risky", 'answer "X way" to "Which way?"')]
     assert res.blocks["alpha.one"].duration == 3 + 1 + 2
     assert res.blocks["alpha.one"].why == (
         "base 3 working days (library assumption)",
         "+1 for 300 employees (+1 per 100 above 200, at most +3)",
-        "+2 from answer q1 = x",
+        '+2 from answer "X way" to "Which way?"',
     )
     assert res.dropped == {}
 
@@ -47,9 +47,9 @@ def test_defaults_apply_option_effects(resolve_with) -> None:  # type: ignore[no
 def test_answer_excludes_and_requires_cascades(resolve_with) -> None:  # type: ignore[no-untyped-def]
     res = resolve_with(answers="{q1: y}")
     assert res.dropped == {
-        "alpha.two": "answer q1 = y",
-        "alpha.opt": "optional, not selected (planned with q1 = x)",
-        "beta.one": "requires alpha.two, which was dropped",
+        "alpha.two": 'answer "Y way" to "Which way?"',
+        "alpha.opt": 'optional, not selected (planned with answer "X way" to "Which way?")',
+        "beta.one": 'requires "Two", which was dropped',
     }
     assert res.blocks["alpha.one"].duration == 4
     assert res.risks == []
@@ -60,7 +60,7 @@ def test_excluded_stage_is_bridged(resolve_with) -> None:  # type: ignore[no-unt
     res = resolve_with(exclude="[alpha]")
     assert res.dropped["alpha.one"] == "stage alpha excluded in company.yaml"
     assert res.dropped["alpha.done"] == "stage alpha excluded in company.yaml"
-    assert res.dropped["beta.one"] == "requires alpha.two, which was dropped"
+    assert res.dropped["beta.one"] == 'requires "Two", which was dropped'
     assert list(res.graph.predecessors("beta.two")) == []
 
 
@@ -75,7 +75,7 @@ def test_bridging_adds_lags(resolve_with) -> None:  # type: ignore[no-untyped-de
 
 def test_step_condition_on_company_fact(resolve_with) -> None:  # type: ignore[no-untyped-def]
     res = resolve_with(employees=90)
-    assert res.dropped["beta.two"] == "applies only when employees > 100"
+    assert res.dropped["beta.two"] == 'does not apply with "employees": 90'
     assert res.blocks["alpha.one"].duration == 5  # no scaling below 200
 
 
@@ -89,7 +89,7 @@ def test_french_reasons(mini_library: Path, make_company: Callable[..., Path]) -
     path = make_company(COMPANY.format(employees=300, exclude="[alpha.two]", answers="{}"))
     res = resolve(library, load_company(path, library).data, "fr", path.name)
     assert res.dropped["alpha.two"] == "exclue dans company.yaml"
-    assert res.dropped["beta.one"] == "requiert alpha.two, qui a été retirée"
+    assert res.dropped["beta.one"] == "requiert « Two », qui a été retirée"
 
 
 def test_stage_emptied_step_by_step_loses_its_milestone(resolve_with) -> None:  # type: ignore[no-untyped-def]
@@ -98,6 +98,6 @@ def test_stage_emptied_step_by_step_loses_its_milestone(resolve_with) -> None:  
 
 
 def test_an_excluded_stage_raises_none_of_its_risks(resolve_with) -> None:  # type: ignore[no-untyped-def]
-    assert resolve_with().risks == [("X is risky", "answer q1 = x")]
+    assert resolve_with().risks == [("X is risky", 'answer "X way" to "Which way?"')]
     res = resolve_with(exclude="[alpha]")
     assert res.risks == []

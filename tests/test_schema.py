@@ -84,6 +84,7 @@ _KEYWORDS = {
     "$schema", "$defs", "$ref", "title", "description", "default", "type", "enum", "const", "properties",
     "required", "additionalProperties", "patternProperties", "items", "anyOf", "allOf", "if", "then", "not",
     "minimum", "maximum", "exclusiveMinimum", "minLength", "maxLength", "pattern", "format", "uniqueItems",
+    "contains", "minItems", "maxItems",
 }  # fmt: skip
 
 
@@ -125,7 +126,7 @@ def test_schema_spells_out_the_library_ids(schema: dict[str, Any]) -> None:
     answers = props["answers"]["anyOf"][0]
     assert set(answers["properties"]) == {q.id for _, q in library.questions()}
     assert answers["additionalProperties"] is False
-    assert {"enum": ["ad", "zup", "nowhere"]} in answers["properties"]["org_source"]["anyOf"]
+    assert {"enum": ["ad", "hris", "ad_and_hris", "nowhere", "other"]} in answers["properties"]["org_source"]["anyOf"]
     progress = props["progress"]["anyOf"][0]["properties"]
     assert set(progress) == {s.id for s in library.steps()}
     assert set(props["team"]["anyOf"][0]["properties"]) == set(library.roles)
@@ -205,7 +206,7 @@ def _answer_for(question: Question) -> Any:
     values = [o.value for o in question.options]
     return {
         "single": values[:1] and values[0],
-        "multiple": values[:2],
+        "multiple": [o.value for o in question.options if not o.exclusive][: max(2, question.min or 0)],
         "yes_no": True,
         "number": 12.5,
         "text": "Привет, ça va",

@@ -150,5 +150,5 @@ def test_plan_uses_own_templates(tmp_path: Path) -> None:
         app, ["plan", str(EXAMPLE), "--out", str(out), "--format", "gantt,checklist", "--templates", str(own)]
     )
     assert result.exit_code == 0, result.output
-    assert (out / "gantt.html").read_text() == "<p>Uralmash Components — 6 charts</p>\n"
+    assert (out / "gantt.html").read_text() == "<p>Uralmash Components — 7 charts</p>\n"  # the roadmap and six stages
     assert (out / "checklist.md").read_text().startswith("# Rollout checklist — Uralmash Components")

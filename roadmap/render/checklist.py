@@ -84,7 +84,9 @@ def stage_sections(ctx: RenderContext) -> list[dict[str, Any]]:
                 "finish": summary.finish,
                 "working_days": summary.working_days,
                 "goal": stage.goal.get(lang) if stage else None,
-                "questions": unanswered(stage, answers, lang, applicable) if stage else [],
+                "questions": unanswered(stage, answers, lang, applicable, ctx.company.data.company.country)
+                if stage
+                else [],
                 "resources": [
                     {"role": role_titles(ctx.library, [r.role], lang)[0], "why": r.why.get(lang)}
                     for r in (stage.resources if stage else ())

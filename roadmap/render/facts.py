@@ -35,7 +35,7 @@ def format_answer(question: Question | None, value: Any, lang: str) -> str:
     labels = {o.value: o.label.get(lang) for o in question.options} if question else {}
     if isinstance(value, bool):
         key = "yes" if value else "no"
-        return labels.get(key) or t(lang, f"report_{key}")
+        return labels.get(key) or t(lang, f"ask_{key}").capitalize()
     if isinstance(value, list | tuple):
         return ", ".join(labels.get(str(v), str(v)) for v in value)
     if isinstance(value, dt.date):
@@ -60,7 +60,7 @@ def answer_rows(plan: Plan, library: Library, lang: str) -> list[dict[str, str]]
 
 
 def unanswered(
-    stage: Stage, answers: dict[str, Any], lang: str, applicable: set[str] | None = None
+    stage: Stage, answers: dict[str, Any], lang: str, applicable: set[str] | None = None, country: str | None = None
 ) -> list[dict[str, str | None]]:
     """The stage's questions with no answer in the company file, and what is assumed meanwhile.
 
@@ -70,7 +70,8 @@ def unanswered(
     for question in stage.questions:
         if question.id in answers or (applicable is not None and question.id not in applicable):
             continue
-        default = None if question.default is None else format_answer(question, question.default, lang)
+        assumed = question.default_for(country)  # a country's own default where the library gives one
+        default = None if assumed is None else format_answer(question, assumed, lang)
         out.append({"id": question.id, "text": question.text.get(lang), "default": default})
     return out
 

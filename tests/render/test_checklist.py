@@ -69,7 +69,7 @@ def test_stages_in_plan_order_with_dates_and_steps_to_tick() -> None:
     ctx = make_ctx(EXAMPLE)
     text = render_text(ctx)
     positions = [text.index(f"## {s.order}. {s.title}\n") for s in ctx.plan.stages]
-    assert positions == sorted(positions) and len(positions) == 5
+    assert positions == sorted(positions) and len(positions) == 6
     assert text.index("## Dropped blocks") > positions[-1] and text.index("## Risks") > positions[-1]
     first = ctx.plan.stages[0]
     assert f"**{first.start} → {first.finish} · {first.working_days} working days**" in text
@@ -80,7 +80,7 @@ def test_stages_in_plan_order_with_dates_and_steps_to_tick() -> None:
     assert text.count("\n- [ ] **Milestone:** Stage complete: ") == len(ctx.plan.stages)
     assert "  - 2027-01-18 → 2027-01-21 · 4 working days\n" in text
     assert "  - Roles: Company project lead, Bitrix24 implementer (integrator), Company management (sponsors)\n" in text
-    assert "  - [ ] Licence edition chosen and ordered\n" in text  # a deliverable, nested
+    assert "  - [ ] Deployment model and licence edition chosen\n" in text  # a deliverable, nested
 
 
 def test_resources_and_acceptance_checks_of_each_stage(mini: Callable[..., RenderContext]) -> None:
@@ -122,7 +122,7 @@ def test_dropped_blocks_and_risks_close_the_list(mini: Callable[..., RenderConte
     assert "- Two `alpha.two` — " in dropped and "- Optional `alpha.opt` — " in dropped
     assert "## Risks\n\nNone." in text
     risky = render_text(mini())
-    assert "- X is risky — *answer q1 = x*" in risky
+    assert '- X is risky — *answer "X way" to "Which way?"*' in risky
 
 
 def test_user_text_is_inert_markdown(mini: Callable[..., RenderContext]) -> None:
@@ -165,7 +165,7 @@ def test_cli_prints_the_checklist() -> None:
     result = CliRunner().invoke(app, ["checklist", str(EXAMPLE)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Rollout checklist — Uralmash Components" in result.output
-    assert "Kickoff, licence and shared vision" in result.output
+    assert "Kickoff and shared vision" in result.output
     assert "## " not in result.output  # rendered by rich, not raw Markdown
 
 
