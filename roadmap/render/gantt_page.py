@@ -1,30 +1,123 @@
-"""The Gantt page around the charts: their data for the page's script, the facts beside them.
+"""The Gantt page around the chart: one data set for the page's script, the summary, the details.
 
-The whole-roadmap chart and the stage charts are drawn in the browser from one JSON payload
-(hover texts stored once), with the plotly.js bundle inline: the page works offline.
+The page holds the whole-roadmap chart's plotly.js data once (hover texts once, one per task,
+in plan order) and, for each stage, only its chart's layout: the page's script draws a stage
+by filtering the whole chart's points in the browser (:data:`PAGE_SCRIPT_CONTRACT`). The
+plotly.js bundle is inline: the page works offline. Nothing here builds a plotly ``Figure``.
+
+Other pieces of the page come as :class:`Section` objects, in page order: the builders named
+in :data:`EXTRA_SECTIONS` (one line each) are called with the render context.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from roadmap.i18n import t
 from roadmap.render import RenderContext
 from roadmap.render.facts import answer_rows, branding, company_facts, weekday_names, working_days
-from roadmap.render.gantt import HOVER_DETAILS, build_figure, hover_text, plotly_js, stage_colours
-
-if TYPE_CHECKING:
-    import plotly.graph_objects as go
+from roadmap.render.gantt import (
+    BOTTOM_AXIS_PX,
+    HOVER_DETAILS,
+    LEGEND_CHAR_PX,
+    LEGEND_ENTRY_PX,
+    LEGEND_ROW_PX,
+    LEGEND_TOP_PX,
+    MARGIN_TOP,
+    ROW_PX,
+    Marker,
+    bar_end,
+    chart_layout,
+    dated_lines,
+    figure_spec,
+    hover_texts,
+    plotly_js,
+    stage_colours,
+)
 
 WHOLE_CHART_LINKS = 500
 """Above this many dependencies the whole-roadmap chart leaves arrows to the stage charts
 (they would hide the bars, and the page must stay small)."""
-PAGE_DATA_KEYS = ("hovertext",)
 PAGE_BUDGET = 5_950_000
-"""Bytes a page may take (the promise is under 6 MB): past it, hover labels say less."""
+"""Bytes a page of up to :data:`SMALL_PLAN_STEPS` steps may take (the promise is under 6 MB):
+past it, hover labels say less."""
+SMALL_PLAN_STEPS = 1_000
+LARGE_PAGE_BUDGET = 11_900_000
+"""Bytes a larger plan's page may take (10,000 steps: under 12 MB)."""
+PRINT_WIDTH = 960
+"""Pixels a chart is drawn at for printing: the printable width of a landscape A4 or Letter page
+with 10 mm margins (1,047 and 980 px) or more."""
+NARROW = 600
+"""Below this chart width (a phone), step labels move above their bars."""
+PHONE_ROW_PX = 44
 _SCRIPT_BREAKERS = re.compile(r"<(?=[/!?]|script)", re.IGNORECASE)
+PAGE_SCRIPT_CONTRACT = """
+payload.traces        the whole-roadmap chart's traces; a point's hover label is strings[its row]
+payload.strings       hover label of each row (task), plan order
+payload.rows          {stage: [stage index per row], labels: [y label], start: [date], end: [date]}
+payload.figures       [{id: "all" | "stage-<id>", stage: index | null, layout}] (layouts without
+                      tick values, tick texts and day-off shapes: the script adds them)
+payload.off           {id: [[first day, day after last], ...]} days off shaded, per figure
+payload.sections      [{id, data, chart}] of the extra sections (chart: plotly.js {data, layout})
+"""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A piece of the page other features add below the chart (and, optionally, into the summary band).
+
+    Text is escaped by the template: give plain ``str``. Only a ``markupsafe.Markup`` ``html`` is
+    inserted as is (escape every user string in it yourself).
+    """
+
+    id: str
+    """Unique on the page, ``[a-z0-9-]``: the section is ``<section id="section-{id}">``."""
+    title: str
+    items: tuple[str, ...] = ()
+    """A bulleted list."""
+    table: tuple[tuple[str, ...], ...] = ()
+    """Rows of a table; the first row holds the headings."""
+    html: str = ""
+    """Free content (escaped unless a ``Markup``)."""
+    data: Any = None
+    """JSON for scripts: ``payload.sections[i].data``."""
+    chart: dict[str, Any] | None = None
+    """A plotly.js figure ``{"data": [...], "layout": {...}}`` drawn in the section (and printed)."""
+    markers: tuple[Marker, ...] = ()
+    """Dated lines drawn on every Gantt chart, named in the legend (deadlines)."""
+    band: tuple[str, ...] = field(default=())
+    """Lines shown in the summary band above the chart under this section's title."""
+
+
+EXTRA_SECTIONS: tuple[str, ...] = (
+    # "module:function" taking the RenderContext, returning a Section, a list of them or None;
+    # one line per feature, in page order, e.g.:
+    # "roadmap.answers_report:gantt_sections",  # issue 9: "Answers given", "Assumed (library defaults)", deadlines
+    # "roadmap.effort:gantt_section",  # issue 12: load per role
+    # "roadmap.forecast:gantt_section",  # issue 16: forecast S-curve
+)
+
+
+def extra_sections(ctx: RenderContext, names: tuple[str, ...] | None = None) -> list[Section]:
+    """The sections the builders named in ``names`` (default :data:`EXTRA_SECTIONS`) return, in order."""
+    out: list[Section] = []
+    for name in EXTRA_SECTIONS if names is None else names:
+        module, _, func = name.partition(":")
+        builder: Callable[[RenderContext], Section | list[Section] | None] = getattr(
+            importlib.import_module(module), func
+        )
+        made = builder(ctx)
+        if isinstance(made, Section):
+            out.append(made)
+        elif made:
+            out.extend(made)
+    return out
+
 
 FR_LOCALE: dict[str, Any] = {
     "moduleType": "locale",
@@ -91,7 +184,7 @@ def plotly_config(lang: str) -> dict[str, Any]:
     """The plotly.js config of every chart: no logo, no link to plotly's cloud, the page's locale."""
     return {
         "displaylogo": False,
-        "responsive": True,
+        "responsive": False,  # the page's script sizes every chart (screen, phone, print)
         "scrollZoom": False,
         "showLink": False,
         "showSendToCloud": False,
@@ -114,28 +207,100 @@ def safe_json(value: Any) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def page_payload(figures: list[tuple[str, go.Figure]], lang: str) -> dict[str, Any]:
-    """The data the page's script draws from: figures, config, locale; hover texts shared once.
+def _compact(layout: dict[str, Any]) -> tuple[dict[str, Any], list[list[str]]]:
+    """The layout without what the script adds back, and the days-off spans."""
+    off = [[shape["x0"], shape["x1"]] for shape in layout["shapes"] if shape.get("name") == "non-working"]
+    layout = {**layout, "shapes": [shape for shape in layout["shapes"] if shape.get("name") != "non-working"]}
+    layout["yaxis"] = {key: value for key, value in layout["yaxis"].items() if key not in ("tickvals", "ticktext")}
+    return layout, off
 
-    The whole-roadmap chart and the stage charts show the same hover texts: each is stored once
-    in ``strings`` and the traces keep its index (the page puts the text back before drawing).
+
+OFF_SHAPE: dict[str, Any] = {
+    "type": "rect",
+    "name": "non-working",
+    "xref": "x",
+    "yref": "paper",
+    "y0": 0,
+    "y1": 1,
+    "line": {"width": 0},
+    "layer": "below",
+}
+
+
+def page_payload(ctx: RenderContext, sections: list[Section] | None = None) -> dict[str, Any]:
+    """The data the page's script draws from (see :data:`PAGE_SCRIPT_CONTRACT`).
+
+    Built from the plan directly, in one pass per chart; hover labels are built once.
     """
-    index: dict[str, int] = {}
-    out = []
-    for fig_id, fig in figures:
-        spec = fig.to_plotly_json()
-        for trace in spec["data"]:
-            for key in PAGE_DATA_KEYS:
-                values = trace.get(key)
-                if isinstance(values, list | tuple):
-                    trace[key] = [index.setdefault(v, len(index)) for v in values]
-        out.append({"id": fig_id, "data": spec["data"], "layout": spec["layout"]})
+    plan, lang = ctx.plan, ctx.lang
+    sections = sections or []
+    markers = tuple(marker for section in sections for marker in section.markers)
+    tasks = list(plan.tasks)
+    hovers = hover_texts(plan, lang, ctx.library)
+    n_links = sum(len(task.predecessors) for task in tasks)
+    whole = figure_spec(plan, lang, library=ctx.library, markers=markers, hovers=hovers)
+    layout = whole["layout"]
+    if n_links > WHOLE_CHART_LINKS:  # the links stay in the data for the stage charts
+        legend = [str(tr["name"]) for tr in whole["data"] if tr.get("showlegend", True) and tr["uid"] != "links"]
+        layout = chart_layout(
+            plan, tasks, lang, legend, dated_lines(plan, lang, markers), bottom_axis="xaxis2" in layout
+        )
+    for trace in whole["data"]:
+        trace.pop("hovertext", None)  # the script takes each point's label from strings, by its row
+    figures = [{"id": "all", "stage": None, "layout": layout}]
+    for index, summary in enumerate(plan.stages):
+        spec = figure_spec(plan, lang, stage=summary.id, library=ctx.library, markers=markers, hovers=hovers)
+        figures.append({"id": f"stage-{summary.id}", "stage": index, "layout": spec["layout"]})
+    off: dict[str, list[list[str]]] = {}
+    for fig in figures:
+        fig["layout"], off[fig["id"]] = _compact(fig["layout"])
+    stage_index = {s.id: i for i, s in enumerate(plan.stages)}
     return {
         "config": plotly_config(lang),
         "locale": FR_LOCALE if lang == "fr" else None,
-        "figures": out,
-        "strings": list(index),
+        "wholeLinks": n_links <= WHOLE_CHART_LINKS,
+        "traces": whole["data"],
+        "strings": [hovers[task.id] for task in tasks],
+        "rows": {
+            "stage": [stage_index.get(task.stage, -1) for task in tasks],
+            "labels": whole["layout"]["yaxis"]["ticktext"],
+            "start": [(bar_end(task) if task.milestone else task.start).isoformat() for task in tasks],
+            "end": [bar_end(task).isoformat() for task in tasks],
+        },
+        "figures": figures,
+        "off": off,
+        "offShape": OFF_SHAPE,
+        "sizes": {
+            "row": ROW_PX,
+            "phoneRow": PHONE_ROW_PX,
+            "narrow": NARROW,
+            "print": PRINT_WIDTH,
+            "marginTop": MARGIN_TOP,
+            "bottomAxis": BOTTOM_AXIS_PX,
+            "legendRow": LEGEND_ROW_PX,
+            "legendTop": LEGEND_TOP_PX,
+            "legendEntry": LEGEND_ENTRY_PX,
+            "legendChar": LEGEND_CHAR_PX,
+        },
+        "sections": [{"id": sec.id, "data": sec.data, "chart": sec.chart} for sec in sections],
     }
+
+
+def assumptions(ctx: RenderContext) -> list[str]:
+    """What the plan assumes: the plan's warnings, then each unanswered question's default."""
+    from roadmap.render.facts import unanswered
+    from roadmap.resolve import condition_env
+
+    lang = ctx.lang
+    out = list(ctx.plan.warnings)
+    answers = ctx.company.data.answers
+    applicable = set(condition_env(ctx.library, ctx.company.data)[1])
+    for summary in ctx.plan.stages:
+        stage = ctx.library.stage_of(summary.id)
+        for question in unanswered(stage, answers, lang, applicable) if stage else []:
+            if question["default"] is not None:
+                out.append(t(lang, "report_assumed", question=question["text"], answer=question["default"]))
+    return out
 
 
 def page_context(ctx: RenderContext) -> dict[str, Any]:
@@ -148,18 +313,12 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
     from markupsafe import Markup
 
     plan, lang = ctx.plan, ctx.lang
+    sections = extra_sections(ctx)
+    payload = page_payload(ctx, sections)
     n_links = sum(len(task.predecessors) for task in plan.tasks)
-    whole_arrows = n_links <= WHOLE_CHART_LINKS
-    whole = build_figure(plan, lang, library=ctx.library, arrows=whole_arrows)
-    charts = [("all", t(lang, "report_whole"), whole)] + [
-        (
-            f"stage-{s.id}",
-            t(lang, "report_stage_tab", order=s.order, title=s.title),
-            build_figure(plan, lang, stage=s.id, library=ctx.library),
-        )
-        for s in plan.stages
+    charts = [("all", t(lang, "report_whole"))] + [
+        (f"stage-{s.id}", t(lang, "report_stage_tab", order=s.order, title=s.title)) for s in plan.stages
     ]
-    payload = page_payload([(cid, fig) for cid, _, fig in charts], lang)
     context = {
         "lang": lang,
         "t": lambda key, **values: t(lang, key, **values),
@@ -169,10 +328,12 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
         "company_name": str(plan.company.get("name", "")),
         "facts": company_facts(plan, lang),
         "answers": answer_rows(plan, ctx.library, lang),
+        "assumptions": assumptions(ctx),
         "weekend": weekday_names(plan.calendar.weekend, lang),
         "colours": stage_colours(plan),
-        "charts": [{"id": cid, "label": text} for cid, text, _ in charts],
-        "links_note": None if whole_arrows else t(lang, "report_links_on_stage_tabs", n=n_links),
+        "charts": [{"id": cid, "label": text} for cid, text in charts],
+        "sections": sections,
+        "links_note": None if payload["wholeLinks"] else t(lang, "report_links_on_stage_tabs", n=n_links),
         "trim_note": None,
         "payload": Markup(safe_json(payload)),  # noqa: S704 - escaped by safe_json
         "plotly_js": Markup(plotly_js()),  # noqa: S704 - the plotly.js bundle, no user data
@@ -180,12 +341,19 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
     return context, payload
 
 
+def page_budget(ctx: RenderContext) -> int:
+    """Bytes the page may take: under 6 MB up to 1,000 steps, under 12 MB above."""
+    steps = sum(1 for task in ctx.plan.tasks if not task.milestone)
+    return PAGE_BUDGET if steps <= SMALL_PLAN_STEPS else LARGE_PAGE_BUDGET
+
+
 def render_page(ctx: RenderContext) -> str:
-    """The Gantt page's HTML, within :data:`PAGE_BUDGET` when hover labels can make it fit.
+    """The Gantt page's HTML, within :func:`page_budget` when hover labels can make it fit.
 
     The page is rendered with every word first. When it is too big (a thousand steps with long
     deliverables), the hover labels are shortened level by level (:data:`HOVER_DETAILS`: fewer
-    and shorter deliverables and reasons, then none) and the page says so under the tabs.
+    and shorter deliverables and reasons, then none) and the page says so under the tabs. The
+    size of each level is counted from the labels alone; the page is rendered once more.
     """
     from markupsafe import Markup
 
@@ -193,15 +361,20 @@ def render_page(ctx: RenderContext) -> str:
 
     context, payload = _page_parts(ctx)
     text = render_template("gantt.html.j2", context, ctx.templates_dir)
-    if len(text.encode("utf-8")) <= PAGE_BUDGET:
+    size = len(text.encode("utf-8"))
+    budget = page_budget(ctx)
+    if size <= budget:
         return text
-    by_text = {hover_text(task, ctx.plan, ctx.lang, ctx.library): task for task in ctx.plan.tasks}
-    tasks = [by_text[value] for value in payload["strings"]]
+    tasks = list(ctx.plan.tasks)
+    labels_size = len(safe_json(payload["strings"]).encode("utf-8"))
+    note_size = 2 * len(t(ctx.lang, "report_hover_trimmed").encode("utf-8")) + 2
     for detail in HOVER_DETAILS[1:]:
-        payload["strings"] = [hover_text(task, ctx.plan, ctx.lang, ctx.library, detail) for task in tasks]
-        context["payload"] = Markup(safe_json(payload))  # noqa: S704 - escaped by safe_json
-        context["trim_note"] = t(ctx.lang, "report_hover_trimmed")
-        text = render_template("gantt.html.j2", context, ctx.templates_dir)
-        if len(text.encode("utf-8")) <= PAGE_BUDGET:
+        hovers = hover_texts(ctx.plan, ctx.lang, ctx.library, detail=detail)
+        strings = [hovers[task.id] for task in tasks]
+        new_size = len(safe_json(strings).encode("utf-8"))
+        payload["strings"] = strings
+        if size - labels_size + new_size + note_size <= budget:
             break
-    return text
+    context["payload"] = Markup(safe_json(payload))  # noqa: S704 - escaped by safe_json
+    context["trim_note"] = t(ctx.lang, "report_hover_trimmed")
+    return render_template("gantt.html.j2", context, ctx.templates_dir)

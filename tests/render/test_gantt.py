@@ -28,17 +28,22 @@ from roadmap.errors import InputError
 from roadmap.plan import Plan, Task, plan_file
 from roadmap.render import RenderContext, render
 from roadmap.render.gantt import (
+    BOTTOM_AXIS_PX,
     CRITICAL,
     DAY_MS,
     HOVER_DETAILS,
     LEGEND_CHARS,
     LEGEND_ROW_PX,
     LEGEND_TOP_PX,
+    LONG_CHART_ROWS,
     MARGIN_BOTTOM,
     MARGIN_TOP,
     ROW_PX,
+    Marker,
     build_figure,
+    figure_spec,
     hover_text,
+    label,
     legend_rows,
     plotly_js,
     stage_colours,
@@ -266,7 +271,22 @@ def test_status_date_line_only_with_as_of() -> None:
     lines = [s for s in with_date.layout.shapes if s.name == "status-date"]
     assert len(lines) == 1
     assert lines[0].x0 == lines[0].x1 == "2027-05-03" and lines[0].type == "line"
-    assert any("2027-05-03" in a.text for a in with_date.layout.annotations)
+    # named in the legend, never as a label over the chart's first rows (their percent labels)
+    assert not with_date.layout.annotations
+    entry = trace(with_date, "status-date")
+    assert entry.name == "Status date 2027-05-03" and entry.showlegend is not False
+    assert list(entry.x) == [None] and entry.line.dash == lines[0].line.dash
+    assert "status-date" not in uids(without)
+
+
+def test_markers_draw_a_named_dated_line_on_the_chart(example: RenderContext) -> None:
+    marker = Marker(dt.date(2027, 9, 1), "Board <b>deadline</b>")
+    fig = build_figure(example.plan, "en", markers=(marker,))
+    lines = [s for s in fig.layout.shapes if s.name == "marker-0"]
+    assert len(lines) == 1 and lines[0].x0 == "2027-09-01"
+    assert trace(fig, "marker-0").name == "Board &lt;b&gt;deadline&lt;/b&gt; 2027-09-01"
+    stage = build_figure(example.plan, "en", stage="crm", markers=(marker,))
+    assert [s.x0 for s in stage.layout.shapes if s.name == "marker-0"] == ["2027-09-01"]
 
 
 def test_percent_complete_on_done_and_in_progress_steps(xss_ctx: Callable[..., RenderContext]) -> None:
@@ -302,7 +322,10 @@ def test_baseline_dates_draw_grey_ghost_bars_behind(example: RenderContext) -> N
     assert list(ghost.y) == [1]
     assert list(ghost.base) == ["2027-01-20"]
     assert list(ghost.x) == [7 * DAY_MS]
-    assert "rgba(140,140,140" in ghost.marker.color
+    # hatched and outlined: never mistaken for the flat grey of the days off
+    assert ghost.marker.pattern.shape == "/" and ghost.marker.line.width >= 1
+    off = next(s for s in fig.layout.shapes if s.name == "non-working")
+    assert ghost.marker.line.color != off.fillcolor and ghost.marker.color != off.fillcolor
     hover = trace(fig, f"stage-{tasks[1].stage}").hovertext[1]
     assert "Baseline: 2027-01-20 → 2027-01-26" in hover and "slip: 3 working days" in hover
 
@@ -377,6 +400,7 @@ def test_long_titles_are_cut_on_the_axis_and_whole_in_the_hover(xss_ctx: Callabl
     row = rows(plan)["alpha.two"]
     label = fig.layout.yaxis.ticktext[row]
     assert label.endswith("…") and len(label) <= 44
+    assert label == "A very long step title that certainly does…"  # at a word boundary
     hover = trace(fig, "stage-alpha").hovertext[list(trace(fig, "stage-alpha").y).index(row)]
     assert "certainly does not fit on the axis of the chart at all" in hover.replace("<br>   ", " ")
 
@@ -386,8 +410,35 @@ def test_height_grows_with_rows_of_22_px(example: RenderContext) -> None:
     whole = build_figure(plan, "en")
     stage = build_figure(plan, "en", stage="crm")
     for fig, n in ((whole, len(plan.tasks)), (stage, len([t for t in plan.tasks if t.stage == "crm"]))):
-        assert fig.layout.height == n * ROW_PX + fig.layout.margin.t + MARGIN_BOTTOM
+        bottom = MARGIN_BOTTOM + (BOTTOM_AXIS_PX if n > LONG_CHART_ROWS else 0)
+        assert fig.layout.height == n * ROW_PX + fig.layout.margin.t + bottom
+        assert fig.layout.margin.b == bottom
     assert list(whole.layout.yaxis.range) == [len(plan.tasks) - 0.5, -0.5]  # first step on top
+
+
+def test_a_long_chart_has_dates_at_its_bottom_too(example: RenderContext) -> None:
+    whole = build_figure(example.plan, "en")
+    assert len(example.plan.tasks) > LONG_CHART_ROWS
+    assert whole.layout.xaxis.side == "top" and whole.layout.xaxis2.side == "bottom"
+    assert whole.layout.xaxis2.overlaying == "x" and whole.layout.xaxis2.range == whole.layout.xaxis.range
+    assert trace(whole, "bottom-axis").xaxis == "x2" and trace(whole, "bottom-axis").showlegend is False
+    short = build_figure(example.plan, "en", stage="crm")
+    assert "xaxis2" not in short.to_plotly_json()["layout"] and "bottom-axis" not in uids(short)
+
+
+@pytest.mark.parametrize(
+    ("title", "limit", "expected"),
+    [
+        ("Short", 44, "Short"),
+        ("Single-window service desk and office procedures", 44, "Single-window service desk and office…"),
+        ("Abc, def ghi", 6, "Abc…"),
+        ("Supercalifragilisticexpialidocious word", 10, "Supercalifragilisticexpialidocious…"),
+        ("<b>bold</b> and more words here", 16, "&lt;b&gt;bold&lt;/b&gt; and…"),
+        ("<b>bold</b> and more words here", 15, "&lt;b&gt;bold&lt;/b&gt;…"),
+    ],
+)
+def test_axis_labels_are_never_cut_mid_word(title: str, limit: int, expected: str) -> None:
+    assert label(title, limit) == expected
 
 
 def test_legend_rows_follow_plotlys_grid_of_the_widest_entry() -> None:
@@ -508,15 +559,31 @@ def test_page_has_a_chart_per_stage_and_the_facts_beside_it(example: RenderConte
     assert data["config"]["displaylogo"] is False
 
 
-def test_page_hover_texts_are_stored_once_and_restored(example: RenderContext) -> None:
+def test_page_holds_one_data_set_and_a_layout_per_chart(example: RenderContext) -> None:
+    plan = example.plan
     data = payload(render("gantt", example))
-    whole = data["figures"][0]["data"]
-    setup_whole = next(tr for tr in whole if tr.get("uid") == "stage-setup")
-    setup_stage = next(tr for tr in data["figures"][1]["data"] if tr.get("uid") == "stage-setup")
-    assert setup_whole["hovertext"] == setup_stage["hovertext"]  # the same indexes
-    assert all(isinstance(i, int) for i in setup_whole["hovertext"])
-    assert data["strings"][setup_whole["hovertext"][0]].startswith("<b>Kickoff, licence and shared vision</b>")
-    assert len(data["strings"]) == len(set(data["strings"])) == len(example.plan.tasks)
+    whole = figure_spec(plan, "en", library=example.library)
+    # the whole-roadmap chart's traces, once, without their hover labels (one per row, in strings)
+    assert [tr["uid"] for tr in data["traces"]] == [tr["uid"] for tr in whole["data"]]
+    for mine, theirs in zip(data["traces"], whole["data"], strict=True):
+        assert "hovertext" not in mine
+        assert {k: v for k, v in theirs.items() if k != "hovertext"} == mine
+        if "hovertext" in theirs:
+            assert [data["strings"][row] for row in mine["y"]] == theirs["hovertext"]
+    assert data["strings"][0].startswith("<b>Kickoff, licence and shared vision</b>")
+    assert len(data["strings"]) == len(plan.tasks)
+    assert data["rows"]["labels"] == whole["layout"]["yaxis"]["ticktext"]
+    assert data["rows"]["stage"] == [[s.id for s in plan.stages].index(t.stage) for t in plan.tasks]
+    # a stage chart is its layout only: the page filters the whole chart's points
+    crm = next(f for f in data["figures"] if f["id"] == "stage-crm")
+    reference = figure_spec(plan, "en", stage="crm", library=example.library)["layout"]
+    assert crm["stage"] == [s.id for s in plan.stages].index("crm")
+    assert crm["layout"]["height"] == reference["height"]
+    assert "ticktext" not in crm["layout"]["yaxis"] and "ticktext" not in data["figures"][0]["layout"]["yaxis"]
+    off = [[s["x0"], s["x1"]] for s in reference["shapes"] if s["name"] == "non-working"]
+    assert data["off"]["stage-crm"] == off and len(off) > 10  # weekends too on a stage chart
+    assert not [s for s in crm["layout"]["shapes"] if s.get("name") == "non-working"]
+    assert data["wholeLinks"] is True
 
 
 def test_page_is_byte_identical_for_the_same_plan(example: RenderContext, tmp_path: Path) -> None:
@@ -576,13 +643,12 @@ def test_user_strings_are_escaped_in_the_page_and_the_hover_labels(xss_ctx: Call
     assert [tag for tag, _ in tags.tags].count("script") == 4
     assert "img" not in [tag for tag, _ in tags.tags]  # no logo here, and no injected image
     data = payload(page)  # the JSON parses: nothing closed its script element early
-    strings = list(strings_in(data["figures"])) + data["strings"]
+    strings = list(strings_in(data))
     for value in strings:
         assert "<img" not in value and "<script" not in value and "<svg" not in value and "</script" not in value
     assert any("&lt;img src=x onerror=alert(1)&gt;" in value for value in data["strings"])  # hover
-    ticktext = data["figures"][0]["layout"]["yaxis"]["ticktext"]
-    assert "&lt;img src=x onerror=alert(1)&gt;" in ticktext
-    names = [tr.get("name", "") for tr in data["figures"][0]["data"]]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in data["rows"]["labels"]
+    names = [tr.get("name", "") for tr in data["traces"]]
     assert "1. Alpha &lt;b&gt;stage&lt;/b&gt;" in names
     assert any("&lt;/script&gt;&lt;script&gt;alert(2)" in value for value in data["strings"])
 
@@ -716,10 +782,12 @@ def test_a_1000_step_plan_stays_under_6_mb(tmp_path: Path) -> None:
     assert len(page) < 6_000_000
     data = payload(page)
     whole = data["figures"][0]
-    assert len(whole["layout"]["yaxis"]["ticktext"]) == 1005
-    assert whole["layout"]["height"] == 1005 * ROW_PX + whole["layout"]["margin"]["t"] + MARGIN_BOTTOM
-    assert "links" not in [tr.get("uid") for tr in whole["data"]]  # too many: drawn per stage
-    assert all("links" in [tr.get("uid") for tr in fig["data"]] for fig in data["figures"][1:])
+    assert len(data["rows"]["labels"]) == 1005
+    assert whole["layout"]["height"] == 1005 * ROW_PX + whole["layout"]["margin"]["t"] + MARGIN_BOTTOM + BOTTOM_AXIS_PX
+    assert data["wholeLinks"] is False  # too many: drawn per stage (the links stay in the data for them)
+    links = next(tr for tr in data["traces"] if tr["uid"] == "links")
+    assert links["x"].count(None) == sum(len(t.predecessors) for t in ctx.plan.tasks)
+    assert "Dependencies" not in json.dumps(whole["layout"])
     assert "the arrows are drawn on the stage tabs only" in page.decode()
     assert "hover labels are shortened" not in page.decode()  # it fits with every word
     assert all("A first deliverable with a realistic length of text" in s for s in data["strings"] if "step-" in s)
@@ -758,7 +826,7 @@ def test_an_empty_plan_still_renders(tmp_path: Path, mini_library: Path) -> None
     path = write_tree(tmp_path, {"company.yaml": company}) / "company.yaml"
     page = render("gantt", make_ctx(path, library_dir=mini_library))
     assert "Nothing left to plan" in page.decode()
-    assert payload(page)["figures"][0]["data"] == []
+    assert payload(page)["traces"] == []
 
 
 def test_plan_writes_gantt_checklist_and_json_by_default(tmp_path: Path) -> None:
