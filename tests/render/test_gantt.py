@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import itertools
 import json
 import os
 import re
@@ -1028,3 +1029,209 @@ def test_one_day_of_slack_or_slip_is_singular(example: RenderContext) -> None:
     two = one.model_copy(update={"slack_days": 2, "slip_days": 2})
     assert "Slack: 2 working days<br>" in hover_text(two, example.plan, "en")
     assert "slip: 2 working days" in hover_text(two, example.plan, "en")
+
+
+# ---------------------------------------------------------------- print, phone, client-side filtering
+
+HEADLESS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-extensions", "--no-pdf-header-footer", "--hide-scrollbars",
+)  # fmt: skip
+PROBE_ID = "roadmap-probe"
+
+
+def chromium_run(page: Path, *extra: str) -> str:
+    """Chromium headless on ``page`` (offline: every request to a refusing proxy); its stdout."""
+    with tempfile.TemporaryDirectory() as profile:
+        args = [
+            str(CHROMIUM), *HEADLESS, f"--user-data-dir={profile}", "--proxy-server=http://127.0.0.1:9",
+            "--virtual-time-budget=8000", *extra, page.as_uri(),
+        ]  # fmt: skip
+        return subprocess.run(args, capture_output=True, text=True, timeout=180).stdout
+
+
+def with_probe(page: bytes, script: str) -> str:
+    """The page with ``script`` run after it loaded; the script writes JSON into ``#roadmap-probe``."""
+    probe = (
+        "<script>window.addEventListener('load', function () { setTimeout(function () {"
+        f" var out = (function () {{ {script} }})();"
+        f" var pre = document.createElement('pre'); pre.id = '{PROBE_ID}';"
+        " pre.textContent = JSON.stringify(out); document.body.appendChild(pre); }, 300); });</script></body>"
+    )
+    return page.decode().replace("</body>", probe)
+
+
+def probed(dom: str) -> Any:
+    found = re.search(rf'<pre id="{PROBE_ID}">(.*?)</pre>', dom, re.DOTALL)
+    assert found, dom[-2000:]
+    return json.loads(html.unescape(found.group(1)))
+
+
+def pdf_words(pdf: Path) -> list[dict[str, Any]]:
+    """Every word of the PDF: {page, text, x0, x1, y0, y1, width} (points), from ``pdftotext -bbox``."""
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words: list[dict[str, Any]] = []
+    page, width = 0, 0.0
+    for line in text.splitlines():
+        if m := re.search(r'<page width="([\d.]+)"', line):
+            page, width = page + 1, float(m.group(1))
+        elif m := re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>', line):
+            x0, y0, x1, y1 = (float(v) for v in m.groups()[:4])
+            words.append(
+                {
+                    "page": page,
+                    "text": html.unescape(m.group(5)),
+                    "x0": x0,
+                    "x1": x1,
+                    "y0": y0,
+                    "y1": y1,
+                    "width": width,
+                }
+            )
+    return words
+
+
+def ppm_pixels(pdf: Path, page: int) -> tuple[int, int, bytes]:
+    """One page rasterised at 72 dpi (a pixel per point): width, height, RGB bytes."""
+    out = subprocess.run(
+        ["pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), str(pdf)], capture_output=True, check=True
+    ).stdout
+    magic, w, h, maxval, rest = out.split(maxsplit=4)
+    assert magic == b"P6" and maxval == b"255"
+    return int(w), int(h), rest
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@pytest.mark.external
+@pytest.mark.skipif(CHROMIUM is None or not shutil.which("pdftotext"), reason="no Chromium or poppler here")
+@pytest.mark.parametrize("window", ["1920,1080", "1366,768"])
+def test_printed_to_pdf_every_chart_fits_the_landscape_page(tmp_path: Path, window: str) -> None:
+    ctx = make_ctx(EXAMPLE, as_of=dt.date(2027, 5, 3))
+    plan = ctx.plan
+    path = tmp_path / "gantt.html"
+    path.write_bytes(render("gantt", ctx))
+    pdf = tmp_path / "gantt.pdf"
+    chromium_run(path, f"--window-size={window}", f"--print-to-pdf={pdf}")
+    words = pdf_words(pdf)
+    assert words, "empty PDF"
+    assert all(w["width"] > 700 for w in words)  # landscape: 792 pt (Letter) or 842 pt (A4) wide
+    pages: dict[int, str] = {}
+    for w in words:
+        pages[w["page"]] = pages.get(w["page"], "") + " " + w["text"]
+    # page one: the summary (dates, risks, dropped blocks, assumptions), no tabs
+    first = pages[1]
+    for part in ("Finish: 2028-04-11", "Risks", "Dropped blocks", "Assumptions", "Two sources of truth"):
+        assert part in first, part
+    assert "Whole roadmap" not in first and "Hover a bar" not in first  # the tabs and the hint are hidden
+
+    # the whole roadmap, then every stage chart, each from the top of a new page
+    def starts(title: str) -> int:
+        heads = [n for n, text in pages.items() if text.strip().startswith(title)]
+        assert heads, (title, {n: text[:60] for n, text in pages.items()})
+        return heads[0]
+
+    order = [starts("Whole roadmap")] + [starts(f"{s.order}. {s.title}") for s in plan.stages]
+    assert order == sorted(order) and order[0] == 2
+    # every word of a chart page inside the page (nothing cut at the right)
+    for w in words:
+        assert w["x1"] <= w["width"] - 5, w
+    # the whole roadmap's date axis runs to its last month, inside the page
+    whole = [w for w in words if order[0] <= w["page"] < order[1]]
+    ticks = []
+    for a, b in itertools.pairwise(whole):
+        if a["text"] in MONTHS and b["text"].isdigit() and len(b["text"]) == 4 and abs(a["y0"] - b["y0"]) < 1:
+            day = dt.date(int(b["text"]), MONTHS.index(a["text"]) + 1, 1)
+            ticks.append((day, (a["x0"] + b["x1"]) / 2, a["page"]))
+    assert len(ticks) >= 4
+    last_bar = max((t for t in plan.tasks if not t.milestone), key=lambda t: t.finish)
+    assert max(day for day, _, _ in ticks) >= last_bar.finish.replace(day=1) - dt.timedelta(days=62)
+    # the last bar: its colour where the axis puts its end, inside the page
+    (d0, x0, _), (d1, x1, _) = ticks[0], next(t for t in ticks if t[0] > ticks[0][0])
+    per_day = (x1 - x0) / (d1 - d0).days
+    end_x = x0 + ((last_bar.finish + dt.timedelta(days=1)) - d0).days * per_day
+    colour = stage_colours(plan)[last_bar.stage]
+    rgb = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    assert end_x < whole[0]["width"] - 10
+    found = False
+    for page in range(order[0], order[1]):
+        width, height, pixels = ppm_pixels(pdf, page)
+        for y in range(height):
+            for x in range(int(end_x) - 9, int(end_x) - 2):
+                r, g, b = pixels[3 * (y * width + x) : 3 * (y * width + x) + 3]
+                if abs(r - rgb[0]) + abs(g - rgb[1]) + abs(b - rgb[2]) < 40:
+                    found = True
+    assert found, f"no {colour} bar ending near x={end_x:.0f} pt"
+
+
+def phone_frame(folder: Path, page: str, width: int = 390, height: int = 844) -> Path:
+    """A page showing ``page`` in a ``width`` × ``height`` frame: a phone's viewport (headless
+    Chromium's window is never narrower than 500 px); the frame's probe result is posted here."""
+    frame = folder / "phone.html"
+    frame.write_text(
+        f'<!DOCTYPE html><html><body style="margin:0"><iframe src="{page}" '
+        f'style="width:{width}px;height:{height}px;border:0;display:block"></iframe>'
+        f'<pre id="{PROBE_ID}"></pre><script>window.addEventListener("message", function (e) {{'
+        f' document.getElementById("{PROBE_ID}").textContent = e.data; }});</script></body></html>',
+        encoding="utf-8",
+    )
+    return frame
+
+
+@pytest.mark.external
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+def test_on_a_390_px_phone_bars_keep_most_of_the_width(tmp_path: Path) -> None:
+    ctx = make_ctx(EXAMPLE, as_of=dt.date(2027, 5, 3))
+    script = (
+        "var div = document.getElementById('chart-all'), fl = div._fullLayout;"
+        "var labels = div.data.filter(function (t) { return t.uid === 'labels'; });"
+        "return {plot: fl._size.w, width: fl.width, ticks: fl.yaxis.showticklabels, viewport: window.innerWidth,"
+        " labels: labels.map(function (t) { return t.text.length; }),"
+        " band: document.querySelector('.band').getBoundingClientRect().top,"
+        " chart: div.getBoundingClientRect().top, page: document.documentElement.scrollWidth};"
+    )
+    page = with_probe(render("gantt", ctx), script).replace(
+        "var pre = document.createElement('pre');", "parent.postMessage(JSON.stringify(out), '*'); return;"
+    )
+    (tmp_path / "gantt.html").write_text(page, encoding="utf-8")
+    frame = phone_frame(tmp_path, "gantt.html")
+    shot = tmp_path / "phone.png"
+    chromium_run(frame, "--window-size=390,844", f"--screenshot={shot}")
+    assert shot.stat().st_size > 10_000
+    out = probed(chromium_run(frame, "--window-size=390,844", "--dump-dom"))
+    assert out["viewport"] == 390 and out["page"] <= 390, out  # no sideways scrolling
+    assert out["width"] <= 390 and out["plot"] >= 0.6 * 390, out  # the bars keep most of the width
+    assert out["ticks"] is False and out["labels"] == [len(ctx.plan.tasks)]  # labels above the bars
+    assert out["band"] < out["chart"]  # the summary band comes first
+
+
+@pytest.mark.external
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+def test_the_page_filters_each_stage_chart_like_the_python_reference(tmp_path: Path) -> None:
+    ctx = make_ctx(EXAMPLE, as_of=dt.date(2027, 5, 3))
+    plan = ctx.plan
+    script = (
+        "var out = {};"
+        "document.querySelectorAll('.tab').forEach(function (tab) {"
+        " var v = window.roadmapGantt.view(tab.dataset.target);"
+        " out[tab.dataset.target] = {traces: v.traces, ticktext: v.layout.yaxis.ticktext,"
+        " tickvals: v.layout.yaxis.tickvals, shapes: v.layout.shapes}; });"
+        "return out;"
+    )
+    path = tmp_path / "gantt.html"
+    path.write_text(with_probe(render("gantt", ctx), script), encoding="utf-8")
+    views = probed(chromium_run(path, "--window-size=1400,900", "--dump-dom"))
+    for summary in [None, *plan.stages]:
+        key = "all" if summary is None else f"stage-{summary.id}"
+        spec = figure_spec(plan, "en", stage=summary and summary.id, library=ctx.library)
+        got = views[key]
+        assert [tr["uid"] for tr in got["traces"]] == [tr["uid"] for tr in spec["data"]], key
+        for mine, theirs in zip(got["traces"], spec["data"], strict=True):
+            for field in ("x", "y", "base", "text", "hovertext"):
+                assert mine.get(field) == theirs.get(field), (key, theirs["uid"], field)
+            if theirs.get("marker"):
+                assert mine["marker"] == theirs["marker"], (key, theirs["uid"])
+        assert got["ticktext"] == spec["layout"]["yaxis"]["ticktext"]
+        assert got["tickvals"] == spec["layout"]["yaxis"]["tickvals"]
+        assert got["shapes"] == spec["layout"]["shapes"], key
