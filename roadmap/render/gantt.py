@@ -153,7 +153,10 @@ def _cut(text: str, chars: int | None) -> str:
 
 
 def _wrapped(text: str, chars: int | None = None) -> str:
-    lines = textwrap.wrap(_cut(text, chars), HOVER_WIDTH)
+    text = _cut(text, chars)
+    if len(text) <= HOVER_WIDTH:  # most lines: textwrap is slow, and a thousand labels add up
+        return esc(text)
+    lines = textwrap.wrap(text, HOVER_WIDTH)
     return "<br>   ".join(esc(line) for line in lines or [""])
 
 
@@ -246,6 +249,7 @@ def figure_spec(
     arrows: bool = True,
     markers: tuple[Marker, ...] = (),
     hovers: dict[str, str] | None = None,
+    tasks: list[Task] | None = None,
 ) -> dict[str, Any]:
     """The Gantt chart of the whole plan, or of one ``stage``, as plotly.js data: ``{data, layout}``.
 
@@ -255,9 +259,11 @@ def figure_spec(
     predecessor link inside the chart, unless ``arrows`` is false), ``milestones`` (diamonds),
     ``status-date`` and ``marker-<i>`` (legend entries of the dated lines drawn as shapes) and
     ``bottom-axis`` (an empty trace that makes plotly draw the bottom date axis of a long chart).
-    ``hovers`` (task id → hover label) saves building the labels again for another chart.
+    ``hovers`` (task id → hover label) saves building the labels again for another chart, and
+    ``tasks`` (the plan's tasks of ``stage``, in plan order) finding them again.
     """
-    tasks = [task for task in plan.tasks if stage is None or task.stage == stage]
+    if tasks is None:
+        tasks = [task for task in plan.tasks if stage is None or task.stage == stage]
     row = {task.id: i for i, task in enumerate(tasks)}
     colours = stage_colours(plan)
     if hovers is None:
@@ -290,8 +296,11 @@ def figure_spec(
                 "legendrank": 900,
             }
         )
+    by_stage: dict[str, list[Task]] = {}
+    for task in steps:
+        by_stage.setdefault(task.stage, []).append(task)
     for summary in plan.stages:
-        own = [task for task in steps if task.stage == summary.id]
+        own = by_stage.get(summary.id, [])
         if not own:
             continue
         data.append(

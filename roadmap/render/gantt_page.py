@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from roadmap.i18n import t
+from roadmap.plan import Task
 from roadmap.render import RenderContext
 from roadmap.render.facts import answer_rows, branding, company_facts, weekday_names, working_days
 from roadmap.render.gantt import (
@@ -29,6 +30,7 @@ from roadmap.render.gantt import (
     LEGEND_ROW_PX,
     LEGEND_TOP_PX,
     MARGIN_TOP,
+    NON_WORKING,
     ROW_PX,
     Marker,
     bar_end,
@@ -60,6 +62,8 @@ PAGE_SCRIPT_CONTRACT = """
 payload.traces        the whole-roadmap chart's traces; a point's hover label is strings[its row]
 payload.strings       hover label of each row (task), plan order
 payload.rows          {stage: [stage index per row], labels: [y label], start: [date], end: [date]}
+                      (start: where an arrow lands, end: where it leaves; a milestone's diamond)
+payload.traces[links] pairs: [from row, to row, ...] instead of x, y and marker sizes
 payload.figures       [{id: "all" | "stage-<id>", stage: index | null, layout}] (layouts without
                       tick values, tick texts and day-off shapes: the script adds them)
 payload.off           {id: [[first day, day after last], ...]} days off shaded, per figure
@@ -222,9 +226,11 @@ OFF_SHAPE: dict[str, Any] = {
     "yref": "paper",
     "y0": 0,
     "y1": 1,
+    "fillcolor": NON_WORKING,
     "line": {"width": 0},
     "layer": "below",
 }
+"""A day-off shape without its dates (the script adds them)."""
 
 
 def page_payload(ctx: RenderContext, sections: list[Section] | None = None) -> dict[str, Any]:
@@ -245,11 +251,29 @@ def page_payload(ctx: RenderContext, sections: list[Section] | None = None) -> d
         layout = chart_layout(
             plan, tasks, lang, legend, dated_lines(plan, lang, markers), bottom_axis="xaxis2" in layout
         )
+    row = {task.id: i for i, task in enumerate(tasks)}
     for trace in whole["data"]:
         trace.pop("hovertext", None)  # the script takes each point's label from strings, by its row
+        if trace["uid"] == "links":  # the script draws each arrow from its two rows' dates
+            pairs = [(row[p.id], row[task.id]) for task in tasks for p in task.predecessors if p.id in row]
+            for key in ("x", "y"):
+                trace.pop(key)
+            trace["marker"] = {k: v for k, v in trace["marker"].items() if k != "size"}
+            trace["pairs"] = [r for pair in pairs for r in pair]
     figures = [{"id": "all", "stage": None, "layout": layout}]
+    by_stage: dict[str, list[Task]] = {}
+    for task in tasks:
+        by_stage.setdefault(task.stage, []).append(task)
     for index, summary in enumerate(plan.stages):
-        spec = figure_spec(plan, lang, stage=summary.id, library=ctx.library, markers=markers, hovers=hovers)
+        spec = figure_spec(
+            plan,
+            lang,
+            stage=summary.id,
+            library=ctx.library,
+            markers=markers,
+            hovers=hovers,
+            tasks=by_stage.get(summary.id, []),
+        )
         figures.append({"id": f"stage-{summary.id}", "stage": index, "layout": spec["layout"]})
     off: dict[str, list[list[str]]] = {}
     for fig in figures:
