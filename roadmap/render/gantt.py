@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -154,10 +153,18 @@ def _cut(text: str, chars: int | None) -> str:
 
 def _wrapped(text: str, chars: int | None = None) -> str:
     text = _cut(text, chars)
-    if len(text) <= HOVER_WIDTH:  # most lines: textwrap is slow, and a thousand labels add up
+    if len(text) <= HOVER_WIDTH:  # most lines
         return esc(text)
-    lines = textwrap.wrap(text, HOVER_WIDTH)
-    return "<br>   ".join(esc(line) for line in lines or [""])
+    lines: list[str] = []  # greedy, at spaces only: a long word (a URL) stays whole
+    line = ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > HOVER_WIDTH:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>   ".join(esc(part) for part in lines)
 
 
 def hover_text(

@@ -376,8 +376,9 @@ def render_page(ctx: RenderContext) -> str:
 
     The page is rendered with every word first. When it is too big (a thousand steps with long
     deliverables), the hover labels are shortened level by level (:data:`HOVER_DETAILS`: fewer
-    and shorter deliverables and reasons, then none) and the page says so under the tabs. The
-    size of each level is counted from the labels alone; the page is rendered once more.
+    and shorter deliverables and reasons, then none; the most detailed level that fits, found by
+    halving: a few passes at most) and the page says so under the tabs. The size of a level is
+    counted from its labels alone; the page is rendered once more.
     """
     from markupsafe import Markup
 
@@ -390,15 +391,28 @@ def render_page(ctx: RenderContext) -> str:
     if size <= budget:
         return text
     tasks = list(ctx.plan.tasks)
-    labels_size = len(safe_json(payload["strings"]).encode("utf-8"))
-    note_size = 2 * len(t(ctx.lang, "report_hover_trimmed").encode("utf-8")) + 2
-    for detail in HOVER_DETAILS[1:]:
-        hovers = hover_texts(ctx.plan, ctx.lang, ctx.library, detail=detail)
-        strings = [hovers[task.id] for task in tasks]
-        new_size = len(safe_json(strings).encode("utf-8"))
-        payload["strings"] = strings
-        if size - labels_size + new_size + note_size <= budget:
-            break
+    room = budget - (size - len(safe_json(payload["strings"]).encode("utf-8")))
+    room -= 2 * len(t(ctx.lang, "report_hover_trimmed").encode("utf-8")) + 2
+    levels: dict[int, list[str]] = {}
+
+    def labels(level: int) -> list[str]:
+        if level not in levels:
+            hovers = hover_texts(ctx.plan, ctx.lang, ctx.library, detail=HOVER_DETAILS[level])
+            levels[level] = [hovers[task.id] for task in tasks]
+        return levels[level]
+
+    def fits(level: int) -> bool:
+        return len(safe_json(labels(level)).encode("utf-8")) <= room
+
+    low, high = 1, len(HOVER_DETAILS) - 1  # the most detailed level that fits: labels shrink level by level
+    if fits(high):
+        while low < high:
+            middle = (low + high) // 2
+            if fits(middle):
+                high = middle
+            else:
+                low = middle + 1
+    payload["strings"] = labels(high)
     context["payload"] = Markup(safe_json(payload))  # noqa: S704 - escaped by safe_json
     context["trim_note"] = t(ctx.lang, "report_hover_trimmed")
     return render_template("gantt.html.j2", context, ctx.templates_dir)
