@@ -98,23 +98,27 @@ class Section:
     """Lines shown in the summary band above the chart under this section's title."""
 
 
-EXTRA_SECTIONS: tuple[str, ...] = (
-    # "module:function" taking the RenderContext, returning a Section, a list of them or None;
-    # one line per feature, in page order, e.g.:
+SectionBuilder = Callable[[RenderContext], "Section | list[Section] | None"]
+
+EXTRA_SECTIONS: tuple[str | SectionBuilder, ...] = (
+    # "module:function" (imported when the page is rendered) or a function, taking the
+    # RenderContext and returning a Section, a list of them or None; one line per feature, in
+    # page order, e.g.:
     # "roadmap.answers_report:gantt_sections",  # issue 9: "Answers given", "Assumed (library defaults)", deadlines
     # "roadmap.effort:gantt_section",  # issue 12: load per role
     # "roadmap.forecast:gantt_section",  # issue 16: forecast S-curve
 )
 
 
-def extra_sections(ctx: RenderContext, names: tuple[str, ...] | None = None) -> list[Section]:
-    """The sections the builders named in ``names`` (default :data:`EXTRA_SECTIONS`) return, in order."""
+def extra_sections(ctx: RenderContext, builders: tuple[str | SectionBuilder, ...] | None = None) -> list[Section]:
+    """The sections the ``builders`` (default :data:`EXTRA_SECTIONS`) return, in order."""
     out: list[Section] = []
-    for name in EXTRA_SECTIONS if names is None else names:
-        module, _, func = name.partition(":")
-        builder: Callable[[RenderContext], Section | list[Section] | None] = getattr(
-            importlib.import_module(module), func
-        )
+    for entry in EXTRA_SECTIONS if builders is None else builders:
+        if isinstance(entry, str):
+            module, _, func = entry.partition(":")
+            builder: SectionBuilder = getattr(importlib.import_module(module), func)
+        else:
+            builder = entry
         made = builder(ctx)
         if isinstance(made, Section):
             out.append(made)

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from conftest import MINI_BETA, MINI_ROLES, write_tree
+from markupsafe import Markup
 from typer.testing import CliRunner
 
 from cli import app
@@ -49,7 +50,7 @@ from roadmap.render.gantt import (
     plotly_js,
     stage_colours,
 )
-from roadmap.render.gantt_page import safe_json
+from roadmap.render.gantt_page import Section, safe_json
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "manufacturer-1200.yaml"
@@ -1127,7 +1128,7 @@ def test_printed_to_pdf_every_chart_fits_the_landscape_page(tmp_path: Path, wind
         pages[w["page"]] = pages.get(w["page"], "") + " " + w["text"]
     # page one: the summary (dates, risks, dropped blocks, assumptions), no tabs
     first = pages[1]
-    for part in ("Finish: 2028-04-11", "Risks", "Dropped blocks", "Assumptions", "Two sources of truth"):
+    for part in (f"Finish: {plan.finish}", "Risks", "Dropped blocks", "Assumptions", plan.risks[0].text[:20]):
         assert part in first, part
     assert "Whole roadmap" not in first and "Hover a bar" not in first  # the tabs and the hint are hidden
 
@@ -1240,3 +1241,140 @@ def test_the_page_filters_each_stage_chart_like_the_python_reference(tmp_path: P
         assert got["ticktext"] == spec["layout"]["yaxis"]["ticktext"]
         assert got["tickvals"] == spec["layout"]["yaxis"]["tickvals"]
         assert got["shapes"] == spec["layout"]["shapes"], key
+
+
+# ---------------------------------------------------------------- the page's layout and its hooks
+
+
+def demo_sections(ctx: RenderContext) -> list[Section]:
+    """Two sections as another feature would add them (one with a chart, markers and band lines)."""
+    chart = {
+        "data": [{"type": "scatter", "x": ["2027-05-03", "2027-06-01"], "y": [0, 5], "uid": "demo"}],
+        "layout": {"height": 300},
+    }
+    return [
+        Section(
+            id="load",
+            title="Load <per> role",
+            items=("Two <b>PMs</b> needed",),
+            table=(("Role", "Peak"), ("PM", "<i>2</i>")),
+            html="<script>alert(7)</script>",
+            chart=chart,
+            data={"peak": "</script><script>alert(8)</script>"},
+            markers=(Marker(dt.date(2027, 9, 1), "Board <deadline>"),),
+            band=("Peak load: 2 <people>",),
+        ),
+        Section(
+            id="answers-assumed", title="Assumed (library defaults)", html=Markup("<p>trusted <em>markup</em></p>")
+        ),
+    ]
+
+
+def test_extra_sections_are_added_in_order_escaped_with_their_chart_markers_and_band(
+    example: RenderContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap.render import gantt_page
+
+    monkeypatch.setattr(gantt_page, "EXTRA_SECTIONS", (demo_sections,))
+    page = render("gantt", example)
+    text = page.decode()
+    body = " ".join(" ".join(parse(page).body_text).split())
+    assert "<script>alert(7)" not in text and "alert(8)</script>" not in text and "<b>PMs" not in text
+    assert "Load <per> role" in body and "Two <b>PMs</b> needed" in body and "<script>alert(7)</script>" in body
+    assert "<p>trusted <em>markup</em></p>" in text  # a Markup is inserted as is
+    assert text.index('id="section-load"') < text.index('id="section-answers-assumed"')
+    assert text.index('id="chart-all"') < text.index('id="section-load"')  # below the chart
+    band = text[text.index('class="band"') : text.index('class="card chart-card"')]
+    assert "Peak load: 2 &lt;people&gt;" in band and 'href="#section-load"' in band
+    assert 'id="section-chart-load"' in text
+    data = payload(page)
+    assert [s["id"] for s in data["sections"]] == ["load", "answers-assumed"]
+    assert data["sections"][0]["chart"]["data"][0]["uid"] == "demo"
+    assert data["sections"][0]["data"] == {"peak": "</script><script>alert(8)</script>"}
+    marker = next(tr for tr in data["traces"] if tr["uid"] == "marker-0")
+    assert marker["name"] == "Board &lt;deadline&gt; 2027-09-01"
+    for fig in data["figures"]:  # a marker is drawn on every chart
+        assert [s["x0"] for s in fig["layout"]["shapes"] if s["name"] == "marker-0"] == ["2027-09-01"]
+
+
+def test_a_builder_can_be_named_as_module_and_function(
+    example: RenderContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap.render.gantt_page import extra_sections
+
+    (tmp_path / "feature_demo.py").write_text(
+        "from roadmap.render.gantt_page import Section\n"
+        "def one(ctx):\n    return Section(id='one', title='One')\n"
+        "def none(ctx):\n    return None\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    made = extra_sections(example, ("feature_demo:one", "feature_demo:none", demo_sections))
+    assert [s.id for s in made] == ["one", "load", "answers-assumed"]
+    assert extra_sections(example, ()) == []
+
+
+def test_the_summary_band_comes_before_the_chart_and_the_details_after(example: RenderContext) -> None:
+    text = render("gantt", example).decode()
+    band = text.index('class="band"')
+    chart = text.index('id="chart-all"')
+    details = text.index('id="details"')
+    assert band < chart < details
+    summary = text[band:chart]
+    plan = example.plan
+    for part in (f"Finish: {plan.finish}", "Risks", f"({len(plan.risks)})", "Dropped blocks", "Assumptions"):
+        assert part in summary, part
+    assert f"({len(plan.dropped)})" in summary and plan.risks and plan.dropped
+    for risk in example.plan.risks:
+        assert html.escape(risk.text, quote=False) in summary
+    for drop in example.plan.dropped:
+        assert html.escape(drop.title, quote=False) in summary
+
+
+def test_assumptions_name_each_default_taken_for_an_unanswered_question(tmp_path: Path, mini_library: Path) -> None:
+    company = "company: {name: Co, employees: 300}\nplan: {start: 2027-01-04}\n"
+    path = write_tree(tmp_path, {"company.yaml": company}) / "company.yaml"
+    ctx = make_ctx(path, library_dir=mini_library)
+    from roadmap.render.gantt_page import assumptions
+
+    lines = assumptions(ctx)
+    questions = [q for stage in ctx.library.stages for q in stage.questions if q.default is not None]
+    assert len(lines) >= len([q for q in questions if q.id not in ctx.company.data.answers]) > 0 or not questions
+    assert all("assumed:" in line for line in lines)
+
+
+def test_the_print_stylesheet_is_landscape_and_hides_the_tabs_and_mode_bar(example: RenderContext) -> None:
+    css = parse(render("gantt", example)).texts["style"][0]
+    assert "@page { size: landscape" in css
+    printed = css[css.index("@media print") :]
+    assert ".tabs" in printed and ".modebar" in printed and "display: none" in printed
+    assert ".panel[hidden]" in printed and "break-before: page" in printed
+
+
+def test_french_summary_band(example: RenderContext) -> None:
+    ctx = make_ctx(EXAMPLE, lang="fr")
+    body = " ".join(" ".join(parse(render("gantt", ctx)).body_text).split())
+    for part in ("Hypothèses", f"Fin : {ctx.plan.finish}", f"Début : {ctx.plan.start}", "Détails sous le graphique."):
+        assert part in body, part
+
+
+@pytest.mark.external
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+def test_an_extra_section_chart_is_drawn_and_markers_reach_every_chart(
+    example: RenderContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap.render import gantt_page
+
+    monkeypatch.setattr(gantt_page, "EXTRA_SECTIONS", (demo_sections,))
+    script = (
+        "var crm = window.roadmapGantt.view('stage-crm');"
+        "return {section: document.querySelectorAll('#section-chart-load .main-svg').length,"
+        " marker: crm.traces.filter(function (t) { return t.uid === 'marker-0'; }).length,"
+        " pwned: document.documentElement.getAttribute('data-pwned')};"
+    )
+    path = tmp_path / "gantt.html"
+    path.write_text(
+        with_probe(render("gantt", example), script).replace("<head>", f"<head>{PWN_PROBE}"), encoding="utf-8"
+    )
+    out = probed(chromium_run(path, "--window-size=1400,900", "--dump-dom"))
+    assert out["section"] > 0 and out["marker"] == 1 and out["pwned"] is None
