@@ -546,7 +546,8 @@ def chart_layout(
     bottom = MARGIN_BOTTOM + (BOTTOM_AXIS_PX if bottom_axis else 0)
     plot_px = n * ROW_PX
     height = plot_px + top + bottom
-    start = min((task.start for task in tasks), default=plan.start) - dt.timedelta(days=3)
+    starts = [task.start for task in tasks] + [task.baseline_start for task in tasks if task.baseline_start]
+    start = min(starts, default=plan.start) - dt.timedelta(days=3)  # a ghost bar may start earlier
     finish = max((bar_end(task) for task in tasks), default=plan.finish) + dt.timedelta(days=10)
     shapes: list[dict[str, Any]] = [
         {

@@ -330,6 +330,9 @@ def test_baseline_dates_draw_grey_ghost_bars_behind(example: RenderContext) -> N
     assert ghost.marker.line.color != off.fillcolor and ghost.marker.color != off.fillcolor
     hover = trace(fig, f"stage-{tasks[1].stage}").hovertext[1]
     assert "Baseline: 2027-01-20 → 2027-01-26" in hover and "slip: 3 working days" in hover
+    early = tasks[1].model_copy(update={"baseline_start": plan.start - dt.timedelta(days=30)})
+    moved = build_figure(plan.model_copy(update={"tasks": (tasks[0], early, *tasks[2:])}), "en")
+    assert moved.layout.xaxis.range[0] < (plan.start - dt.timedelta(days=30)).isoformat()  # the ghost is in view
 
 
 def shaded_days(fig: Any) -> set[dt.date]:
