@@ -1143,6 +1143,9 @@ def test_printed_to_pdf_every_chart_fits_the_landscape_page(tmp_path: Path, wind
 
     order = [starts("Whole roadmap")] + [starts(f"{s.order}. {s.title}") for s in plan.stages]
     assert order == sorted(order) and order[0] == 2
+    for summary, page in zip(plan.stages, order[1:], strict=True):  # each stage's chart is drawn there
+        step = next(t for t in plan.tasks if t.stage == summary.id and not t.milestone)
+        assert " ".join(step.title.split()[:3]) in pages[page], (summary.id, pages[page][:200])
     # every word of a chart page inside the page (nothing cut at the right)
     for w in words:
         assert w["x1"] <= w["width"] - 5, w
