@@ -517,17 +517,23 @@ def non_working_spans(plan: Plan, start: dt.date, finish: dt.date, *, weekends: 
     Friday–Saturday country) except the weekend days worked (a transferred Saturday).
     """
     holidays = set(plan.calendar.holidays)
-    worked = set(plan.calendar.extra_working_days)
-    weekend = {WEEKDAYS.index(name) for name in plan.calendar.weekend if name in WEEKDAYS}
+    if weekends:
+        worked = set(plan.calendar.extra_working_days)
+        weekend = {WEEKDAYS.index(name) for name in plan.calendar.weekend if name in WEEKDAYS}
+        days = []
+        day = start
+        while day <= finish:
+            if day in holidays or (day.weekday() in weekend and day not in worked):
+                days.append(day)
+            day += dt.timedelta(days=1)
+    else:  # the holidays alone: no need to walk a long chart day by day
+        days = sorted(day for day in holidays if start <= day <= finish)
     spans: list[tuple[dt.date, dt.date]] = []
-    day = start
-    while day <= finish:
-        off = day in holidays or (weekends and day.weekday() in weekend and day not in worked)
-        if off and spans and spans[-1][1] == day - dt.timedelta(days=1):
+    for day in days:
+        if spans and spans[-1][1] == day - dt.timedelta(days=1):
             spans[-1] = (spans[-1][0], day)
-        elif off:
+        else:
             spans.append((day, day))
-        day += dt.timedelta(days=1)
     return spans
 
 

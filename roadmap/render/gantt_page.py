@@ -357,6 +357,8 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
         "facts": company_facts(plan, lang),
         "answers": answer_rows(plan, ctx.library, lang),
         "assumptions": assumptions(ctx),
+        "steps_count": sum(1 for task in plan.tasks if not task.milestone),
+        "slip_column": any(stage.slip_days for stage in plan.stages),
         "weekend": weekday_names(plan.calendar.weekend, lang),
         "colours": stage_colours(plan),
         "charts": [{"id": cid, "label": text} for cid, text in charts],
