@@ -384,18 +384,22 @@ def render_page(ctx: RenderContext) -> str:
     deliverables), the hover labels are shortened level by level (:data:`HOVER_DETAILS`: fewer
     and shorter deliverables and reasons, then none; the most detailed level that fits, found by
     halving: a few passes at most) and the page says so under the tabs. The size of a level is
-    counted from its labels alone; the page is rendered once more.
+    counted from its labels alone; the page is rendered once, with its data.
     """
     from markupsafe import Markup
 
     from roadmap.templating import render_template
 
     context, payload = _page_parts(ctx)
-    text = render_template("gantt.html.j2", context, ctx.templates_dir)
-    size = len(text.encode("utf-8"))
+    data = str(context["payload"])
+    context["payload"] = Markup("")  # the page around the data, measured once (no big page rendered twice)
+    rest = len(render_template("gantt.html.j2", context, ctx.templates_dir).encode("utf-8"))
     budget = page_budget(ctx)
-    if size <= budget:
-        return text
+    if rest + len(data.encode("utf-8")) <= budget:
+        context["payload"] = Markup(data)  # noqa: S704 - escaped by safe_json
+        return render_template("gantt.html.j2", context, ctx.templates_dir)
+    size = rest + len(data.encode("utf-8"))
+    del data
     tasks = list(ctx.plan.tasks)
     room = budget - (size - len(safe_json(payload["strings"]).encode("utf-8")))
     room -= 2 * len(t(ctx.lang, "report_hover_trimmed").encode("utf-8")) + 2
