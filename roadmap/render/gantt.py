@@ -656,5 +656,7 @@ def plotly_js() -> str:
 def render(ctx: RenderContext) -> bytes:
     """gantt.html: byte-identical for the same plan, under 6 MB (see :func:`render_page`)."""
     from roadmap.render.gantt_page import render_page
+    from roadmap.yamlio import gc_paused
 
-    return render_page(ctx).encode("utf-8")
+    with gc_paused():  # many small strings and lists, no cycles: the collector would only rescan the plan
+        return render_page(ctx).encode("utf-8")
