@@ -60,10 +60,11 @@ DAY_MS = 86_400_000
 STAGE_COLOURS = ("#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#86bcb6")
 """Tableau colours without red: red means critical."""
 DAY_FIRST_TICKS = [
-    {"dtickrange": [None, "M1"], "value": "%-d %b\n%Y"},
+    {"dtickrange": [None, 28 * 86_400_000], "value": "%-d %b\n%Y"},
     {"dtickrange": ["M1", None], "value": "%b %Y"},
 ]
-"""French dates on the axis: ``7 mars`` rather than plotly's ``mars 7``."""
+"""French dates on the axis: ``7 mars`` rather than plotly's ``mars 7``; ``mars 2027`` for monthly
+ticks (plotly's ranges include both ends: a range ending at ``M1`` would write ``1 mars``)."""
 CRITICAL = "#d62728"
 NON_WORKING = "rgba(120,120,120,0.13)"
 WEEKEND_SHADING_DAYS = 200
