@@ -482,6 +482,9 @@ def test_french_figure(example: RenderContext) -> None:
     hover = trace(fig, "stage-setup").hovertext[0]
     assert "jours ouvrés" in hover and "Livrables" in hover and "Rôles :" in hover
     assert fig.layout.xaxis.tickformatstops[0].value.startswith("%-d %b")  # 7 mars, not mars 7
+    day_first, monthly = fig.layout.xaxis.tickformatstops
+    assert monthly.dtickrange[0] == "M1" and monthly.value == "%b %Y"  # monthly ticks: mars 2027, not 1 mars
+    assert day_first.dtickrange[1] < 28.5 * DAY_MS
     assert not build_figure(ctx.plan, "en").layout.xaxis.tickformatstops
 
 
