@@ -271,6 +271,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Les infobulles sont raccourcies pour garder cette page légère : la liste de contrôle donne tous les livrables.",
     ),
     "report_span_text": ("{start} → {finish} · {span}", "{start} → {finish} · {span}"),
+    # --- issue 15 (the Gantt page: summary band, print) ---
+    "report_summary": ("Summary", "Synthèse"),
+    "report_dates": ("Dates", "Dates"),
+    "report_assumptions": ("Assumptions", "Hypothèses"),
+    "report_details": ("Details", "Détails"),
+    "report_see_details": ("Details below the chart.", "Détails sous le graphique."),
+    "report_stage_count": ("{n} stages, {steps} steps", "{n} étapes, {steps} tâches"),
+    "report_finish_on": ("Finish: {date}", "Fin : {date}"),
+    "report_start_on": ("Start: {date}", "Début : {date}"),
+    "report_critical_count": ("{n} critical steps", "{n} tâches critiques"),
     "checklist_intro_text": (
         "Plan {start} → {finish}, {span}. Tick a box when it is done; mark finished steps as done under `progress` in the company file.",
         "Plan du {start} au {finish}, {span}. Cochez une case quand c'est fait ; indiquez les tâches terminées sous `progress` dans le fichier de l'entreprise.",
@@ -479,6 +489,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Not answered in the company file: the plan assumes these defaults until someone answers.",
         "Sans réponse dans le fichier de l'entreprise : le plan suppose ces valeurs jusqu'à une réponse.",
     ),
+    "report_assumed_item": (
+        "{question} — assumed (library default): {answer}",
+        "{question} — supposée (valeur par défaut de la bibliothèque) : {answer}",
+    ),
+    "report_unanswered_item": ("{question} — unanswered, no default", "{question} — sans réponse ni valeur par défaut"),
     "report_unanswered": ("Unanswered (no default)", "Sans réponse (pas de valeur par défaut)"),
     "report_legend_deadlines": ("Deadlines", "Échéances"),
     # --- issue 10 ---

@@ -1,11 +1,16 @@
 """gantt.html: the client-ready Gantt report, one self-contained page that works offline.
 
-:func:`build_figure` draws one chart (the whole roadmap or one stage) as a plotly figure:
+:func:`figure_spec` describes one chart (the whole roadmap or one stage) as plain plotly.js
+data (dicts and lists, no plotly ``Figure`` in between; :func:`build_figure` wraps it in one
+for whoever wants it):
 horizontal bars with a date ``base``, one trace per stage; diamonds for stage milestones;
 one arrow per predecessor link (a single scatter trace, ``None`` between arrows); critical
 steps outlined in red; the share done as an inner dark bar; baseline dates as grey ghost
-bars; holidays shaded; a status-date line. :func:`render` puts every chart, the plotly.js
-bundle (inline, once) and the facts beside the chart into ``templates/gantt.html.j2``.
+bars (hatched, outlined: never taken for the shaded days off); holidays shaded; a status-date
+line and any other date markers (deadlines), named in the legend; a date axis at the bottom
+too when the chart is long. :func:`render` puts the whole-roadmap chart's data (the page
+filters it by stage in the browser), the plotly.js bundle (inline, once), the summary band
+and the details into ``templates/gantt.html.j2`` (see :mod:`roadmap.render.gantt_page`).
 
 Every user string reaching plotly is HTML-escaped first: plotly draws hover labels, tick
 labels and legend names from pseudo-HTML.
@@ -15,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,22 +49,42 @@ plotly's legend grid is as wide as its widest entry."""
 LEGEND_ENTRY_PX = 50
 LEGEND_CHAR_PX = 6.4
 LABEL_CHARS = 44
-"""Y-axis labels are cut to this length; the hover shows the full title."""
+"""Y-axis labels are shortened to this length at a word boundary (never mid-word); the hover
+shows the full title."""
+LONG_CHART_ROWS = 25
+"""A chart of more rows gets a second date axis at its bottom."""
+BOTTOM_AXIS_PX = 36
+"""Room for that bottom axis's dates."""
 HOVER_WIDTH = 72
 DAY_MS = 86_400_000
 STAGE_COLOURS = ("#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#86bcb6")
 """Tableau colours without red: red means critical."""
 DAY_FIRST_TICKS = [
-    {"dtickrange": [None, "M1"], "value": "%-d %b\n%Y"},
+    {"dtickrange": [None, 28 * 86_400_000], "value": "%-d %b\n%Y"},
     {"dtickrange": ["M1", None], "value": "%b %Y"},
 ]
-"""French dates on the axis: ``7 mars`` rather than plotly's ``mars 7``."""
+"""French dates on the axis: ``7 mars`` rather than plotly's ``mars 7``; ``mars 2027`` for monthly
+ticks (plotly's ranges include both ends: a range ending at ``M1`` would write ``1 mars``)."""
 CRITICAL = "#d62728"
 NON_WORKING = "rgba(120,120,120,0.13)"
 WEEKEND_SHADING_DAYS = 200
 """A chart spanning at most this many days shades weekends as well as holidays (on a longer one,
 a stripe every few pixels would hide the bars)."""
 STATUS_LINE = "#e15759"
+BASELINE_COLOUR = "#6f6f6f"
+"""Outline and hatching of the baseline ghost bars (the days off are a flat light grey)."""
+MARKER_COLOURS = ("#8c564b", "#9467bd", "#17becf", "#bcbd22")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A dated vertical line on every chart, named in the legend (e.g. a deadline, issue 9)."""
+
+    date: dt.date
+    label: str
+    """Plain text (escaped here)."""
+    colour: str | None = None
+    """``#rrggbb``; by default one of :data:`MARKER_COLOURS`."""
 
 
 def esc(text: object) -> str:
@@ -69,9 +93,16 @@ def esc(text: object) -> str:
 
 
 def label(text: str, limit: int = LABEL_CHARS) -> str:
-    """A y-axis label: the title cut to ``limit`` characters, escaped."""
+    """A y-axis label: the title shortened to ``limit`` characters at a word boundary, escaped.
+
+    A single word longer than the limit is kept whole: a label is never cut mid-word.
+    """
     text = " ".join(text.split())
-    return esc(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
+    if len(text) <= limit:
+        return esc(text)
+    head = text[:limit]  # limit - 1 characters and "…", or a whole word ending at the limit
+    cut = head.rsplit(" ", 1)[0].rstrip(" ,;:-–—·") if " " in head else text.split(" ", 1)[0]
+    return esc(cut + ("…" if cut != text else ""))
 
 
 def stage_colours(plan: Plan) -> dict[str, str]:
@@ -122,14 +153,34 @@ def _cut(text: str, chars: int | None) -> str:
 
 
 def _wrapped(text: str, chars: int | None = None) -> str:
-    lines = textwrap.wrap(_cut(text, chars), HOVER_WIDTH)
-    return "<br>   ".join(esc(line) for line in lines or [""])
+    text = _cut(text, chars)
+    if len(text) <= HOVER_WIDTH:  # most lines
+        return esc(text)
+    lines: list[str] = []  # greedy, at spaces only: a long word (a URL) stays whole
+    line = ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > HOVER_WIDTH:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>   ".join(esc(part) for part in lines)
 
 
-def hover_text(task: Task, plan: Plan, lang: str, library: Library | None = None, detail: HoverDetail = FULL) -> str:
+def hover_text(
+    task: Task,
+    plan: Plan,
+    lang: str,
+    library: Library | None = None,
+    detail: HoverDetail = FULL,
+    *,
+    stage_titles: dict[str, str] | None = None,
+) -> str:
     """The hover label of a step or milestone: title, dates, working days, state, slack, roles,
     deliverables and why it takes that long, every user string escaped; ``detail`` shortens it."""
-    stage_titles = {s.id: s.title for s in plan.stages}
+    if stage_titles is None:
+        stage_titles = {s.id: s.title for s in plan.stages}
     chars = detail.chars
     lines = [
         f"<b>{_wrapped(task.title, chars and 2 * chars)}</b>",
@@ -189,97 +240,130 @@ def build_figure(
     stage: str | None = None,
     library: Library | None = None,
     arrows: bool = True,
+    markers: tuple[Marker, ...] = (),
 ) -> go.Figure:
-    """The Gantt chart of the whole plan, or of one ``stage``, as a plotly figure.
+    """:func:`figure_spec` as a plotly ``Figure`` (validated by plotly; the page does not need one)."""
+    import plotly.graph_objects as go
+
+    return go.Figure(figure_spec(plan, lang, stage=stage, library=library, arrows=arrows, markers=markers))
+
+
+def figure_spec(
+    plan: Plan,
+    lang: str = "en",
+    *,
+    stage: str | None = None,
+    library: Library | None = None,
+    arrows: bool = True,
+    markers: tuple[Marker, ...] = (),
+    hovers: dict[str, str] | None = None,
+    tasks: list[Task] | None = None,
+) -> dict[str, Any]:
+    """The Gantt chart of the whole plan, or of one ``stage``, as plotly.js data: ``{data, layout}``.
 
     Rows are the plan's tasks in plan order (row 0 at the top). Traces, each with a stable
     ``uid``: ``baseline`` (when any task has baseline dates), one ``stage-<id>`` bar trace per
     stage, ``done`` (the share complete), ``critical`` (red outlines), ``links`` (one arrow per
-    predecessor link inside the chart, unless ``arrows`` is false) and ``milestones`` (diamonds).
+    predecessor link inside the chart, unless ``arrows`` is false), ``milestones`` (diamonds),
+    ``status-date`` and ``marker-<i>`` (legend entries of the dated lines drawn as shapes) and
+    ``bottom-axis`` (an empty trace that makes plotly draw the bottom date axis of a long chart).
+    ``hovers`` (task id → hover label) saves building the labels again for another chart, and
+    ``tasks`` (the plan's tasks of ``stage``, in plan order) finding them again.
     """
-    import plotly.graph_objects as go
-
-    tasks = [task for task in plan.tasks if stage is None or task.stage == stage]
+    if tasks is None:
+        tasks = [task for task in plan.tasks if stage is None or task.stage == stage]
     row = {task.id: i for i, task in enumerate(tasks)}
     colours = stage_colours(plan)
-    hovers = {task.id: hover_text(task, plan, lang, library) for task in tasks}
+    if hovers is None:
+        hovers = hover_texts(plan, lang, library, tasks)
     steps = [task for task in tasks if not task.milestone]
-    fig = go.Figure()
+    data: list[dict[str, Any]] = []
 
     baselined = [task for task in steps if task.baseline_start and task.baseline_finish]
     if baselined:
-        fig.add_trace(
-            go.Bar(
-                uid="baseline",
-                name=t(lang, "report_legend_baseline"),
-                orientation="h",
-                y=[row[task.id] for task in baselined],
-                base=[task.baseline_start.isoformat() for task in baselined if task.baseline_start],
-                x=[
+        data.append(
+            {
+                "type": "bar",
+                "uid": "baseline",
+                "name": t(lang, "report_legend_baseline"),
+                "orientation": "h",
+                "y": [row[task.id] for task in baselined],
+                "base": [task.baseline_start.isoformat() for task in baselined if task.baseline_start],
+                "x": [
                     _span_ms(task.baseline_start, task.baseline_finish)
                     for task in baselined
                     if task.baseline_start and task.baseline_finish
                 ],
-                width=0.84,
-                marker={"color": "rgba(140,140,140,0.30)", "line": {"width": 0}},
-                hoverinfo="skip",
-                legendrank=900,
-            )
+                "width": 0.84,
+                "marker": {
+                    "color": "rgba(255,255,255,0)",
+                    "line": {"color": BASELINE_COLOUR, "width": 1},
+                    "pattern": {"shape": "/", "fgcolor": BASELINE_COLOUR, "fgopacity": 0.55, "size": 6},
+                },
+                "hoverinfo": "skip",
+                "legendrank": 900,
+            }
         )
+    by_stage: dict[str, list[Task]] = {}
+    for task in steps:
+        by_stage.setdefault(task.stage, []).append(task)
     for summary in plan.stages:
-        own = [task for task in steps if task.stage == summary.id]
+        own = by_stage.get(summary.id, [])
         if not own:
             continue
-        fig.add_trace(
-            go.Bar(
-                uid=f"stage-{summary.id}",
-                name=label(f"{summary.order}. {summary.title}", LEGEND_CHARS),
-                orientation="h",
-                y=[row[task.id] for task in own],
-                base=[task.start.isoformat() for task in own],
-                x=[_span_ms(task.start, task.finish) for task in own],
-                width=0.6,
-                marker={"color": colours[summary.id], "line": {"width": 0}},
-                text=[_percent_label(task, lang) for task in own],
-                textposition="outside",
-                cliponaxis=False,
-                textfont={"size": 10},
-                hovertext=[hovers[task.id] for task in own],
-                hovertemplate="%{hovertext}<extra></extra>",
-                legendrank=100 + summary.order,
-            )
+        data.append(
+            {
+                "type": "bar",
+                "uid": f"stage-{summary.id}",
+                "name": label(f"{summary.order}. {summary.title}", LEGEND_CHARS),
+                "orientation": "h",
+                "y": [row[task.id] for task in own],
+                "base": [task.start.isoformat() for task in own],
+                "x": [_span_ms(task.start, task.finish) for task in own],
+                "width": 0.6,
+                "marker": {"color": colours[summary.id], "line": {"width": 0}},
+                "text": [_percent_label(task, lang) for task in own],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "textfont": {"size": 10},
+                "hovertext": [hovers[task.id] for task in own],
+                "hovertemplate": "%{hovertext}<extra></extra>",
+                "legendrank": 100 + summary.order,
+            }
         )
     started = [task for task in steps if task.percent > 0]
     if started:
-        fig.add_trace(
-            go.Bar(
-                uid="done",
-                name=t(lang, "report_legend_done"),
-                orientation="h",
-                y=[row[task.id] for task in started],
-                base=[task.start.isoformat() for task in started],
-                x=[_span_ms(task.start, task.finish) * task.percent // 100 for task in started],
-                width=0.22,
-                marker={"color": "rgba(20,20,20,0.55)", "line": {"width": 0}},
-                hoverinfo="skip",
-                legendrank=800,
-            )
+        data.append(
+            {
+                "type": "bar",
+                "uid": "done",
+                "name": t(lang, "report_legend_done"),
+                "orientation": "h",
+                "y": [row[task.id] for task in started],
+                "base": [task.start.isoformat() for task in started],
+                "x": [_span_ms(task.start, task.finish) * task.percent // 100 for task in started],
+                "width": 0.22,
+                "marker": {"color": "rgba(20,20,20,0.55)", "line": {"width": 0}},
+                "hoverinfo": "skip",
+                "legendrank": 800,
+            }
         )
     critical = [task for task in steps if task.critical]
     if critical:
-        fig.add_trace(
-            go.Bar(
-                uid="critical",
-                name=t(lang, "report_legend_critical"),
-                orientation="h",
-                y=[row[task.id] for task in critical],
-                base=[task.start.isoformat() for task in critical],
-                x=[_span_ms(task.start, task.finish) for task in critical],
-                width=0.6,
-                marker={"color": "rgba(0,0,0,0)", "line": {"color": CRITICAL, "width": 2}},
-                hoverinfo="skip",
-                legendrank=600,
-            )
+        data.append(
+            {
+                "type": "bar",
+                "uid": "critical",
+                "name": t(lang, "report_legend_critical"),
+                "orientation": "h",
+                "y": [row[task.id] for task in critical],
+                "base": [task.start.isoformat() for task in critical],
+                "x": [_span_ms(task.start, task.finish) for task in critical],
+                "width": 0.6,
+                "marker": {"color": "rgba(0,0,0,0)", "line": {"color": CRITICAL, "width": 2}},
+                "hoverinfo": "skip",
+                "legendrank": 600,
+            }
         )
     links = _links(tasks, row) if arrows else []
     if links:
@@ -296,30 +380,32 @@ def build_figure(
                 xs += [x0.isoformat(), x1.isoformat(), None]
                 ys += [row[pred.id], row[succ.id], None]
                 sizes += [0, 8, 0]
-        fig.add_trace(
-            go.Scatter(
-                uid="links",
-                name=t(lang, "report_legend_links"),
-                mode="lines+markers",
-                x=xs,
-                y=ys,
-                line={"color": "rgba(90,90,90,0.55)", "width": 1},
-                marker={"symbol": "arrow", "angleref": "previous", "size": sizes, "color": "rgba(90,90,90,0.8)"},
-                connectgaps=False,
-                hoverinfo="skip",
-                legendrank=700,
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "uid": "links",
+                "name": t(lang, "report_legend_links"),
+                "mode": "lines+markers",
+                "x": xs,
+                "y": ys,
+                "line": {"color": "rgba(90,90,90,0.55)", "width": 1},
+                "marker": {"symbol": "arrow", "angleref": "previous", "size": sizes, "color": "rgba(90,90,90,0.8)"},
+                "connectgaps": False,
+                "hoverinfo": "skip",
+                "legendrank": 700,
+            }
         )
     milestones = [task for task in tasks if task.milestone]
     if milestones:
-        fig.add_trace(
-            go.Scatter(
-                uid="milestones",
-                name=t(lang, "report_legend_milestones"),
-                mode="markers",
-                x=[bar_end(task).isoformat() for task in milestones],
-                y=[row[task.id] for task in milestones],
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "uid": "milestones",
+                "name": t(lang, "report_legend_milestones"),
+                "mode": "markers",
+                "x": [bar_end(task).isoformat() for task in milestones],
+                "y": [row[task.id] for task in milestones],
+                "marker": {
                     "symbol": "diamond",
                     "size": 14,
                     "color": [colours.get(task.stage, "#555555") for task in milestones],
@@ -328,17 +414,69 @@ def build_figure(
                         "width": [2 if task.critical else 1 for task in milestones],
                     },
                 },
-                hovertext=[hovers[task.id] for task in milestones],
-                hovertemplate="%{hovertext}<extra></extra>",
-                legendrank=500,
-            )
+                "hovertext": [hovers[task.id] for task in milestones],
+                "hovertemplate": "%{hovertext}<extra></extra>",
+                "legendrank": 500,
+            }
         )
-    from roadmap.render.honest import deadline_trace
+    lines = dated_lines(plan, lang, markers)
+    for i, (uid, _, name, colour, dash) in enumerate(lines):
+        data.append(  # a legend entry only: the line itself is a shape spanning the chart's height
+            {
+                "type": "scatter",
+                "uid": uid,
+                "name": name,
+                "mode": "lines",
+                "x": [None],
+                "y": [None],
+                "line": {"color": colour, "width": 2, "dash": dash},
+                "hoverinfo": "skip",
+                "legendrank": 950 + i,
+            }
+        )
+    long_chart = len(tasks) > LONG_CHART_ROWS
+    if long_chart:
+        data.append(bottom_axis_trace())
+    legend = [str(trace["name"]) for trace in data if trace.get("showlegend", True)]
+    layout = chart_layout(plan, tasks, lang, legend=legend, lines=lines, bottom_axis=long_chart)
+    return {"data": data, "layout": layout}
 
-    if (deadlines := deadline_trace(plan, row, lang)) is not None:  # issue 9
-        fig.add_trace(go.Scatter(**deadlines))
-    fig.update_layout(_layout(plan, tasks, lang, legend=[str(trace.name) for trace in fig.data]))
-    return fig
+
+def bottom_axis_trace() -> dict[str, Any]:
+    """plotly draws an axis only for a subplot with a trace: this empty one carries the bottom dates."""
+    return {
+        "type": "scatter",
+        "uid": "bottom-axis",
+        "mode": "markers",
+        "x": [],
+        "y": [],
+        "xaxis": "x2",
+        "showlegend": False,
+        "hoverinfo": "skip",
+    }
+
+
+def dated_lines(plan: Plan, lang: str, markers: tuple[Marker, ...] = ()) -> list[tuple[str, dt.date, str, str, str]]:
+    """``(uid, date, legend name, colour, dash)`` of the status date and of each marker, escaped."""
+    out: list[tuple[str, dt.date, str, str, str]] = []
+    if plan.as_of is not None:
+        name = f"{esc(t(lang, 'report_status_date'))} {plan.as_of.isoformat()}"
+        out.append(("status-date", plan.as_of, name, STATUS_LINE, "dash"))
+    for i, marker in enumerate(markers):
+        colour = marker.colour or MARKER_COLOURS[i % len(MARKER_COLOURS)]
+        out.append((f"marker-{i}", marker.date, f"{esc(marker.label)} {marker.date.isoformat()}", colour, "dot"))
+    return out
+
+
+def hover_texts(
+    plan: Plan, lang: str, library: Library | None = None, tasks: list[Task] | None = None, detail: HoverDetail = FULL
+) -> dict[str, str]:
+    """Task id → hover label, for ``tasks`` (default: every task of the plan)."""
+    titles = {s.id: s.title for s in plan.stages}
+    return {
+        task.id: hover_text(task, plan, lang, library, detail, stage_titles=titles)
+        for task in (plan.tasks if tasks is None else tasks)
+    }
 
 
 def _percent_label(task: Task, lang: str) -> str:
@@ -380,26 +518,43 @@ def non_working_spans(plan: Plan, start: dt.date, finish: dt.date, *, weekends: 
     Friday–Saturday country) except the weekend days worked (a transferred Saturday).
     """
     holidays = set(plan.calendar.holidays)
-    worked = set(plan.calendar.extra_working_days)
-    weekend = {WEEKDAYS.index(name) for name in plan.calendar.weekend if name in WEEKDAYS}
+    if weekends:
+        worked = set(plan.calendar.extra_working_days)
+        weekend = {WEEKDAYS.index(name) for name in plan.calendar.weekend if name in WEEKDAYS}
+        days = []
+        day = start
+        while day <= finish:
+            if day in holidays or (day.weekday() in weekend and day not in worked):
+                days.append(day)
+            day += dt.timedelta(days=1)
+    else:  # the holidays alone: no need to walk a long chart day by day
+        days = sorted(day for day in holidays if start <= day <= finish)
     spans: list[tuple[dt.date, dt.date]] = []
-    day = start
-    while day <= finish:
-        off = day in holidays or (weekends and day.weekday() in weekend and day not in worked)
-        if off and spans and spans[-1][1] == day - dt.timedelta(days=1):
+    for day in days:
+        if spans and spans[-1][1] == day - dt.timedelta(days=1):
             spans[-1] = (spans[-1][0], day)
-        elif off:
+        else:
             spans.append((day, day))
-        day += dt.timedelta(days=1)
     return spans
 
 
-def _layout(plan: Plan, tasks: list[Task], lang: str, legend: list[str]) -> dict[str, Any]:
+def chart_layout(
+    plan: Plan,
+    tasks: list[Task],
+    lang: str,
+    legend: list[str],
+    lines: list[tuple[str, dt.date, str, str, str]] | None = None,
+    *,
+    bottom_axis: bool = False,
+) -> dict[str, Any]:
+    """The layout of a chart of ``tasks``: ``legend`` names its legend entries, ``lines`` its dated lines."""
     n = max(len(tasks), 1)
     top = MARGIN_TOP + LEGEND_ROW_PX * legend_rows(legend)
+    bottom = MARGIN_BOTTOM + (BOTTOM_AXIS_PX if bottom_axis else 0)
     plot_px = n * ROW_PX
-    height = plot_px + top + MARGIN_BOTTOM
-    start = min((task.start for task in tasks), default=plan.start) - dt.timedelta(days=3)
+    height = plot_px + top + bottom
+    starts = [task.start for task in tasks] + [task.baseline_start for task in tasks if task.baseline_start]
+    start = min(starts, default=plan.start) - dt.timedelta(days=3)  # a ghost bar may start earlier
     finish = max((bar_end(task) for task in tasks), default=plan.finish) + dt.timedelta(days=10)
     shapes: list[dict[str, Any]] = [
         {
@@ -419,41 +574,36 @@ def _layout(plan: Plan, tasks: list[Task], lang: str, legend: list[str]) -> dict
             plan, start, finish, weekends=(finish - start).days <= WEEKEND_SHADING_DAYS
         )
     ]
-    annotations: list[dict[str, Any]] = []
-    if plan.as_of is not None:
+    for uid, day, _, colour, dash in lines or ():
         shapes.append(
             {
                 "type": "line",
-                "name": "status-date",
+                "name": uid,
                 "xref": "x",
                 "yref": "paper",
-                "x0": plan.as_of.isoformat(),
-                "x1": plan.as_of.isoformat(),
+                "x0": day.isoformat(),
+                "x1": day.isoformat(),
                 "y0": 0,
                 "y1": 1,
-                "line": {"color": STATUS_LINE, "width": 2, "dash": "dash"},
+                "line": {"color": colour, "width": 2, "dash": dash},
             }
         )
-        annotations.append(
-            {
-                "name": "status-date",
-                "x": plan.as_of.isoformat(),
-                "xref": "x",
-                "y": 1,
-                "yref": "paper",
-                "yanchor": "top",
-                "xanchor": "left",
-                "text": f"{esc(t(lang, 'report_status_date'))} {plan.as_of.isoformat()}",
-                "showarrow": False,
-                "font": {"color": STATUS_LINE, "size": 11},
-                "bgcolor": "rgba(255,255,255,0.85)",
-            }
-        )
-    return {
+    xaxis: dict[str, Any] = {
+        "type": "date",
+        "side": "top",
+        "range": [start.isoformat(), finish.isoformat()],
+        "showgrid": True,
+        "gridcolor": "#e8e8e8",
+        "automargin": True,
+        "zeroline": False,
+        "tickformatstops": DAY_FIRST_TICKS if lang == "fr" else [],
+        "ticklabeloverflow": "allow",
+    }
+    layout: dict[str, Any] = {
         "template": "none",
         "barmode": "overlay",
         "height": height,
-        "margin": {"t": top, "b": MARGIN_BOTTOM, "l": 10, "r": 30, "autoexpand": True},
+        "margin": {"t": top, "b": bottom, "l": 10, "r": 30, "autoexpand": True},
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 12},
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
@@ -470,17 +620,7 @@ def _layout(plan: Plan, tasks: list[Task], lang: str, legend: list[str]) -> dict
             "traceorder": "normal",
             "font": {"size": 11},
         },
-        "xaxis": {
-            "type": "date",
-            "side": "top",
-            "range": [start.isoformat(), finish.isoformat()],
-            "showgrid": True,
-            "gridcolor": "#e8e8e8",
-            "automargin": True,
-            "zeroline": False,
-            "tickformatstops": DAY_FIRST_TICKS if lang == "fr" else [],
-            "ticklabeloverflow": "allow",
-        },
+        "xaxis": xaxis,
         "yaxis": {
             "tickmode": "array",
             "tickvals": list(range(len(tasks))),
@@ -495,9 +635,16 @@ def _layout(plan: Plan, tasks: list[Task], lang: str, legend: list[str]) -> dict
             "ticklabeloverflow": "allow",
         },
         "shapes": shapes,
-        "annotations": annotations,
         "uirevision": "keep",
     }
+    if bottom_axis:  # the same dates under a long chart (the page gives both axes the same ticks)
+        layout["xaxis2"] = {
+            **xaxis,
+            "side": "bottom",
+            "overlaying": "x",
+            "showgrid": False,
+        }
+    return layout
 
 
 def plotly_js() -> str:
@@ -510,5 +657,7 @@ def plotly_js() -> str:
 def render(ctx: RenderContext) -> bytes:
     """gantt.html: byte-identical for the same plan, under 6 MB (see :func:`render_page`)."""
     from roadmap.render.gantt_page import render_page
+    from roadmap.yamlio import gc_paused
 
-    return render_page(ctx).encode("utf-8")
+    with gc_paused():  # many small strings and lists, no cycles: the collector would only rescan the plan
+        return render_page(ctx).encode("utf-8")

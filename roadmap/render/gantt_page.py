@@ -1,32 +1,131 @@
-"""The Gantt page around the charts: their data for the page's script, the facts beside them.
+"""The Gantt page around the chart: one data set for the page's script, the summary, the details.
 
-The whole-roadmap chart and the stage charts are drawn in the browser from one JSON payload
-(hover texts stored once), with the plotly.js bundle inline: the page works offline.
+The page holds the whole-roadmap chart's plotly.js data once (hover texts once, one per task,
+in plan order) and, for each stage, only its chart's layout: the page's script draws a stage
+by filtering the whole chart's points in the browser (:data:`PAGE_SCRIPT_CONTRACT`). The
+plotly.js bundle is inline: the page works offline. Nothing here builds a plotly ``Figure``.
+
+Other pieces of the page come as :class:`Section` objects, in page order: the builders named
+in :data:`EXTRA_SECTIONS` (one line each) are called with the render context.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from roadmap.i18n import t
+from roadmap.plan import Task
 from roadmap.render import RenderContext
 from roadmap.render.facts import answer_rows, branding, company_facts, weekday_names, working_days
-from roadmap.render.forecast_section import forecast_section
-from roadmap.render.gantt import HOVER_DETAILS, build_figure, hover_text, plotly_js, stage_colours
-from roadmap.render.honest import assumption_context
-
-if TYPE_CHECKING:
-    import plotly.graph_objects as go
+from roadmap.render.gantt import (
+    BOTTOM_AXIS_PX,
+    HOVER_DETAILS,
+    LEGEND_CHAR_PX,
+    LEGEND_ENTRY_PX,
+    LEGEND_ROW_PX,
+    LEGEND_TOP_PX,
+    MARGIN_TOP,
+    NON_WORKING,
+    ROW_PX,
+    Marker,
+    bar_end,
+    chart_layout,
+    dated_lines,
+    figure_spec,
+    hover_texts,
+    plotly_js,
+    stage_colours,
+)
 
 WHOLE_CHART_LINKS = 500
 """Above this many dependencies the whole-roadmap chart leaves arrows to the stage charts
 (they would hide the bars, and the page must stay small)."""
-PAGE_DATA_KEYS = ("hovertext",)
 PAGE_BUDGET = 5_950_000
-"""Bytes a page may take (the promise is under 6 MB): past it, hover labels say less."""
+"""Bytes a page of up to :data:`SMALL_PLAN_STEPS` steps may take (the promise is under 6 MB):
+past it, hover labels say less."""
+SMALL_PLAN_STEPS = 1_000
+LARGE_PAGE_BUDGET = 11_900_000
+"""Bytes a larger plan's page may take (10,000 steps: under 12 MB)."""
+PRINT_WIDTH = 960
+"""Pixels a chart is drawn at for printing: the printable width of a landscape A4 or Letter page
+with 10 mm margins (1,047 and 980 px) or more."""
+NARROW = 600
+"""Below this chart width (a phone), step labels move above their bars."""
+PHONE_ROW_PX = 44
 _SCRIPT_BREAKERS = re.compile(r"<(?=[/!?]|script)", re.IGNORECASE)
+PAGE_SCRIPT_CONTRACT = """
+payload.traces        the whole-roadmap chart's traces; a point's hover label is strings[its row]
+payload.strings       hover label of each row (task), plan order
+payload.rows          {stage: [stage index per row], labels: [y label], start: [date], end: [date]}
+                      (start: where an arrow lands, end: where it leaves; a milestone's diamond)
+payload.traces[links] pairs: [from row, to row, ...] instead of x, y and marker sizes
+payload.figures       [{id: "all" | "stage-<id>", stage: index | null, layout}] (layouts without
+                      tick values, tick texts and day-off shapes: the script adds them)
+payload.off           {id: [[first day, day after last], ...]} days off shaded, per figure
+payload.sections      [{id, data, chart}] of the extra sections (chart: plotly.js {data, layout})
+"""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A piece of the page other features add below the chart (and, optionally, into the summary band).
+
+    Text is escaped by the template: give plain ``str``. Only a ``markupsafe.Markup`` ``html`` is
+    inserted as is (escape every user string in it yourself).
+    """
+
+    id: str
+    """Unique on the page, ``[a-z0-9-]``: the section is ``<section id="section-{id}">``."""
+    title: str
+    items: tuple[str, ...] = ()
+    """A bulleted list."""
+    table: tuple[tuple[str, ...], ...] = ()
+    """Rows of a table; the first row holds the headings."""
+    html: str = ""
+    """Free content (escaped unless a ``Markup``)."""
+    data: Any = None
+    """JSON for scripts: ``payload.sections[i].data``."""
+    chart: dict[str, Any] | None = None
+    """A plotly.js figure ``{"data": [...], "layout": {...}}`` drawn in the section (and printed)."""
+    markers: tuple[Marker, ...] = ()
+    """Dated lines drawn on every Gantt chart, named in the legend (deadlines)."""
+    band: tuple[str, ...] = field(default=())
+    """Lines shown in the summary band above the chart under this section's title."""
+
+
+SectionBuilder = Callable[[RenderContext], "Section | list[Section] | None"]
+
+EXTRA_SECTIONS: tuple[str | SectionBuilder, ...] = (
+    # "module:function" (imported when the page is rendered) or a function, taking the
+    # RenderContext and returning a Section, a list of them or None; one line per feature, in
+    # page order, e.g.:
+    "roadmap.render.sections:deadlines",  # issue 9: deadline markers
+    "roadmap.render.sections:load",  # issue 12: load per role
+    "roadmap.render.sections:forecast",  # issue 16: the finish's S-curve
+)
+
+
+def extra_sections(ctx: RenderContext, builders: tuple[str | SectionBuilder, ...] | None = None) -> list[Section]:
+    """The sections the ``builders`` (default :data:`EXTRA_SECTIONS`) return, in order."""
+    out: list[Section] = []
+    for entry in EXTRA_SECTIONS if builders is None else builders:
+        if isinstance(entry, str):
+            module, _, func = entry.partition(":")
+            builder: SectionBuilder = getattr(importlib.import_module(module), func)
+        else:
+            builder = entry
+        made = builder(ctx)
+        if isinstance(made, Section):
+            out.append(made)
+        elif made:
+            out.extend(made)
+    return out
+
 
 FR_LOCALE: dict[str, Any] = {
     "moduleType": "locale",
@@ -93,7 +192,7 @@ def plotly_config(lang: str) -> dict[str, Any]:
     """The plotly.js config of every chart: no logo, no link to plotly's cloud, the page's locale."""
     return {
         "displaylogo": False,
-        "responsive": True,
+        "responsive": False,  # the page's script sizes every chart (screen, phone, print)
         "scrollZoom": False,
         "showLink": False,
         "showSendToCloud": False,
@@ -116,28 +215,116 @@ def safe_json(value: Any) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def page_payload(figures: list[tuple[str, go.Figure]], lang: str) -> dict[str, Any]:
-    """The data the page's script draws from: figures, config, locale; hover texts shared once.
+def _compact(layout: dict[str, Any]) -> tuple[dict[str, Any], list[list[str]]]:
+    """The layout without what the script adds back, and the days-off spans."""
+    off = [[shape["x0"], shape["x1"]] for shape in layout["shapes"] if shape.get("name") == "non-working"]
+    layout = {**layout, "shapes": [shape for shape in layout["shapes"] if shape.get("name") != "non-working"]}
+    layout["yaxis"] = {key: value for key, value in layout["yaxis"].items() if key not in ("tickvals", "ticktext")}
+    return layout, off
 
-    The whole-roadmap chart and the stage charts show the same hover texts: each is stored once
-    in ``strings`` and the traces keep its index (the page puts the text back before drawing).
+
+OFF_SHAPE: dict[str, Any] = {
+    "type": "rect",
+    "name": "non-working",
+    "xref": "x",
+    "yref": "paper",
+    "y0": 0,
+    "y1": 1,
+    "fillcolor": NON_WORKING,
+    "line": {"width": 0},
+    "layer": "below",
+}
+"""A day-off shape without its dates (the script adds them)."""
+
+
+def page_payload(ctx: RenderContext, sections: list[Section] | None = None) -> dict[str, Any]:
+    """The data the page's script draws from (see :data:`PAGE_SCRIPT_CONTRACT`).
+
+    Built from the plan directly, in one pass per chart; hover labels are built once.
     """
-    index: dict[str, int] = {}
-    out = []
-    for fig_id, fig in figures:
-        spec = fig.to_plotly_json()
-        for trace in spec["data"]:
-            for key in PAGE_DATA_KEYS:
-                values = trace.get(key)
-                if isinstance(values, list | tuple):
-                    trace[key] = [index.setdefault(v, len(index)) for v in values]
-        out.append({"id": fig_id, "data": spec["data"], "layout": spec["layout"]})
+    plan, lang = ctx.plan, ctx.lang
+    sections = sections or []
+    markers = tuple(marker for section in sections for marker in section.markers)
+    tasks = list(plan.tasks)
+    hovers = hover_texts(plan, lang, ctx.library)
+    n_links = sum(len(task.predecessors) for task in tasks)
+    whole = figure_spec(plan, lang, library=ctx.library, markers=markers, hovers=hovers)
+    layout = whole["layout"]
+    if n_links > WHOLE_CHART_LINKS:  # the links stay in the data for the stage charts
+        legend = [str(tr["name"]) for tr in whole["data"] if tr.get("showlegend", True) and tr["uid"] != "links"]
+        layout = chart_layout(
+            plan, tasks, lang, legend, dated_lines(plan, lang, markers), bottom_axis="xaxis2" in layout
+        )
+    row = {task.id: i for i, task in enumerate(tasks)}
+    for trace in whole["data"]:
+        trace.pop("hovertext", None)  # the script takes each point's label from strings, by its row
+        if trace["uid"] == "links":  # the script draws each arrow from its two rows' dates
+            pairs = [(row[p.id], row[task.id]) for task in tasks for p in task.predecessors if p.id in row]
+            for key in ("x", "y"):
+                trace.pop(key)
+            trace["marker"] = {k: v for k, v in trace["marker"].items() if k != "size"}
+            trace["pairs"] = [r for pair in pairs for r in pair]
+    figures = [{"id": "all", "stage": None, "layout": layout}]
+    by_stage: dict[str, list[Task]] = {}
+    for task in tasks:
+        by_stage.setdefault(task.stage, []).append(task)
+    for index, summary in enumerate(plan.stages):
+        spec = figure_spec(
+            plan,
+            lang,
+            stage=summary.id,
+            library=ctx.library,
+            markers=markers,
+            hovers=hovers,
+            tasks=by_stage.get(summary.id, []),
+        )
+        figures.append({"id": f"stage-{summary.id}", "stage": index, "layout": spec["layout"]})
+    off: dict[str, list[list[str]]] = {}
+    for fig in figures:
+        fig["layout"], off[fig["id"]] = _compact(fig["layout"])
+    stage_index = {s.id: i for i, s in enumerate(plan.stages)}
     return {
         "config": plotly_config(lang),
         "locale": FR_LOCALE if lang == "fr" else None,
-        "figures": out,
-        "strings": list(index),
+        "wholeLinks": n_links <= WHOLE_CHART_LINKS,
+        "traces": whole["data"],
+        "strings": [hovers[task.id] for task in tasks],
+        "rows": {
+            "stage": [stage_index.get(task.stage, -1) for task in tasks],
+            "labels": whole["layout"]["yaxis"]["ticktext"],
+            "start": [(bar_end(task) if task.milestone else task.start).isoformat() for task in tasks],
+            "end": [bar_end(task).isoformat() for task in tasks],
+        },
+        "figures": figures,
+        "off": off,
+        "offShape": OFF_SHAPE,
+        "sizes": {
+            "row": ROW_PX,
+            "phoneRow": PHONE_ROW_PX,
+            "narrow": NARROW,
+            "print": PRINT_WIDTH,
+            "marginTop": MARGIN_TOP,
+            "bottomAxis": BOTTOM_AXIS_PX,
+            "legendRow": LEGEND_ROW_PX,
+            "legendTop": LEGEND_TOP_PX,
+            "legendEntry": LEGEND_ENTRY_PX,
+            "legendChar": LEGEND_CHAR_PX,
+        },
+        "sections": [{"id": sec.id, "data": sec.data, "chart": sec.chart} for sec in sections],
     }
+
+
+def assumptions(ctx: RenderContext) -> list[str]:
+    """What the plan assumes: each library default it uses for a question the file leaves open
+    (labelled as an assumption, apart from the answers given), the questions with neither an
+    answer nor a default, then the plan's warnings."""
+    from roadmap.render.honest import assumption_context
+
+    lang = ctx.lang
+    found = assumption_context(ctx.plan, ctx.library, lang)
+    out = [t(lang, "report_assumed_item", question=a["question"], answer=a["answer"]) for a in found["assumed"]]
+    out += [t(lang, "report_unanswered_item", question=u["question"]) for u in found["unanswered"]]
+    return out + list(ctx.plan.warnings)
 
 
 def page_context(ctx: RenderContext) -> dict[str, Any]:
@@ -150,18 +337,12 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
     from markupsafe import Markup
 
     plan, lang = ctx.plan, ctx.lang
+    sections = extra_sections(ctx)
+    payload = page_payload(ctx, sections)
     n_links = sum(len(task.predecessors) for task in plan.tasks)
-    whole_arrows = n_links <= WHOLE_CHART_LINKS
-    whole = build_figure(plan, lang, library=ctx.library, arrows=whole_arrows)
-    charts = [("all", t(lang, "report_whole"), whole)] + [
-        (
-            f"stage-{s.id}",
-            t(lang, "report_stage_tab", order=s.order, title=s.title),
-            build_figure(plan, lang, stage=s.id, library=ctx.library),
-        )
-        for s in plan.stages
+    charts = [("all", t(lang, "report_whole"))] + [
+        (f"stage-{s.id}", t(lang, "report_stage_tab", order=s.order, title=s.title)) for s in plan.stages
     ]
-    payload = page_payload([(cid, fig) for cid, _, fig in charts], lang)
     context = {
         "lang": lang,
         "t": lambda key, **values: t(lang, key, **values),
@@ -171,50 +352,73 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
         "company_name": str(plan.company.get("name", "")),
         "facts": company_facts(plan, lang),
         "answers": answer_rows(plan, ctx.library, lang),
-        **assumption_context(plan, ctx.library, lang),  # issue 9: assumed and unanswered
+        "assumptions": assumptions(ctx),
+        "steps_count": sum(1 for task in plan.tasks if not task.milestone),
+        "slip_column": any(stage.slip_days for stage in plan.stages),
         "weekend": weekday_names(plan.calendar.weekend, lang),
         "colours": stage_colours(plan),
-        "charts": [{"id": cid, "label": text} for cid, text, _ in charts],
-        "links_note": None if whole_arrows else t(lang, "report_links_on_stage_tabs", n=n_links),
+        "charts": [{"id": cid, "label": text} for cid, text in charts],
+        "sections": sections,
+        "links_note": None if payload["wholeLinks"] else t(lang, "report_links_on_stage_tabs", n=n_links),
         "trim_note": None,
         "payload": Markup(safe_json(payload)),  # noqa: S704 - escaped by safe_json
         "plotly_js": Markup(plotly_js()),  # noqa: S704 - the plotly.js bundle, no user data
-        "load_chart": Markup(load_section(ctx)),  # noqa: S704 - escaped by load_chart_html
     }
-    context["forecast_html"] = forecast_section(plan, lang)  # issue 16: the forecast section, or ""
     return context, payload
 
 
-def load_section(ctx: RenderContext) -> str:
-    """The load-per-role section (issue 12): self-contained HTML, user strings escaped."""
-    from roadmap.effort import load_chart_html
-
-    titles = {rid: role.title.get(ctx.lang) for rid, role in ctx.library.roles.items()}
-    return load_chart_html(ctx.plan, titles, ctx.lang)
+def page_budget(ctx: RenderContext) -> int:
+    """Bytes the page may take: under 6 MB up to 1,000 steps, under 12 MB above."""
+    steps = sum(1 for task in ctx.plan.tasks if not task.milestone)
+    return PAGE_BUDGET if steps <= SMALL_PLAN_STEPS else LARGE_PAGE_BUDGET
 
 
 def render_page(ctx: RenderContext) -> str:
-    """The Gantt page's HTML, within :data:`PAGE_BUDGET` when hover labels can make it fit.
+    """The Gantt page's HTML, within :func:`page_budget` when hover labels can make it fit.
 
     The page is rendered with every word first. When it is too big (a thousand steps with long
     deliverables), the hover labels are shortened level by level (:data:`HOVER_DETAILS`: fewer
-    and shorter deliverables and reasons, then none) and the page says so under the tabs.
+    and shorter deliverables and reasons, then none; the most detailed level that fits, found by
+    halving: a few passes at most) and the page says so under the tabs. The size of a level is
+    counted from its labels alone; the page is rendered once, with its data.
     """
     from markupsafe import Markup
 
     from roadmap.templating import render_template
 
     context, payload = _page_parts(ctx)
-    text = render_template("gantt.html.j2", context, ctx.templates_dir)
-    if len(text.encode("utf-8")) <= PAGE_BUDGET:
-        return text
-    by_text = {hover_text(task, ctx.plan, ctx.lang, ctx.library): task for task in ctx.plan.tasks}
-    tasks = [by_text[value] for value in payload["strings"]]
-    for detail in HOVER_DETAILS[1:]:
-        payload["strings"] = [hover_text(task, ctx.plan, ctx.lang, ctx.library, detail) for task in tasks]
-        context["payload"] = Markup(safe_json(payload))  # noqa: S704 - escaped by safe_json
-        context["trim_note"] = t(ctx.lang, "report_hover_trimmed")
-        text = render_template("gantt.html.j2", context, ctx.templates_dir)
-        if len(text.encode("utf-8")) <= PAGE_BUDGET:
-            break
-    return text
+    data = str(context["payload"])
+    context["payload"] = Markup("")  # the page around the data, measured once (no big page rendered twice)
+    rest = len(render_template("gantt.html.j2", context, ctx.templates_dir).encode("utf-8"))
+    budget = page_budget(ctx)
+    if rest + len(data.encode("utf-8")) <= budget:
+        context["payload"] = Markup(data)  # noqa: S704 - escaped by safe_json
+        return render_template("gantt.html.j2", context, ctx.templates_dir)
+    size = rest + len(data.encode("utf-8"))
+    del data
+    tasks = list(ctx.plan.tasks)
+    room = budget - (size - len(safe_json(payload["strings"]).encode("utf-8")))
+    room -= 2 * len(t(ctx.lang, "report_hover_trimmed").encode("utf-8")) + 2
+    levels: dict[int, list[str]] = {}
+
+    def labels(level: int) -> list[str]:
+        if level not in levels:
+            hovers = hover_texts(ctx.plan, ctx.lang, ctx.library, detail=HOVER_DETAILS[level])
+            levels[level] = [hovers[task.id] for task in tasks]
+        return levels[level]
+
+    def fits(level: int) -> bool:
+        return len(safe_json(labels(level)).encode("utf-8")) <= room
+
+    low, high = 1, len(HOVER_DETAILS) - 1  # the most detailed level that fits: labels shrink level by level
+    if fits(high):
+        while low < high:
+            middle = (low + high) // 2
+            if fits(middle):
+                high = middle
+            else:
+                low = middle + 1
+    payload["strings"] = labels(high)
+    context["payload"] = Markup(safe_json(payload))  # noqa: S704 - escaped by safe_json
+    context["trim_note"] = t(ctx.lang, "report_hover_trimmed")
+    return render_template("gantt.html.j2", context, ctx.templates_dir)

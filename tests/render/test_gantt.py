@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import itertools
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from typing import Any
 
 import pytest
 from conftest import MINI_BETA, MINI_ROLES, write_tree
+from markupsafe import Markup
 from typer.testing import CliRunner
 
 from cli import app
@@ -28,22 +30,27 @@ from roadmap.errors import InputError
 from roadmap.plan import Plan, Task, plan_file
 from roadmap.render import RenderContext, render
 from roadmap.render.gantt import (
+    BOTTOM_AXIS_PX,
     CRITICAL,
     DAY_MS,
     HOVER_DETAILS,
     LEGEND_CHARS,
     LEGEND_ROW_PX,
     LEGEND_TOP_PX,
+    LONG_CHART_ROWS,
     MARGIN_BOTTOM,
     MARGIN_TOP,
     ROW_PX,
+    Marker,
     build_figure,
+    figure_spec,
     hover_text,
+    label,
     legend_rows,
     plotly_js,
     stage_colours,
 )
-from roadmap.render.gantt_page import safe_json
+from roadmap.render.gantt_page import Section, safe_json
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "manufacturer-1200.yaml"
@@ -266,7 +273,22 @@ def test_status_date_line_only_with_as_of() -> None:
     lines = [s for s in with_date.layout.shapes if s.name == "status-date"]
     assert len(lines) == 1
     assert lines[0].x0 == lines[0].x1 == "2027-05-03" and lines[0].type == "line"
-    assert any("2027-05-03" in a.text for a in with_date.layout.annotations)
+    # named in the legend, never as a label over the chart's first rows (their percent labels)
+    assert not with_date.layout.annotations
+    entry = trace(with_date, "status-date")
+    assert entry.name == "Status date 2027-05-03" and entry.showlegend is not False
+    assert list(entry.x) == [None] and entry.line.dash == lines[0].line.dash
+    assert "status-date" not in uids(without)
+
+
+def test_markers_draw_a_named_dated_line_on_the_chart(example: RenderContext) -> None:
+    marker = Marker(dt.date(2027, 9, 1), "Board <b>deadline</b>")
+    fig = build_figure(example.plan, "en", markers=(marker,))
+    lines = [s for s in fig.layout.shapes if s.name == "marker-0"]
+    assert len(lines) == 1 and lines[0].x0 == "2027-09-01"
+    assert trace(fig, "marker-0").name == "Board &lt;b&gt;deadline&lt;/b&gt; 2027-09-01"
+    stage = build_figure(example.plan, "en", stage="crm", markers=(marker,))
+    assert [s.x0 for s in stage.layout.shapes if s.name == "marker-0"] == ["2027-09-01"]
 
 
 def test_percent_complete_on_done_and_in_progress_steps(xss_ctx: Callable[..., RenderContext]) -> None:
@@ -302,9 +324,15 @@ def test_baseline_dates_draw_grey_ghost_bars_behind(example: RenderContext) -> N
     assert list(ghost.y) == [1]
     assert list(ghost.base) == ["2027-01-20"]
     assert list(ghost.x) == [7 * DAY_MS]
-    assert "rgba(140,140,140" in ghost.marker.color
+    # hatched and outlined: never mistaken for the flat grey of the days off
+    assert ghost.marker.pattern.shape == "/" and ghost.marker.line.width >= 1
+    off = next(s for s in fig.layout.shapes if s.name == "non-working")
+    assert ghost.marker.line.color != off.fillcolor and ghost.marker.color != off.fillcolor
     hover = trace(fig, f"stage-{tasks[1].stage}").hovertext[1]
     assert "Baseline: 2027-01-20 → 2027-01-26" in hover and "slip: 3 working days" in hover
+    early = tasks[1].model_copy(update={"baseline_start": plan.start - dt.timedelta(days=30)})
+    moved = build_figure(plan.model_copy(update={"tasks": (tasks[0], early, *tasks[2:])}), "en")
+    assert moved.layout.xaxis.range[0] < (plan.start - dt.timedelta(days=30)).isoformat()  # the ghost is in view
 
 
 def shaded_days(fig: Any) -> set[dt.date]:
@@ -379,6 +407,7 @@ def test_long_titles_are_cut_on_the_axis_and_whole_in_the_hover(xss_ctx: Callabl
     row = rows(plan)["alpha.two"]
     label = fig.layout.yaxis.ticktext[row]
     assert label.endswith("…") and len(label) <= 44
+    assert label == "A very long step title that certainly does…"  # at a word boundary
     hover = trace(fig, "stage-alpha").hovertext[list(trace(fig, "stage-alpha").y).index(row)]
     assert "certainly does not fit on the axis of the chart at all" in hover.replace("<br>   ", " ")
 
@@ -388,8 +417,35 @@ def test_height_grows_with_rows_of_22_px(example: RenderContext) -> None:
     whole = build_figure(plan, "en")
     stage = build_figure(plan, "en", stage="crm")
     for fig, n in ((whole, len(plan.tasks)), (stage, len([t for t in plan.tasks if t.stage == "crm"]))):
-        assert fig.layout.height == n * ROW_PX + fig.layout.margin.t + MARGIN_BOTTOM
+        bottom = MARGIN_BOTTOM + (BOTTOM_AXIS_PX if n > LONG_CHART_ROWS else 0)
+        assert fig.layout.height == n * ROW_PX + fig.layout.margin.t + bottom
+        assert fig.layout.margin.b == bottom
     assert list(whole.layout.yaxis.range) == [len(plan.tasks) - 0.5, -0.5]  # first step on top
+
+
+def test_a_long_chart_has_dates_at_its_bottom_too(example: RenderContext) -> None:
+    whole = build_figure(example.plan, "en")
+    assert len(example.plan.tasks) > LONG_CHART_ROWS
+    assert whole.layout.xaxis.side == "top" and whole.layout.xaxis2.side == "bottom"
+    assert whole.layout.xaxis2.overlaying == "x" and whole.layout.xaxis2.range == whole.layout.xaxis.range
+    assert trace(whole, "bottom-axis").xaxis == "x2" and trace(whole, "bottom-axis").showlegend is False
+    short = build_figure(example.plan, "en", stage="crm")
+    assert "xaxis2" not in short.to_plotly_json()["layout"] and "bottom-axis" not in uids(short)
+
+
+@pytest.mark.parametrize(
+    ("title", "limit", "expected"),
+    [
+        ("Short", 44, "Short"),
+        ("Single-window service desk and office procedures", 44, "Single-window service desk and office…"),
+        ("Abc, def ghi", 6, "Abc…"),
+        ("Supercalifragilisticexpialidocious word", 10, "Supercalifragilisticexpialidocious…"),
+        ("<b>bold</b> and more words here", 16, "&lt;b&gt;bold&lt;/b&gt; and…"),
+        ("<b>bold</b> and more words here", 15, "&lt;b&gt;bold&lt;/b&gt;…"),
+    ],
+)
+def test_axis_labels_are_never_cut_mid_word(title: str, limit: int, expected: str) -> None:
+    assert label(title, limit) == expected
 
 
 def test_legend_rows_follow_plotlys_grid_of_the_widest_entry() -> None:
@@ -428,6 +484,9 @@ def test_french_figure(example: RenderContext) -> None:
     hover = trace(fig, "stage-setup").hovertext[0]
     assert "jours ouvrés" in hover and "Livrables" in hover and "Rôles :" in hover
     assert fig.layout.xaxis.tickformatstops[0].value.startswith("%-d %b")  # 7 mars, not mars 7
+    day_first, monthly = fig.layout.xaxis.tickformatstops
+    assert monthly.dtickrange[0] == "M1" and monthly.value == "%b %Y"  # monthly ticks: mars 2027, not 1 mars
+    assert day_first.dtickrange[1] < 28.5 * DAY_MS
     assert not build_figure(ctx.plan, "en").layout.xaxis.tickformatstops
 
 
@@ -510,15 +569,36 @@ def test_page_has_a_chart_per_stage_and_the_facts_beside_it(example: RenderConte
     assert data["config"]["displaylogo"] is False
 
 
-def test_page_hover_texts_are_stored_once_and_restored(example: RenderContext) -> None:
+def test_page_holds_one_data_set_and_a_layout_per_chart(example: RenderContext) -> None:
+    plan = example.plan
     data = payload(render("gantt", example))
-    whole = data["figures"][0]["data"]
-    setup_whole = next(tr for tr in whole if tr.get("uid") == "stage-setup")
-    setup_stage = next(tr for tr in data["figures"][1]["data"] if tr.get("uid") == "stage-setup")
-    assert setup_whole["hovertext"] == setup_stage["hovertext"]  # the same indexes
-    assert all(isinstance(i, int) for i in setup_whole["hovertext"])
-    assert data["strings"][setup_whole["hovertext"][0]].startswith("<b>Kickoff and shared vision</b>")
-    assert len(data["strings"]) == len(set(data["strings"])) == len(example.plan.tasks)
+    whole = figure_spec(plan, "en", library=example.library)
+    # the whole-roadmap chart's traces, once, without their hover labels (one per row, in strings)
+    assert [tr["uid"] for tr in data["traces"]] == [tr["uid"] for tr in whole["data"]]
+    row = {t.id: i for i, t in enumerate(plan.tasks)}
+    for mine, theirs in zip(data["traces"], whole["data"], strict=True):
+        assert "hovertext" not in mine
+        if theirs["uid"] == "links":  # pairs of rows: the page draws the arrows from the rows' dates
+            assert mine["pairs"] == [r for t in plan.tasks for p in t.predecessors for r in (row[p.id], row[t.id])]
+            assert "x" not in mine and "size" not in mine["marker"]
+            continue
+        assert {k: v for k, v in theirs.items() if k != "hovertext"} == mine
+        if "hovertext" in theirs:
+            assert [data["strings"][row] for row in mine["y"]] == theirs["hovertext"]
+    assert data["strings"][0].startswith("<b>Kickoff and shared vision</b>")
+    assert len(data["strings"]) == len(plan.tasks)
+    assert data["rows"]["labels"] == whole["layout"]["yaxis"]["ticktext"]
+    assert data["rows"]["stage"] == [[s.id for s in plan.stages].index(t.stage) for t in plan.tasks]
+    # a stage chart is its layout only: the page filters the whole chart's points
+    crm = next(f for f in data["figures"] if f["id"] == "stage-crm")
+    reference = figure_spec(plan, "en", stage="crm", library=example.library)["layout"]
+    assert crm["stage"] == [s.id for s in plan.stages].index("crm")
+    assert crm["layout"]["height"] == reference["height"]
+    assert "ticktext" not in crm["layout"]["yaxis"] and "ticktext" not in data["figures"][0]["layout"]["yaxis"]
+    off = [[s["x0"], s["x1"]] for s in reference["shapes"] if s["name"] == "non-working"]
+    assert data["off"]["stage-crm"] == off and len(off) > 10  # weekends too on a stage chart
+    assert not [s for s in crm["layout"]["shapes"] if s.get("name") == "non-working"]
+    assert data["wholeLinks"] is True
 
 
 def test_page_is_byte_identical_for_the_same_plan(example: RenderContext, tmp_path: Path) -> None:
@@ -578,13 +658,12 @@ def test_user_strings_are_escaped_in_the_page_and_the_hover_labels(xss_ctx: Call
     assert [tag for tag, _ in tags.tags].count("script") == 4
     assert "img" not in [tag for tag, _ in tags.tags]  # no logo here, and no injected image
     data = payload(page)  # the JSON parses: nothing closed its script element early
-    strings = list(strings_in(data["figures"])) + data["strings"]
+    strings = list(strings_in(data))
     for value in strings:
         assert "<img" not in value and "<script" not in value and "<svg" not in value and "</script" not in value
     assert any("&lt;img src=x onerror=alert(1)&gt;" in value for value in data["strings"])  # hover
-    ticktext = data["figures"][0]["layout"]["yaxis"]["ticktext"]
-    assert "&lt;img src=x onerror=alert(1)&gt;" in ticktext
-    names = [tr.get("name", "") for tr in data["figures"][0]["data"]]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in data["rows"]["labels"]
+    names = [tr.get("name", "") for tr in data["traces"]]
     assert "1. Alpha &lt;b&gt;stage&lt;/b&gt;" in names
     assert any("&lt;/script&gt;&lt;script&gt;alert(2)" in value for value in data["strings"])
 
@@ -717,10 +796,12 @@ def test_a_1000_step_plan_stays_under_6_mb(tmp_path: Path) -> None:
     assert len(page) < 6_000_000
     data = payload(page)
     whole = data["figures"][0]
-    assert len(whole["layout"]["yaxis"]["ticktext"]) == 1005
-    assert whole["layout"]["height"] == 1005 * ROW_PX + whole["layout"]["margin"]["t"] + MARGIN_BOTTOM
-    assert "links" not in [tr.get("uid") for tr in whole["data"]]  # too many: drawn per stage
-    assert all("links" in [tr.get("uid") for tr in fig["data"]] for fig in data["figures"][1:])
+    assert len(data["rows"]["labels"]) == 1005
+    assert whole["layout"]["height"] == 1005 * ROW_PX + whole["layout"]["margin"]["t"] + MARGIN_BOTTOM + BOTTOM_AXIS_PX
+    assert data["wholeLinks"] is False  # too many: drawn per stage (the links stay in the data for them)
+    links = next(tr for tr in data["traces"] if tr["uid"] == "links")
+    assert len(links["pairs"]) == 2 * sum(len(t.predecessors) for t in ctx.plan.tasks)
+    assert "Dependencies" not in json.dumps(whole["layout"])
     assert "the arrows are drawn on the stage tabs only" in page.decode()
     assert "hover labels are shortened" not in page.decode()  # it fits with every word
     assert all("A first deliverable with a realistic length of text" in s for s in data["strings"] if "step-" in s)
@@ -759,7 +840,7 @@ def test_an_empty_plan_still_renders(tmp_path: Path, mini_library: Path) -> None
     path = write_tree(tmp_path, {"company.yaml": company}) / "company.yaml"
     page = render("gantt", make_ctx(path, library_dir=mini_library))
     assert "Nothing left to plan" in page.decode()
-    assert payload(page)["figures"][0]["data"] == []
+    assert payload(page)["traces"] == []
 
 
 def test_plan_writes_gantt_checklist_and_json_by_default(tmp_path: Path) -> None:
@@ -961,3 +1042,351 @@ def test_one_day_of_slack_or_slip_is_singular(example: RenderContext) -> None:
     two = one.model_copy(update={"slack_days": 2, "slip_days": 2})
     assert "Slack: 2 working days<br>" in hover_text(two, example.plan, "en")
     assert "slip: 2 working days" in hover_text(two, example.plan, "en")
+
+
+# ---------------------------------------------------------------- print, phone, client-side filtering
+
+HEADLESS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-extensions", "--no-pdf-header-footer", "--hide-scrollbars",
+)  # fmt: skip
+PROBE_ID = "roadmap-probe"
+
+
+def chromium_run(page: Path, *extra: str) -> str:
+    """Chromium headless on ``page`` (offline: every request to a refusing proxy); its stdout."""
+    with tempfile.TemporaryDirectory() as profile:
+        args = [
+            str(CHROMIUM), *HEADLESS, f"--user-data-dir={profile}", "--proxy-server=http://127.0.0.1:9",
+            "--virtual-time-budget=8000", *extra, page.as_uri(),
+        ]  # fmt: skip
+        return subprocess.run(args, capture_output=True, text=True, timeout=180).stdout
+
+
+def with_probe(page: bytes, script: str) -> str:
+    """The page with ``script`` run after it loaded; the script writes JSON into ``#roadmap-probe``."""
+    probe = (
+        "<script>window.addEventListener('load', function () { setTimeout(function () {"
+        f" var out = (function () {{ {script} }})();"
+        f" var pre = document.createElement('pre'); pre.id = '{PROBE_ID}';"
+        " pre.textContent = JSON.stringify(out); document.body.appendChild(pre); }, 300); });</script></body>"
+    )
+    return page.decode().replace("</body>", probe)
+
+
+def probed(dom: str) -> Any:
+    found = re.search(rf'<pre id="{PROBE_ID}">(.*?)</pre>', dom, re.DOTALL)
+    assert found, dom[-2000:]
+    return json.loads(html.unescape(found.group(1)))
+
+
+def pdf_words(pdf: Path) -> list[dict[str, Any]]:
+    """Every word of the PDF: {page, text, x0, x1, y0, y1, width} (points), from ``pdftotext -bbox``."""
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words: list[dict[str, Any]] = []
+    page, width = 0, 0.0
+    for line in text.splitlines():
+        if m := re.search(r'<page width="([\d.]+)"', line):
+            page, width = page + 1, float(m.group(1))
+        elif m := re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>', line):
+            x0, y0, x1, y1 = (float(v) for v in m.groups()[:4])
+            words.append(
+                {
+                    "page": page,
+                    "text": html.unescape(m.group(5)),
+                    "x0": x0,
+                    "x1": x1,
+                    "y0": y0,
+                    "y1": y1,
+                    "width": width,
+                }
+            )
+    return words
+
+
+def ppm_pixels(pdf: Path, page: int) -> tuple[int, int, bytes]:
+    """One page rasterised at 72 dpi (a pixel per point): width, height, RGB bytes."""
+    out = subprocess.run(
+        ["pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), str(pdf)], capture_output=True, check=True
+    ).stdout
+    magic, w, h, maxval, rest = out.split(maxsplit=4)
+    assert magic == b"P6" and maxval == b"255"
+    return int(w), int(h), rest
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@pytest.mark.external
+@pytest.mark.skipif(CHROMIUM is None or not shutil.which("pdftotext"), reason="no Chromium or poppler here")
+@pytest.mark.parametrize("window", ["1920,1080", "1366,768"])
+def test_printed_to_pdf_every_chart_fits_the_landscape_page(tmp_path: Path, window: str) -> None:
+    ctx = make_ctx(EXAMPLE, as_of=dt.date(2027, 5, 3))
+    plan = ctx.plan
+    path = tmp_path / "gantt.html"
+    path.write_bytes(render("gantt", ctx))
+    pdf = tmp_path / "gantt.pdf"
+    chromium_run(path, f"--window-size={window}", f"--print-to-pdf={pdf}")
+    words = pdf_words(pdf)
+    assert words, "empty PDF"
+    assert all(w["width"] > 700 for w in words)  # landscape: 792 pt (Letter) or 842 pt (A4) wide
+    pages: dict[int, str] = {}
+    for w in words:
+        pages[w["page"]] = pages.get(w["page"], "") + " " + w["text"]
+    # page one: the summary (dates, risks, dropped blocks, assumptions), no tabs
+    first = pages[1]
+    for part in (f"Finish: {plan.finish}", "Risks", "Dropped blocks", "Assumptions", plan.risks[0].text[:20]):
+        assert part in first, part
+    assert "Whole roadmap" not in first and "Hover a bar" not in first  # the tabs and the hint are hidden
+
+    # the whole roadmap, then every stage chart, each from the top of a new page
+    def starts(title: str) -> int:
+        heads = [n for n, text in pages.items() if text.strip().startswith(title)]
+        assert heads, (title, {n: text[:60] for n, text in pages.items()})
+        return heads[0]
+
+    order = [starts("Whole roadmap")] + [starts(f"{s.order}. {s.title}") for s in plan.stages]
+    assert order == sorted(order) and order[0] == 2
+    for summary, page in zip(plan.stages, order[1:], strict=True):  # each stage's chart is drawn there
+        step = next(t for t in plan.tasks if t.stage == summary.id and not t.milestone)
+        assert " ".join(step.title.split()[:3]) in pages[page], (summary.id, pages[page][:200])
+    # every word of a chart page inside the page (nothing cut at the right)
+    for w in words:
+        assert w["x1"] <= w["width"] - 5, w
+    # the whole roadmap's date axis runs to its last month, inside the page
+    whole = [w for w in words if order[0] <= w["page"] < order[1]]
+    ticks = []
+    for a, b in itertools.pairwise(whole):
+        if a["text"] in MONTHS and b["text"].isdigit() and len(b["text"]) == 4 and abs(a["y0"] - b["y0"]) < 1:
+            day = dt.date(int(b["text"]), MONTHS.index(a["text"]) + 1, 1)
+            ticks.append((day, (a["x0"] + b["x1"]) / 2, a["page"]))
+    assert len(ticks) >= 4
+    last_bar = max((t for t in plan.tasks if not t.milestone), key=lambda t: t.finish)
+    assert max(day for day, _, _ in ticks) >= last_bar.finish.replace(day=1) - dt.timedelta(days=62)
+    # the last bar: its colour where the axis puts its end, inside the page
+    (d0, x0, _), (d1, x1, _) = ticks[0], next(t for t in ticks if t[0] > ticks[0][0])
+    per_day = (x1 - x0) / (d1 - d0).days
+    end_x = x0 + ((last_bar.finish + dt.timedelta(days=1)) - d0).days * per_day
+    colour = stage_colours(plan)[last_bar.stage]
+    rgb = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    assert end_x < whole[0]["width"] - 10
+    found = False
+    for page in range(order[0], order[1]):
+        width, height, pixels = ppm_pixels(pdf, page)
+        for y in range(height):
+            for x in range(int(end_x) - 9, int(end_x) - 2):
+                r, g, b = pixels[3 * (y * width + x) : 3 * (y * width + x) + 3]
+                if abs(r - rgb[0]) + abs(g - rgb[1]) + abs(b - rgb[2]) < 40:
+                    found = True
+    assert found, f"no {colour} bar ending near x={end_x:.0f} pt"
+
+
+def phone_frame(folder: Path, page: str, width: int = 390, height: int = 844) -> Path:
+    """A page showing ``page`` in a ``width`` × ``height`` frame: a phone's viewport (headless
+    Chromium's window is never narrower than 500 px); the frame's probe result is posted here."""
+    frame = folder / "phone.html"
+    frame.write_text(
+        f'<!DOCTYPE html><html><body style="margin:0"><iframe src="{page}" '
+        f'style="width:{width}px;height:{height}px;border:0;display:block"></iframe>'
+        f'<pre id="{PROBE_ID}"></pre><script>window.addEventListener("message", function (e) {{'
+        f' document.getElementById("{PROBE_ID}").textContent = e.data; }});</script></body></html>',
+        encoding="utf-8",
+    )
+    return frame
+
+
+@pytest.mark.external
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+def test_on_a_390_px_phone_bars_keep_most_of_the_width(tmp_path: Path) -> None:
+    ctx = make_ctx(EXAMPLE, as_of=dt.date(2027, 5, 3))
+    script = (
+        "var div = document.getElementById('chart-all'), fl = div._fullLayout;"
+        "var labels = div.data.filter(function (t) { return t.uid === 'labels'; });"
+        "return {plot: fl._size.w, width: fl.width, ticks: fl.yaxis.showticklabels, viewport: window.innerWidth,"
+        " labels: labels.map(function (t) { return t.text.length; }),"
+        " band: document.querySelector('.band').getBoundingClientRect().top,"
+        " chart: div.getBoundingClientRect().top, page: document.documentElement.scrollWidth};"
+    )
+    page = with_probe(render("gantt", ctx), script).replace(
+        "var pre = document.createElement('pre');", "parent.postMessage(JSON.stringify(out), '*'); return;"
+    )
+    (tmp_path / "gantt.html").write_text(page, encoding="utf-8")
+    frame = phone_frame(tmp_path, "gantt.html")
+    shot = tmp_path / "phone.png"
+    chromium_run(frame, "--window-size=390,844", f"--screenshot={shot}")
+    assert shot.stat().st_size > 10_000
+    out = probed(chromium_run(frame, "--window-size=390,844", "--dump-dom"))
+    assert out["viewport"] == 390 and out["page"] <= 390, out  # no sideways scrolling
+    assert out["width"] <= 390 and out["plot"] >= 0.6 * 390, out  # the bars keep most of the width
+    assert out["ticks"] is False and out["labels"] == [len(ctx.plan.tasks)]  # labels above the bars
+    assert out["band"] < out["chart"]  # the summary band comes first
+
+
+@pytest.mark.external
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+def test_the_page_filters_each_stage_chart_like_the_python_reference(tmp_path: Path) -> None:
+    ctx = make_ctx(EXAMPLE, as_of=dt.date(2027, 5, 3))
+    plan = ctx.plan
+    script = (
+        "var out = {};"
+        "document.querySelectorAll('.tab').forEach(function (tab) {"
+        " var v = window.roadmapGantt.view(tab.dataset.target);"
+        " out[tab.dataset.target] = {traces: v.traces, ticktext: v.layout.yaxis.ticktext,"
+        " tickvals: v.layout.yaxis.tickvals, shapes: v.layout.shapes}; });"
+        "return out;"
+    )
+    path = tmp_path / "gantt.html"
+    path.write_text(with_probe(render("gantt", ctx), script), encoding="utf-8")
+    views = probed(chromium_run(path, "--window-size=1400,900", "--dump-dom"))
+    for summary in [None, *plan.stages]:
+        key = "all" if summary is None else f"stage-{summary.id}"
+        spec = figure_spec(plan, "en", stage=summary and summary.id, library=ctx.library)
+        got = views[key]
+        assert [tr["uid"] for tr in got["traces"]] == [tr["uid"] for tr in spec["data"]], key
+        for mine, theirs in zip(got["traces"], spec["data"], strict=True):
+            for field in ("x", "y", "base", "text", "hovertext"):
+                assert mine.get(field) == theirs.get(field), (key, theirs["uid"], field)
+            if theirs.get("marker"):
+                assert mine["marker"] == theirs["marker"], (key, theirs["uid"])
+        assert got["ticktext"] == spec["layout"]["yaxis"]["ticktext"]
+        assert got["tickvals"] == spec["layout"]["yaxis"]["tickvals"]
+        assert got["shapes"] == spec["layout"]["shapes"], key
+
+
+# ---------------------------------------------------------------- the page's layout and its hooks
+
+
+def demo_sections(ctx: RenderContext) -> list[Section]:
+    """Two sections as another feature would add them (one with a chart, markers and band lines)."""
+    chart = {
+        "data": [{"type": "scatter", "x": ["2027-05-03", "2027-06-01"], "y": [0, 5], "uid": "demo"}],
+        "layout": {"height": 300},
+    }
+    return [
+        Section(
+            id="load",
+            title="Load <per> role",
+            items=("Two <b>PMs</b> needed",),
+            table=(("Role", "Peak"), ("PM", "<i>2</i>")),
+            html="<script>alert(7)</script>",
+            chart=chart,
+            data={"peak": "</script><script>alert(8)</script>"},
+            markers=(Marker(dt.date(2027, 9, 1), "Board <deadline>"),),
+            band=("Peak load: 2 <people>",),
+        ),
+        Section(
+            id="answers-assumed", title="Assumed (library defaults)", html=Markup("<p>trusted <em>markup</em></p>")
+        ),
+    ]
+
+
+def test_extra_sections_are_added_in_order_escaped_with_their_chart_markers_and_band(
+    example: RenderContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap.render import gantt_page
+
+    monkeypatch.setattr(gantt_page, "EXTRA_SECTIONS", (demo_sections,))
+    page = render("gantt", example)
+    text = page.decode()
+    body = " ".join(" ".join(parse(page).body_text).split())
+    assert "<script>alert(7)" not in text and "alert(8)</script>" not in text and "<b>PMs" not in text
+    assert "Load <per> role" in body and "Two <b>PMs</b> needed" in body and "<script>alert(7)</script>" in body
+    assert "<p>trusted <em>markup</em></p>" in text  # a Markup is inserted as is
+    assert text.index('id="section-load"') < text.index('id="section-answers-assumed"')
+    assert text.index('id="chart-all"') < text.index('id="section-load"')  # below the chart
+    band = text[text.index('class="band"') : text.index('class="card chart-card"')]
+    assert "Peak load: 2 &lt;people&gt;" in band and 'href="#section-load"' in band
+    assert 'id="section-chart-load"' in text
+    data = payload(page)
+    assert [s["id"] for s in data["sections"]] == ["load", "answers-assumed"]
+    assert data["sections"][0]["chart"]["data"][0]["uid"] == "demo"
+    assert data["sections"][0]["data"] == {"peak": "</script><script>alert(8)</script>"}
+    marker = next(tr for tr in data["traces"] if tr["uid"] == "marker-0")
+    assert marker["name"] == "Board &lt;deadline&gt; 2027-09-01"
+    for fig in data["figures"]:  # a marker is drawn on every chart
+        assert [s["x0"] for s in fig["layout"]["shapes"] if s["name"] == "marker-0"] == ["2027-09-01"]
+
+
+def test_a_builder_can_be_named_as_module_and_function(
+    example: RenderContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap.render.gantt_page import extra_sections
+
+    (tmp_path / "feature_demo.py").write_text(
+        "from roadmap.render.gantt_page import Section\n"
+        "def one(ctx):\n    return Section(id='one', title='One')\n"
+        "def none(ctx):\n    return None\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    made = extra_sections(example, ("feature_demo:one", "feature_demo:none", demo_sections))
+    assert [s.id for s in made] == ["one", "load", "answers-assumed"]
+    assert extra_sections(example, ()) == []
+
+
+def test_the_summary_band_comes_before_the_chart_and_the_details_after(example: RenderContext) -> None:
+    text = render("gantt", example).decode()
+    band = text.index('class="band"')
+    chart = text.index('id="chart-all"')
+    details = text.index('id="details"')
+    assert band < chart < details
+    summary = text[band:chart]
+    plan = example.plan
+    for part in (f"Finish: {plan.finish}", "Risks", f"({len(plan.risks)})", "Dropped blocks", "Assumptions"):
+        assert part in summary, part
+    assert f"({len(plan.dropped)})" in summary and plan.risks and plan.dropped
+    readable = html.unescape(summary)
+    for risk in example.plan.risks:
+        assert risk.text in readable
+    for drop in example.plan.dropped:
+        assert drop.title in readable
+
+
+def test_assumptions_name_each_default_taken_for_an_unanswered_question(tmp_path: Path, mini_library: Path) -> None:
+    company = "company: {name: Co, employees: 300}\nplan: {start: 2027-01-04}\n"
+    path = write_tree(tmp_path, {"company.yaml": company}) / "company.yaml"
+    ctx = make_ctx(path, library_dir=mini_library)
+    from roadmap.render.gantt_page import assumptions
+
+    lines = assumptions(ctx)
+    questions = [q for stage in ctx.library.stages for q in stage.questions if q.default is not None]
+    assert len(lines) >= len([q for q in questions if q.id not in ctx.company.data.answers]) > 0 or not questions
+    assumed = [line for line in lines if "assumed (library default):" in line]
+    assert len(assumed) == len(ctx.plan.assumed)
+
+
+def test_the_print_stylesheet_is_landscape_and_hides_the_tabs_and_mode_bar(example: RenderContext) -> None:
+    css = parse(render("gantt", example)).texts["style"][0]
+    assert "@page { size: landscape" in css
+    printed = css[css.index("@media print") :]
+    assert ".tabs" in printed and ".modebar" in printed and "display: none" in printed
+    assert ".panel[hidden]" in printed and "break-before: page" in printed
+
+
+def test_french_summary_band(example: RenderContext) -> None:
+    ctx = make_ctx(EXAMPLE, lang="fr")
+    body = " ".join(" ".join(parse(render("gantt", ctx)).body_text).split())
+    for part in ("Hypothèses", f"Fin : {ctx.plan.finish}", f"Début : {ctx.plan.start}", "Détails sous le graphique."):
+        assert part in body, part
+
+
+@pytest.mark.external
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+def test_an_extra_section_chart_is_drawn_and_markers_reach_every_chart(
+    example: RenderContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap.render import gantt_page
+
+    monkeypatch.setattr(gantt_page, "EXTRA_SECTIONS", (demo_sections,))
+    script = (
+        "var crm = window.roadmapGantt.view('stage-crm');"
+        "return {section: document.querySelectorAll('#section-chart-load .main-svg').length,"
+        " marker: crm.traces.filter(function (t) { return t.uid === 'marker-0'; }).length,"
+        " pwned: document.documentElement.getAttribute('data-pwned')};"
+    )
+    path = tmp_path / "gantt.html"
+    path.write_text(
+        with_probe(render("gantt", example), script).replace("<head>", f"<head>{PWN_PROBE}"), encoding="utf-8"
+    )
+    out = probed(chromium_run(path, "--window-size=1400,900", "--dump-dom"))
+    assert out["section"] > 0 and out["marker"] == 1 and out["pwned"] is None
