@@ -69,5 +69,8 @@ def render(fmt: str, ctx: RenderContext) -> bytes:
 
 def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> list[Path]:
     """Render every format first, then write each atomically into ``out_dir``."""
-    rendered = [(FORMATS[fmt][0], render(fmt, ctx)) for fmt in formats]
+    from roadmap.yamlio import gc_paused
+
+    with gc_paused():  # issue 14: renderers build many long-lived objects; see gc_paused
+        rendered = [(FORMATS[fmt][0], render(fmt, ctx)) for fmt in formats]
     return [write_atomic(out_dir / name, data) for name, data in rendered]
