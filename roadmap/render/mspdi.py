@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 from roadmap.plan import CalendarInfo, Plan, Task
 from roadmap.render import RenderContext
