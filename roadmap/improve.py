@@ -37,7 +37,7 @@ IMPROVEMENT_RULE = (
 )
 """Appended to the priority rule reported with the schedule."""
 
-PASS_WORK = 400_000
+PASS_WORK = 60_000
 """Task placements the improvement may spend (passes × tasks), before the limits below."""
 MAX_PASSES = 240
 """Most passes on a small plan."""

@@ -251,8 +251,10 @@ def load_yaml_text(text: str, file: str, *, defer: bool = False) -> LoadedYaml:
         root = _compose(text, file)
         if root is None:
             raise InputError.at(file, "the file is empty: expected a mapping at the top level", 1, 1)
-        _Checker(file).check(root, 1)
-        builder = _Builder(file)
+        aliased = "&" in text  # no anchor, no alias: one pass checks while it builds (issue 14)
+        if aliased:
+            _Checker(file).check(root, 1)
+        builder = _Builder(file, checker=None if aliased else _Checker(file))
         data, index = builder.build(root)
     if not isinstance(data, dict):
         message = f"expected a mapping at the top level, got {_describe(data)}"
@@ -401,23 +403,38 @@ class _Checker:
 class _Builder:
     """Builds plain data and the position index from a checked node graph."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, checker: _Checker | None = None) -> None:
         self.file = file
         self.problems: list[Diagnostic] = []
+        self.checker = checker
+        """Given for a graph without aliases, not checked yet: tags, size and depth are checked here."""
+        self.count = 0
 
     def fail(self, node: yaml.Node, message: str) -> InputError:
         """An error at ``node``."""
         return InputError.at(self.file, message, *_at(node.start_mark))
 
-    def build(self, node: yaml.Node) -> tuple[Any, _Pos]:
+    def visit(self, node: yaml.Node, depth: int) -> None:
+        """The checks of :class:`_Checker` for a node of a tree (no node is reached twice)."""
+        if self.checker is None:
+            return
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nesting is too deep (over {MAX_DEPTH} levels)")
+        self.checker.check_tag(node)
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, f"too many values (over {MAX_NODES:,})")
+
+    def build(self, node: yaml.Node, depth: int = 1) -> tuple[Any, _Pos]:
         """The value of ``node`` and where its parts are."""
+        self.visit(node, depth)
         if isinstance(node, yaml.MappingNode):
-            return self.mapping(node)
+            return self.mapping(node, depth)
         pos = _Pos(_at(node.start_mark))
         if isinstance(node, yaml.SequenceNode):
             items: list[Any] = []
             for index, child in enumerate(node.value):
-                value, child_pos = self.build(child)
+                value, child_pos = self.build(child, depth + 1)
                 items.append(value)
                 pos.children[index] = (child_pos.at, child_pos)
             return items, pos
@@ -452,13 +469,14 @@ class _Builder:
             raise self.fail(node, f"{_kind(node)} cannot be used as a mapping key")
         return str(node.value)
 
-    def mapping(self, node: yaml.MappingNode) -> tuple[dict[str, Any], _Pos]:
+    def mapping(self, node: yaml.MappingNode, depth: int = 1) -> tuple[dict[str, Any], _Pos]:
         """A mapping, refusing duplicate keys, with YAML 1.1 merge keys applied."""
         pos = _Pos(_at(node.start_mark))
         explicit: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         merged: list[tuple[dict[str, Any], _Pos]] = []
         for key_node, value_node in node.value:
+            self.visit(key_node, depth + 1)
             is_merge = isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE
             name = self.key(key_node)
             key_at = _at(key_node.start_mark)
@@ -466,9 +484,9 @@ class _Builder:
                 raise self.fail(key_node, f"duplicate key '{name}' (first at line {first_line[name]})")
             first_line[name] = key_at[0]
             if is_merge:
-                merged.extend(self.merge_sources(value_node))
+                merged.extend(self.merge_sources(value_node, depth + 1))
                 continue
-            value, value_pos = self.build(value_node)
+            value, value_pos = self.build(value_node, depth + 1)
             explicit[name] = value
             pos.children[name] = (key_at, value_pos)
         if not merged:
@@ -482,15 +500,19 @@ class _Builder:
         result.update(explicit)
         return result, pos
 
-    def merge_sources(self, node: yaml.Node) -> list[tuple[dict[str, Any], _Pos]]:
+    def merge_sources(self, node: yaml.Node, depth: int = 1) -> list[tuple[dict[str, Any], _Pos]]:
         """The mappings named by a ``<<`` merge key, in order of precedence."""
-        nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        self.visit(node, depth)
+        nested = isinstance(node, yaml.SequenceNode)
+        nodes = node.value if nested else [node]
         sources: list[tuple[dict[str, Any], _Pos]] = []
         for item in nodes:
+            if nested:
+                self.visit(item, depth + 1)
             if not isinstance(item, yaml.MappingNode):
                 message = "'<<' (merge key) must be followed by a mapping or a list of mappings"
                 raise self.fail(item, message)
-            sources.append(self.mapping(item))
+            sources.append(self.mapping(item, depth + 1 if nested else depth))
         return sources
 
 

@@ -50,8 +50,11 @@ def render(ctx: RenderContext) -> bytes:
     ]
     stamp = f"{_date(plan.start)}T000000Z"
     if level == "stage":
+        by_stage: dict[str, list[Task]] = {}
+        for task in plan.tasks:
+            by_stage.setdefault(task.stage, []).append(task)
         for stage in plan.stages:
-            own = [task for task in plan.tasks if task.stage == stage.id]
+            own = by_stage.get(stage.id, [])
             steps = [f"- {task.title}" for task in own if not task.milestone]
             lines += _event(
                 uid=_uid(plan, f"stage:{stage.id}"),
