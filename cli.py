@@ -31,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # issue 14: plain help text, so `roadmap --help` never imports rich
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -369,7 +370,10 @@ def _slip(days: int | None, lang: str = "en") -> str:
     return "0"
 
 
-baseline_app = typer.Typer(help="Save the current plan as the baseline that later plans are measured against.")
+baseline_app = typer.Typer(
+    help="Save the current plan as the baseline that later plans are measured against.",
+    rich_markup_mode=None,  # issue 14: see app
+)
 app.add_typer(baseline_app, name="baseline")
 
 
