@@ -9,7 +9,8 @@ with ``after`` links and lags, ``requires`` links, one or two roles per step out
 limits that bind, a question per stage) and each format is planned by the real command in a
 fresh process, ``roadmap plan company.yaml --library LIB --format F`` (terminal summary
 included), then every format at once (``all``). Each run reports its wall time (best of
-``--repeat``) and peak RSS (``ru_maxrss`` of that process alone).
+``--repeat``), its CPU time (user + system: steadier than wall time on a shared machine) and
+its peak RSS (``ru_maxrss`` of that process alone).
 
 The growth exponent of a column is the least-squares slope of log(time) (or log(RSS)) over
 log(steps): 1 is linear. With ``tj3`` on the PATH, the same scheduling problem (every step,
@@ -47,13 +48,14 @@ elapsed = time.perf_counter() - t0
 if done.returncode:
     sys.stderr.write(done.stderr)
     sys.exit(done.returncode)
-print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 """
-"""A small parent process: the child's wall time and its own peak RSS (MB)."""
+"""A small parent process: the child's wall time, its own peak RSS (MB) and its CPU time."""
 
 
-def run_plan(folder: Path, formats: str, timeout: float) -> tuple[float, float] | None:
-    """(seconds, peak MB) of ``roadmap plan --format FORMATS`` on the library in ``folder``; None on timeout."""
+def run_plan(folder: Path, formats: str, timeout: float) -> tuple[float, float, float] | None:
+    """(seconds, peak MB, CPU seconds) of ``roadmap plan --format FORMATS`` on ``folder``; None on timeout."""
     out = folder / "out"
     shutil.rmtree(out, ignore_errors=True)
     command = [
@@ -80,11 +82,11 @@ def run_plan(folder: Path, formats: str, timeout: float) -> tuple[float, float] 
         )
     except subprocess.TimeoutExpired:
         return None
-    seconds, peak = done.stdout.split()
-    return float(seconds), float(peak)
+    seconds, peak, cpu = done.stdout.split()
+    return float(seconds), float(peak), float(cpu)
 
 
-def best(folder: Path, formats: str, repeat: int, timeout: float) -> tuple[float, float] | None:
+def best(folder: Path, formats: str, repeat: int, timeout: float) -> tuple[float, float, float] | None:
     """Best time (and the peak RSS of that run) of ``repeat`` runs."""
     runs = [run_plan(folder, formats, timeout) for _ in range(repeat)]
     done = [r for r in runs if r is not None]
@@ -158,8 +160,8 @@ def main() -> None:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
 
 
-def _cell(value: tuple[float, float] | None) -> str:
-    return "timeout" if value is None else f"{value[0]:.2f} s · {value[1]:.0f} MB"
+def _cell(value: tuple[float, float, float] | None) -> str:
+    return "timeout" if value is None else f"{value[0]:.2f} s ({value[2]:.2f} s CPU) · {value[1]:.0f} MB"
 
 
 def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -176,7 +178,9 @@ def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
         for c in columns:
             done = [row[c] for row in rows]
             if all(d is not None for d in done):
-                times.append(f"{exponent(sizes, [d[0] for d in done]):.2f}")
+                times.append(
+                    f"{exponent(sizes, [d[0] for d in done]):.2f} ({exponent(sizes, [d[2] for d in done]):.2f} CPU)"
+                )
                 mems.append(f"{exponent(sizes, [d[1] for d in done]):.2f}")
             else:
                 times.append("–")
