@@ -239,14 +239,15 @@ def improve(
     if search.done:
         return start, finish
     search.justify(start, finish)
-    for key in _rules(g):
+    rules = _rules(g)
+    for key in rules:
         if search.done:
             break
         search.justify(*search.forward(key))
     import random  # only when the search goes this far
 
     rng = random.Random(SEED)  # noqa: S311 (a seeded search, not a secret)
-    base = _rules(g)[0]
+    base = rules[0]
     scale = max(1, max(g.span, default=0) + 1)
     while not search.done:
         noise = [base[k] + rng.randrange(3 * scale) for k in range(n)]
