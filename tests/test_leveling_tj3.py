@@ -2,7 +2,8 @@
 
 The same instances (tasks, links with lags, one or two roles per task, small teams) are
 scheduled by :func:`roadmap.schedule.schedule_tasks` and by tj3 (roles as resources, one per
-team slot: tests/tj3_helpers.tjp_leveling). Ours must be no longer on at least 90% of them (the target is 95%: see the README).
+team slot: tests/tj3_helpers.tjp_leveling). Ours must be no longer on at least 90% of them
+(the issue's target is 95%: see the README).
 Skipped without ``tj3``. benchmarks/bench_leveling.py runs the larger comparison.
 """
 
