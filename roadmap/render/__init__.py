@@ -5,6 +5,7 @@ Heavy modules (plotly, jinja2) are imported by the renderer that needs them, whe
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -71,6 +72,9 @@ def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> 
     """Render every format first, then write each atomically into ``out_dir``."""
     from roadmap.yamlio import gc_paused
 
-    with gc_paused():  # issue 14: renderers build many long-lived objects; see gc_paused
-        rendered = [(FORMATS[fmt][0], render(fmt, ctx)) for fmt in formats]
+    rendered = []
+    for fmt in formats:
+        # issue 14: the text formats build many objects without cycles; see gc_paused
+        with gc_paused() if fmt != "gantt" else contextlib.nullcontext():
+            rendered.append((FORMATS[fmt][0], render(fmt, ctx)))
     return [write_atomic(out_dir / name, data) for name, data in rendered]
