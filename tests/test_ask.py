@@ -318,7 +318,7 @@ def test_compare_plans_lists_what_changed(mini_library: Path, make_company: Call
     assert lines[-1].startswith(f"Finish: {summary.finish_before} → {summary.finish_after} (-")
 
     back = ask.compare_plans(after, before)
-    assert [sid for sid, _ in back.added] == ["alpha.opt", "alpha.two", "beta.one"]
+    assert sorted(sid for sid, _ in back.added) == ["alpha.opt", "alpha.two", "beta.one"]
     assert back.risks_raised == (("X is risky", "answer q1 = x"),)
 
 
