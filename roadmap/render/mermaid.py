@@ -51,11 +51,12 @@ def render_plan(plan: Plan, title: str | None = None) -> str:
     lines.append("    excludes " + ", ".join(_excludes(plan)))
     if plan.calendar.extra_working_days:
         lines.append("    includes " + ", ".join(d.isoformat() for d in plan.calendar.extra_working_days))
+    by_stage: dict[str, list[str]] = {}  # issue 14: one pass over the tasks, not one per stage
+    for task in plan.tasks:
+        by_stage.setdefault(task.stage, []).append(f"    {_task_line(task)}")
     for stage in plan.stages:
         lines.append(f"    section {clean_text(f'{stage.order}. {stage.title}')}")
-        for task in plan.tasks:
-            if task.stage == stage.id:
-                lines.append(f"    {_task_line(task)}")
+        lines.extend(by_stage.get(stage.id, ()))
     return "\n".join(lines) + "\n"
 
 
