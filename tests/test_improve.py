@@ -79,7 +79,7 @@ def check_feasible(tasks: Sequence[SchedTask], capacity: Mapping[str, int], resu
                     assert used[role, day] <= max(capacity[role], fixed_here)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(plan=plans())
 def test_never_longer_than_the_first_pass_and_always_feasible(plan: tuple[list[SchedTask], dict[str, int]]) -> None:
     tasks, capacity = plan
@@ -91,7 +91,7 @@ def test_never_longer_than_the_first_pass_and_always_feasible(plan: tuple[list[S
         assert best.start == first.start  # a tie keeps the first pass
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(plan=plans(), seed=st.integers(min_value=0, max_value=10**6))
 def test_same_input_same_plan_whatever_the_order(plan: tuple[list[SchedTask], dict[str, int]], seed: int) -> None:
     tasks, capacity = plan
