@@ -17,6 +17,7 @@ PSPLIB's j30 set is not available offline here; these play its part (same size, 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import sys
@@ -122,8 +123,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=60)
     parser.add_argument("--tj3", action="store_true", help="compare with TaskJuggler (tj3 must be installed)")
     parser.add_argument("--known", action="store_true", help="instances with an optimum known by construction")
+    parser.add_argument("--tj3-cache", type=Path, help="JSON file of TaskJuggler's makespans, reused and extended")
     args = parser.parse_args()
     rows = []
+    cache: dict[str, int | None] = {}
+    if args.tj3_cache and args.tj3_cache.is_file():
+        cache = json.loads(args.tj3_cache.read_text(encoding="utf-8"))
     t0 = time.perf_counter()
     for seed in range(args.count):
         if args.known:
@@ -134,11 +139,16 @@ def main() -> None:
         first = makespan(tasks, caps, improvement=False)
         best = makespan(tasks, caps)
         tj = None
-        if args.tj3:
+        key = f"known:{seed}" if args.known else str(seed)
+        if args.tj3 and key in cache:
+            tj = cache[key]
+        elif args.tj3:
             with tempfile.TemporaryDirectory() as tmp:
-                tj = tj3_makespan(tasks, caps, Path(tmp))
+                tj = cache[key] = tj3_makespan(tasks, caps, Path(tmp))
         rows.append((seed, len(tasks), bound, first, best, tj))
     elapsed = time.perf_counter() - t0
+    if args.tj3_cache and args.tj3:
+        args.tj3_cache.write_text(json.dumps(cache, indent=0), encoding="utf-8")
     what = "optimum" if args.known else "lower bound"
     first_r = [r[3] / r[2] for r in rows]
     best_r = [r[4] / r[2] for r in rows]
