@@ -39,6 +39,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # issue 14: plain help text, so `roadmap --help` never imports rich
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -640,7 +641,8 @@ def _forecast(result: Plan, company: CompanyInput, lib: Library, iterations: int
 
 baseline_app = typer.Typer(
     help="Save the current plan as the baseline that later plans are measured against."
-    "\n\nExample: roadmap baseline save company.yaml"
+    "\n\nExample: roadmap baseline save company.yaml",
+    rich_markup_mode=None,  # issue 14: see app
 )
 app.add_typer(baseline_app, name="baseline")
 

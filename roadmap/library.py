@@ -15,6 +15,9 @@ from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, gc_paused, load_yaml, 
 COMPANY_FIELDS = ("employees", "branches", "hierarchy_levels", "industry", "country")
 """Company facts a condition may name."""
 
+_Where = tuple[LoadedYaml, Loc]
+"""A value's file and path in it: where a diagnostic would point."""
+
 ROLES_FILE = "roles.yaml"
 ROLES_FILES = (ROLES_FILE, "roles.yml")
 """Names of the role registry in a library folder (at most one of them)."""
@@ -83,10 +86,10 @@ def _check(stages: list[tuple[Stage, LoadedYaml]], roles: RoleFile) -> list[Diag
     question_ids = {q.id for s, _ in stages for q in s.questions}
     names = set(question_ids) | set(COMPANY_FIELDS)
 
-    seen_stage: dict[str, Diagnostic] = {}
-    seen_order: dict[str, Diagnostic] = {}
-    seen_step: dict[str, Diagnostic] = {}
-    seen_question: dict[str, Diagnostic] = {}
+    seen_stage: dict[str, _Where] = {}
+    seen_order: dict[str, _Where] = {}
+    seen_step: dict[str, _Where] = {}
+    seen_question: dict[str, _Where] = {}
     asked: set[str] = set()  # questions before the current one, in library order
     for stage, y in stages:
         _unique(out, y, ("id",), stage.id, seen_stage, "stage id")
@@ -239,11 +242,12 @@ def _choice_problem(q: Question, value: list[str]) -> str | None:
     return None
 
 
-def _unique(out: list[Diagnostic], y: LoadedYaml, loc: Loc, value: str, seen: dict[str, Diagnostic], what: str) -> None:
-    first = seen.get(value)
-    if first is None:
-        seen[value] = y.diagnostic(loc, "")
+def _unique(out: list[Diagnostic], y: LoadedYaml, loc: Loc, value: str, seen: dict[str, _Where], what: str) -> None:
+    found = seen.get(value)
+    if found is None:
+        seen[value] = (y, loc)  # issue 14: its position only when a duplicate needs it
         return
+    first = found[0].diagnostic(found[1], "")
     where = f"line {first.line}" if first.file == y.file else f"{first.file}:{first.line}:{first.col}"
     out.append(y.diagnostic(loc, f"duplicate {what} '{value}' (first at {where})"))
 

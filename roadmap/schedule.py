@@ -29,12 +29,14 @@ from dataclasses import dataclass
 from math import gcd
 
 from roadmap.demand import HUNDRED
+from roadmap.improve import IMPROVEMENT_RULE, improve
 
 PRIORITY_RULE = (
     "serial schedule generation: among tasks whose predecessors are all scheduled, the one with"
     " the least latest start (unconstrained critical-path backward pass), then the longest"
     " remaining path, then the smallest id; each is placed at its earliest precedence-feasible"
     " working day where every role it holds has a free slot for all its days"
+    + IMPROVEMENT_RULE  # issue 14: roadmap.improve
 )
 """The priority rule, as reported in :attr:`SchedResult.rule`."""
 
@@ -340,8 +342,11 @@ def _levels(g: _Graph, n_roles: int) -> list[list[int]]:
     return [sorted(lv) for lv in levels]
 
 
-def _place(g: _Graph, caps: list[int]) -> tuple[list[int], list[int]]:
-    """The serial schedule-generation scheme: start and finish of every task."""
+def _place(g: _Graph, caps: list[int], priority: Sequence[int] | None = None) -> tuple[list[int], list[int]]:
+    """The serial schedule-generation scheme: start and finish of every task.
+
+    ``priority`` (lower first, ties by id) replaces the latest-start rule: roadmap.improve.
+    """
     n = g.n
     start = [0] * n
     finish = [0] * n
@@ -358,7 +363,10 @@ def _place(g: _Graph, caps: list[int]) -> tuple[list[int], list[int]]:
                 usage.occupy(g.roles[k], g.need[k], fs, g.span[k] + 1)
             for s, _ in g.succs[k]:
                 waiting[s] -= 1
-    latest, tail = _critical_path_priorities(g)
+    if priority is None:
+        latest, tail = _critical_path_priorities(g)
+    else:
+        latest, tail = list(priority), [0] * n
     ready = [(latest[k], -tail[k], k) for k in range(n) if not g.fixed[k] and waiting[k] == 0]
     heapq.heapify(ready)
     while ready:
@@ -529,7 +537,11 @@ def _walk_critical_path(
 
 
 def schedule_tasks(
-    tasks: Sequence[SchedTask], capacity: Mapping[str, float], default_capacity: float = 1
+    tasks: Sequence[SchedTask],
+    capacity: Mapping[str, float],
+    default_capacity: float = 1,
+    *,
+    improvement: bool = True,
 ) -> SchedResult:
     """Schedule ``tasks`` under role capacities and return dates, slack and critical path.
 
@@ -538,12 +550,15 @@ def schedule_tasks(
     most its capacity (counted in hundredths of a person, exactly).
     Fixed (started or done) tasks are placed first, wherever they are, and count against the
     capacities even when they exceed them. The result does not depend on the order of
-    ``tasks``. Raises :class:`ScheduleError` on a duplicate id, an unknown predecessor, a
+    ``tasks``. ``improvement=False`` keeps the first pass (no :mod:`roadmap.improve` stage).
+    Raises :class:`ScheduleError` on a duplicate id, an unknown predecessor, a
     dependency cycle (named in the message) or a bad value.
     """
     g = _Graph(tasks)
     caps = _capacities(g, capacity, default_capacity)
     start, finish = _place(g, caps)
+    if improvement:  # issue 14: never longer than the first pass
+        start, finish = improve(g, caps, start, finish, _place)
     project_finish = max(finish, default=0)
     rpreds = _link_units(g, caps, start, finish)
     latest = _latest_starts(g, start, rpreds, project_finish)
@@ -557,7 +572,7 @@ def schedule_tasks(
         slack={ids[k]: slack[k] for k in range(g.n)},
         critical={ids[k]: critical[k] for k in range(g.n)},
         critical_path=path,
-        rule=PRIORITY_RULE,
+        rule=PRIORITY_RULE if improvement else PRIORITY_RULE.removesuffix(IMPROVEMENT_RULE),
         resource_links=tuple(sorted((ids[p], ids[k]) for k in range(g.n) for p in rpreds[k])),
     )
 

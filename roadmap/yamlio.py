@@ -129,6 +129,22 @@ class LoadedYaml:
     problems: tuple[Diagnostic, ...] = field(default=(), compare=False)
     """Values that could not be read (an impossible date...), kept as their text; only when
     loaded with ``defer=True``: :func:`validate_model` reports them with the model's errors."""
+    _text: str | None = field(default=None, repr=False, compare=False)
+    """The source, read again for positions the first time one is asked for (issue 14: most
+    loads never need one, and the index of a large library is most of its memory)."""
+    _lazy: dict[str, _Pos] = field(default_factory=dict, repr=False, compare=False)
+
+    def _positions(self) -> _Pos | None:
+        if self._index is not None or self._text is None:
+            return self._index
+        found = self._lazy.get("index")
+        if found is None:
+            root = _compose(self._text, self.file)
+            assert root is not None  # it was loaded from this very text
+            with gc_paused():
+                _, found = _Builder(self.file, index=True).build(root)
+            self._lazy["index"] = found
+        return found
 
     def position(self, loc: Loc, *, key: bool = False) -> Position:
         """The 1-based ``(line, col)`` of the value at ``loc``, or of its key when ``key``.
@@ -137,7 +153,7 @@ class LoadedYaml:
         position of the value of its nearest existing ancestor is returned; ``(0, 0)`` when the
         data was not loaded from YAML.
         """
-        node = self._index
+        node = self._positions()
         if node is None:
             return (0, 0)
         key_at = node.at
@@ -272,15 +288,17 @@ def load_yaml_text(text: str, file: str, *, defer: bool = False) -> LoadedYaml:
         root = _compose(text, file)
         if root is None:
             raise InputError.at(file, "the file is empty: expected a mapping at the top level", 1, 1)
-        _Checker(file).check(root, 1)
-        builder = _Builder(file)
-        data, index = builder.build(root)
+        aliased = "&" in text  # no anchor, no alias: one pass checks while it builds (issue 14)
+        if aliased:
+            _Checker(file).check(root, 1)
+        builder = _Builder(file, checker=None if aliased else _Checker(file))
+        data, _ = builder.build(root)
     if not isinstance(data, dict):
         message = f"expected a mapping at the top level, got {_describe(data)}"
-        raise InputError.at(file, message, *index.at)
+        raise InputError.at(file, message, *_at(root.start_mark))
     if builder.problems and not defer:
         raise InputError(builder.problems)
-    return LoadedYaml(file, data, index, tuple(builder.problems))
+    return LoadedYaml(file, data, None, tuple(builder.problems), text)
 
 
 def _compose(text: str, file: str) -> yaml.Node | None:
@@ -419,28 +437,50 @@ class _Checker:
         raise self.fail(node, f"tag '{tag}' is not allowed: plain YAML data only")
 
 
+_NOWHERE = _Pos((0, 0))
+"""The position of every value when positions are not recorded; never changed."""
+
+
 class _Builder:
     """Builds plain data and the position index from a checked node graph."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, checker: _Checker | None = None, *, index: bool = False) -> None:
         self.file = file
+        self.index = index
+        """Whether to record where each value is (:class:`_Pos`); else every position is :data:`_NOWHERE`."""
         self.problems: list[Diagnostic] = []
+        self.checker = checker
+        """Given for a graph without aliases, not checked yet: tags, size and depth are checked here."""
+        self.count = 0
 
     def fail(self, node: yaml.Node, message: str) -> InputError:
         """An error at ``node``."""
         return InputError.at(self.file, message, *_at(node.start_mark))
 
-    def build(self, node: yaml.Node) -> tuple[Any, _Pos]:
+    def visit(self, node: yaml.Node, depth: int) -> None:
+        """The checks of :class:`_Checker` for a node of a tree (no node is reached twice)."""
+        if self.checker is None:
+            return
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nesting is too deep (over {MAX_DEPTH} levels)")
+        self.checker.check_tag(node)
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, f"too many values (over {MAX_NODES:,})")
+
+    def build(self, node: yaml.Node, depth: int = 1) -> tuple[Any, _Pos]:
         """The value of ``node`` and where its parts are."""
+        self.visit(node, depth)
         if isinstance(node, yaml.MappingNode):
-            return self.mapping(node)
-        pos = _Pos(_at(node.start_mark))
+            return self.mapping(node, depth)
+        pos = _Pos(_at(node.start_mark)) if self.index else _NOWHERE
         if isinstance(node, yaml.SequenceNode):
             items: list[Any] = []
             for index, child in enumerate(node.value):
-                value, child_pos = self.build(child)
+                value, child_pos = self.build(child, depth + 1)
                 items.append(value)
-                pos.children[index] = (child_pos.at, child_pos)
+                if self.index:
+                    pos.children[index] = (child_pos.at, child_pos)
             return items, pos
         assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node), pos
@@ -497,25 +537,26 @@ class _Builder:
             raise InputError([self.problems.pop()])
         return str(node.value)
 
-    def mapping(self, node: yaml.MappingNode) -> tuple[dict[str, Any], _Pos]:
+    def mapping(self, node: yaml.MappingNode, depth: int = 1) -> tuple[dict[str, Any], _Pos]:
         """A mapping, refusing duplicate keys, with YAML 1.1 merge keys applied."""
-        pos = _Pos(_at(node.start_mark))
+        pos = _Pos(_at(node.start_mark)) if self.index else _NOWHERE
         explicit: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         merged: list[tuple[dict[str, Any], _Pos]] = []
         for key_node, value_node in node.value:
+            self.visit(key_node, depth + 1)
             is_merge = isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE
             name = self.key(key_node)
-            key_at = _at(key_node.start_mark)
             if name in first_line:
                 raise self.fail(key_node, f"duplicate key '{name}' (first at line {first_line[name]})")
-            first_line[name] = key_at[0]
+            first_line[name] = key_node.start_mark.line + 1
             if is_merge:
-                merged.extend(self.merge_sources(value_node))
+                merged.extend(self.merge_sources(value_node, depth + 1))
                 continue
-            value, value_pos = self.build(value_node)
+            value, value_pos = self.build(value_node, depth + 1)
             explicit[name] = value
-            pos.children[name] = (key_at, value_pos)
+            if self.index:
+                pos.children[name] = (_at(key_node.start_mark), value_pos)
         if not merged:
             return explicit, pos
         result: dict[str, Any] = {}
@@ -523,19 +564,24 @@ class _Builder:
             for name, value in source.items():
                 if name not in result and name not in explicit:
                     result[name] = value
-                    pos.children[name] = source_pos.children[name]
+                    if self.index:
+                        pos.children[name] = source_pos.children[name]
         result.update(explicit)
         return result, pos
 
-    def merge_sources(self, node: yaml.Node) -> list[tuple[dict[str, Any], _Pos]]:
+    def merge_sources(self, node: yaml.Node, depth: int = 1) -> list[tuple[dict[str, Any], _Pos]]:
         """The mappings named by a ``<<`` merge key, in order of precedence."""
-        nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        self.visit(node, depth)
+        nested = isinstance(node, yaml.SequenceNode)
+        nodes = node.value if nested else [node]
         sources: list[tuple[dict[str, Any], _Pos]] = []
         for item in nodes:
+            if nested:
+                self.visit(item, depth + 1)
             if not isinstance(item, yaml.MappingNode):
                 message = "'<<' (merge key) must be followed by a mapping or a list of mappings"
                 raise self.fail(item, message)
-            sources.append(self.mapping(item))
+            sources.append(self.mapping(item, depth + 1 if nested else depth))
         return sources
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import html
-
 import datetime as dt
+import html
 import json
 from collections.abc import Callable
 from pathlib import Path

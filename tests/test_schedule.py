@@ -154,10 +154,12 @@ def test_a_task_waits_for_a_free_slot_on_every_role() -> None:
         task("b", 2, roles=["it"], not_before=2),
         task("c", 2, roles=["dev", "it"]),
     ]
-    result = schedule_tasks(tasks, {"dev": 1, "it": 1})
+    result = schedule_tasks(tasks, {"dev": 1, "it": 1}, improvement=False)
     assert result.start["a"] == 0
     assert result.start["b"] == 2
     assert result.start["c"] == 4  # dev is free from 3, it from 4
+    improved = schedule_tasks(tasks, {"dev": 1, "it": 1})  # c first: a and b after it, one day sooner
+    assert (improved.start["c"], improved.start["a"], improved.start["b"]) == (0, 2, 2)
 
 
 def test_a_task_fits_into_a_gap_long_enough() -> None:

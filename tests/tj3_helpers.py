@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from roadmap.plan import Plan
+from roadmap.schedule import SchedTask
 from tests.libgen import WEEKDAYS, Oracle
 
 DAY_END = dt.time(17, 0)
@@ -114,3 +115,61 @@ def working_dates(
         day = start.date() + dt.timedelta(days=1) if start.time() >= DAY_END else start.date()
         out[tid] = (oracle.next_working(day), end.date())
     return out
+
+
+# --- issue 14: scheduler-level export with roles as resources (leveling quality and speed) ---
+
+
+def tjp_leveling(
+    tasks: Iterable[SchedTask], capacity: Mapping[str, int], horizon_days: int, start: dt.date = dt.date(2027, 1, 4)
+) -> str:
+    """A .tjp of scheduler tasks on a calendar where every day is a working day (index = day).
+
+    A role of capacity ``c`` is ``c`` resources; a task allocates one of them per role it holds
+    (``alternative`` the others, ``mandatory``: all its roles at once) for ``effort`` = days ×
+    roles, so it lasts its days when nothing holds it back (TaskJuggler may still split it).
+    A task without roles has a ``length``; a milestone is a ``milestone``; a link's lag is a
+    ``gaplength``. Fixed starts and release days are not exported (the generated instances
+    have none).
+    """
+    tasks = list(tasks)
+    lines = [
+        f'project leveling "Leveling" {start.isoformat()} +{horizon_days}d {{',
+        '  timezone "UTC"',
+        "  dailyworkinghours 8",
+        "  workinghours mon - sun 9:00 - 17:00",
+        "}",
+    ]
+    roles = sorted({r for t in tasks for r in t.roles})
+    for role in roles:
+        for k in range(1, capacity.get(role, 1) + 1):
+            lines.append(f'resource {tj_id(role)}_{k} "{role} {k}"')
+    for t in tasks:
+        if t.duration == 0:
+            body = ["milestone"]
+        elif t.roles:
+            allocations = []
+            for role in sorted(set(t.roles)):
+                n = capacity.get(role, 1)
+                others = ", ".join(f"{tj_id(role)}_{k}" for k in range(2, n + 1))
+                alternative = f"alternative {others} select minloaded " if others else ""
+                allocations.append(f"{tj_id(role)}_1 {{ {alternative}mandatory }}")
+            body = [f"effort {t.duration * len(set(t.roles))}d", "allocate " + ", ".join(allocations)]
+        else:
+            body = [f"length {t.duration}d"]
+        deps = [f"{tj_id(p)}{f' {{ gaplength {lag}d }}' if lag else ''}" for p, lag in t.preds]
+        if deps:
+            body.append("depends " + ", ".join(deps))
+        lines.append(f'task {tj_id(t.id)} "{tj_id(t.id)}" {{ {" ".join(body)} }}')
+    lines += ['taskreport "dates" {', "  formats csv", "  columns id, start, end", '  timeformat "%Y-%m-%d %H:%M"', "}"]
+    return "\n".join(lines) + "\n"
+
+
+def tj3_makespan(
+    tasks: Iterable[SchedTask], capacity: Mapping[str, int], workdir: Path, horizon_days: int, timeout: float = 3600
+) -> int:
+    """TaskJuggler's makespan in days (every day working) of the scheduler tasks."""
+    start = dt.date(2027, 1, 4)
+    reported = run_tj3(tjp_leveling(tasks, capacity, horizon_days, start), workdir, timeout=timeout)
+    last = max(end for _, end in reported.values())
+    return (last.date() - start).days + 1

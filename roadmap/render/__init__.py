@@ -5,6 +5,7 @@ Heavy modules (plotly, jinja2) are imported by the renderer that needs them, whe
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -70,8 +71,14 @@ def render(fmt: str, ctx: RenderContext) -> bytes:
 
 def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> list[Path]:
     """Render every format first, then write them into ``out_dir`` as one set (staged, then swapped in)."""
+    from roadmap.yamlio import gc_paused
+
     previous = out_dir / FORMATS["ics"][0]
     if "ics" in formats and previous.is_file():  # its SEQUENCE numbers go on from the last run's
         ctx = replace(ctx, options=(*ctx.options, ("ics_previous", str(previous))))
-    rendered = [(FORMATS[fmt][0], render(fmt, ctx)) for fmt in formats]
+    rendered = []
+    for fmt in formats:
+        # issue 14: the text formats build many objects without cycles; see gc_paused
+        with gc_paused() if fmt != "gantt" else contextlib.nullcontext():
+            rendered.append((FORMATS[fmt][0], render(fmt, ctx)))
     return write_set(out_dir, rendered)

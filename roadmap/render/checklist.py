@@ -71,9 +71,12 @@ def stage_sections(ctx: RenderContext) -> list[dict[str, Any]]:
     answers = ctx.company.data.answers
     applicable = set(condition_env(ctx.library, ctx.company.data)[1])
     sections = []
+    by_stage: dict[str, list[Any]] = {}
+    for task in plan.tasks:
+        by_stage.setdefault(task.stage, []).append(task)
     for summary in plan.stages:
         stage = ctx.library.stage_of(summary.id)
-        own = [task for task in plan.tasks if task.stage == summary.id]
+        own = by_stage.get(summary.id, [])
         milestone = next((task for task in own if task.milestone), None)
         sections.append(
             {

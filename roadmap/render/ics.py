@@ -68,8 +68,11 @@ def render(ctx: RenderContext) -> bytes:
     previous = _read_previous(ctx.option("ics_previous", ""))
     baseline_spans = _baseline_spans(plan, level)
     if level == "stage":
+        by_stage: dict[str, list[Task]] = {}
+        for task in plan.tasks:
+            by_stage.setdefault(task.stage, []).append(task)
         for stage in plan.stages:
-            own = [task for task in plan.tasks if task.stage == stage.id]
+            own = by_stage.get(stage.id, [])
             steps = [f"- {task.title}" for task in own if not task.milestone]
             lines += _event(
                 uid=_uid(plan, f"stage:{stage.id}"),

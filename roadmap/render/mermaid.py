@@ -67,11 +67,12 @@ def render_plan(plan: Plan, title: str | None = None) -> str:
     lines.append("    excludes " + ", ".join(_excludes(plan)))
     if plan.calendar.extra_working_days:
         lines.append("    includes " + ", ".join(d.isoformat() for d in plan.calendar.extra_working_days))
+    by_stage: dict[str, list[str]] = {}  # issue 14: one pass over the tasks, not one per stage
+    for task in plan.tasks:
+        by_stage.setdefault(task.stage, []).append(f"    {_task_line(task)}")
     for stage, section in zip(plan.stages, sections, strict=True):
         lines.append(f"    section {section}")
-        for task in plan.tasks:
-            if task.stage == stage.id:
-                lines.append(f"    {_task_line(task)}")
+        lines.extend(by_stage.get(stage.id, ()))
     return "\n".join(lines) + "\n"
 
 

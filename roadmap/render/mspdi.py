@@ -22,8 +22,11 @@ currency); names are one line within the schema's lengths, and resource names ca
 from __future__ import annotations
 
 import datetime as dt
+import io
+import itertools
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Mapping
 
 from roadmap.plan import CalendarInfo, Plan, Task
 from roadmap.render import RenderContext
@@ -62,14 +65,69 @@ DEFAULT_CURRENCY = "USD"
 
 def render(ctx: RenderContext) -> bytes:
     """plan.xml."""
-    root = build_project(ctx)
-    ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body + "\n").encode("utf-8")
+    lazy: dict[int, Iterator[ET.Element]] = {}
+    root = _build(ctx, lazy)
+    out = io.StringIO()
+    out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n')
+    _serialize(root, 0, out.write, lazy)
+    out.write("\n")
+    return out.getvalue().encode("utf-8")
+
+
+def _serialize(
+    el: ET.Element, level: int, out: Callable[[str], object], lazy: Mapping[int, Iterator[ET.Element]]
+) -> None:
+    """``ET.indent(el, "  ")`` then ``ET.tostring(el, encoding="unicode")``, for a tree without
+    namespaces, comments, tails or mixed content, at a fraction of their cost. The children of an
+    element in ``lazy`` come from its iterator: each is built, written and dropped in turn, so the
+    largest parts of the file never sit in memory as elements."""
+    tag = el.tag
+    head = "<" + tag + "".join(f' {k}="{_escape_attrib(v)}"' for k, v in el.attrib.items())
+    children: Iterator[ET.Element] = lazy.get(id(el)) or iter(el)
+    first = next(children, None)
+    if first is None:
+        text = el.text
+        out(f"{head}>{_escape_text(text)}</{tag}>" if text else head + " />")
+        return
+    inner = "\n" + "  " * (level + 1)
+    out(head + ">")
+    for child in itertools.chain((first,), children):
+        out(inner)
+        _serialize(child, level + 1, out, lazy)
+    out("\n" + "  " * level + "</" + tag + ">")
+
+
+def _escape_text(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _escape_attrib(text: str) -> str:
+    text = _escape_text(text)
+    for char, entity in (('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;")):
+        if char in text:
+            text = text.replace(char, entity)
+    return text
 
 
 def build_project(ctx: RenderContext) -> ET.Element:
     """The ``<Project>`` element of the plan."""
+    lazy: dict[int, Iterator[ET.Element]] = {}
+    project = _build(ctx, lazy)
+    for parent in project.iter():
+        children = lazy.pop(id(parent), None)
+        if children is not None:
+            parent.extend(children)
+    return project
+
+
+def _build(ctx: RenderContext, lazy: dict[int, Iterator[ET.Element]]) -> ET.Element:
+    """The ``<Project>`` element, the children of its tasks and assignments in ``lazy`` (by ``id``)."""
     plan = ctx.plan
     company = _name(str(plan.company["name"]))
     name = _name(str(plan.company["name"]), PROJECT_NAME_MAX)
@@ -110,11 +168,22 @@ def build_project(ctx: RenderContext) -> ET.Element:
     for earlier, later in plan.resource_links:
         team_order.setdefault(later, []).append(earlier)
     tasks = _sub(project, "Tasks")
-    tasks.append(_project_summary(plan))
+    lazy[id(tasks)] = _tasks(plan, uids, _wbs_codes(ctx), team_order)
+    _resources(project, plan, roles)
+    assignments = _sub(project, "Assignments")
+    lazy[id(assignments)] = _assignments(plan, uids, roles)
+    return project
+
+
+def _tasks(
+    plan: Plan, uids: dict[str, int], wbs: dict[str, str], team_order: dict[str, list[str]]
+) -> Iterator[ET.Element]:
+    """The project summary, then each stage's summary followed by its steps and milestone."""
+    yield _project_summary(plan)
     row = 1
-    wbs = _wbs_codes(ctx)
+    by_stage = _by_stage(plan)
     for number, stage in enumerate(plan.stages, start=1):
-        own = [task for task in plan.tasks if task.stage == stage.id]
+        own = by_stage.get(stage.id, [])
         summary = _task_head(
             uids[f"stage:{stage.id}"], row, _name(stage.title), str(number), 1, wbs.get(stage.id, str(number))
         )
@@ -125,12 +194,15 @@ def build_project(ctx: RenderContext) -> ET.Element:
         _sub(summary, "PercentComplete", str(_stage_percent(own)))
         _sub(summary, "ConstraintType", "0")
         _baseline(summary, [task for task in own if task.baseline_start], plan.calendar, milestone=False)
-        tasks.append(summary)
+        yield summary
         row += 1
         for sub_number, task in enumerate(own, start=1):
             outline = f"{number}.{sub_number}"
-            tasks.append(_task(plan, task, uids, row, (outline, wbs.get(task.id, outline)), team_order))
+            yield _task(plan, task, uids, row, (outline, wbs.get(task.id, outline)), team_order)
             row += 1
+
+
+def _resources(project: ET.Element, plan: Plan, roles: list[tuple[str, str]]) -> None:
     resources = _sub(project, "Resources")
     for uid, (role, role_title) in enumerate(roles, start=1):
         resource = _sub(resources, "Resource")
@@ -141,13 +213,15 @@ def build_project(ctx: RenderContext) -> ET.Element:
         _sub(resource, "IsNull", "0")
         _sub(resource, "MaxUnits", f"{plan.team.get(role, 1):.2f}")
         _sub(resource, "CalendarUID", str(PROJECT_CALENDAR_UID + uid))
-    assignments = _sub(project, "Assignments")
+
+
+def _assignments(plan: Plan, uids: dict[str, int], roles: list[tuple[str, str]]) -> Iterator[ET.Element]:
     resource_uid = {role: uid for uid, (role, _) in enumerate(roles, start=1)}
     next_uid = 1
     for task in plan.tasks:
         for role in task.roles:
             days = _working_days(plan.calendar, task.start, task.finish)
-            assignment = _sub(assignments, "Assignment")
+            assignment = ET.Element("Assignment")
             _sub(assignment, "UID", str(next_uid))
             _sub(assignment, "TaskUID", str(uids[task.id]))
             _sub(assignment, "ResourceUID", str(resource_uid[role]))
@@ -158,7 +232,7 @@ def build_project(ctx: RenderContext) -> ET.Element:
             _sub(assignment, "Units", f"{people:g}")
             _sub(assignment, "Work", _work(days, people))
             next_uid += 1
-    return project
+            yield assignment
 
 
 def _task(
@@ -369,12 +443,20 @@ def _working_times(parent: ET.Element) -> None:
 def _task_uids(plan: Plan) -> dict[str, int]:
     """UID 0 is the project summary; then each stage's summary, its steps and milestone."""
     uids: dict[str, int] = {}
+    by_stage = _by_stage(plan)
     for stage in plan.stages:
         uids[f"stage:{stage.id}"] = len(uids) + 1
-        for task in plan.tasks:
-            if task.stage == stage.id:
-                uids[task.id] = len(uids) + 1
+        for task in by_stage.get(stage.id, []):
+            uids[task.id] = len(uids) + 1
     return uids
+
+
+def _by_stage(plan: Plan) -> dict[str, list[Task]]:
+    """The plan's tasks per stage, in the plan's order."""
+    out: dict[str, list[Task]] = {}
+    for task in plan.tasks:
+        out.setdefault(task.stage, []).append(task)
+    return out
 
 
 def _used_roles(ctx: RenderContext) -> list[tuple[str, str]]:
@@ -413,16 +495,46 @@ def _stage_percent(tasks: list[Task]) -> int:
 
 def _working_days(info: CalendarInfo, start: dt.date, finish: dt.date) -> int:
     """Working days in ``[start, finish]`` by the plan's calendar."""
-    weekend = {_WEEKDAYS.index(day) for day in info.weekend}
-    holidays = set(info.holidays)
-    extra = set(info.extra_working_days)
-    count = 0
-    day = start
-    while day <= finish:
-        if day in extra or (day.weekday() not in weekend and day not in holidays):
-            count += 1
-        day += dt.timedelta(days=1)
-    return count
+    if finish < start:
+        return 0
+    counter = _COUNTERS.get(id(info))
+    if counter is None or counter.info is not info or not counter.covers(start, finish):
+        low, high = start, finish
+        if counter is not None and counter.info is info:
+            low, high = min(low, counter.low), max(high, counter.high)
+        counter = _COUNTERS[id(info)] = _DayCounter(info, low, high)
+        while len(_COUNTERS) > 4:  # a few plans at most: drop the oldest
+            del _COUNTERS[next(iter(_COUNTERS))]
+    return counter.count(start, finish)
+
+
+class _DayCounter:
+    """Working days of a calendar as prefix counts over a span of dates: each count in O(1)."""
+
+    def __init__(self, info: CalendarInfo, low: dt.date, high: dt.date) -> None:
+        self.info, self.low, self.high = info, low, high
+        weekend = {_WEEKDAYS.index(day) for day in info.weekend}
+        holidays = set(info.holidays)
+        extra = set(info.extra_working_days)
+        self.prefix = [0]
+        total = 0
+        day = low
+        one = dt.timedelta(days=1)
+        while day <= high:
+            if day in extra or (day.weekday() not in weekend and day not in holidays):
+                total += 1
+            self.prefix.append(total)
+            day += one
+        self.base = low.toordinal()
+
+    def covers(self, start: dt.date, finish: dt.date) -> bool:
+        return self.low <= start and finish <= self.high
+
+    def count(self, start: dt.date, finish: dt.date) -> int:
+        return self.prefix[finish.toordinal() - self.base + 1] - self.prefix[start.toordinal() - self.base]
+
+
+_COUNTERS: dict[int, _DayCounter] = {}
 
 
 def _at(day: dt.date, time: str) -> str:
