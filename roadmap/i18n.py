@@ -276,6 +276,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_dates": ("Dates", "Dates"),
     "report_assumptions": ("Assumptions", "Hypothèses"),
     "report_details": ("Details", "Détails"),
+    "report_band_more": ("… and {n} more", "… et {n} de plus"),
     "report_see_details": ("Details below the chart.", "Détails sous le graphique."),
     "report_stage_count": ("{n} stages, {steps} steps", "{n} étapes, {steps} tâches"),
     "report_finish_on": ("Finish: {date}", "Fin : {date}"),

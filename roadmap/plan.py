@@ -275,7 +275,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
                 ),
                 roles=step.roles if step else (),
                 critical=result.critical[bid] and status != "done",  # MS Project: a finished task is never critical
-                slack_days=result.slack[bid],
+                slack_days=0 if status == "done" else result.slack[bid],  # MS Project: a finished task has no slack
                 status=status,
                 percent=percent,
                 why=tuple(why),

@@ -57,6 +57,9 @@ with 10 mm margins (1,047 and 980 px) or more."""
 NARROW = 600
 """Below this chart width (a phone), step labels move above their bars."""
 PHONE_ROW_PX = 44
+BAND_ITEMS = 5
+"""Risks, dropped blocks and assumptions the summary band lists (all of them are in the details):
+the band stays on page one when printed."""
 _SCRIPT_BREAKERS = re.compile(r"<(?=[/!?]|script)", re.IGNORECASE)
 PAGE_SCRIPT_CONTRACT = """
 payload.traces        the whole-roadmap chart's traces; a point's hover label is strings[its row]
@@ -353,6 +356,7 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
         "facts": company_facts(plan, lang),
         "answers": answer_rows(plan, ctx.library, lang),
         "assumptions": assumptions(ctx),
+        "band_items": BAND_ITEMS,
         "steps_count": sum(1 for task in plan.tasks if not task.milestone),
         "slip_column": any(stage.slip_days for stage in plan.stages),
         "weekend": weekday_names(plan.calendar.weekend, lang),
