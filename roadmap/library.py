@@ -28,10 +28,35 @@ def default_library_dir() -> Path:
     return data_dir("stages")
 
 
+_CACHE: dict[tuple[object, ...], Library] = {}
+"""Libraries already read in this process, keyed by their folder and each file's size and mtime
+(a library is frozen: the same files give the same model; an edited file is read again)."""
+
+
 def load_library(directory: Path | None = None) -> Library:
     """Read and validate every file of a library; all problems are reported at once."""
+    key = _cache_key(directory or default_library_dir())
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
     with gc_paused():  # many small long-lived objects: see gc_paused
-        return _load_library(directory)
+        library = _load_library(directory)
+    if key is not None:
+        _CACHE.clear()  # one library at a time: a long-lived process never grows
+        _CACHE[key] = library
+    return library
+
+
+def _cache_key(folder: Path) -> tuple[object, ...] | None:
+    """The folder and the (name, size, mtime) of each of its YAML files; None when unreadable."""
+    try:
+        stats = sorted(
+            (entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+            for entry in folder.iterdir()
+            if entry.suffix in (".yaml", ".yml")
+        )
+    except OSError:
+        return None
+    return (str(folder.resolve()), *stats)
 
 
 def _load_library(directory: Path | None) -> Library:

@@ -134,7 +134,7 @@ def day_use(tasks: Sequence[SchedTask], result: SchedResult) -> dict[tuple[str, 
     return used
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=33, deadline=None)
 @given(plan=fractional_plans())
 def test_no_day_exceeds_any_capacity_with_fractional_demands(plan: tuple[list[SchedTask], dict[str, float]]) -> None:
     tasks, capacity = plan
@@ -257,7 +257,7 @@ def test_ms_project_gets_units_and_work_of_shares(tmp_path: Path) -> None:
     assert caps["HR"] == "1.50"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=10**6))
 def test_a_task_can_slip_by_its_slack_with_shares(seed: int) -> None:
     """Slack on roles shared in units: slipping a task by its slack (pushing what follows it)

@@ -79,7 +79,7 @@ def check_feasible(tasks: Sequence[SchedTask], capacity: Mapping[str, int], resu
                     assert used[role, day] <= max(capacity[role], fixed_here)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=33, deadline=None)
 @given(plan=plans())
 def test_never_longer_than_the_first_pass_and_always_feasible(plan: tuple[list[SchedTask], dict[str, int]]) -> None:
     tasks, capacity = plan

@@ -719,7 +719,7 @@ def calendars(draw: st.DrawFn) -> dict[str, Any]:
 teams = st.dictionaries(st.sampled_from(ROLES), st.integers(1, 3), max_size=3)
 
 PROPERTY = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 
 
