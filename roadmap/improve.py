@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-__all__ = ["IMPROVEMENT_RULE", "improve", "pass_budget"]
+__all__ = ["IMPROVEMENT_RULE", "earliest_finishes", "improve", "pass_budget"]
 
 IMPROVEMENT_RULE = (
     "; then, within a budget of passes that depends on the plan's size only, other priority rules"
@@ -116,11 +116,9 @@ def _makespan(finish: Sequence[int]) -> int:
     return max(finish, default=0)
 
 
-def _lower_bound(g: _Graph, caps: list[int]) -> int:
-    """A finish index no schedule can beat: the critical path, and each role's work ÷ capacity
-    (work and capacity both in hundredths of a person, as the scheduler counts them)."""
-    n = g.n
-    finish = [0] * n
+def earliest_finishes(g: _Graph) -> list[int]:
+    """Each task's finish in an unconstrained forward pass (no capacities): the critical path."""
+    finish = [0] * g.n
     for k in g.order:
         fs = g.fixed_start[k]
         if fs is None:
@@ -130,7 +128,14 @@ def _lower_bound(g: _Graph, caps: list[int]) -> int:
         else:
             es = fs
         finish[k] = es + g.span[k]
-    bound = max(finish, default=0)
+    return finish
+
+
+def _lower_bound(g: _Graph, caps: list[int]) -> int:
+    """A finish index no schedule can beat: the critical path, and each role's work ÷ capacity
+    (work and capacity both in hundredths of a person, as the scheduler counts them)."""
+    n = g.n
+    bound = max(earliest_finishes(g), default=0)
     if any(g.fixed) or not n:
         return bound
     work: dict[int, int] = {}  # role rank -> hundredths of a person × working days

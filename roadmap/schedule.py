@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from math import gcd
 
 from roadmap.demand import HUNDRED
-from roadmap.improve import IMPROVEMENT_RULE, improve
+from roadmap.improve import IMPROVEMENT_RULE, earliest_finishes, improve
 
 PRIORITY_RULE = (
     "serial schedule generation: among tasks whose predecessors are all scheduled, the one with"
@@ -218,17 +218,7 @@ def _check_task(task: SchedTask) -> None:
 def _critical_path_priorities(g: _Graph) -> tuple[list[int], list[int]]:
     """Latest starts and remaining-path lengths of an unconstrained CPM pass."""
     n = g.n
-    finish = [0] * n
-    for k in g.order:
-        fs = g.fixed_start[k]
-        if fs is None:
-            es = g.not_before[k]
-            for p, lag in g.preds[k]:
-                es = max(es, finish[p] + g.gap(k, lag))
-        else:
-            es = fs
-        finish[k] = es + g.span[k]
-    project_finish = max(finish, default=0)
+    project_finish = max(earliest_finishes(g), default=0)
     latest = [0] * n
     tail = [0] * n
     for k in reversed(g.order):
