@@ -163,6 +163,7 @@ def measure(n_steps: int, repeat: int) -> dict[str, Any]:
     """Run one size in this process and return its figures."""
     from roadmap.calendar import build_calendar
     from roadmap.company import load_company
+    from roadmap.library import _CACHE as library_cache
     from roadmap.library import load_library
     from roadmap.output import write_atomic
     from roadmap.plan import _sched_tasks, build_plan, plan_file
@@ -177,6 +178,7 @@ def measure(n_steps: int, repeat: int) -> dict[str, Any]:
     path = write_company(tmp / "company.yaml", n_steps, team)
 
     def load() -> Any:
+        library_cache.clear()  # a fresh process reads the library once: time that read
         library = load_library(tmp / "lib")
         return library, load_company(path, library)
 
@@ -186,6 +188,7 @@ def measure(n_steps: int, repeat: int) -> dict[str, Any]:
         return schedule_tasks([n.task for n in tasks.values()], dict(data.team))
 
     def end_to_end() -> Any:  # what `roadmap plan --format json` does
+        library_cache.clear()
         plan_, company_, library_ = plan_file(path, library_dir=tmp / "lib")
         return write_reports(RenderContext(plan=plan_, company=company_, library=library_), ["json"], tmp / "out")
 
