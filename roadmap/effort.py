@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from roadmap.demand import HUNDRED, hundredths
+from roadmap.i18n import t
 
 if TYPE_CHECKING:
     from roadmap.plan import CalendarInfo, Plan, Task
@@ -27,28 +28,10 @@ if TYPE_CHECKING:
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-TEXT: dict[str, tuple[str, str]] = {
-    "effort": ("Effort (person-days)", "Charge (jours-personne)"),
-    "total": ("Total", "Total"),
-    "role": ("Role", "Rôle"),
-    "people": ("people", "personnes"),
-    "load_title": ("Load per role", "Charge par rôle"),
-    "load_note": (
-        "People busy on an average working day of each week, against the team size (dashed).",
-        "Personnes occupées un jour ouvré moyen de chaque semaine, face à la taille de l'équipe (tirets).",
-    ),
-    "week_of": ("week of {day}", "semaine du {day}"),
-    "cost": ("Cost", "Coût"),
-    "team": ("team", "équipe"),
-    "cost_delta": ("Cost against the baseline", "Coût par rapport à la référence"),
-    "unpriced": ("no rate (not counted)", "sans tarif (non compté)"),
-}
-
 
 def text(lang: str, key: str, **values: object) -> str:
     """One of this module's words in ``lang``."""
-    en, fr = TEXT[key]
-    return (fr if lang == "fr" else en).format(**values)
+    return t(lang, "effort_" + key, **values)
 
 
 class Effort(BaseModel):

@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from roadmap.effort import WorkingDays, month_key
+from roadmap.i18n import t
 from roadmap.plan import Plan, Task
 from roadmap.render import RenderContext
 from roadmap.render.cells import neutralise
@@ -48,63 +49,6 @@ FIXED_TIME = dt.datetime(2000, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
-LABELS: dict[str, tuple[str, str]] = {
-    "plan": ("Plan", "Planning"),
-    "effort": ("Effort", "Charge"),
-    "cost": ("Cost", "Coût"),
-    "assumptions": ("Assumptions", "Hypothèses"),
-    "stage": ("Stage", "Étape"),
-    "id": ("Id", "Id"),
-    "task": ("Task", "Tâche"),
-    "start": ("Start", "Début"),
-    "finish": ("Finish", "Fin"),
-    "days": ("Working days", "Jours ouvrés"),
-    "roles": ("People per role", "Personnes par rôle"),
-    "person_days": ("Person-days", "Jours-personne"),
-    "critical": ("Critical", "Critique"),
-    "status": ("Status", "État"),
-    "yes": ("yes", "oui"),
-    "role": ("Role", "Rôle"),
-    "month": ("Month", "Mois"),
-    "total": ("Total", "Total"),
-    "by_stage": ("Person-days by role and stage", "Jours-personne par rôle et étape"),
-    "by_month": ("Person-days by role and month", "Jours-personne par rôle et mois"),
-    "lines": ("Cost lines", "Lignes de coût"),
-    "kind": ("Kind", "Nature"),
-    "item": ("Item", "Poste"),
-    "date": ("Date", "Date"),
-    "amount": ("Amount", "Montant"),
-    "labour": ("people's time", "temps passé"),
-    "fixed": ("one-off", "ponctuel"),
-    "recurring": ("recurring", "récurrent"),
-    "cost_by_stage": ("Cost by stage", "Coût par étape"),
-    "cost_by_month": ("Cost by month", "Coût par mois"),
-    "grand_total": ("Total cost", "Coût total"),
-    "unpriced": ("Roles without a rate (their time is not counted)", "Rôles sans tarif (temps non compté)"),
-    "no_cost": (
-        "No rates or costs in the company file: add rates (and costs) to price the plan.",
-        "Aucun tarif ni coût dans le fichier de l'entreprise : ajoutez rates (et costs) pour chiffrer le plan.",
-    ),
-    "answers": ("Answers given", "Réponses données"),
-    "question": ("Question", "Question"),
-    "answer": ("Answer", "Réponse"),
-    "defaults": ("Assumed until answered", "Hypothèses en attendant une réponse"),
-    "dropped": ("Blocks left out", "Blocs retirés"),
-    "reason": ("Why", "Pourquoi"),
-    "risks": ("Risks", "Risques"),
-    "because": ("Because", "Parce que"),
-    "team": ("Team (people per role)", "Équipe (personnes par rôle)"),
-    "people": ("People", "Personnes"),
-    "rates": ("Rates", "Tarifs"),
-    "rate": ("Rate per {unit}", "Tarif par {unit}"),
-    "day": ("day", "jour"),
-    "hour": ("hour", "heure"),
-    "calendar": ("Calendar", "Calendrier"),
-    "bars_weeks": ("Bars: one column per week (Monday's date)", "Barres : une colonne par semaine (date du lundi)"),
-    "bars_months": ("Bars: one column per month", "Barres : une colonne par mois"),
-    "bars_none": ("Too many tasks for bars: see the Gantt page", "Trop de tâches pour les barres : voir le Gantt"),
-    "none": ("none", "aucun"),
-}
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "JPY": "¥", "RUB": "₽"}
 HEADER_FILL = "DDE4EE"
 STAGE_FILL = "EEF1F5"
@@ -112,8 +56,7 @@ STAGE_FILL = "EEF1F5"
 
 def label(lang: str, key: str, **values: Any) -> str:
     """A word of the workbook in ``lang``."""
-    en, fr = LABELS[key]
-    return (fr if lang == "fr" else en).format(**values)
+    return t(lang, "xlsx_" + key, **values)
 
 
 def _text(value: str) -> str:
