@@ -666,8 +666,8 @@ _NUMBER_TEXT = re.compile(r"\s*[-+]?\d+(\.\d*)?\s*")
 def _number_dates(loaded: LoadedYaml, value: Any, annotations: list[Any], loc: Loc) -> Iterator[Diagnostic]:
     """Numbers where only a date fits: pydantic would read ``1799971200`` as a Unix time."""
     flat = [member for annotation in annotations for member in _flatten(annotation)]
-    if not flat:
-        return
+    if not any(_may_hold_date(member) for member in flat):  # also when ``flat`` is empty
+        return  # issue 14: no date anywhere below (a stage file): skip its whole subtree
     if isinstance(value, dict):
         for key, child in value.items():
             yield from _number_dates(loaded, child, [f for a in flat for f in _step(a, key)], (*loc, key))
@@ -678,6 +678,45 @@ def _number_dates(loaded: LoadedYaml, value: Any, annotations: list[Any], loc: L
         number = isinstance(value, int | float) and not isinstance(value, bool)
         if number or (isinstance(value, str) and _NUMBER_TEXT.fullmatch(value)):
             yield loaded.diagnostic(loc, f"{_dotted(loc)}: expected a date (YYYY-MM-DD), got {value!s:.40}")
+
+
+_DATE_REACH: dict[Any, bool] = {}
+"""Memo of :func:`_may_hold_date`, by annotation (unhashable annotations are not memoised)."""
+
+
+def _may_hold_date(annotation: Any) -> bool:
+    """Whether ``date`` is reachable from ``annotation``: through unions, model fields, generics.
+
+    A superset of what :func:`_step` can reach (every type argument is followed), so a
+    ``False`` safely lets :func:`_number_dates` skip a subtree. The whole reachable graph is
+    walked for each annotation asked about (models may refer to themselves), so the answer
+    never depends on a walk in progress; it is memoised per annotation.
+    """
+    try:
+        return _DATE_REACH[annotation]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable: walk without memoising
+        return _reaches_date(annotation)
+    found = _DATE_REACH[annotation] = _reaches_date(annotation)
+    return found
+
+
+def _reaches_date(root: Any) -> bool:
+    """The uncached walk behind :func:`_may_hold_date`."""
+    seen: set[int] = set()
+    todo = [root]
+    while todo:
+        annotation = todo.pop()
+        if id(annotation) in seen:
+            continue
+        seen.add(id(annotation))
+        if annotation is date:
+            return True
+        if _is_model(annotation):
+            todo.extend(info.annotation for info in annotation.model_fields.values())
+        todo.extend(get_args(annotation))
+    return False
 
 
 _TYPE_TEXT = {
