@@ -14,8 +14,9 @@ import re
 import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-LOGO_MAX_BYTES = 400_000
-"""The page embeds the logo (a third bigger as base64) and must stay under 6 MB at 1,000 steps."""
+LOGO_MAX_BYTES = 2_000_000
+"""At most 2 MB: the page embeds the logo (a third bigger as base64), so a large logo leaves
+less room for hover labels under the page's size budget."""
 LOGO_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
@@ -55,8 +56,7 @@ def read_logo(base: Path, name: str) -> tuple[bytes, str]:
         raise LogoError(f"logo '{name}' is not a regular file")
     if info.st_size > LOGO_MAX_BYTES:
         raise LogoError(
-            f"logo '{name}' is {_size(info.st_size)}: gantt.html embeds it, "
-            f"use an image under {LOGO_MAX_BYTES // 1000} KB"
+            f"logo '{name}' is {_size(info.st_size)}: gantt.html embeds it, use an image under {_size(LOGO_MAX_BYTES)}"
         )
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
@@ -65,7 +65,7 @@ def read_logo(base: Path, name: str) -> tuple[bytes, str]:
     except OSError as exc:
         raise LogoError(f"logo '{name}' cannot be read ({exc.strerror or exc})") from None
     if len(data) > LOGO_MAX_BYTES:
-        raise LogoError(f"logo '{name}' is over {LOGO_MAX_BYTES // 1000} KB")
+        raise LogoError(f"logo '{name}' is over {_size(LOGO_MAX_BYTES)}")
     _check_content(data, mime, name)
     return data, mime
 

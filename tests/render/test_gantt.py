@@ -715,7 +715,7 @@ def test_logo_types_are_embedded_with_their_mime_type(
     [
         ("missing.png", None, "'missing.png' not found"),
         ("logo.bmp", b"BM", "PNG, JPEG, GIF, WebP or SVG image"),
-        ("huge.png", PNG_1PX + bytes(500_000), "is 500 KB: gantt.html embeds it, use an image under 400 KB"),
+        ("huge.png", PNG_1PX + bytes(2_100_000), "is 2.1 MB: gantt.html embeds it, use an image under 2.0 MB"),
     ],
 )
 def test_a_logo_that_cannot_be_embedded_is_an_input_error(
@@ -726,6 +726,12 @@ def test_a_logo_that_cannot_be_embedded_is_an_input_error(
     with pytest.raises(InputError, match=re.escape(message)) as err:
         render("gantt", xss_ctx(logo=name))
     assert err.value.diagnostics[0].file.endswith("company.yaml")
+
+
+def test_a_logo_up_to_2_mb_is_embedded(xss_ctx: Callable[..., RenderContext], tmp_path: Path) -> None:
+    (tmp_path / "big.png").write_bytes(PNG_1PX + bytes(1_900_000))
+    images = [a for tag, a in parse(render("gantt", xss_ctx(logo="big.png"))).tags if tag == "img"]
+    assert len(images) == 1 and images[0]["src"].startswith("data:image/png;base64,")
 
 
 def test_default_title_and_accent(example: RenderContext) -> None:
