@@ -25,7 +25,8 @@ from functools import cache
 import holidays
 from holidays.constants import PUBLIC
 
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from roadmap.models import WEEKDAYS
+
 """Weekday names, in :meth:`datetime.date.weekday` order."""
 
 EXTRA_HOLIDAY_NAME = "Extra holiday"

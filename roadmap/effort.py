@@ -21,12 +21,11 @@ from pydantic import BaseModel, ConfigDict
 
 from roadmap.demand import HUNDRED, hundredths
 from roadmap.i18n import t
+from roadmap.models import WEEKDAYS
 
 if TYPE_CHECKING:
     from roadmap.plan import CalendarInfo, Plan, Task
     from roadmap.summary import Section, SummaryInput
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def text(lang: str, key: str, **values: object) -> str:

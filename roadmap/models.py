@@ -31,6 +31,8 @@ Lang = Literal["en", "fr"]
 STAGE_ID = r"^[a-z][a-z0-9-]*$"
 STEP_ID = r"^[a-z][a-z0-9-]*\.[a-z0-9]+(-[a-z0-9]+)*$"
 NAME_ID = r"^[a-z][a-z0-9_]*$"
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Weekday names of ``plan.weekend`` and the plan's calendar, Monday first."""
 OPTION_VALUE = r"^[a-z0-9][a-z0-9_-]*$"
 
 WeekdayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

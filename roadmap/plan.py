@@ -131,6 +131,8 @@ class CalendarInfo(Out):
     extra_working_days: tuple[dt.date, ...]
     """Weekend dates that are working days."""
     country: str | None = None
+    holiday_names: dict[dt.date, str] = {}
+    """Holiday date → its name in the plan's language (public holidays, and the company's own)."""
 
 
 class StageSummary(Out):
@@ -215,7 +217,9 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     resolution = resolve(library, data, lang, company.path.name)
     check_plan_limits(company, resolution, as_of)
     try:
-        calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
+        calendar = build_calendar(
+            data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays, language=lang
+        )
     except ValueError as exc:
         raise InputError.at(company.path, str(exc)) from exc
     sched_tasks = _sched_tasks(resolution, data.progress, calendar, as_of, lang)
@@ -301,12 +305,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         start=plan_start,
         finish=plan_finish,
         working_days=calendar.count_working(plan_start, plan_finish) if tasks else 0,
-        calendar=CalendarInfo(
-            weekend=calendar.weekend,
-            holidays=tuple(calendar.holidays_between(plan_start, plan_finish)),
-            extra_working_days=tuple(calendar.extra_working_between(plan_start, plan_finish)),
-            country=data.company.country,
-        ),
+        calendar=_calendar_info(calendar, plan_start, plan_finish, data.company.country),
         tasks=tuple(tasks),
         dropped=tuple(
             Dropped(id=bid, reason=reason, stage=_stage_id(bid), title=_title(library, bid, lang))
@@ -390,6 +389,19 @@ def _honest_parts(
             text = t(lang, "risk_deadline", id=bid, finish=task.finish, late=late, date=date)
             risks.append(Risk(text=text, because=t(lang, "risk_deadline_because", file=name)))
     return _Honest(answer_status(library, data), tuple(warnings), tuple(deadlines), tuple(risks))
+
+
+def _calendar_info(calendar: WorkCalendar, start: dt.date, finish: dt.date, country: str | None) -> CalendarInfo:
+    """The calendar over the plan's span, with the names of its holidays."""
+    holidays = tuple(calendar.holidays_between(start, finish))
+    names = {day: name for day in holidays if (name := calendar.holiday_name(day))}
+    return CalendarInfo(
+        weekend=calendar.weekend,
+        holidays=holidays,
+        extra_working_days=tuple(calendar.extra_working_between(start, finish)),
+        country=country,
+        holiday_names=names,
+    )
 
 
 def _waits_for(wait: Wait | None, status: str) -> WaitsFor | None:

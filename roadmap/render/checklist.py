@@ -65,11 +65,9 @@ def due_list(ctx: RenderContext) -> Any:
 
 def stage_sections(ctx: RenderContext) -> list[dict[str, Any]]:
     """One section per stage of the plan, in plan order."""
-    from roadmap.resolve import condition_env
-
     plan, lang = ctx.plan, ctx.lang
     answers = ctx.company.data.answers
-    applicable = set(condition_env(ctx.library, ctx.company.data)[1])
+    applicable = {*plan.answers, *plan.assumed, *plan.unanswered}  # the questions that apply
     sections = []
     by_stage: dict[str, list[Any]] = {}
     for task in plan.tasks:

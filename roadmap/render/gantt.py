@@ -23,9 +23,8 @@ import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from roadmap.calendar import WEEKDAYS
 from roadmap.i18n import t
-from roadmap.models import Library
+from roadmap.models import WEEKDAYS, Library
 from roadmap.plan import Plan, Task
 from roadmap.render import RenderContext
 from roadmap.render.facts import working_days

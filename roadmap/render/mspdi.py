@@ -28,6 +28,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 
+from roadmap.models import WEEKDAYS
 from roadmap.plan import CalendarInfo, Plan, Task
 from roadmap.render import RenderContext
 
@@ -42,7 +43,6 @@ DAYS_FORMAT = "7"
 SNET = "4"
 """Constraint type "start no earlier than"."""
 PROJECT_CALENDAR_UID = 1
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MSPDI_DAY = {"sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
@@ -408,22 +408,8 @@ def _exceptions(info: CalendarInfo) -> list[tuple[dt.date, bool]]:
 
 
 def _holiday_names(ctx: RenderContext) -> dict[dt.date, str]:
-    """Names of the holidays from the company's calendar (empty when it cannot be built)."""
-    from roadmap.calendar import build_calendar
-
-    data = ctx.company.data
-    try:
-        calendar = build_calendar(
-            data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays, language=ctx.lang
-        )
-    except ValueError:
-        return {}
-    names: dict[dt.date, str] = {}
-    for day in ctx.plan.calendar.holidays:
-        name = calendar.holiday_name(day)
-        if name:
-            names[day] = _name(name)
-    return names
+    """Names of the plan's holidays, as MS Project shows them."""
+    return {day: _name(name) for day, name in ctx.plan.calendar.holiday_names.items()}
 
 
 def _time_period(parent: ET.Element, day: dt.date) -> None:
@@ -513,7 +499,7 @@ class _DayCounter:
 
     def __init__(self, info: CalendarInfo, low: dt.date, high: dt.date) -> None:
         self.info, self.low, self.high = info, low, high
-        weekend = {_WEEKDAYS.index(day) for day in info.weekend}
+        weekend = {WEEKDAYS.index(day) for day in info.weekend}
         holidays = set(info.holidays)
         extra = set(info.extra_working_days)
         self.prefix = [0]
