@@ -150,6 +150,29 @@ class StageSummary(Out):
     """Cost now minus the baseline's cost of the stage (issue 12), when both have a cost."""
 
 
+class DueItem(Out):
+    """A step due in the week of the status date, or overdue at it."""
+
+    id: str
+    title: str
+    finish: dt.date
+    """Its finish in the plan (overdue: the finish it had without the status date)."""
+    status: str
+    percent: int
+
+
+DUE_WINDOW_DAYS = 7
+"""The status date and the six days after it."""
+
+
+class DueList(Out):
+    """What a project manager chases at the status date."""
+
+    as_of: dt.date
+    overdue: tuple[DueItem, ...]
+    due: tuple[DueItem, ...]
+
+
 class Plan(Out):
     """The dated roadmap of one company."""
 
@@ -181,6 +204,8 @@ class Plan(Out):
     deadlines: tuple[Deadline, ...] = ()
     staffing: tuple[StaffingRow, ...] = ()
     """Every role the plan uses, largest gain first."""
+    due: DueList | None = Field(default=None, exclude_if=_is_none)
+    """With a status date: the steps due in its week and those overdue at it."""
     bound_by_team: bool = False
     """Whether a step on the critical path waited for people (else the finish is bound by the order)."""
     effort: Effort = Effort(total=0, by_role={}, by_stage={}, by_month={})
@@ -336,7 +361,10 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         ),
         bound_by_team=staff.bound_by_team,
     )
-    return with_effort_and_cost(plan, data)
+    plan = with_effort_and_cost(plan, data)
+    if as_of is not None:  # what is overdue: against the same company planned without the status date
+        plan = plan.model_copy(update={"due": due_and_overdue(plan, build_plan(company, library, lang=lang))})
+    return plan
 
 
 def with_effort_and_cost(plan: Plan, data: CompanyFile) -> Plan:
@@ -527,3 +555,35 @@ def _stage_summaries(library: Library, tasks: list[Task], calendar: WorkCalendar
             )
         )
     return out
+
+
+def due_and_overdue(plan: Plan, on_time: Plan | None) -> DueList | None:
+    """The due and overdue steps of ``plan`` at its status date (None without one).
+
+    ``on_time`` is the same company planned without the status date: a step it finishes before
+    the status date and that is not done is overdue.
+    """
+    if plan.as_of is None:
+        return None
+    as_of = plan.as_of
+    week_end = as_of + dt.timedelta(days=DUE_WINDOW_DAYS - 1)
+    open_steps = [task for task in plan.tasks if not task.milestone and task.status != "done"]
+    expected: dict[str, dt.date] = {}
+    if on_time is not None:
+        expected = {task.id: task.finish for task in on_time.tasks}
+    overdue = [
+        DueItem(id=task.id, title=task.title, finish=expected[task.id], status=task.status, percent=task.percent)
+        for task in open_steps
+        if task.id in expected and expected[task.id] < as_of
+    ]
+    late = {item.id for item in overdue}
+    due = [
+        DueItem(id=task.id, title=task.title, finish=task.finish, status=task.status, percent=task.percent)
+        for task in open_steps
+        if task.id not in late and as_of <= task.finish <= week_end
+    ]
+    return DueList(as_of=as_of, overdue=tuple(sorted(overdue, key=_by_finish)), due=tuple(sorted(due, key=_by_finish)))
+
+
+def _by_finish(item: DueItem) -> tuple[dt.date, str]:
+    return item.finish, item.id

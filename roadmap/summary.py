@@ -165,13 +165,8 @@ def critical(src: SummaryInput) -> Section | None:
 
 def due(src: SummaryInput) -> Section | None:
     """At a status date: steps overdue, and due in its week."""
-    from roadmap.plan import build_plan
-    from roadmap.tracking import due_and_overdue
-
-    plan, lang = src.plan, src.lang
-    if plan.as_of is None or src.company is None or src.library is None:
-        return None
-    found = due_and_overdue(plan, build_plan(src.company, src.library, lang=lang))
+    lang = src.lang
+    found = src.plan.due
     if found is None or not (found.overdue or found.due):
         return None
     colon = _colon(lang)

@@ -12,18 +12,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from roadmap.models import CompanyFile, Library, Step
-from roadmap.plan import Plan
+from roadmap.plan import DueItem, DueList, due_and_overdue
 from roadmap.yamlio import Loc, did_you_mean
 
-DUE_WINDOW_DAYS = 7
-"""The status date and the six days after it."""
 _SPACES = re.compile(r"\s+")
 
 
@@ -74,59 +70,6 @@ def delivered(data: CompanyFile, library: Library, step_id: str) -> frozenset[in
         return frozenset(range(len(step.deliverables)))
     found = (_match(step, item) for item in prog.deliverables_done)
     return frozenset(k for k in found if k is not None)
-
-
-@dataclass(frozen=True)
-class DueItem:
-    """A step due in the week of the status date, or overdue at it."""
-
-    id: str
-    title: str
-    finish: dt.date
-    """Its finish in the plan (overdue: the finish it had without the status date)."""
-    status: str
-    percent: int
-
-
-@dataclass(frozen=True)
-class DueList:
-    """What a project manager chases at the status date."""
-
-    as_of: dt.date
-    overdue: tuple[DueItem, ...]
-    due: tuple[DueItem, ...]
-
-
-def due_and_overdue(plan: Plan, on_time: Plan | None) -> DueList | None:
-    """The due and overdue steps of ``plan`` at its status date (None without one).
-
-    ``on_time`` is the same company planned without the status date: a step it finishes before
-    the status date and that is not done is overdue.
-    """
-    if plan.as_of is None:
-        return None
-    as_of = plan.as_of
-    week_end = as_of + dt.timedelta(days=DUE_WINDOW_DAYS - 1)
-    open_steps = [task for task in plan.tasks if not task.milestone and task.status != "done"]
-    expected: dict[str, dt.date] = {}
-    if on_time is not None:
-        expected = {task.id: task.finish for task in on_time.tasks}
-    overdue = [
-        DueItem(task.id, task.title, expected[task.id], task.status, task.percent)
-        for task in open_steps
-        if task.id in expected and expected[task.id] < as_of
-    ]
-    late = {item.id for item in overdue}
-    due = [
-        DueItem(task.id, task.title, task.finish, task.status, task.percent)
-        for task in open_steps
-        if task.id not in late and as_of <= task.finish <= week_end
-    ]
-    return DueList(as_of, tuple(sorted(overdue, key=_by_finish)), tuple(sorted(due, key=_by_finish)))
-
-
-def _by_finish(item: DueItem) -> tuple[dt.date, str]:
-    return item.finish, item.id
 
 
 def previous_outputs(out_dir: Path, written: Sequence[Path]) -> list[Path]:

@@ -54,13 +54,7 @@ def _delivered(task: Task, ctx: RenderContext) -> list[bool]:
 
 def due_list(ctx: RenderContext) -> Any:
     """Due this week and overdue at the status date (None without ``--as-of``)."""
-    from roadmap.plan import build_plan
-    from roadmap.tracking import due_and_overdue
-
-    if ctx.plan.as_of is None:
-        return None
-    on_time = build_plan(ctx.company, ctx.library, lang=ctx.lang)
-    return due_and_overdue(ctx.plan, on_time)
+    return ctx.plan.due
 
 
 def stage_sections(ctx: RenderContext) -> list[dict[str, Any]]:
