@@ -33,6 +33,11 @@ def _is_none(value: object) -> bool:
     return value is None
 
 
+def _is_empty(value: tuple[object, ...]) -> bool:
+    """Fields of an optional capability (sites) appear in the output only when used."""
+    return not value
+
+
 class Out(BaseModel):
     """Base of the plan's output models: immutable, exact."""
 
@@ -76,6 +81,8 @@ class Task(Out):
     """Role id → people the step needs (issue 12)."""
     effort: dict[str, float] = {}
     """Role id → person-days: demand × working days."""
+    site: str | None = Field(default=None, exclude_if=_is_none)
+    """The site a per-site step is planned for (issue 17); its id is ``STEP@SITE``."""
 
 
 class WaitsFor(Out):
@@ -120,6 +127,22 @@ class Risk(Out):
 
     text: str
     because: str
+
+
+class SiteWindow(Out):
+    """One site of a rollout in waves (issue 17): its wave and dates."""
+
+    name: str
+    wave: int
+    """1 is the first wave (the pilot's, when there is one)."""
+    employees: int
+    country: str | None = None
+    start: dt.date
+    """The first day of the site's first per-site step."""
+    go_live: dt.date | None = None
+    """The day the site goes live (its go-live step's finish), when the template has one."""
+    finish: dt.date
+    """The last day of the site's last per-site step."""
 
 
 class CalendarInfo(Out):
@@ -212,6 +235,8 @@ class Plan(Out):
     """Person-days per role, stage and month (issue 12)."""
     cost: Cost | None = Field(default=None, exclude_if=_is_none)
     """Money, when the company file gives rates or costs (issue 12)."""
+    sites: tuple[SiteWindow, ...] = Field(default=(), exclude_if=_is_empty)
+    """Sites in wave order, then by name (issue 17); absent without ``sites`` in the company file."""
 
 
 def plan_file(
