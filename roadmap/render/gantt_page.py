@@ -99,6 +99,8 @@ class Section:
     """Dated lines drawn on every Gantt chart, named in the legend (deadlines)."""
     band: tuple[str, ...] = field(default=())
     """Lines shown in the summary band above the chart under this section's title."""
+    wide: bool = False
+    """The section takes the page's whole width (as one with a chart or a table does)."""
 
 
 SectionBuilder = Callable[[RenderContext], "Section | list[Section] | None"]
@@ -110,6 +112,7 @@ EXTRA_SECTIONS: tuple[str | SectionBuilder, ...] = (
     "roadmap.render.sections:deadlines",  # issue 9: deadline markers
     "roadmap.render.sections:load",  # issue 12: load per role
     "roadmap.render.sections:forecast",  # issue 16: the finish's S-curve
+    "roadmap.render.site_sections:sections",  # issue 17: line of balance, sites by month
 )
 
 

@@ -1,0 +1,172 @@
+"""Rollout waves in the reports (issue 17): what every renderer shares about sites.
+
+A plan with ``sites`` carries :attr:`Plan.sites` (one :class:`~roadmap.plan.SiteWindow` per
+site, in wave order then by name) and, for every per-site step of the library's site template,
+one task per site: its id ``STEP@SITE``, its ``site`` the site's name. Everything here reads
+the plan alone. Without sites nothing here is called and every report stays as it was.
+
+The words of these additions live here (English and French), beside the helpers: the site's
+tasks, the template step of a task, the step's title without the site's name, a safe file
+name for a site (``plan-SITE.ics``), the months of a span.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from roadmap.plan import Plan, SiteWindow, Task
+
+WORDS: dict[str, tuple[str, str]] = {
+    "wave": ("Wave {n}", "Vague {n}"),
+    "site": ("Site", "Site"),
+    "sites": ("Sites", "Sites"),
+    "go_live": ("Go-live", "Mise en service"),
+    "go_live_on": ("go-live {date}", "mise en service le {date}"),
+    "employees": ("{n} employees", "{n} employés"),
+    "lob_title": ("Rollout by site: line of balance", "Déploiement par site : ligne d'équilibre"),
+    "lob_note": (
+        "Sites top to bottom in wave order, time left to right. Each line is one step of the site "
+        "template: a point is the day that step starts at a site. A steep line means the sites do "
+        "it at the same time, a flat one that they wait for each other (a wave's gate, or the team).",
+        "Les sites de haut en bas dans l'ordre des vagues, le temps de gauche à droite. Chaque ligne "
+        "est une tâche du modèle de site : un point est le jour où elle commence sur un site. Une "
+        "ligne raide : les sites la font en même temps ; une ligne plate : ils s'attendent (la "
+        "porte d'une vague, ou l'équipe).",
+    ),
+    "lob_hover": ("{start} → {finish} · {days}", "{start} → {finish} · {days}"),
+    "band_sites": ("{n} sites in {waves} waves", "{n} sites en {waves} vagues"),
+    "band_wave": (
+        "Wave {n}: {sites} sites, {start} → {finish}",
+        "Vague {n} : {sites} sites, du {start} au {finish}",
+    ),
+    "band_go_live": (
+        "Go-live: {first} (first) … {last} (last)",
+        "Mises en service : {first} (1re) … {last} (dernière)",
+    ),
+    "calendar_title": ("Sites by month", "Sites par mois"),
+    "calendar_note": (
+        "What each site does each month: the step that takes most of its working days there "
+        "(hover a cell for all of them), ◆ its go-live.",
+        "Ce que fait chaque site chaque mois : la tâche qui occupe le plus de ses jours ouvrés "
+        "(survolez une case pour toutes les voir), ◆ sa mise en service.",
+    ),
+    "checklist_sites": ("Sites", "Sites"),
+    "checklist_at_sites": (
+        "at {n} sites, {start} → {finish}: see the site sections below",
+        "sur {n} sites, du {start} au {finish} : voir les sections par site ci-dessous",
+    ),
+    "checklist_site_dates": ("{start} → {finish}", "du {start} au {finish}"),
+    "summary_wave": ("{wave} · {site}", "{wave} · {site}"),
+}
+"""The words of the site sections, per key: (English, French)."""
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+}
+
+FILE_STEM_CHARS = 60
+"""Longest site part of a per-site file name (``plan-SITE.ics``)."""
+_UNSAFE = re.compile(r"[^\w-]+")
+_DASHES = re.compile(r"-{2,}")
+
+
+def word(lang: str, key: str, **values: object) -> str:
+    """One of the site sections' words in ``lang`` (English unless ``fr``)."""
+    en, fr = WORDS[key]
+    return (fr if lang == "fr" else en).format(**values)
+
+
+def template_step(task_id: str) -> str:
+    """The library step a task was planned from: ``STEP`` of ``STEP@SITE`` (other ids: themselves)."""
+    return task_id.partition("@")[0]
+
+
+def site_tasks(plan: Plan) -> dict[str, list[Task]]:
+    """Site name → its tasks in plan order, for every site of :attr:`Plan.sites` (in that order)."""
+    out: dict[str, list[Task]] = {site.name: [] for site in plan.sites}
+    for task in plan.tasks:
+        if task.site is not None:
+            out.setdefault(task.site, []).append(task)
+    return out
+
+
+def step_title(task: Task) -> str:
+    """A per-site task's title without its site's name (``Training — Lyon`` → ``Training``)."""
+    title = " ".join(task.title.split())
+    site = " ".join((task.site or "").split())
+    if not site or site not in title or title == site:
+        return title
+    for pattern in (f"({site})", f"[{site}]", f"@{site}", site):
+        if title.endswith(pattern):
+            rest = title[: -len(pattern)].rstrip(" -–—:·,@")
+            if rest:
+                return rest
+        if title.startswith(pattern):
+            rest = title[len(pattern) :].lstrip(" -–—:·,")
+            if rest:
+                return rest
+    return title
+
+
+def template_steps(plan: Plan) -> list[tuple[str, str]]:
+    """``(template step id, title)`` of every per-site step, in the order the plan first meets them."""
+    seen: dict[str, str] = {}
+    for task in plan.tasks:
+        if task.site is not None and not task.milestone:
+            seen.setdefault(template_step(task.id), step_title(task))
+    return list(seen.items())
+
+
+def waves(plan: Plan) -> list[tuple[int, list[SiteWindow]]]:
+    """``(wave number, its sites)`` in wave order."""
+    out: dict[int, list[SiteWindow]] = {}
+    for site in plan.sites:
+        out.setdefault(site.wave, []).append(site)
+    return sorted(out.items())
+
+
+def safe_stem(name: str) -> str:
+    """A site's name as a file-name part: letters, digits, ``_`` and ``-`` only (no path, no dot).
+
+    Accents and other letters stay (NFC); every other run of characters becomes one ``-``;
+    at most :data:`FILE_STEM_CHARS` characters. Empty when nothing is left.
+    """
+    text = unicodedata.normalize("NFKC", name)
+    text = _DASHES.sub("-", _UNSAFE.sub("-", text)).strip("-_")
+    return text[:FILE_STEM_CHARS].strip("-_")
+
+
+def site_file_names(sites: Iterable[SiteWindow], prefix: str, suffix: str) -> dict[str, str]:
+    """Site name → ``{prefix}{stem}{suffix}``: a plain file name, unique even where file systems
+    ignore case (a second ``Lyon`` or ``lyon`` gets ``-2``; a name with no letter or digit
+    ``site-N``, N its place in the list)."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for number, site in enumerate(sites, start=1):
+        stem = safe_stem(site.name) or f"site-{number}"
+        name, k = f"{prefix}{stem}{suffix}", 1
+        while name.casefold() in taken:
+            k += 1
+            name = f"{prefix}{stem}-{k}{suffix}"
+        taken.add(name.casefold())
+        out[site.name] = name
+    return out
+
+
+def months(start: dt.date, finish: dt.date) -> list[dt.date]:
+    """The first day of every month from ``start``'s to ``finish``'s."""
+    out = []
+    day = start.replace(day=1)
+    while day <= finish:
+        out.append(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def month_label(day: dt.date, lang: str) -> str:
+    """``Mar 2027`` (``mars 2027`` in French)."""
+    return f"{MONTHS['fr' if lang == 'fr' else 'en'][day.month - 1]} {day.year}"
