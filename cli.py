@@ -391,6 +391,10 @@ def plan(
     ics_level: Annotated[
         IcsLevel, typer.Option("--ics-level", help="plan.ics: one event per step and milestone, or per stage.")
     ] = IcsLevel.step,
+    ics_per_site: Annotated[
+        bool,
+        typer.Option("--ics-per-site", help="plan.ics: also write one calendar per site, plan-SITE.ics (with sites)."),
+    ] = False,
     templates: TemplatesOpt = None,
     details: Annotated[
         bool, typer.Option("--details", help="Also list critical steps, dropped blocks, every risk, baseline moves.")
@@ -434,7 +438,7 @@ def plan(
         result = _forecast(result, company, lib, simulate, seed, method)
     if strict:
         _refuse_unanswered(result, file)
-    options = (("ics_level", ics_level.value),)
+    options = (("ics_level", ics_level.value),) + ((("ics_split", "site"),) if ics_per_site else ())
     ctx = RenderContext(
         plan=result, company=company, library=lib, lang=lang.value, options=options, templates_dir=templates
     )

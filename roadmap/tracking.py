@@ -78,6 +78,7 @@ def previous_outputs(out_dir: Path, written: Sequence[Path]) -> list[Path]:
 
     done = {path.resolve() for path in written}
     names = sorted(name for name, _ in FORMATS.values())
+    names += sorted(path.name for path in out_dir.glob("plan-*.ics"))  # one calendar per site (issue 17)
     return [out_dir / name for name in names if (out_dir / name).is_file() and (out_dir / name).resolve() not in done]
 
 

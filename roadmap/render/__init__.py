@@ -46,7 +46,10 @@ FORMATS: dict[str, tuple[str, str]] = {
     "mermaid": ("plan.mmd", "roadmap.render.mermaid"),
     "xlsx": ("plan.xlsx", "roadmap.render.xlsx"),
 }
-"""Format name → (file name, renderer module exposing ``render(ctx) -> bytes``)."""
+"""Format name → (file name, renderer module exposing ``render(ctx) -> bytes``).
+
+A renderer may also expose ``extra_files(ctx) -> list[tuple[str, bytes]]``: more files of the
+same format, written beside its own (one calendar per site, issue 17); see :func:`render_files`."""
 
 DEFAULT_FORMATS = ("gantt", "checklist", "json")
 
@@ -69,6 +72,17 @@ def render(fmt: str, ctx: RenderContext) -> bytes:
     return renderer(ctx)
 
 
+def render_files(fmt: str, ctx: RenderContext) -> list[tuple[str, bytes]]:
+    """``(file name, bytes)`` of one format: its own file, then any its renderer's ``extra_files`` adds."""
+    files = [(FORMATS[fmt][0], render(fmt, ctx))]
+    extra: Callable[[RenderContext], list[tuple[str, bytes]]] | None = getattr(
+        importlib.import_module(FORMATS[fmt][1]), "extra_files", None
+    )
+    if extra is not None:
+        files.extend(extra(ctx))
+    return files
+
+
 def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> list[Path]:
     """Render every format first, then write them into ``out_dir`` as one set (staged, then swapped in)."""
     from roadmap.yamlio import gc_paused
@@ -76,9 +90,11 @@ def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> 
     previous = out_dir / FORMATS["ics"][0]
     if "ics" in formats and previous.is_file():  # its SEQUENCE numbers go on from the last run's
         ctx = replace(ctx, options=(*ctx.options, ("ics_previous", str(previous))))
+    if "ics" in formats:  # a site's calendar finds its previous copy there (issue 17)
+        ctx = replace(ctx, options=(*ctx.options, ("ics_folder", str(out_dir))))
     rendered = []
     for fmt in formats:
         # issue 14: the text formats build many objects without cycles; see gc_paused
         with gc_paused() if fmt != "gantt" else contextlib.nullcontext():
-            rendered.append((FORMATS[fmt][0], render(fmt, ctx)))
+            rendered.extend(render_files(fmt, ctx))
     return write_set(out_dir, rendered)

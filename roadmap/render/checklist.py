@@ -8,6 +8,10 @@ milestone, and the stage's expected results as acceptance checks. Dropped blocks
 close the list. With a status date (``--as-of``) it opens with the steps overdue at that date
 and those due in its week. GitHub-flavoured Markdown that also reads in a terminal
 (``roadmap checklist FILE``).
+
+A plan with sites (issue 17): in its stage, a per-site step is one line for all the sites
+(its span, how many sites), and after the stages comes a section per site, in wave order:
+its dates and go-live, then its own steps to tick, with their dates and deliverables.
 """
 
 from __future__ import annotations
@@ -95,18 +99,84 @@ def stage_sections(ctx: RenderContext) -> list[dict[str, Any]]:
     return sections
 
 
+def site_sections(ctx: RenderContext) -> list[dict[str, Any]]:
+    """One section per site of the plan (issue 17), in wave order: its dates and its own steps."""
+    from roadmap.render.sites import site_tasks, step_title, word
+
+    plan, lang = ctx.plan, ctx.lang
+    tasks = site_tasks(plan)
+    return [
+        {
+            "name": site.name,
+            "wave": word(lang, "wave", n=site.wave),
+            "dates": word(lang, "checklist_site_dates", start=site.start, finish=site.finish),
+            "go_live": word(lang, "go_live_on", date=site.go_live) if site.go_live else None,
+            "employees": word(lang, "employees", n=site.employees),
+            "country": site.country,
+            "steps": [
+                {**step_item(task, ctx), "title": step_title(task)}
+                for task in tasks.get(site.name, [])
+                if not task.milestone
+            ],
+        }
+        for site in plan.sites
+    ]
+
+
+def _per_site_lines(stages: list[dict[str, Any]], ctx: RenderContext) -> list[dict[str, Any]]:
+    """The stages with each per-site step's tasks as one line: ``{id, title, done, critical, sites,
+    site_note}`` where its first site's task was (the site sections list them one by one)."""
+    from roadmap.render.sites import step_title, template_step, word
+
+    tasks = {task.id: task for task in ctx.plan.tasks if task.site is not None}
+    out = []
+    for stage in stages:
+        steps: list[dict[str, Any]] = []
+        groups: dict[str, tuple[dict[str, Any], list[Any]]] = {}
+        for step in stage["steps"]:
+            task = tasks.get(step["id"])
+            if task is None:
+                steps.append(step)
+                continue
+            key = template_step(task.id)
+            if key not in groups:
+                groups[key] = ({"id": key, "title": step_title(task)}, [])
+                steps.append(groups[key][0])
+            groups[key][1].append(task)
+        for line, own in groups.values():
+            n = len({t.site for t in own})
+            start, finish = min(t.start for t in own), max(t.finish for t in own)
+            line["done"] = all(t.status == "done" for t in own)
+            line["critical"] = any(t.critical for t in own)
+            line["sites"] = n
+            line["site_note"] = word(ctx.lang, "checklist_at_sites", n=n, start=start, finish=finish)
+        out.append({**stage, "steps": steps})
+    return out
+
+
 def checklist_context(ctx: RenderContext) -> dict[str, Any]:
     """Everything ``checklist.md.j2`` reads (see the template's header for the list)."""
     lang = ctx.lang
+    stages = stage_sections(ctx)
+    if ctx.plan.sites:  # issue 17
+        stages = _per_site_lines(stages, ctx)
     return {
         "lang": lang,
         "t": lambda key, **values: t(lang, key, **values),
         "days": lambda n: working_days(lang, n),
         "plan": ctx.plan,
         "company_name": str(ctx.plan.company.get("name", "")),
-        "stages": stage_sections(ctx),
+        "stages": stages,
         "due": due_list(ctx),
+        "sites": site_sections(ctx) if ctx.plan.sites else [],
+        "sites_title": _sites_title(lang),
     }
+
+
+def _sites_title(lang: str) -> str:
+    from roadmap.render.sites import word
+
+    return word(lang, "checklist_sites")
 
 
 def render_text(ctx: RenderContext) -> str:

@@ -6,6 +6,7 @@ also after spaces or zero-width characters, and in full-width forms). Every fiel
 or ``;`` is quoted, so LibreOffice's default import keeps the columns. Numbers the
 plan computes itself stay numbers: a negative one (an early slip) is written after a space,
 ``" -2"``, which spreadsheets and ``int()`` still read as -2, so no cell starts with ``-``.
+A plan with sites (issue 17) has a ``site`` column after ``stage`` (neutralised like any text).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ COLUMNS = (
     "effort",
 )
 BASELINE_COLUMNS = ("baseline_start", "baseline_finish", "slip_days")
+SITE_COLUMN = "site"
+"""Only in a plan with sites (issue 17): the site's name, empty for the steps planned once."""
 
 
 def render(ctx: RenderContext) -> bytes:
@@ -47,6 +50,8 @@ def render_plan(plan: Plan) -> str:
     """The CSV text, byte-order mark first."""
     with_baseline = any(task.baseline_finish is not None for task in plan.tasks)
     columns = COLUMNS + (BASELINE_COLUMNS if with_baseline else ())
+    if plan.sites:  # issue 17: the site of a per-site step, after its stage
+        columns = (*columns[:2], SITE_COLUMN, *columns[2:])
     lines = [",".join(csv_field(name) for name in columns)]
     for task in plan.tasks:
         row = _row(task)
@@ -78,6 +83,7 @@ def _row(task: Task) -> dict[str, str | int | None]:
         "waits_for": f"{task.waits_for.days}:{';'.join(task.waits_for.roles)}" if task.waits_for else None,
         "demands": ";".join(f"{role}={people:g}" for role, people in task.demands.items()),
         "effort": ";".join(f"{role}={days:g}" for role, days in task.effort.items()),
+        "site": task.site,
     }
 
 

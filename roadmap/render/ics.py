@@ -24,6 +24,15 @@ equal with a later ``DTSTAMP`` (RFC 5546 §2.1.5), so both are derived, never ta
   only rises from one run to the next.
 
 Lines end in CRLF and are folded at 75 octets without splitting a UTF-8 character.
+
+Rollout waves (issue 17): with the ``ics_split`` option ``site`` (``roadmap plan --ics-per-site``)
+and a plan with sites, :func:`extra_files` also writes one calendar per site, ``plan-SITE.ics``
+(SITE: the site's name made a safe file name, :func:`roadmap.render.sites.site_file_names`),
+holding that site's own steps. A step's event there is the one plan.ics has (same UID, same
+content, same ``SEQUENCE``), so importing both calendars never doubles an event; at ``stage``
+level, a site's stage event spans that site's steps of the stage (its UID names the site).
+``write_reports`` passes the output folder as the ``ics_folder`` option: a site's previous file
+there gives its events' revisions, as plan.ics does for the plan's.
 """
 
 from __future__ import annotations
@@ -39,6 +48,9 @@ from roadmap.plan import Plan, Task
 from roadmap.render import RenderContext
 
 LEVELS = ("step", "stage")
+SPLITS = ("none", "site")
+"""Values of the ``ics_split`` option: ``site`` also writes one calendar per site (issue 17)."""
+SITE_FILE_PREFIX = "plan-"
 PRODID = "-//roadmap//Intranet portal rollout plan//EN"
 MAX_OCTETS = 75
 LABELS = {
@@ -52,33 +64,72 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 def render(ctx: RenderContext) -> bytes:
     """plan.ics."""
+    return _calendar(ctx, _level(ctx))
+
+
+def extra_files(ctx: RenderContext) -> list[tuple[str, bytes]]:
+    """With the ``ics_split`` option ``site`` (``roadmap plan --ics-per-site``) and a plan with
+    sites (issue 17): one calendar per site, ``plan-SITE.ics`` (see :func:`site_file_names`)."""
+    split = ctx.option("ics_split", "none")
+    if split not in SPLITS:
+        raise InputError.at("--ics-per-site", f"unknown split '{split}'; choose from {', '.join(SPLITS)}")
+    if split != "site" or not ctx.plan.sites:
+        return []
+    from roadmap.render.sites import site_file_names, site_tasks
+
+    level = _level(ctx)
+    names = site_file_names(ctx.plan.sites, SITE_FILE_PREFIX, ".ics")
+    tasks = site_tasks(ctx.plan)
+    folder = ctx.option("ics_folder", "")
+    files = []
+    for site in ctx.plan.sites:
+        name = names[site.name]
+        previous = str(Path(folder) / name) if folder else ""
+        files.append((name, _calendar(ctx, level, site.name, tasks.get(site.name, []), previous)))
+    return files
+
+
+def _level(ctx: RenderContext) -> str:
     level = ctx.option("ics_level", "step")
     if level not in LEVELS:
         raise InputError.at("--ics-level", f"unknown level '{level}'; choose from {', '.join(LEVELS)}")
+    return level
+
+
+def _calendar(
+    ctx: RenderContext, level: str, site: str | None = None, tasks: list[Task] | None = None, previous_site: str = ""
+) -> bytes:
+    """The calendar of the whole plan, or of one ``site``'s ``tasks`` (its previous file: ``previous_site``)."""
     plan = ctx.plan
+    name = str(plan.company["name"]) if site is None else f"{plan.company['name']} — {site}"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(str(plan.company['name']))}",
+        f"X-WR-CALNAME:{escape_text(name)}",
     ]
     stamp = _stamp(plan.as_of or plan.start)
     previous = _read_previous(ctx.option("ics_previous", ""))
-    baseline_spans = _baseline_spans(plan, level)
+    if site is not None:  # a site's own previous calendar first; else its events as plan.ics had them
+        previous.update(_read_previous(previous_site))
+    baseline_spans = _baseline_spans(plan, level, site)
+    own_tasks = plan.tasks if tasks is None else tasks
     if level == "stage":
         by_stage: dict[str, list[Task]] = {}
-        for task in plan.tasks:
+        for task in own_tasks:
             by_stage.setdefault(task.stage, []).append(task)
         for stage in plan.stages:
             own = by_stage.get(stage.id, [])
+            if site is not None and not own:
+                continue
             steps = [f"- {task.title}" for task in own if not task.milestone]
             lines += _event(
-                uid=_uid(plan, f"stage:{stage.id}"),
+                uid=_uid(plan, _stage_key(stage.id, site)),
                 stamp=stamp,
-                start=stage.start,
-                finish=stage.finish,
+                start=stage.start if site is None else min(task.start for task in own),
+                finish=stage.finish if site is None else max(task.finish for task in own),
                 summary=f"{stage.order}. {stage.title}",
                 description="\n".join(steps),
                 category=stage.title,
@@ -86,21 +137,26 @@ def render(ctx: RenderContext) -> bytes:
     else:
         titles = {stage.id: stage.title for stage in plan.stages}
         roles = {role: spec.title.get(ctx.lang) for role, spec in ctx.library.roles.items()}
-        for task in plan.tasks:
+        for task in own_tasks:
             lines += _event(
                 uid=_uid(plan, task.id),
                 stamp=stamp,
                 start=task.start,
                 finish=task.finish,
-                summary=task.title,
+                summary=_summary(task),
                 description=_description(task, roles, ctx.lang),
                 category=titles.get(task.stage, task.stage),
             )
-    if not plan.tasks:
-        lines += _empty_note(plan, stamp, ctx.lang)
+    if not own_tasks:
+        lines += _empty_note(plan, stamp, ctx.lang, site)
     lines = _revise(lines, previous, baseline_spans)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def _stage_key(stage: str, site: str | None) -> str:
+    """What a stage's event UID is made of: the stage, and the site in a site's calendar."""
+    return f"stage:{stage}" if site is None else f"stage:{stage}@{site}"
 
 
 def _event(
@@ -183,19 +239,22 @@ def _read_previous(path: str) -> dict[str, _Seen]:
     return seen
 
 
-def _baseline_spans(plan: Plan, level: str) -> dict[str, int]:
+def _baseline_spans(plan: Plan, level: str, site: str | None = None) -> dict[str, int]:
     """UID → calendar days an event's start and finish moved from the baseline."""
     moved: dict[str, int] = {}
+    tasks = [task for task in plan.tasks if site is None or task.site == site]
     if level == "stage":
         for stage in plan.stages:
-            own = [task for task in plan.tasks if task.stage == stage.id and task.baseline_start]
+            own = [task for task in tasks if task.stage == stage.id and task.baseline_start]
             starts = [task.baseline_start for task in own if task.baseline_start]
             finishes = [task.baseline_finish for task in own if task.baseline_finish]
             if starts and finishes:
-                shift = abs((stage.start - min(starts)).days) + abs((stage.finish - max(finishes)).days)
-                moved[_uid(plan, f"stage:{stage.id}")] = shift
+                first = stage.start if site is None else min(task.start for task in own)
+                last = stage.finish if site is None else max(task.finish for task in own)
+                shift = abs((first - min(starts)).days) + abs((last - max(finishes)).days)
+                moved[_uid(plan, _stage_key(stage.id, site))] = shift
         return moved
-    for task in plan.tasks:
+    for task in tasks:
         if task.baseline_start and task.baseline_finish:
             shift = abs((task.start - task.baseline_start).days) + abs((task.finish - task.baseline_finish).days)
             moved[_uid(plan, task.id)] = shift
@@ -232,20 +291,28 @@ def _after(stamp: str) -> str:
     return (when + dt.timedelta(seconds=1)).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _empty_note(plan: Plan, stamp: str, lang: str) -> list[str]:
-    """RFC 5545 wants at least one component: a plan with no step gets a journal entry, not an event."""
-    dropped = [f"- {drop.id}: {drop.reason}" for drop in plan.dropped]
+def _empty_note(plan: Plan, stamp: str, lang: str, site: str | None = None) -> list[str]:
+    """RFC 5545 wants at least one component: a plan (or a site) with no step gets a journal entry, not an event."""
+    dropped = [f"- {drop.id}: {drop.reason}" for drop in plan.dropped] if site is None else []
     text = "\n".join([_label("dropped", lang), *dropped]) if dropped else ""
+    name = plan.company["name"] if site is None else site
     lines = [
         "BEGIN:VJOURNAL",
-        f"UID:{_uid(plan, 'empty-plan')}",
+        f"UID:{_uid(plan, 'empty-plan' if site is None else f'empty-site@{site}')}",
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{_date(plan.start)}",
-        f"SUMMARY:{escape_text(_label('empty', lang).format(name=plan.company['name']))}",
+        f"SUMMARY:{escape_text(_label('empty', lang).format(name=name))}",
     ]
     if text:
         lines.append(f"DESCRIPTION:{escape_text(text)}")
     return [*lines, "END:VJOURNAL"]
+
+
+def _summary(task: Task) -> str:
+    """An event's title: the task's, with its site's name when the title does not say it (issue 17)."""
+    if task.site is None or task.site in task.title:
+        return task.title
+    return f"{task.title} — {task.site}"
 
 
 def _description(task: Task, roles: dict[str, str], lang: str) -> str:

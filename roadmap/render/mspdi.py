@@ -3,6 +3,9 @@
 Stages become summary tasks (outline level 1) over their steps and milestone (level 2); links
 are finish-to-start with their lag; the project calendar carries the weekend and, as
 exceptions, every holiday and working weekend day of the plan's span; roles are resources.
+A plan with sites (issue 17) groups a stage's per-site steps under a summary per wave (level 2)
+and, in it, a summary per site (level 3) over that site's steps of the stage (level 4), placed
+where the stage's first per-site step was; every summary spans its tasks.
 
 A working day runs 09:00–13:00 and 14:00–18:00 (8 hours). Every task keeps plan.json's dates:
 it starts at 09:00 on its start day, finishes at 18:00 on its finish day (a milestone sits at
@@ -196,10 +199,94 @@ def _tasks(
         _baseline(summary, [task for task in own if task.baseline_start], plan.calendar, milestone=False)
         yield summary
         row += 1
+        if plan.sites and any(task.site is not None for task in own):  # issue 17
+            for el in _stage_with_sites(plan, own, number, uids, row, wbs, team_order):
+                yield el
+                row += 1
+            continue
         for sub_number, task in enumerate(own, start=1):
             outline = f"{number}.{sub_number}"
             yield _task(plan, task, uids, row, (outline, wbs.get(task.id, outline)), team_order)
             row += 1
+
+
+def _stage_with_sites(
+    plan: Plan,
+    own: list[Task],
+    number: int,
+    uids: dict[str, int],
+    row: int,
+    wbs: dict[str, str],
+    team_order: dict[str, list[str]],
+) -> Iterator[ET.Element]:
+    """A stage's tasks when some are per-site steps (issue 17): the others at level 2 in plan
+    order and, where its first per-site task was, a summary per wave (level 2), in it a summary
+    per site (level 3) over that site's tasks of the stage (level 4). Summaries span their tasks."""
+    sites = {site.name: site for site in plan.sites}
+    by_wave: dict[int, dict[str, list[Task]]] = {}
+    for task in own:
+        if task.site is not None:
+            wave = sites[task.site].wave if task.site in sites else 0
+            by_wave.setdefault(wave, {}).setdefault(task.site, []).append(task)
+    order = {site.name: k for k, site in enumerate(plan.sites)}
+    sub = 0
+    grouped = False
+    for task in own:
+        if task.site is None:
+            sub += 1
+            outline = f"{number}.{sub}"
+            yield _task(plan, task, uids, row, (outline, wbs.get(task.id, outline)), team_order)
+            row += 1
+            continue
+        if grouped:
+            continue
+        grouped = True
+        for wave, members in sorted(by_wave.items()):
+            sub += 1
+            wave_outline = f"{number}.{sub}"
+            wave_tasks = [t for tasks in members.values() for t in tasks]
+            name = _wave_name(plan.lang, wave)
+            yield _summary(uids[_wave_key(own[0].stage, wave)], row, name, wave_outline, 2, wave_tasks, plan.calendar)
+            row += 1
+            for k, site in enumerate(sorted(members, key=lambda s: (order.get(s, len(order)), s)), start=1):
+                site_outline = f"{wave_outline}.{k}"
+                key = _site_key(own[0].stage, site)
+                yield _summary(uids[key], row, site, site_outline, 3, members[site], plan.calendar)
+                row += 1
+                for j, step in enumerate(members[site], start=1):
+                    outline = f"{site_outline}.{j}"
+                    yield _task(plan, step, uids, row, (outline, outline), team_order, level=4)
+                    row += 1
+
+
+def _wave_name(lang: str, wave: int) -> str:
+    from roadmap.render.sites import word
+
+    return word(lang, "wave", n=wave)
+
+
+def _wave_key(stage: str, wave: int) -> str:
+    return f"wave:{stage}:{wave}"
+
+
+def _site_key(stage: str, site: str) -> str:
+    return f"site:{stage}:{site}"
+
+
+def _summary(
+    uid: int, row: int, name: str, outline: str, level: int, tasks: list[Task], calendar: CalendarInfo
+) -> ET.Element:
+    """A summary task over ``tasks`` (a wave's or a site's): from their first start to their last finish."""
+    start, finish = min(task.start for task in tasks), max(task.finish for task in tasks)
+    el = _task_head(uid, row, _name(name), outline, level)
+    _dates(el, start, finish, _working_days(calendar, start, finish), False)
+    _sub(el, "Milestone", "0")
+    _sub(el, "Summary", "1")
+    _sub(el, "Critical", "1" if any(task.critical for task in tasks) else "0")
+    _sub(el, "PercentComplete", str(_stage_percent(tasks)))
+    _sub(el, "ConstraintType", "0")
+    _baseline(el, [task for task in tasks if task.baseline_start], calendar, milestone=False)
+    return el
 
 
 def _resources(project: ET.Element, plan: Plan, roles: list[tuple[str, str]]) -> None:
@@ -242,9 +329,10 @@ def _task(
     row: int,
     numbers: tuple[str, str],
     team_order: dict[str, list[str]],
+    level: int = 2,
 ) -> ET.Element:
-    """A step or milestone at outline level 2 (``numbers``: outline number, WBS code)."""
-    el = _task_head(uids[task.id], row, _name(task.title), numbers[0], 2, numbers[1])
+    """A step or milestone at outline ``level`` (``numbers``: outline number, WBS code)."""
+    el = _task_head(uids[task.id], row, _name(task.title), numbers[0], level, numbers[1])
     if task.milestone:
         _dates(el, task.finish, task.finish, 0, True, 0)
     else:
@@ -434,6 +522,13 @@ def _task_uids(plan: Plan) -> dict[str, int]:
         uids[f"stage:{stage.id}"] = len(uids) + 1
         for task in by_stage.get(stage.id, []):
             uids[task.id] = len(uids) + 1
+    if plan.sites:  # issue 17: the wave and site summaries of each stage, after every task
+        waves = {site.name: site.wave for site in plan.sites}
+        for stage in plan.stages:
+            for task in by_stage.get(stage.id, []):
+                if task.site is not None:
+                    uids.setdefault(_wave_key(stage.id, waves.get(task.site, 0)), len(uids) + 1)
+                    uids.setdefault(_site_key(stage.id, task.site), len(uids) + 1)
     return uids
 
 

@@ -22,6 +22,9 @@ from roadmap.plan import Plan, SiteWindow, Task
 WORDS: dict[str, tuple[str, str]] = {
     "wave": ("Wave {n}", "Vague {n}"),
     "site": ("Site", "Site"),
+    "wave_column": ("Wave", "Vague"),
+    "employees_column": ("Employees", "Employés"),
+    "country": ("Country", "Pays"),
     "sites": ("Sites", "Sites"),
     "go_live": ("Go-live", "Mise en service"),
     "go_live_on": ("go-live {date}", "mise en service le {date}"),

@@ -13,6 +13,9 @@ Four sheets:
 * **Assumptions** — the answers given, the defaults assumed for questions left unanswered,
   the blocks dropped and why, the risks, the team and the rates.
 
+A plan with sites (issue 17) also has a ``Site`` column on the Plan sheet (after ``Status``)
+and a **Sites** sheet after it: each site's wave, employees, country, start, go-live and finish.
+
 Text is data, never a formula: every text cell goes through :func:`_text`, which neutralises
 it as plan.csv does (a leading ``'`` before ``=``, ``+``, ``-``, ``@``...). French with
 ``--lang fr``: labels, date format ``dd/mm/yyyy`` and the currency after the amount. The bytes
@@ -35,6 +38,7 @@ from roadmap.plan import Plan, Task
 from roadmap.render import RenderContext
 from roadmap.render.cells import neutralise
 from roadmap.render.facts import answer_rows, format_answer
+from roadmap.render.sites import word
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
@@ -92,6 +96,8 @@ def render(ctx: RenderContext) -> bytes:
     plan_sheet.title = label(lang, "plan")
     titles = {rid: role.title.get(lang) for rid, role in ctx.library.roles.items()}
     _plan_sheet(plan_sheet, ctx.plan, titles, lang)
+    if ctx.plan.sites:
+        _sites_sheet(wb.create_sheet(word(lang, "sites")), ctx.plan, lang)
     _effort_sheet(wb.create_sheet(label(lang, "effort")), ctx.plan, titles, lang)
     _cost_sheet(wb.create_sheet(label(lang, "cost")), ctx, titles)
     _assumptions_sheet(wb.create_sheet(label(lang, "assumptions")), ctx, titles)
@@ -180,9 +186,10 @@ def _plan_sheet(ws: Worksheet, plan: Plan, titles: dict[str, str], lang: str) ->
     from roadmap.render.gantt import stage_colours
 
     columns = ["stage", "id", "task", "start", "finish", "days", "roles", "person_days", "critical", "status"]
-    _header(ws, 1, [label(lang, c) for c in columns])
+    heads = [label(lang, c) for c in columns] + ([word(lang, "site")] if plan.sites else [])
+    _header(ws, 1, heads)
     mode, periods = _periods(plan)
-    bar0 = len(columns) + 1
+    bar0 = len(heads) + 1
     for k, (first, _) in enumerate(periods):
         cell = ws.cell(row=1, column=bar0 + k, value=first)
         cell.number_format = "dd/mm" if mode == "weeks" and lang == "fr" else "mm-dd" if mode == "weeks" else "mm/yyyy"
@@ -214,7 +221,7 @@ def _plan_sheet(ws: Worksheet, plan: Plan, titles: dict[str, str], lang: str) ->
             ws.cell(row=row, column=6, value=stage.working_days)
         effort = sum(sum(t.effort.values()) for t in tasks)
         ws.cell(row=row, column=8, value=round(effort, 2))
-        for col in range(1, len(columns) + 1):
+        for col in range(1, len(heads) + 1):
             ws.cell(row=row, column=col).fill = stage_fill
         row += 1
         fill = PatternFill("solid", fgColor=colours.get(stage_id, "#4a78b5").lstrip("#").upper())
@@ -231,6 +238,8 @@ def _plan_sheet(ws: Worksheet, plan: Plan, titles: dict[str, str], lang: str) ->
                 _text(label(lang, "yes")) if task.critical else None,
                 _text(task.status),
             ]
+            if plan.sites:
+                values.append(_text(task.site) if task.site else None)
             for col, value in enumerate(values, 1):
                 cell = ws.cell(row=row, column=col, value=value)
                 if col in (4, 5):
@@ -248,6 +257,39 @@ def _plan_sheet(ws: Worksheet, plan: Plan, titles: dict[str, str], lang: str) ->
         ws.sheet_properties.outlinePr.summaryBelow = False
     ws.freeze_panes = "D2"
     _widths(ws, {"A": 12, "B": 24, "C": 42, "D": 11, "E": 11, "F": 9, "G": 30, "H": 10, "I": 8, "J": 11})
+    if plan.sites:
+        _widths(ws, {"K": 18})
+
+
+def _sites_sheet(ws: Worksheet, plan: Plan, lang: str) -> None:
+    """A row per site (issue 17), in wave order: wave, site, employees, country, start, go-live, finish."""
+    heads = [
+        word(lang, "wave_column"),
+        word(lang, "site"),
+        word(lang, "employees_column"),
+        word(lang, "country"),
+        label(lang, "start"),
+        word(lang, "go_live"),
+        label(lang, "finish"),
+    ]
+    _header(ws, 1, heads)
+    dates = date_format(lang)
+    for row, site in enumerate(plan.sites, start=2):
+        values: list[Any] = [
+            site.wave,
+            _text(site.name),
+            site.employees,
+            _text(site.country) if site.country else None,
+            site.start,
+            site.go_live,
+            site.finish,
+        ]
+        for col, value in enumerate(values, 1):
+            cell = ws.cell(row=row, column=col, value=value)
+            if isinstance(value, dt.date):
+                cell.number_format = dates
+    ws.freeze_panes = "C2"
+    _widths(ws, {"A": 8, "B": 28, "C": 11, "D": 9, "E": 12, "F": 12, "G": 12})
 
 
 def _by_stage(tasks: Iterable[Task]) -> list[tuple[str, list[Task]]]:
