@@ -250,18 +250,16 @@ def lob_figure(plan: Plan, lang: str) -> dict[str, Any]:
 
 
 def line_of_balance(plan: Plan, lang: str) -> Section:
-    """The line-of-balance section, with the rollout's waves and go-lives in the summary band."""
+    """The line-of-balance section, with the rollout's span and go-lives in the summary band (two
+    lines: the band stays on page one when printed)."""
     from markupsafe import Markup, escape
 
     from roadmap.render.gantt import LEGEND_ROW_PX
     from roadmap.render.gantt_page import Section
 
     figure = lob_figure(plan, lang)
-    band = [word(lang, "band_sites", n=len(plan.sites), waves=len(waves(plan)))]
-    for number, members in waves(plan):
-        start = min(site.start for site in members)
-        finish = max(site.finish for site in members)
-        band.append(word(lang, "band_wave", n=number, sites=len(members), start=start, finish=finish))
+    start, finish = min(site.start for site in plan.sites), max(site.finish for site in plan.sites)
+    band = [word(lang, "band_sites", n=len(plan.sites), waves=len(waves(plan)), start=start, finish=finish)]
     lives = sorted(site.go_live for site in plan.sites if site.go_live)
     if lives:
         band.append(word(lang, "band_go_live", first=lives[0], last=lives[-1]))

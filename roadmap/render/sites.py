@@ -40,10 +40,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "porte d'une vague, ou l'équipe).",
     ),
     "lob_hover": ("{start} → {finish} · {days}", "{start} → {finish} · {days}"),
-    "band_sites": ("{n} sites in {waves} waves", "{n} sites en {waves} vagues"),
-    "band_wave": (
-        "Wave {n}: {sites} sites, {start} → {finish}",
-        "Vague {n} : {sites} sites, du {start} au {finish}",
+    "band_sites": (
+        "{n} sites in {waves} waves, {start} → {finish}",
+        "{n} sites en {waves} vagues, du {start} au {finish}",
     ),
     "band_go_live": (
         "Go-live: {first} (first) … {last} (last)",

@@ -1,12 +1,14 @@
 """A plan with rollout waves (issue 17) built in code, for the renderers' tests.
 
 The core that plans sites is built apart: these tests need only the Plan it promises
-(``Task.site``, ids ``STEP@SITE``, ``Plan.sites``). :func:`site_plan` takes a real plan and adds
-a stage ``rollout`` after it: for each site, the site template's steps one after the other on
-working days of the plan's calendar; the sites of a wave in parallel (a day apart, as a team
-would stagger them), a gate milestone after each wave's hypercare, the next wave after the gate.
-Every link points at a task of the plan, stages and the plan span their tasks: a consistent plan
-that MS Project (MPXJ) can schedule again.
+(``Task.site``, ids ``STEP@SITE``, ``Plan.sites``). :func:`site_plan` takes a real plan (of the
+one-office example, which never gets sites) and adds a stage ``rollout`` after it, from a fixed
+date (:data:`ROLLOUT_START`: the rollout's dates do not move with the library's durations). For
+each site, the site template's steps one after the other on working days of the plan's calendar;
+the sites of a wave in parallel (a day apart, as a team would stagger them), a gate milestone
+after each wave's hypercare, the next wave after the gate. Every link points at a task of the
+plan, stages and the plan span their tasks: a consistent plan that MS Project (MPXJ) can
+schedule again.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from roadmap.plan import Plan, Predecessor, SiteWindow, StageSummary, Task, _cal
 from roadmap.render import RenderContext
 
 ROOT = Path(__file__).resolve().parents[2]
-CONSTRUCTION = ROOT / "examples" / "construction-2800.yaml"
+BASE = ROOT / "examples" / "services-180.yaml"
+ROLLOUT_START = dt.date(2029, 1, 8)
 
 TEMPLATE: tuple[tuple[str, str, int, tuple[str, ...]], ...] = (
     ("rollout.invite", "Invitations", 2, ("Invitation e-mail sent", "Posters up")),
@@ -53,7 +56,7 @@ HOSTILE_SITES: tuple[tuple[str, int, int, str | None], ...] = (
 
 
 @functools.cache
-def base_plan(path: Path = CONSTRUCTION, lang: str = "en") -> RenderContext:
+def base_plan(path: Path = BASE, lang: str = "en") -> RenderContext:
     """A real plan of an example (planned once per test process)."""
     plan, company, library = plan_file(path, lang=lang)
     return RenderContext(plan=plan, company=company, library=library, lang=lang)
@@ -80,8 +83,9 @@ def site_plan(
     calendar = build_calendar(
         plan.start, plan.calendar.country, plan.calendar.weekend, plan.calendar.holidays, language=plan.lang
     )
+    assert not plan.sites, "the base plan has sites of its own: build on another example"
     last = max(plan.tasks, key=lambda t: (t.finish, t.id))
-    day = calendar.next_working(last.finish + dt.timedelta(days=1))
+    day = calendar.next_working(max(last.finish + dt.timedelta(days=1), ROLLOUT_START))
     previous: Task = last
     tasks: list[Task] = []
     windows: list[SiteWindow] = []
@@ -192,9 +196,9 @@ def site_ctx(
     options: tuple[tuple[str, str], ...] = (),
     titled_with_site: bool = False,
 ) -> RenderContext:
-    """A render context of the construction example with ``sites``."""
+    """A render context of the one-office example with ``sites``."""
     from dataclasses import replace
 
-    base = base_plan(CONSTRUCTION, lang)
+    base = base_plan(BASE, lang)
     plan = site_plan(base.plan, sites, titled_with_site=titled_with_site)
     return replace(base, plan=plan, options=options)
