@@ -128,7 +128,8 @@ def _per_site_lines(stages: list[dict[str, Any]], ctx: RenderContext) -> list[di
     site_note}`` where its first site's task was (the site sections list them one by one)."""
     from roadmap.render.sites import step_title, template_step, word
 
-    tasks = {task.id: task for task in ctx.plan.tasks if task.site is not None}
+    names = {site.name for site in ctx.plan.sites}
+    tasks = {task.id: task for task in ctx.plan.tasks if task.site in names}
     out = []
     for stage in stages:
         steps: list[dict[str, Any]] = []
