@@ -71,6 +71,8 @@ payload.figures       [{id: "all" | "stage-<id>", stage: index | null, layout}] 
                       tick values, tick texts and day-off shapes: the script adds them)
 payload.off           {id: [[first day, day after last], ...]} days off shaded, per figure
 payload.sections      [{id, data, chart}] of the extra sections (chart: plotly.js {data, layout})
+                      data.fit {rows, rowPx, top} with data.legendRow: the chart's height is
+                      rows × rowPx under a legend that wraps with its width (line of balance)
 """
 
 
