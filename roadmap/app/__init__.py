@@ -1,0 +1,98 @@
+"""The application layer: one function per command, plain values in, a frozen result out.
+
+``cli.py`` parses the command line, calls one of these and presents the result; a script can
+call them the same way. ``ask`` and ``init`` put their questions to an :class:`Asker` /
+:class:`FactAsker` (a terminal, piped lines, a test's script). Importing this package is cheap:
+each function imports the pipeline when it runs. It never prints, prompts or exits, and never
+imports typer, rich or questionary.
+"""
+
+from __future__ import annotations
+
+from .asking import (
+    Asker,
+    AskEvent,
+    AskResult,
+    AskStarted,
+    AskStopped,
+    Fact,
+    FactAsker,
+    InputEnded,
+    Interrupted,
+    Refused,
+    SaveDeferred,
+    SessionClosed,
+    Skipped,
+    ask_company_facts,
+    ask_questions,
+    company_facts,
+    plain_value,
+)
+from .commands import (
+    BaselineSaved,
+    Checklist,
+    CompanyCheck,
+    FactsMissing,
+    FileWritten,
+    ItemView,
+    LibraryView,
+    PlanRun,
+    Progress,
+    Validation,
+    company_file_schema,
+    describe_library,
+    diff_files,
+    explain_task,
+    init_company,
+    make_checklist,
+    plan_company,
+    refuse_unanswered,
+    save_baseline,
+    show_item,
+    validate,
+    with_forecast,
+    write_questionnaire,
+)
+
+__all__ = [
+    "AskEvent",
+    "AskResult",
+    "AskStarted",
+    "AskStopped",
+    "Asker",
+    "BaselineSaved",
+    "Checklist",
+    "CompanyCheck",
+    "Fact",
+    "FactAsker",
+    "FactsMissing",
+    "FileWritten",
+    "InputEnded",
+    "Interrupted",
+    "ItemView",
+    "LibraryView",
+    "PlanRun",
+    "Progress",
+    "Refused",
+    "SaveDeferred",
+    "SessionClosed",
+    "Skipped",
+    "Validation",
+    "ask_company_facts",
+    "ask_questions",
+    "company_facts",
+    "company_file_schema",
+    "describe_library",
+    "diff_files",
+    "explain_task",
+    "init_company",
+    "make_checklist",
+    "plain_value",
+    "plan_company",
+    "refuse_unanswered",
+    "save_baseline",
+    "show_item",
+    "validate",
+    "with_forecast",
+    "write_questionnaire",
+]
