@@ -19,45 +19,44 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from roadmap.app import (
-    Asker,
-    AskEvent,
-    AskResult,
-    AskStarted,
-    AskStopped,
-    BaselineSaved,
-    Checklist,
-    CompanyCheck,
-    Fact,
-    FactAsker,
-    FactsMissing,
-    FileWritten,
-    InputEnded,
-    Interrupted,
-    ItemView,
-    LibraryView,
-    PlanRun,
-    Refused,
-    SaveDeferred,
-    SessionClosed,
-    Skipped,
-    Validation,
-    ask_questions,
-    company_file_schema,
-    describe_library,
-    diff_files,
-    explain_task,
-    init_company,
-    make_checklist,
-    plan_company,
-    save_baseline,
-    show_item,
-    validate,
-    write_questionnaire,
-)
-from roadmap.errors import Diagnostic, EnvironmentProblem, InputError, OutputError, RoadmapError, Terminated
-
 if TYPE_CHECKING:
+    from roadmap.app import (
+        Asker,
+        AskEvent,
+        AskResult,
+        AskStarted,
+        AskStopped,
+        BaselineSaved,
+        Checklist,
+        CompanyCheck,
+        Fact,
+        FactAsker,
+        FactsMissing,
+        FileWritten,
+        InputEnded,
+        Interrupted,
+        ItemView,
+        LibraryView,
+        PlanRun,
+        Refused,
+        SaveDeferred,
+        SessionClosed,
+        Skipped,
+        Validation,
+        ask_questions,
+        company_file_schema,
+        describe_library,
+        diff_files,
+        explain_task,
+        init_company,
+        make_checklist,
+        plan_company,
+        save_baseline,
+        show_item,
+        validate,
+        write_questionnaire,
+    )
+    from roadmap.errors import Diagnostic, EnvironmentProblem, InputError, OutputError, RoadmapError, Terminated
     from roadmap.plan import Plan
 
 __version__ = "0.1.0"
@@ -108,10 +107,20 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """:class:`Plan` is loaded on first use (it brings pydantic)."""
-    if name == "Plan":
-        from roadmap.plan import Plan
+_ERRORS = frozenset({"Diagnostic", "EnvironmentProblem", "InputError", "OutputError", "RoadmapError", "Terminated"})
 
-        return Plan
-    raise AttributeError(f"module 'roadmap' has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    """The public names are loaded on first use: importing ``roadmap.plan`` does not load the
+    application layer, and ``import roadmap`` loads nothing (pydantic comes with :class:`Plan`)."""
+    import importlib
+
+    if name == "Plan":
+        home = "roadmap.plan"
+    elif name in _ERRORS:
+        home = "roadmap.errors"
+    elif name in __all__:
+        home = "roadmap.app"
+    else:
+        raise AttributeError(f"module 'roadmap' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)
