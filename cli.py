@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 
     from roadmap.app import AskEvent, Fact, Progress, Refused
     from roadmap.ask import Parsed, Pending
-    from roadmap.diff import PlanDiff
-    from roadmap.explain import Explanation
     from roadmap.summary import Section
 
 app = typer.Typer(
@@ -522,54 +520,7 @@ def explain(
     from roadmap.app import explain_task
 
     status_date = _parse_date(as_of, "--as-of")
-    _print_explanation(explain_task(step, file, as_of=status_date, lang=lang.value, library_dir=library), lang.value)
-
-
-def _print_explanation(why: Explanation, lang: str) -> None:
-    from rich.text import Text
-
-    from roadmap.i18n import t
-
-    con = _console()
-    task = why.task
-
-    def line(text: str, style: str = "", indent: int = 2) -> None:
-        for part in Text(text, style=style).wrap(con, max(20, con.width - indent)):
-            part.rstrip()
-            con.print(Text(" " * indent) + part)
-
-    con.print(Text(f"{task.id} — {task.title}", style="bold"))
-    when = (
-        t(lang, "explain_milestone", day=task.finish)
-        if task.milestone
-        else t(lang, "explain_dates", start=task.start, finish=task.finish, days=task.duration_days)
-    )
-    line(f"{why.stage_title} · {when}")
-    slack = t(lang, "explain_critical") if task.critical else t(lang, "explain_slack", days=task.slack_days)
-    line(slack, "red" if task.critical else "")
-    con.print(Text(t(lang, "explain_starts_when"), style="bold"))
-    if not why.predecessors and not why.role_waits:
-        line(t(lang, "explain_no_preds", day=why.earliest))
-    for c in why.predecessors:
-        mark = "▶" if c.binding else "·"
-        line(
-            f"{mark} "
-            + t(lang, "explain_pred", id=c.id, title=c.title, finish=c.finish, lag=c.lag_days, allows=c.allows)
-        )
-    for c in why.role_waits:
-        mark = "▶" if c.binding else "·"
-        roles = ", ".join(c.roles)
-        line(
-            f"{mark} " + t(lang, "explain_wait", id=c.id, title=c.title, finish=c.finish, roles=roles, allows=c.allows)
-        )
-    if why.earliest_binds:
-        line("▶ " + t(lang, "explain_earliest", day=why.earliest))
-    con.print(Text(t(lang, "explain_duration"), style="bold"))
-    for part in task.why:
-        line(f"- {part}")
-    if why.successors:
-        con.print(Text(t(lang, "explain_successors"), style="bold"))
-        line(", ".join(why.successors))
+    _print_sections(explain_task(step, file, as_of=status_date, lang=lang.value, library_dir=library).sections)
 
 
 @contextlib.contextmanager
@@ -649,76 +600,9 @@ def diff(
 
     result = diff_files(old, new)
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(result.diff.to_dict(), ensure_ascii=False, indent=2))
         return
-    _print_diff(result)
-
-
-def _print_diff(result: PlanDiff) -> None:
-    console = _console()
-
-    def say(text: str) -> None:
-        console.print(text, soft_wrap=True)  # one line per change, also when piped to grep or a file
-
-    unit = result.unit
-    finish = result.finish
-    say(f"[bold]Finish[/]: {finish.old} → [bold]{finish.new}[/] ({_shift(finish.shift)} {unit})")
-    if result.start.shift:
-        say(f"[bold]Start[/]: {result.start.old} → {result.start.new} ({_shift(result.start.shift)} {unit})")
-    if result.p80 is not None:  # issue 16
-        say(f"[bold]Forecast P80[/]: {result.p80.old} → [bold]{result.p80.new}[/] ({_shift(result.p80.shift)} {unit})")
-    if result.unchanged:
-        say("No differences.")
-        return
-    if result.answers:
-        say("[bold]Answers changed[/]:")
-        for answer in result.answers:
-            say(f"  {answer.key}: {_escape(_value(answer.old))} → {_escape(_value(answer.new))}")
-    if result.company:
-        say("[bold]Company changed[/]:")
-        for fact in result.company:
-            say(f"  {fact.key}: {_escape(_value(fact.old))} → {_escape(_value(fact.new))}")
-    if result.team:
-        say("[bold]Team changed[/]:")
-        for size in result.team:
-            say(f"  {size.key}: {_value(size.old)} → {_value(size.new)}")
-    if result.cost:
-        say("[bold]Cost changed[/]:")
-        for moved in result.cost:
-            say(f"  {moved.stage}: {moved.old} → {moved.new} ({moved.delta} {moved.currency})")
-    if result.added or result.dropped:
-        say("[bold]Scope[/]:")
-        for item in result.added:
-            say(f"  [green]+[/] {item.id} {_escape(item.title)}")
-        for item in result.dropped:
-            reason = f": {_escape(item.reason)}" if item.reason else ""
-            say(f"  [red]-[/] {item.id} {_escape(item.title)}{reason}")
-    if result.durations:
-        say("[bold]Durations[/] (working days):")
-        for change in result.durations:
-            say(f"  {change.id} {_escape(change.title)}: {change.old_days} → {change.new_days}")
-            for line in change.why_removed:
-                say(f"    [red]-[/] {_escape(line)}")
-            for line in change.why_added:
-                say(f"    [green]+[/] {_escape(line)}")
-    if result.moves:
-        say(f"[bold]Dates moved[/] ({unit}):")
-        for move in result.moves:
-            say(
-                f"  {move.id}: start {move.old_start} → {move.new_start} ({_shift(move.start_shift)}), "
-                f"finish {move.old_finish} → {move.new_finish} ({_shift(move.finish_shift)})"
-                f" [dim]— {_escape('; '.join(move.because))}[/]"
-            )
-
-
-def _shift(days: int) -> str:
-    return f"+{days}" if days > 0 else str(days)
-
-
-def _value(value: Any) -> str:
-    from roadmap.app import plain_value
-
-    return plain_value(value)
+    _print_sections(result.sections)
 
 
 # ---------------------------------------------------------------- ask, init, questionnaire

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
         BaselineSaved,
         Checklist,
         CompanyCheck,
+        Compared,
+        Explained,
         FactsMissing,
         FileWritten,
         ItemView,
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
         with_forecast,
         write_questionnaire,
     )
+    from .views import diff_sections, explanation_sections
 
 _HOME = {
     "Asker": "asking",
@@ -78,6 +81,8 @@ _HOME = {
     "plain_value": "asking",
     "BaselineSaved": "commands",
     "Checklist": "commands",
+    "Compared": "commands",
+    "Explained": "commands",
     "CompanyCheck": "commands",
     "FactsMissing": "commands",
     "FileWritten": "commands",
@@ -88,6 +93,8 @@ _HOME = {
     "Validation": "commands",
     "company_file_schema": "commands",
     "describe_library": "commands",
+    "diff_sections": "views",
+    "explanation_sections": "views",
     "diff_files": "commands",
     "explain_task": "commands",
     "init_company": "commands",
@@ -111,6 +118,8 @@ __all__ = [
     "BaselineSaved",
     "Checklist",
     "CompanyCheck",
+    "Compared",
+    "Explained",
     "Fact",
     "FactAsker",
     "FactsMissing",
@@ -132,7 +141,9 @@ __all__ = [
     "company_file_schema",
     "describe_library",
     "diff_files",
+    "diff_sections",
     "explain_task",
+    "explanation_sections",
     "init_company",
     "make_checklist",
     "plain_value",

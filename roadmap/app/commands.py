@@ -274,15 +274,26 @@ def make_checklist(
     return Checklist(markdown=render_text(ctx))
 
 
+@dataclass(frozen=True)
+class Explained:
+    """Why a step is when it is: the facts, and the same in words."""
+
+    explanation: Explanation
+    sections: tuple[Section, ...]
+
+
 def explain_task(
     step_id: str, file: Path, *, as_of: dt.date | None = None, lang: str = "en", library_dir: Path | None = None
-) -> Explanation:
+) -> Explained:
     """Why ``step_id`` is when it is in the plan of ``file``: predecessors, waits, duration parts."""
     from roadmap import plan as planning
     from roadmap.explain import explain_step
 
+    from .views import explanation_sections
+
     result, company, lib = planning.plan_file(file, library_dir=library_dir, as_of=as_of, lang=lang)
-    return explain_step(result, company, step_id, lib)
+    why = explain_step(result, company, step_id, lib)
+    return Explained(explanation=why, sections=explanation_sections(why, lang))
 
 
 # ---------------------------------------------------------------- baseline, diff
@@ -317,11 +328,22 @@ def save_baseline(
     return BaselineSaved(path=path, start=saved.start, finish=saved.finish, tasks=len(saved.tasks))
 
 
-def diff_files(old: Path, new: Path) -> PlanDiff:
+@dataclass(frozen=True)
+class Compared:
+    """What moved between two plans: the facts, and the same in words (one line per change)."""
+
+    diff: PlanDiff
+    sections: tuple[Section, ...]
+
+
+def diff_files(old: Path, new: Path) -> Compared:
     """What moved between two plan.json files and why: scope, durations, dates, the finish."""
     from roadmap import diff
 
-    return diff.diff_files(old, new)
+    from .views import diff_sections
+
+    result = diff.diff_files(old, new)
+    return Compared(diff=result, sections=diff_sections(result))
 
 
 # ---------------------------------------------------------------- init, questionnaire

@@ -56,8 +56,12 @@ def test_plan_company_strict_refuses_unanswered_and_writes_nothing(
 
 def test_explain_and_checklist(mini_library: Path, make_company: Callable[..., Path]) -> None:
     path = make_company()
-    why = app.explain_task("alpha.two", path, library_dir=mini_library)
+    explained = app.explain_task("alpha.two", path, library_dir=mini_library)
+    why = explained.explanation
     assert why.task.id == "alpha.two" and [c.id for c in why.predecessors] == ["alpha.one"]
+    assert [s.key for s in explained.sections][:3] == ["explain_task", "explain_waits", "explain_duration"]
+    assert explained.sections[0].title == "alpha.two — Two"
+    assert explained.sections[1].lines[0].text.startswith("▶ after alpha.one One")
     markdown = app.make_checklist(path, library_dir=mini_library).markdown
     assert "Alpha" in markdown and "Two" in markdown
 
@@ -77,4 +81,8 @@ def test_baseline_then_diff(mini_library: Path, make_company: Callable[..., Path
     path = make_company()
     saved = app.save_baseline(path, library_dir=mini_library)
     assert saved.path == tmp_path / "company.baseline.json" and saved.tasks > 0
-    assert app.diff_files(saved.path, saved.path).unchanged
+    same = app.diff_files(saved.path, saved.path)
+    assert same.diff.unchanged
+    assert [line.text for line in same.sections[0].lines][1:] == ["No differences."]
+    first = same.sections[0].lines[0]
+    assert (first.mark, first.style, first.whole) == ("Finish:", "bold", True)
