@@ -645,7 +645,6 @@ def ask(
     Example: roadmap ask company.yaml --stage 1
     """
     from roadmap.app import AskStopped, ask_questions
-    from roadmap.ask import summary_lines
     from roadmap.i18n import t
 
     asker = _TerminalAsker(lang.value) if _interactive() else _LineAsker(lang.value)
@@ -659,7 +658,7 @@ def ask(
         typer.echo(t(lang.value, "ask_nothing"))
         return
     typer.echo("")
-    for line in summary_lines(done.summary, lang.value):
+    for line in done.lines:
         typer.echo(line)
 
 

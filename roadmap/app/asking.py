@@ -116,6 +116,8 @@ class AskResult:
     """Questions there were to ask at the start (0: nothing to ask, nothing was changed)."""
     summary: Summary | None
     """What the answers changed in the plan; None when there was nothing to ask."""
+    lines: tuple[str, ...] = ()
+    """The summary in words, first line a heading (empty when there was nothing to ask)."""
 
 
 # ---------------------------------------------------------------- the question loop
@@ -177,7 +179,8 @@ def ask_questions(
         asker.tell(SessionClosed())
         _save_kept(saver, lang)
     after = build_plan(load_company(file, lib), lib, lang=lang)
-    return AskResult(file=file, count=count, summary=engine.compare_plans(before, after))
+    summary = engine.compare_plans(before, after)
+    return AskResult(file=file, count=count, summary=summary, lines=tuple(engine.summary_lines(summary, lang)))
 
 
 def _reply(asker: Asker, pending: Pending, lang: str) -> Parsed:

@@ -98,6 +98,7 @@ def test_answers_are_saved_and_the_summary_says_what_changed(setup: tuple[Path, 
     assert asker.events[-1] == SessionClosed()
     assert done.count == 3 and done.summary is not None
     assert [sid for sid, _, _ in done.summary.dropped] == ["alpha.two", "alpha.opt", "beta.one"]
+    assert done.lines[0] == "What the answers changed in the plan:"
 
 
 def test_conditions_follow_each_answer(setup: tuple[Path, Path]) -> None:
