@@ -1,4 +1,4 @@
-"""The ``roadmap`` command line: parse, make one library call, show, map errors to exit codes.
+"""The ``roadmap`` command line: parse, make one roadmap.app call, show, map errors to exit codes.
 
 Heavy modules (pydantic models, networkx, plotly, jinja2) are imported inside the commands so
 that ``roadmap --help`` stays fast.

@@ -35,6 +35,7 @@ class AskStarted:
 
     count: int
     file: Path
+    """The company file the answers are saved into."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class AskResult:
     """What an ``ask`` session did."""
 
     file: Path
+    """The company file asked about (its answers are saved in it)."""
     count: int
     """Questions there were to ask at the start (0: nothing to ask, nothing was changed)."""
     summary: Summary | None

@@ -55,7 +55,9 @@ class ItemView:
     """One stage, step, question, milestone or role (``roadmap show``)."""
 
     kind: str
+    """stage, step, question, milestone or role."""
     data: dict[str, Any]
+    """Its fields in the language asked (``roadmap.describe.find_item``)."""
 
 
 def show_item(item_id: str, *, lang: str = "en", library_dir: Path | None = None) -> ItemView:
@@ -84,9 +86,12 @@ class CompanyCheck:
 
     path: Path
     name: str
+    """The company's name."""
     employees: int
     answers: int
+    """Questions answered in the file."""
     exclusions: int
+    """Blocks excluded under ``plan.exclude``."""
 
 
 @dataclass(frozen=True)
@@ -94,9 +99,11 @@ class Validation:
     """What ``validate`` found: the library, the files that passed, the problems of the others."""
 
     source: str
+    """Where the library was read from."""
     stages: int
     steps: int
     questions: int
+    """How many stages, steps and questions the library holds."""
     passed: tuple[CompanyCheck, ...] = ()
     problems: tuple[Diagnostic, ...] = ()
     """Every problem of every file, FILE:LINE:COL."""
@@ -140,6 +147,7 @@ class PlanRun:
 
     plan: Plan
     written: tuple[Path, ...]
+    """The report files written, in the order of the formats."""
     sections: tuple[Section, ...]
     """The summary (``roadmap.summary``): plain-text sections with styles, for a terminal or a log."""
     baseline: Path | None
@@ -280,6 +288,7 @@ class Explained:
 
     explanation: Explanation
     sections: tuple[Section, ...]
+    """The explanation in words (``roadmap.app.views.explanation_sections``)."""
 
 
 def explain_task(
@@ -306,6 +315,7 @@ class BaselineSaved:
     path: Path
     start: dt.date
     finish: dt.date
+    """The saved plan's first and last day."""
     tasks: int
     """Tasks in the saved plan (steps and milestones)."""
 
@@ -334,6 +344,7 @@ class Compared:
 
     diff: PlanDiff
     sections: tuple[Section, ...]
+    """The differences in words (``roadmap.app.views.diff_sections``)."""
 
 
 def diff_files(old: Path, new: Path) -> Compared:
