@@ -233,3 +233,39 @@ def test_given_facts_are_not_asked() -> None:
     given: dict[str, object] = {"name": "A", "employees": 5, "industry": "other", "branches": 0, "levels": 3}
     got = app.ask_company_facts({**given, "country": None, "start": dt.date(2027, 1, 4)}, asker, dt.date(2027, 1, 4))
     assert asker.facts == ["country"] and got["country"] is None
+
+
+def test_an_answer_the_lock_holds_back_is_saved_with_the_next(
+    setup: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap import answers_io
+
+    real = answers_io.save_answers
+    calls: list[dict[str, object]] = []
+
+    def busy_once(path: Path, answers: dict[str, object], *, wait: float | None = None) -> None:
+        calls.append(dict(answers))
+        if len(calls) == 1:
+            raise answers_io.LockBusy(f"{path}: busy")
+        real(path, answers, wait=wait)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(answers_io, "save_answers", busy_once)
+    asker = ScriptedAsker("2", "3")
+    run(setup, asker)
+    assert app.SaveDeferred(setup[1]) in asker.events
+    assert calls == [{"q1": "y"}, {"q1": "y", "tools": ["wiki"]}]
+    assert saved(setup) == {"q1": "y", "tools": ["wiki"]}
+
+
+def test_answers_that_cannot_be_saved_at_all_are_named(
+    setup: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap import answers_io
+    from roadmap.errors import EnvironmentProblem
+
+    def always_busy(path: Path, answers: dict[str, object], *, wait: float | None = None) -> None:
+        raise answers_io.LockBusy(f"{path}: busy")
+
+    monkeypatch.setattr(answers_io, "save_answers", always_busy)
+    with pytest.raises(EnvironmentProblem, match="q1: y; tools: slack, wiki"):
+        run(setup, ScriptedAsker("2", "2, 3"))
