@@ -1,4 +1,4 @@
-"""The ``roadmap`` command line: parse, make one library call, show, map errors to exit codes.
+"""The ``roadmap`` command line: parse, make one roadmap.app call, show, map errors to exit codes.
 
 Heavy modules (pydantic models, networkx, plotly, jinja2) are imported inside the commands so
 that ``roadmap --help`` stays fast.
@@ -13,9 +13,9 @@ try:  # Ctrl-C while the command line is still loading: exit 130 quietly, nothin
     import errno
     import functools
     import json
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from pathlib import Path
-    from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+    from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
     import typer
 except KeyboardInterrupt:
@@ -24,12 +24,8 @@ except KeyboardInterrupt:
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from roadmap.app import AskEvent, Fact, Progress, Refused
     from roadmap.ask import Parsed, Pending
-    from roadmap.company import CompanyInput
-    from roadmap.diff import PlanDiff
-    from roadmap.explain import Explanation
-    from roadmap.models import Library
-    from roadmap.plan import Plan
     from roadmap.summary import Section
 
 app = typer.Typer(
@@ -235,12 +231,6 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def _load_library(library: Path | None) -> Library:
-    from roadmap.library import load_library
-
-    return load_library(library)
-
-
 @app.command()
 @handle_errors
 def stages(
@@ -252,10 +242,10 @@ def stages(
 
     Example: roadmap stages --lang fr
     """
-    from roadmap.describe import library_to_dict
+    from roadmap.app import describe_library
 
-    lib = _load_library(library)
-    data = library_to_dict(lib, lang.value)
+    view = describe_library(lang=lang.value, library_dir=library)
+    data = view.data
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -268,7 +258,7 @@ def stages(
         return Text.from_markup(markup, overflow="fold")
 
     lg = lang.value
-    tree = Tree(f"[bold]{t(lg, 'tree_library')}[/] ({_escape(lib.source)})")
+    tree = Tree(f"[bold]{t(lg, 'tree_library')}[/] ({_escape(view.source)})")
     for stage in data["stages"]:
         node = tree.add(fold(f"[bold cyan]{stage['order']}. {_escape(stage['title'])}[/] [dim]{stage['id']}[/]"))
         steps = node.add(t(lg, "tree_steps"))
@@ -301,10 +291,10 @@ def show(
 
     Example: roadmap show setup.invite
     """
-    from roadmap.describe import find_item
+    from roadmap.app import show_item
 
-    lib = _load_library(library)
-    kind, data = find_item(lib, block_id, lang.value)
+    item = show_item(block_id, lang=lang.value, library_dir=library)
+    kind, data = item.kind, item.data
     if as_json:
         typer.echo(json.dumps({"kind": kind, **data}, ensure_ascii=False, indent=2))
         return
@@ -334,28 +324,19 @@ def validate(
 
     Example: roadmap validate company.yaml examples/*.yaml
     """
-    from roadmap.company import load_company
+    from roadmap.app import validate as check
     from roadmap.errors import InputError
 
-    lib = _load_library(library)
+    found = check(files or (), library_dir=library)
     if not files:
-        steps, questions = len(lib.steps()), len(lib.questions())
-        typer.echo(f"{lib.source}: ok — {len(lib.stages)} stages, {steps} steps, {questions} questions")
+        typer.echo(f"{found.source}: ok — {found.stages} stages, {found.steps} steps, {found.questions} questions")
         return
-    problems = []
-    for path in files:
-        try:
-            loaded = load_company(path, lib)
-        except InputError as exc:
-            problems.extend(exc.diagnostics)
-            continue
-        data = loaded.data
+    for ok in found.passed:
         typer.echo(
-            f"{path}: ok — {data.company.name}, {data.company.employees} employees, "
-            f"{len(data.answers)} answers, {len(data.plan.exclude)} exclusions"
+            f"{ok.path}: ok — {ok.name}, {ok.employees} employees, {ok.answers} answers, {ok.exclusions} exclusions"
         )
-    if problems:
-        raise InputError(problems)
+    if found.problems:
+        raise InputError(list(found.problems))
 
 
 @app.command()
@@ -368,9 +349,9 @@ def schema(
 
     Example: roadmap schema > company.schema.json
     """
-    from roadmap.describe import company_schema
+    from roadmap.app import company_file_schema
 
-    typer.echo(json.dumps(company_schema(_load_library(library), lang.value), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(company_file_schema(lang=lang.value, library_dir=library), ensure_ascii=False, indent=2))
 
 
 @app.command()
@@ -415,48 +396,32 @@ def plan(
 
     Example: roadmap plan company.yaml --format gantt,mspdi,ics --as-of 2027-03-01
     """
-    import gc
+    from roadmap.app import plan_company
+    from roadmap.render import parse_formats
 
-    from roadmap.baseline import find_baseline
-    from roadmap.plan import plan_file
-    from roadmap.render import DEFAULT_FORMATS, RenderContext, parse_formats, write_reports
-
-    fmts = parse_formats(formats) if formats else list(DEFAULT_FORMATS)
+    fmts = parse_formats(formats) if formats else None
     status_date = _parse_date(as_of, "--as-of")
-    base = find_baseline(file, baseline)
-    # Issue 14: planning builds a few hundred thousand objects that live until this one-shot
-    # command exits. Re-enabling the collector after plan_file's pause would make its next pass
-    # re-walk them all (~0.2 s at 10,000 steps) for nothing; frozen, no pass looks at them again.
-    # (A long-lived caller of plan_file is not affected: only this command freezes.)
-    gc.disable()
-    try:
-        result, company, lib = plan_file(file, library_dir=library, as_of=status_date, lang=lang.value, baseline=base)
-        gc.freeze()
-    finally:
-        gc.enable()
-    if simulate is not None:  # issue 16
-        result = _forecast(result, company, lib, simulate, seed, method)
-    if strict:
-        _refuse_unanswered(result, file)
-    options = (("ics_level", ics_level.value),) + ((("ics_split", "site"),) if ics_per_site else ())
-    ctx = RenderContext(
-        plan=result, company=company, library=lib, lang=lang.value, options=options, templates_dir=templates
-    )
-    written = write_reports(ctx, fmts, out)
-    from roadmap.summary import SummaryInput, build_summary
-    from roadmap.tracking import previous_outputs
-
-    summary = SummaryInput(
-        plan=result,
-        company=company,
-        library=lib,
-        written=tuple(written),
-        previous=tuple(previous_outputs(out, written)),
-        out_dir=out,
-        baseline=base,
-        details=details,
-    )
-    _print_sections(build_summary(summary))
+    with _progress_bar() as report:
+        run = plan_company(
+            file,
+            out_dir=out,
+            formats=fmts,
+            as_of=status_date,
+            lang=lang.value,
+            library_dir=library,
+            baseline=baseline,
+            ics_level=ics_level.value,
+            ics_per_site=ics_per_site,
+            templates_dir=templates,
+            details=details,
+            iterations=simulate,
+            seed=seed,
+            method=method,
+            strict=strict,
+            progress=report,
+            one_shot=True,  # issue 14: this process exits right after
+        )
+    _print_sections(run.sections)
 
 
 @app.command()
@@ -474,13 +439,11 @@ def checklist(
     """
     from rich.markdown import Markdown
 
-    from roadmap.plan import plan_file
-    from roadmap.render import RenderContext
-    from roadmap.render.checklist import render_text
+    from roadmap.app import make_checklist
 
-    result, company, lib = plan_file(file, library_dir=library, as_of=_parse_date(as_of, "--as-of"), lang=lang.value)
-    ctx = RenderContext(plan=result, company=company, library=lib, lang=lang.value, templates_dir=templates)
-    _console().print(Markdown(render_text(ctx)))
+    status_date = _parse_date(as_of, "--as-of")
+    made = make_checklist(file, as_of=status_date, lang=lang.value, library_dir=library, templates_dir=templates)
+    _console().print(Markdown(made.markdown))
 
 
 def _parse_date(value: str | None, flag: str) -> dt.date | None:
@@ -501,7 +464,7 @@ def _parse_date(value: str | None, flag: str) -> dt.date | None:
 _STYLES = {"bold": "bold", "dim": "dim", "warn": "yellow", "crit": "red", "late": "red", "early": "green"}
 
 
-def _print_sections(sections: list[Section]) -> None:
+def _print_sections(sections: tuple[Section, ...]) -> None:
     """Print the summary's sections (roadmap/summary.py): plain text, styled, fitted to the terminal."""
     from rich import box
     from rich.table import Table
@@ -559,99 +522,38 @@ def explain(
 
     Example: roadmap explain setup.invite company.yaml --as-of 2027-03-01
     """
-    from roadmap.explain import explain_step
-    from roadmap.plan import plan_file
+    from roadmap.app import explain_task
 
-    result, company, lib = plan_file(file, library_dir=library, as_of=_parse_date(as_of, "--as-of"), lang=lang.value)
-    _print_explanation(explain_step(result, company, step, lib), lang.value)
-
-
-def _print_explanation(why: Explanation, lang: str) -> None:
-    from rich.text import Text
-
-    from roadmap.i18n import t
-
-    con = _console()
-    task = why.task
-
-    def line(text: str, style: str = "", indent: int = 2) -> None:
-        for part in Text(text, style=style).wrap(con, max(20, con.width - indent)):
-            part.rstrip()
-            con.print(Text(" " * indent) + part)
-
-    con.print(Text(f"{task.id} — {task.title}", style="bold"))
-    when = (
-        t(lang, "explain_milestone", day=task.finish)
-        if task.milestone
-        else t(lang, "explain_dates", start=task.start, finish=task.finish, days=task.duration_days)
-    )
-    line(f"{why.stage_title} · {when}")
-    slack = t(lang, "explain_critical") if task.critical else t(lang, "explain_slack", days=task.slack_days)
-    line(slack, "red" if task.critical else "")
-    con.print(Text(t(lang, "explain_starts_when"), style="bold"))
-    if not why.predecessors and not why.role_waits:
-        line(t(lang, "explain_no_preds", day=why.earliest))
-    for c in why.predecessors:
-        mark = "▶" if c.binding else "·"
-        line(
-            f"{mark} "
-            + t(lang, "explain_pred", id=c.id, title=c.title, finish=c.finish, lag=c.lag_days, allows=c.allows)
-        )
-    for c in why.role_waits:
-        mark = "▶" if c.binding else "·"
-        roles = ", ".join(c.roles)
-        line(
-            f"{mark} " + t(lang, "explain_wait", id=c.id, title=c.title, finish=c.finish, roles=roles, allows=c.allows)
-        )
-    if why.earliest_binds:
-        line("▶ " + t(lang, "explain_earliest", day=why.earliest))
-    con.print(Text(t(lang, "explain_duration"), style="bold"))
-    for part in task.why:
-        line(f"- {part}")
-    if why.successors:
-        con.print(Text(t(lang, "explain_successors"), style="bold"))
-        line(", ".join(why.successors))
+    status_date = _parse_date(as_of, "--as-of")
+    _print_sections(explain_task(step, file, as_of=status_date, lang=lang.value, library_dir=library).sections)
 
 
-def _refuse_unanswered(result: Plan, file: Path) -> None:
-    """``plan --strict``: exit 2 naming the questions not answered in the file (issue 9)."""
-    from roadmap.errors import InputError
-    from roadmap.inputs import strict_problem
-
-    problem = strict_problem(result.assumed, result.unanswered, file.name)
-    if problem:
-        raise InputError.at(file, problem)
-
-
-# --- issue 16: forecast ---
-
-
-def _forecast(result: Plan, company: CompanyInput, lib: Library, iterations: int, seed: int, method: str) -> Plan:
-    """Run the simulation with a progress bar on a terminal once it takes over a second."""
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Progress]:
+    """A forecast's progress: a bar on a terminal (stderr) once it takes over a second (issue 16)."""
     import time
-
-    from rich.progress import Progress
-
-    from roadmap.forecast import simulate
 
     con = _console(stderr=True)
     began = time.monotonic()
-    bar: list[Any] = []  # the Progress and its task, once shown
+    bar: list[Any] = []  # the rich Progress and its task, once shown
 
     def report(done: int, total: int) -> None:
         if not bar and con.is_terminal and time.monotonic() - began > 1.0:
+            from rich.progress import Progress
+
             progress = Progress(console=con, transient=True)
             progress.start()
             bar.extend([progress, progress.add_task("simulating", total=total)])
         if bar:
             bar[0].update(bar[1], completed=done)
+            if done >= total:
+                bar[0].stop()
 
     try:
-        forecast = simulate(result, company, lib, iterations=iterations, seed=seed, method=method, progress=report)
+        yield report
     finally:
         if bar:
             bar[0].stop()
-    return result.model_copy(update={"forecast": forecast})
 
 
 baseline_app = typer.Typer(
@@ -678,19 +580,13 @@ def baseline_save(
 
     Example: roadmap baseline save company.yaml
     """
-    from roadmap.baseline import save_company_baseline
+    from roadmap.app import save_baseline
 
-    path, saved = save_company_baseline(
-        file,
-        baseline=baseline,
-        library_dir=library,
-        as_of=_parse_date(as_of, "--as-of"),
-        lang=lang.value,
-        force=force,
-    )
+    status_date = _parse_date(as_of, "--as-of")
+    saved = save_baseline(file, baseline=baseline, as_of=status_date, force=force, lang=lang.value, library_dir=library)
     from roadmap.i18n import t
 
-    message = t(lang.value, "baseline_saved", path=path, start=saved.start, finish=saved.finish, n=len(saved.tasks))
+    message = t(lang.value, "baseline_saved", path=saved.path, start=saved.start, finish=saved.finish, n=saved.tasks)
     _console().print(_escape(message))
 
 
@@ -705,84 +601,13 @@ def diff(
 
     Example: roadmap diff company.baseline.json roadmap-out/plan.json
     """
-    from roadmap.diff import diff_files
+    from roadmap.app import diff_files
 
     result = diff_files(old, new)
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(result.diff.to_dict(), ensure_ascii=False, indent=2))
         return
-    _print_diff(result)
-
-
-def _print_diff(result: PlanDiff) -> None:
-    console = _console()
-
-    def say(text: str) -> None:
-        console.print(text, soft_wrap=True)  # one line per change, also when piped to grep or a file
-
-    unit = result.unit
-    finish = result.finish
-    say(f"[bold]Finish[/]: {finish.old} → [bold]{finish.new}[/] ({_shift(finish.shift)} {unit})")
-    if result.start.shift:
-        say(f"[bold]Start[/]: {result.start.old} → {result.start.new} ({_shift(result.start.shift)} {unit})")
-    if result.p80 is not None:  # issue 16
-        say(f"[bold]Forecast P80[/]: {result.p80.old} → [bold]{result.p80.new}[/] ({_shift(result.p80.shift)} {unit})")
-    if result.unchanged:
-        say("No differences.")
-        return
-    if result.answers:
-        say("[bold]Answers changed[/]:")
-        for answer in result.answers:
-            say(f"  {answer.key}: {_escape(_value(answer.old))} → {_escape(_value(answer.new))}")
-    if result.company:
-        say("[bold]Company changed[/]:")
-        for fact in result.company:
-            say(f"  {fact.key}: {_escape(_value(fact.old))} → {_escape(_value(fact.new))}")
-    if result.team:
-        say("[bold]Team changed[/]:")
-        for size in result.team:
-            say(f"  {size.key}: {_value(size.old)} → {_value(size.new)}")
-    if result.cost:
-        say("[bold]Cost changed[/]:")
-        for moved in result.cost:
-            say(f"  {moved.stage}: {moved.old} → {moved.new} ({moved.delta} {moved.currency})")
-    if result.added or result.dropped:
-        say("[bold]Scope[/]:")
-        for item in result.added:
-            say(f"  [green]+[/] {item.id} {_escape(item.title)}")
-        for item in result.dropped:
-            reason = f": {_escape(item.reason)}" if item.reason else ""
-            say(f"  [red]-[/] {item.id} {_escape(item.title)}{reason}")
-    if result.durations:
-        say("[bold]Durations[/] (working days):")
-        for change in result.durations:
-            say(f"  {change.id} {_escape(change.title)}: {change.old_days} → {change.new_days}")
-            for line in change.why_removed:
-                say(f"    [red]-[/] {_escape(line)}")
-            for line in change.why_added:
-                say(f"    [green]+[/] {_escape(line)}")
-    if result.moves:
-        say(f"[bold]Dates moved[/] ({unit}):")
-        for move in result.moves:
-            say(
-                f"  {move.id}: start {move.old_start} → {move.new_start} ({_shift(move.start_shift)}), "
-                f"finish {move.old_finish} → {move.new_finish} ({_shift(move.finish_shift)})"
-                f" [dim]— {_escape('; '.join(move.because))}[/]"
-            )
-
-
-def _shift(days: int) -> str:
-    return f"+{days}" if days > 0 else str(days)
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ", ".join(_value(v) for v in value)
-    return str(value)
+    _print_sections(result.sections)
 
 
 # ---------------------------------------------------------------- ask, init, questionnaire
@@ -824,72 +649,22 @@ def ask(
 
     Example: roadmap ask company.yaml --stage 1
     """
-    from roadmap import ask as engine
-    from roadmap.answers_io import AnswerSaver, check_writable
-    from roadmap.company import load_company
+    from roadmap.app import AskStopped, ask_questions
     from roadmap.i18n import t
-    from roadmap.plan import build_plan
 
-    lib = _load_library(library)
-    company = load_company(file, lib)
-    chosen = engine.select_stages(lib, stage)
-    before = build_plan(company, lib, lang=lang.value)
-    data = company.data
-    asked: set[str] = set()
-    count = len(engine.to_ask(lib, data, chosen, all_questions=all_questions, asked=asked))
-    if not count:
+    asker = _TerminalAsker(lang.value) if _interactive() else _LineAsker(lang.value)
+    try:
+        done = ask_questions(
+            file, asker, stage=stage, all_questions=all_questions, lang=lang.value, library_dir=library
+        )
+    except AskStopped as exc:
+        raise typer.Exit(143 if exc.terminated else 130) from None
+    if done.summary is None:
         typer.echo(t(lang.value, "ask_nothing"))
         return
-    check_writable(file)
-    typer.echo(t(lang.value, "ask_start", n=count, file=file))
-    interactive = _interactive()
-    _need_stdin()
-    ask_one = _ask_tty if interactive else _ask_line
-    restore_hangup = _hangup_interrupts()
-    saver = AnswerSaver(file)
-    try:
-        while True:
-            pending = engine.next_question(lib, data, chosen, all_questions=all_questions, asked=asked)
-            if pending is None:
-                break
-            qid = pending.question.id
-            asked.add(qid)
-            answer = ask_one(pending, lang.value)
-            if answer.skip:
-                typer.echo(f"  {t(lang.value, 'ask_skipped')}")
-                continue
-            if not pending.answered or data.answers.get(qid) != answer.value:
-                if not saver.save(qid, answer.value):
-                    typer.echo(f"  ! {t(lang.value, 'ask_lock_busy', file=file)}", err=True)
-                data = engine.with_answer(data, qid, answer.value)
-    except EOFError:  # the end of piped input, or Ctrl-D in a terminal: the answers given are kept
-        left = len(engine.to_ask(lib, data, chosen, all_questions=False, asked=set()))
-        typer.echo(t(lang.value, "ask_eof", n=left), err=True)
-    except KeyboardInterrupt as exc:
-        _stop_asking(t(lang.value, "ask_interrupted", file=file), _interrupt_code(exc))
-    except OSError as exc:
-        if not interactive or exc.errno != errno.EIO:
-            raise
-        _stop_asking(t(lang.value, "ask_interrupted", file=file))  # the terminal was closed
-    finally:
-        restore_hangup()
-        _save_kept(saver, lang.value)
-    after = build_plan(load_company(file, lib), lib, lang=lang.value)
     typer.echo("")
-    for line in engine.summary_lines(engine.compare_plans(before, after), lang.value):
+    for line in done.lines:
         typer.echo(line)
-
-
-def _save_kept(saver: Any, lang: str) -> None:
-    """Answers kept because another ``ask`` held the file: one last, longer try, else say which."""
-    from roadmap.answers_io import LOCK_TIMEOUT
-    from roadmap.errors import EnvironmentProblem
-    from roadmap.i18n import t
-
-    if saver.flush(wait=LOCK_TIMEOUT * 2):
-        return
-    kept = "; ".join(f"{qid}: {_value(value)}" for qid, value in saver.pending.items())
-    raise EnvironmentProblem(t(lang, "ask_not_saved", file=saver.path, answers=kept))
 
 
 def _hangup_interrupts() -> Callable[[], None]:
@@ -923,15 +698,38 @@ def _need_stdin() -> None:
         raise EnvironmentProblem("standard input is closed: nothing can be asked (pipe the answers in)")
 
 
-def _interrupt_code(exc: BaseException) -> int:
-    """143 for SIGTERM, 130 for Ctrl-C."""
-    from roadmap.errors import Terminated
+class _Asker:
+    """What both askers say as the session goes (roadmap.app.ask_questions runs the loop)."""
 
-    return 143 if isinstance(exc, Terminated) else 130
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._restore_hangup: Callable[[], None] = lambda: None
+
+    def tell(self, event: AskEvent | Refused) -> None:
+        from roadmap import app as session
+        from roadmap.i18n import t
+
+        lang = self.lang
+        if isinstance(event, session.AskStarted):
+            typer.echo(t(lang, "ask_start", n=event.count, file=event.file))
+            _need_stdin()
+            self._restore_hangup = _hangup_interrupts()
+        elif isinstance(event, session.Refused):
+            typer.echo(f"  ! {event.problem}")
+        elif isinstance(event, session.Skipped):
+            typer.echo(f"  {t(lang, 'ask_skipped')}")
+        elif isinstance(event, session.SaveDeferred):
+            typer.echo(f"  ! {t(lang, 'ask_lock_busy', file=event.file)}", err=True)
+        elif isinstance(event, session.InputEnded):
+            typer.echo(t(lang, "ask_eof", n=event.left), err=True)
+        elif isinstance(event, session.Interrupted):
+            _say_stopped(t(lang, "ask_interrupted", file=event.file))
+        elif isinstance(event, session.SessionClosed):
+            self._restore_hangup()
 
 
-def _stop_asking(message: str, code: int = 130) -> NoReturn:
-    """Ctrl-C, Ctrl-D or a closed terminal: say where the answers are (when anyone can see it); exit 130."""
+def _say_stopped(message: str) -> None:
+    """Ctrl-C, SIGTERM or a closed terminal: say where the answers are (when anyone can see it)."""
     import os
 
     try:
@@ -940,54 +738,80 @@ def _stop_asking(message: str, code: int = 130) -> NoReturn:
         devnull = os.open(os.devnull, os.O_WRONLY)
         for fd in (1, 2):
             os.dup2(devnull, fd)
-    raise typer.Exit(code)
 
 
-def _ask_line(pending: Pending, lang: str) -> Parsed:
-    """Numbered plain-text prompt; reads one line at a time; raises EOFError at the end of input."""
-    import sys
+class _LineAsker(_Asker):
+    """Numbered plain-text prompt for piped input: one line per reply; EOFError at the end of input."""
 
-    from roadmap import ask as engine
-    from roadmap.i18n import t
+    def ask(self, pending: Pending, again: bool) -> str | Parsed:
+        import sys
 
-    q = pending.question
-    typer.echo("")
-    typer.echo(f"{engine.progress_label(pending, lang)} — {q.id}")
-    typer.echo(q.text.get(lang))
-    if q.help:
-        typer.echo(f"  ({q.help.get(lang)})")
-    for key, label, effects in engine.option_rows(q, lang, pending.titles):
-        typer.echo(f"  {key}. {label}" + (f" — {effects}" if effects else ""))
-    if q.kind in ("single", "multiple") and not pending.answered:
-        typer.echo(f"  {t(lang, 'ask_later_row')}")
-    if pending.current is not None:
-        key = "ask_current" if pending.answered else "ask_default"
-        typer.echo("  " + t(lang, key, value=engine.display_answer(q, pending.current, lang)))
-    prompt = t(lang, "ask_prompt", hint=engine.input_hint(q, pending.current, lang))
-    stream = getattr(sys.stdin, "buffer", None)  # bytes: a line that is not UTF-8 is asked again
-    while True:
-        typer.echo(prompt, nl=False)
+        from roadmap import ask as engine
+        from roadmap.i18n import t
+
+        lang, q = self.lang, pending.question
+        if not again:
+            typer.echo("")
+            typer.echo(f"{engine.progress_label(pending, lang)} — {q.id}")
+            typer.echo(q.text.get(lang))
+            if q.help:
+                typer.echo(f"  ({q.help.get(lang)})")
+            for key, label, effects in engine.option_rows(q, lang, pending.titles):
+                typer.echo(f"  {key}. {label}" + (f" — {effects}" if effects else ""))
+            if q.kind in ("single", "multiple") and not pending.answered:
+                typer.echo(f"  {t(lang, 'ask_later_row')}")
+            if pending.current is not None:
+                key = "ask_current" if pending.answered else "ask_default"
+                typer.echo("  " + t(lang, key, value=engine.display_answer(q, pending.current, lang)))
+        typer.echo(t(lang, "ask_prompt", hint=engine.input_hint(q, pending.current, lang)), nl=False)
+        stream = getattr(sys.stdin, "buffer", None)  # bytes: a line that is not UTF-8 is asked again
         raw: bytes | str = stream.readline() if stream is not None else sys.stdin.readline()
         if not raw:
             typer.echo("")
             raise EOFError
-        try:
-            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        except UnicodeDecodeError:
-            line = None
         if not sys.stdin.isatty():
             shown = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
             typer.echo(shown.rstrip("\r\n"))
-        if line is None:
-            typer.echo(f"  ! {t(lang, 'ask_not_utf8')}")
-            continue
-        parsed = engine.parse_answer(q, line, pending.current, lang)
-        if parsed.problem is None:
-            return parsed
-        typer.echo(f"  ! {parsed.problem}")
+        try:
+            return raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError:
+            return engine.Parsed(problem=t(lang, "ask_not_utf8"))
 
 
-def _ask_tty(pending: Pending, lang: str) -> Parsed:
+class _TerminalAsker(_Asker):
+    """Arrow-key prompts (questionary); a closed terminal (EIO) stops the session like Ctrl-C."""
+
+    def ask(self, pending: Pending, again: bool) -> str | Parsed:
+        with _terminal_gone_interrupts():
+            return _ask_tty(pending, self.lang)
+
+    def tell(self, event: AskEvent | Refused) -> None:
+        with _terminal_gone_interrupts():
+            super().tell(event)
+
+    def ask_fact(self, fact: Fact) -> str:
+        """One company fact for ``init``: a pick from its choices, or typed text checked as typed."""
+        import questionary
+
+        if fact.choices:
+            return str(questionary.select(fact.prompt, choices=list(fact.choices), default=fact.default).unsafe_ask())
+        check = fact.check
+        text = questionary.text(fact.prompt, default=fact.default or "", validate=lambda s: check(s) or True)
+        return str(text.unsafe_ask())
+
+
+@contextlib.contextmanager
+def _terminal_gone_interrupts() -> Iterator[None]:
+    """A closed terminal (EIO while reading or writing) stops ``ask`` like Ctrl-C."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno != errno.EIO:
+            raise
+        raise KeyboardInterrupt from None
+
+
+def _ask_tty(pending: Pending, lang: str) -> str | Parsed:
     """Arrow-key prompt (questionary): select, checkbox, confirm or text with validation."""
     import questionary
     from questionary import Choice, Separator
@@ -1043,7 +867,7 @@ def _ask_tty(pending: Pending, lang: str) -> Parsed:
         problem = engine.parse_answer(q, text, current, lang).problem
         return True if problem is None else problem
 
-    typed = _eof_on_ctrl_d(
+    typed: str = _eof_on_ctrl_d(
         questionary.text(
             message,
             default=engine.typed_form(q, current),
@@ -1051,7 +875,7 @@ def _ask_tty(pending: Pending, lang: str) -> Parsed:
             instruction=f"({engine.input_hint(q, current, lang)})",
         )
     ).unsafe_ask()
-    return engine.parse_answer(q, typed, current, lang)
+    return typed
 
 
 def _ask_checkbox(pending: Pending, message: str, choices: list[Any], lang: str) -> Parsed:
@@ -1129,122 +953,32 @@ def init(
 
     Example: roadmap init company.yaml --name "Acme" --employees 800 --country FR
     """
-    from roadmap.errors import Diagnostic, InputError, OutputError
-    from roadmap.output import write_atomic
-    from roadmap.starter import StarterFacts, check_facts, next_monday, starter_text
-
-    if file.is_dir():
-        file = file / "company.yaml"
-    if file.exists() and not force:
-        raise OutputError(f"{file}: already exists (use --force to overwrite it)")
-    today = dt.date.today()
-    start_date = _parse_date(start, "--start")
-    if _interactive():
-        answers = _ask_company_facts(
-            {
-                "name": name,
-                "employees": employees,
-                "industry": industry.value if industry else None,
-                "country": country,
-                "branches": branches,
-                "levels": levels,
-                "start": start_date,
-            },
-            next_monday(today),
-            lang.value,
-        )
-        name, employees, country = answers["name"], answers["employees"], answers["country"]
-        branches, levels, start_date = answers["branches"], answers["levels"], answers["start"]
-        industry = IndustryChoice(answers["industry"])
-    missing = [flag for flag, value in (("--name", name), ("--employees", employees)) if value is None]
-    if missing:
-        raise InputError([Diagnostic(flag, 0, 0, "required when not on a terminal") for flag in missing])
-    assert name is not None and employees is not None
-    facts = StarterFacts(
-        name=name.strip(),
-        employees=employees,
-        industry=(industry or IndustryChoice.other).value,
-        country=country.strip().upper() if country and country.strip() else None,
-        branches=0 if branches is None else branches,
-        hierarchy_levels=3 if levels is None else levels,
-        start=start_date,
-    )
-    check_facts(facts)
-    lib = _load_library(library)
-    text = starter_text(facts, today, roles=list(lib.roles), file_name=file.name, lang=lang.value)
-    write_atomic(file, text, overwrite=force)
+    from roadmap.app import FactsMissing, init_company
+    from roadmap.errors import Diagnostic, InputError
     from roadmap.i18n import t
 
-    typer.echo(t(lang.value, "init_wrote", path=file))
-
-
-_FACT_PROMPTS: dict[str, tuple[str, str]] = {
-    "name": ("Company name", "Nom de l'entreprise"),
-    "name_bad": ("a name", "un nom"),
-    "employees": ("Employees (headcount)", "Employés (effectif)"),
-    "industry": ("Industry", "Secteur"),
-    "country": ("Country code (public holidays; empty for none)", "Code pays (jours fériés ; vide pour aucun)"),
-    "country_bad": (
-        "a known two-letter country code such as FR, DE, RU, or nothing",
-        "un code pays connu à deux lettres comme FR, DE, RU, ou rien",
-    ),
-    "branches": ("Branch offices", "Filiales"),
-    "levels": ("Hierarchy levels", "Niveaux hiérarchiques"),
-    "start": ("Start date", "Date de début"),
-    "number_bad": ("a whole number >= {low}", "un nombre entier >= {low}"),
-    "date_bad": ("a date YYYY-MM-DD", "une date AAAA-MM-JJ"),
-}
-
-
-def _ask_company_facts(given: dict[str, Any], monday: dt.date, lang: str = "en") -> dict[str, Any]:
-    """Ask on the terminal for each fact not given as an option."""
-    import questionary
-
-    def say(key: str, **values: Any) -> str:
-        en, fr = _FACT_PROMPTS[key]
-        return (fr if lang == "fr" else en).format(**values)
-
-    def number(low: int) -> Callable[[str], bool | str]:
-        return lambda text: (text.strip().isdigit() and int(text) >= low) or say("number_bad", low=low)
-
-    def country_ok(text: str) -> bool | str:
-        from roadmap.calendar import default_weekend
-
-        code = text.strip().upper()
-        if not code:
-            return True
-        try:
-            default_weekend(code)
-        except ValueError:
-            code = ""
-        return (len(code) == 2 and code.isalpha()) or say("country_bad")
-
-    def date_ok(text: str) -> bool | str:
-        try:
-            dt.date.fromisoformat(text.strip())
-        except ValueError:
-            return say("date_bad")
-        return True
-
-    out = dict(given)
-    if out["name"] is None:
-        out["name"] = questionary.text(say("name"), validate=lambda s: bool(s.strip()) or say("name_bad")).unsafe_ask()
-    if out["employees"] is None:
-        out["employees"] = int(questionary.text(say("employees"), validate=number(1)).unsafe_ask())
-    if out["industry"] is None:
-        kinds = [i.value for i in IndustryChoice]
-        out["industry"] = questionary.select(say("industry"), choices=kinds, default="other").unsafe_ask()
-    if out["country"] is None:
-        code = questionary.text(say("country"), validate=country_ok).unsafe_ask()
-        out["country"] = code.strip().upper() or None
-    if out["branches"] is None:
-        out["branches"] = int(questionary.text(say("branches"), default="0", validate=number(0)).unsafe_ask())
-    if out["levels"] is None:
-        out["levels"] = int(questionary.text(say("levels"), default="3", validate=number(1)).unsafe_ask())
-    if out["start"] is None:
-        text = questionary.text(say("start"), default=monday.isoformat(), validate=date_ok).unsafe_ask()
-        out["start"] = dt.date.fromisoformat(text.strip())
-    return out
+    start_date = _parse_date(start, "--start")
+    try:
+        written = init_company(
+            file,
+            name=name,
+            employees=employees,
+            industry=industry.value if industry else None,
+            country=country,
+            branches=branches,
+            levels=levels,
+            start=start_date,
+            force=force,
+            lang=lang.value,
+            library_dir=library,
+            asker=_TerminalAsker(lang.value) if _interactive() else None,
+        )
+    except FactsMissing as exc:
+        flags = {"name": "--name", "employees": "--employees"}
+        raise InputError(
+            [Diagnostic(flags[key], 0, 0, "required when not on a terminal") for key in exc.fields]
+        ) from None
+    typer.echo(t(lang.value, "init_wrote", path=written.path))
 
 
 class FormFormat(enum.StrEnum):
@@ -1279,17 +1013,20 @@ def questionnaire(
 
     Example: roadmap questionnaire company.yaml --format html --stage 2
     """
-    from roadmap.ask import select_stages
-    from roadmap.company import load_company
-    from roadmap.questionnaire import build_form, form_path, render_form, write_form
-
-    lib = _load_library(library)
-    company = load_company(file, lib)
-    form = build_form(lib, company.data, select_stages(lib, stage), lang.value)
-    path = write_form(render_form(form, fmt.value, templates), form_path(out, fmt.value), force=force)
+    from roadmap.app import write_questionnaire
     from roadmap.i18n import t
 
-    typer.echo(t(lang.value, "form_wrote", path=path))
+    written = write_questionnaire(
+        file,
+        fmt=fmt.value,
+        stage=stage,
+        out=out,
+        force=force,
+        lang=lang.value,
+        templates_dir=templates,
+        library_dir=library,
+    )
+    typer.echo(t(lang.value, "form_wrote", path=written.path))
 
 
 def main() -> None:

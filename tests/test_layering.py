@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-CLI_ONLY = ("typer", "rich", "click")
+CLI_ONLY = ("typer", "rich", "click", "questionary", "prompt_toolkit")
 HEAVY = ("plotly", "networkx", "pydantic")
 
 
@@ -40,6 +40,36 @@ def test_no_roadmap_module_loads_a_cli_module() -> None:
         "    importlib.import_module(info.name)"
     )
     assert not loaded_after(code) & set(CLI_ONLY)
+
+
+def test_the_application_layer_loads_no_cli_module() -> None:
+    code = (
+        "import importlib, pkgutil, roadmap.app\n"
+        "for info in pkgutil.walk_packages(roadmap.app.__path__, 'roadmap.app.'):\n"
+        "    importlib.import_module(info.name)\n"
+        "import roadmap.ask, roadmap.answers_io, roadmap.plan, roadmap.render"
+    )
+    assert not loaded_after(code) & set(CLI_ONLY)
+
+
+def test_the_application_layer_names_no_cli_module() -> None:
+    """Not even lazily, inside a function: roadmap/app never imports typer, rich or questionary."""
+    import ast
+
+    for path in sorted((ROOT / "roadmap" / "app").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not {n.split(".")[0] for n in names} & set(CLI_ONLY), f"{path.name}: imports {names}"
+
+
+def test_importing_roadmap_is_cheap() -> None:
+    loaded = loaded_after("import roadmap")
+    assert not loaded & {*HEAVY, *CLI_ONLY, "jinja2", "yaml"}
 
 
 def test_importing_the_cli_loads_no_heavy_module() -> None:
