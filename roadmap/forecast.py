@@ -497,7 +497,7 @@ def simulate(
     data = company.data
     resolution = resolve(library, data, plan.lang, company.path.name)
     calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
-    notes = _sched_tasks(resolution, data.progress, calendar, plan.as_of, plan.lang)
+    notes = _sched_tasks(resolution, data.progress, calendar, plan.as_of)
     model = build_model(resolution, library, company, [n.task for n in notes.values()], plan.lang)
     samples = run(model, iterations, seed, method, progress, workers)
     return summarize(

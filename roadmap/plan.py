@@ -22,9 +22,11 @@ from roadmap.inputs import AnswerStatus, answer_status, check_status_date, progr
 from roadmap.library import load_library
 from roadmap.limits import calendar_warnings, check_calendar_end, check_plan_limits
 from roadmap.models import CompanyFile, Library, Progress
+from roadmap.reasons import Done, DropReason, InProgress, NotBefore, TaskReason, Waits
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
 from roadmap.staffing import Wait, staffing
+from roadmap.wording import say
 from roadmap.yamlio import gc_paused
 
 
@@ -83,6 +85,8 @@ class Task(Out):
     """Role id → person-days: demand × working days."""
     site: str | None = Field(default=None, exclude_if=_is_none)
     """The site a per-site step is planned for (issue 17); its id is ``STEP@SITE``."""
+    reasons: tuple[TaskReason, ...] = ()
+    """``why`` as data, line for line (issue 11): ``{code, ...params}``; ``roadmap diff`` compares these."""
 
 
 class WaitsFor(Out):
@@ -120,6 +124,8 @@ class Dropped(Out):
     reason: str
     stage: str
     title: str
+    reasons: tuple[DropReason, ...] = ()
+    """``reason`` as data (issue 11): ``{code, ...params}``."""
 
 
 class Risk(Out):
@@ -272,7 +278,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         )
     except ValueError as exc:
         raise InputError.at(company.path, str(exc)) from exc
-    sched_tasks = _sched_tasks(resolution, data.progress, calendar, as_of, lang)
+    sched_tasks = _sched_tasks(resolution, data.progress, calendar, as_of)
     sched_tasks = _with_not_before(sched_tasks, data.plan.not_before, calendar)
     too_big = over_capacity(
         (b.step for b in resolution.blocks.values() if b.step and sched_tasks[b.id].task.fixed_start is None),
@@ -297,23 +303,30 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         progress = data.progress.get(bid) if step else None
         start, finish = calendar.to_date(start_i), calendar.to_date(finish_i)
         status, percent = "planned", 0
+        reasons = list(block.reasons)
         why = list(block.why)
+        added: list[TaskReason] = []
         if progress and progress.status != "planned" and progress.start:
             status = progress.status
             start = progress.start
             if progress.status == "done" and progress.finish:
                 finish = progress.finish
                 percent = 100
-                why = [t(lang, "why_done", start=progress.start, finish=progress.finish)]
+                reasons, why = [], []
+                added.append(Done(start=progress.start, finish=progress.finish))
             else:
                 percent = progress.percent or 0
-                why.append(sched_tasks[bid].note)
+                note = sched_tasks[bid].note
+                if note is not None:  # None only for a done step without a finish, which loading refuses
+                    added.append(note)
         elif step is not None:
             if bid in data.plan.not_before and start_i == sched_tasks[bid].task.not_before:
-                why.append(t(lang, "why_not_before", date=data.plan.not_before[bid], file=company.path.name))
+                added.append(NotBefore(date=data.plan.not_before[bid], file=company.path.name))
             if bid in staff.waits:
                 wait = staff.waits[bid]
-                why.append(t(lang, "why_capacity", days=wait.days, roles=", ".join(wait.roles)))
+                added.append(Waits(days=wait.days, roles=wait.roles))
+        reasons.extend(added)
+        why.extend(say(reason, library, lang) for reason in added)
         tasks.append(
             Task(
                 id=bid,
@@ -338,6 +351,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
                 waits_for=_waits_for(staff.waits.get(bid), status),
                 demands=step.demands if step else {},
                 effort=task_effort(step.demands, finish_i - start_i + 1) if step else {},
+                reasons=tuple(reasons),
             )
         )
 
@@ -358,7 +372,13 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         calendar=_calendar_info(calendar, plan_start, plan_finish, data.company.country),
         tasks=tuple(tasks),
         dropped=tuple(
-            Dropped(id=bid, reason=reason, stage=_stage_id(bid), title=_title(library, bid, lang))
+            Dropped(
+                id=bid,
+                reason=reason,
+                stage=_stage_id(bid),
+                title=_title(library, bid, lang),
+                reasons=(resolution.drop_reasons[bid],) if bid in resolution.drop_reasons else (),
+            )
             for bid, reason in resolution.dropped.items()
         ),
         risks=tuple(Risk(text=text, because=because) for text, because in resolution.risks) + honest.risks,
@@ -475,7 +495,7 @@ def _with_not_before(
         if note is None or note.task.fixed_start is not None:
             continue
         earliest = max(note.task.not_before, calendar.to_index(day))
-        out[sid] = _Note(replace(note.task, not_before=earliest), note.note)
+        out[sid] = replace(note, task=replace(note.task, not_before=earliest))
     return out
 
 
@@ -484,7 +504,6 @@ def _sched_tasks(
     progress: dict[str, Progress],
     calendar: WorkCalendar,
     as_of: dt.date | None,
-    lang: str,
 ) -> dict[str, _Note]:
     """One scheduler task per kept block, progress applied."""
     not_before = calendar.to_index(as_of) if as_of else 0
@@ -500,7 +519,7 @@ def _sched_tasks(
         # A milestone marks the finish of its last step, even when that was before --as-of.
         earliest = 0 if block.step is None and preds else max(0, not_before)
         task = SchedTask(id=bid, duration=block.duration, preds=preds, roles=roles, not_before=earliest, demand=demand)
-        note = ""
+        note: InProgress | None = None
         if prog and prog.status == "done" and prog.start and prog.finish:
             s = calendar.to_index(prog.start)
             f = max(s, calendar.to_index(calendar.previous_working(prog.finish)))
@@ -515,17 +534,17 @@ def _sched_tasks(
             resume = max(s + done_days, not_before if as_of else 0)
             finish = max(s, resume + remaining - 1)
             task = SchedTask(id=bid, duration=finish - s + 1, preds=preds, roles=roles, fixed_start=s, demand=demand)
-            note = t(lang, "why_in_progress", start=prog.start, percent=percent, remaining=remaining)
+            note = InProgress(start=prog.start, percent=percent, remaining=remaining)
         out[bid] = _Note(task, note)
     return out
 
 
 @dataclass(frozen=True)
 class _Note:
-    """A scheduler task with the sentence explaining its progress."""
+    """A scheduler task with the fact explaining its progress."""
 
     task: SchedTask
-    note: str
+    note: InProgress | None
 
 
 def _earliest_start(task: SchedTask, finish: Mapping[str, int], *, milestone: bool) -> int:

@@ -8,12 +8,36 @@ Question references use the form's numbers, option values their labels, step ids
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from roadmap.conditions import _And, _Compare, _List, _Literal, _Name, _Neg, _Node, _Not, _Or, parse_condition
 from roadmap.i18n import MESSAGES, t
 from roadmap.models import Library, Option, Question
+from roadmap.reasons import (
+    AdjustAdd,
+    AdjustSet,
+    AnswerDays,
+    AnyReason,
+    Base,
+    Condition,
+    Done,
+    DroppedByAnswer,
+    Excluded,
+    Fact,
+    InProgress,
+    Milestone,
+    NotBefore,
+    OptionalNotSelected,
+    RequiresDropped,
+    Scaling,
+    StageCondition,
+    StageDroppedByAnswer,
+    StageEmpty,
+    StageExcluded,
+    Waits,
+    option_answer,
+)
 
 _FACTS = ("employees", "branches", "hierarchy_levels")
 
@@ -165,17 +189,31 @@ def answers_phrase(question: Question, values: list[Any], lang: str) -> str:
 
 def condition_facts(library: Library, source: str, env: Mapping[str, Any], lang: str) -> str:
     """The answers and company facts a condition reads, with their current values, in words."""
+    return facts_text(library, condition_fact_values(library, source, env), lang)
+
+
+def condition_fact_values(library: Library, source: str, env: Mapping[str, Any]) -> tuple[Fact, ...]:
+    """The answers and company facts a condition reads, with their current values (library order)."""
+    names = sorted(set(parse_condition(source).names()), key=_library_order(library))
+    return tuple(
+        Fact(name=name, value=env.get(name))
+        for name in names
+        if library.question(name) is not None or name in COMPANY_FACTS
+    )
+
+
+def facts_text(library: Library, facts: Iterable[Fact], lang: str) -> str:
+    """``"Question": answer; "employees": 90``: facts a condition read, in words."""
     parts: list[str] = []
-    for name in sorted(set(parse_condition(source).names()), key=_library_order(library)):
-        question = library.question(name)
+    for fact in facts:
+        question = library.question(fact.name)
         if question is not None:
-            value = option_label(question, env.get(name), lang)
+            value = option_label(question, fact.value, lang)
             parts.append(t(lang, "wording_fact", name=question.text.get(lang), value=value))
-        elif name in COMPANY_FACTS:
-            key = f"fact_{name}"
-            label = t(lang, key) if key in MESSAGES else name.replace("_", " ")
-            fact = env.get(name)
-            shown = t(lang, "wording_unanswered") if fact is None else fact
+        else:
+            key = f"fact_{fact.name}"
+            label = t(lang, key) if key in MESSAGES else fact.name.replace("_", " ")
+            shown = t(lang, "wording_unanswered") if fact.value is None else fact.value
             parts.append(t(lang, "wording_fact", name=label, value=shown))
     return "; ".join(parts)
 
@@ -183,3 +221,74 @@ def condition_facts(library: Library, source: str, env: Mapping[str, Any], lang:
 def _library_order(library: Library) -> Any:
     order = {q.id: i for i, (_, q) in enumerate(library.questions())}
     return lambda name: (order.get(name, -1), name)
+
+
+# --- reasons as data, in words (issue 11) ---
+
+
+def say(reason: AnyReason, library: Library, lang: str) -> str:
+    """The reason as a sentence of ``lang`` (the catalogue's words, the library's titles)."""
+    key = reason.MESSAGE
+    match reason:
+        case StageExcluded(stage=stage, file=file):
+            return t(lang, key, stage=stage, file=file)
+        case StageDroppedByAnswer(stage=stage, question=question, value=value):
+            return t(lang, key, stage=_stage_title(library, stage, lang), cause=_cause(library, question, value, lang))
+        case StageCondition(stage=stage, facts=facts):
+            return t(lang, key, stage=_stage_title(library, stage, lang), facts=facts_text(library, facts, lang))
+        case Excluded(file=file):
+            return t(lang, key, file=file)
+        case DroppedByAnswer(question=question, value=value):
+            return _cause(library, question, value, lang)
+        case Condition(facts=facts):
+            return t(lang, key, facts=facts_text(library, facts, lang))
+        case OptionalNotSelected(selected_by=selected_by):
+            phrases = []
+            for answers in selected_by:
+                q = library.question(answers.question)
+                if q is not None:
+                    phrases.append(answers_phrase(q, [option_answer(q.kind, v) for v in answers.values], lang))
+            if not phrases:
+                return t(lang, "drop_optional")
+            return t(lang, key, answers="; ".join(phrases))
+        case RequiresDropped(requires=requires):
+            return t(lang, key, req=block_title(library, requires, lang))
+        case StageEmpty(stage=stage):
+            return t(lang, key, stage=stage)
+        case Milestone(stage=stage):
+            return t(lang, key, stage=_stage_title(library, stage, lang))
+        case Base(days=days):
+            return t(lang, key, days=days)
+        case Scaling():
+            cap = t(lang, "why_cap", cap=reason.cap) if reason.cap is not None else ""
+            by = t(lang, "fact_" + reason.by)
+            return t(
+                lang, key, days=reason.days, value=reason.value, by=by, add=reason.add, per=reason.per,
+                above=reason.above, cap=cap,
+            )  # fmt: skip
+        case AnswerDays(days=days, question=question, value=value):
+            return t(lang, key, days=days, cause=_cause(library, question, value, lang))
+        case AdjustSet(days=days, file=file, note=note) | AdjustAdd(days=days, file=file, note=note):
+            return t(lang, key, days=days, file=file, note=f": {note}" if note else "")
+        case Done(start=start, finish=finish):
+            return t(lang, key, start=start, finish=finish)
+        case InProgress(start=start, percent=percent, remaining=remaining):
+            return t(lang, key, start=start, percent=percent, remaining=remaining)
+        case NotBefore(date=date, file=file):
+            return t(lang, key, date=date, file=file)
+        case Waits(days=days, roles=roles):
+            return t(lang, key, days=days, roles=", ".join(roles))
+    raise AssertionError(f"no words for {reason!r}")  # pragma: no cover
+
+
+def _cause(library: Library, question: str, value: str, lang: str) -> str:
+    """``answer "…" to "…"``: the answer that changed the plan."""
+    q = library.question(question)
+    if q is None:
+        return t(lang, "cause_answer", question=question, value=value)
+    return answer_phrase(q, option_answer(q.kind, value), lang)
+
+
+def _stage_title(library: Library, stage_id: str, lang: str) -> str:
+    stage = next((s for s in library.stages if s.id == stage_id), None)
+    return stage.title.get(lang) if stage is not None else stage_id
