@@ -24,7 +24,8 @@ from roadmap.errors import InputError
 from roadmap.i18n import t
 from roadmap.library import answer_problem
 from roadmap.models import AnswerValue, CompanyFile, Library, Option, Question, Stage
-from roadmap.resolve import chosen_options, condition_env
+from roadmap.resolve import chosen_effects, condition_env
+from roadmap.wording import effect_phrases
 from roadmap.yamlio import did_you_mean
 
 if TYPE_CHECKING:
@@ -130,14 +131,8 @@ def stages_dropped_by_answers(library: Library, env: dict[str, Any], applicable:
     """
     stage_ids = {s.id for s in library.stages}
     out: set[str] = set()
-    for stage, question in library.questions():
-        if question.id not in applicable:
-            continue
-        options = {o.value: o for o in question.options}
-        for value in chosen_options(question, env.get(question.id)):
-            option = options.get(value)
-            for effect in option.effects if option else ():
-                out.update(sid for sid in effect.exclude or () if sid in stage_ids and sid != stage.id)
+    for chosen in chosen_effects(library, env, applicable):
+        out.update(sid for sid in chosen.effect.exclude or () if sid in stage_ids and sid != chosen.stage.id)
     return out
 
 
@@ -202,21 +197,7 @@ def _title(titles: Mapping[str, str] | None, block: str, lang: str) -> str:
 
 def effect_texts(option: Option, lang: str, titles: Mapping[str, str] | None = None) -> list[str]:
     """What choosing ``option`` does to the plan, one phrase per effect (blocks by title with ``titles``)."""
-    out: list[str] = []
-    for effect in option.effects:
-        for sid in effect.include or ():
-            out.append(t(lang, "effect_include", block=_title(titles, sid, lang)))
-        for sid in effect.exclude or ():
-            out.append(t(lang, "effect_exclude", block=_title(titles, sid, lang)))
-        if effect.add_days:
-            key = "effect_add_day" if effect.add_days.days == 1 else "effect_add_days"
-            step = _title(titles, effect.add_days.step, lang)
-            out.append(t(lang, key, days=effect.add_days.days, step=step))
-        if effect.risk:
-            out.append(t(lang, "effect_risk", text=effect.risk.get(lang)))
-        if effect.widen:  # issue 16
-            out.append(t(lang, "effect_widen", step=effect.widen.step, pct=round(100 * effect.widen.high)))
-    return out
+    return effect_phrases(option, lang, lambda block: _title(titles, block, lang))
 
 
 def describe_effects(option: Option, lang: str, titles: Mapping[str, str] | None = None) -> str:

@@ -8,13 +8,13 @@ is kept by bridging its predecessors to its successors (lags add up), and a bloc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from roadmap.conditions import parse_condition
 from roadmap.i18n import t
-from roadmap.models import CompanyFile, Library, Question, Stage, Step
+from roadmap.models import CompanyFile, Effect, Library, Question, Stage, Step
 from roadmap.reasons import (
     AdjustAdd,
     AdjustSet,
@@ -135,6 +135,35 @@ def chosen_options(question: Question, value: Any) -> list[str]:
     return []
 
 
+@dataclass(frozen=True)
+class ChosenEffect:
+    """One effect of an option the answers (or defaults) choose."""
+
+    stage: Stage
+    """The stage the question belongs to."""
+    question: Question
+    value: str
+    """The option chosen (``yes``/``no`` for a yes/no question)."""
+    number: int
+    """The effect's place among its option's effects, from 1."""
+    effect: Effect
+
+
+def chosen_effects(library: Library, env: Mapping[str, Any], applicable: Collection[str]) -> Iterator[ChosenEffect]:
+    """Every effect of every option chosen by an applicable question's answer, in library order.
+
+    The one walk of option effects: resolve, ``ask`` and the forecast read answers through it.
+    """
+    for stage, question in library.questions():
+        if question.id not in applicable:
+            continue
+        options = {o.value: o for o in question.options}
+        for value in chosen_options(question, env.get(question.id)):
+            option = options.get(value)
+            for number, effect in enumerate(option.effects if option else (), start=1):
+                yield ChosenEffect(stage, question, value, number, effect)
+
+
 def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: str = "company.yaml") -> Resolution:
     """Decide which blocks apply, their durations, and the bridged dependency graph."""
     import networkx as nx
@@ -147,24 +176,17 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
     excludes: dict[str, list[Cause]] = {}
     extra_days: dict[str, list[tuple[int, Cause]]] = {}
     risks: list[tuple[str, str]] = []
-    for stage, question in library.questions():
-        if question.id not in applicable:
-            continue
-        options = {o.value: o for o in question.options}
-        for value in chosen_options(question, env[question.id]):
-            option = options.get(value)
-            if option is None:
-                continue
-            cause = Cause(question.id, value, answer_phrase(question, _option_answer(question, value), lang))
-            for effect in option.effects:
-                for sid in effect.include or ():
-                    includes.setdefault(sid, []).append(cause)
-                for sid in effect.exclude or ():
-                    excludes.setdefault(sid, []).append(cause)
-                if effect.add_days:
-                    extra_days.setdefault(effect.add_days.step, []).append((effect.add_days.days, cause))
-                if effect.risk and stage.id not in silent:
-                    risks.append((effect.risk.get(lang), cause.text(lang)))
+    for chosen in chosen_effects(library, env, set(applicable)):
+        question, value, effect = chosen.question, chosen.value, chosen.effect
+        cause = Cause(question.id, value, answer_phrase(question, _option_answer(question, value), lang))
+        for sid in effect.include or ():
+            includes.setdefault(sid, []).append(cause)
+        for sid in effect.exclude or ():
+            excludes.setdefault(sid, []).append(cause)
+        if effect.add_days:
+            extra_days.setdefault(effect.add_days.step, []).append((effect.add_days.days, cause))
+        if effect.risk and chosen.stage.id not in silent:
+            risks.append((effect.risk.get(lang), cause.text(lang)))
 
     risks.extend(_baseline_risks(library, silent | set(excludes), lang))
 

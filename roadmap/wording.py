@@ -8,7 +8,7 @@ Question references use the form's numbers, option values their labels, step ids
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from roadmap.conditions import _And, _Compare, _List, _Literal, _Name, _Neg, _Node, _Not, _Or, parse_condition
@@ -138,19 +138,33 @@ def effects_in_words(option: Option | None, library: Library, lang: str) -> str:
     """What choosing ``option`` does to the plan, with titles instead of ids ("" for nothing)."""
     if option is None:
         return ""
+
+    def name(block: str) -> str:
+        return _quote(block_title(library, block, lang), lang)
+
+    return ("; " if lang == "en" else " ; ").join(effect_phrases(option, lang, name, widen=False))
+
+
+def effect_phrases(option: Option, lang: str, name: Callable[[str], str], *, widen: bool = True) -> list[str]:
+    """What choosing ``option`` does to the plan, one phrase per effect; ``name`` words a block id.
+
+    The one walk of an option's effects in words: ``ask`` (prompts) and the paper questionnaire
+    (which leaves out ``widen``: the forecast's ranges are no question of the form) both use it.
+    """
     out: list[str] = []
     for effect in option.effects:
         for sid in effect.include or ():
-            out.append(t(lang, "effect_include", block=_quote(block_title(library, sid, lang), lang)))
+            out.append(t(lang, "effect_include", block=name(sid)))
         for sid in effect.exclude or ():
-            out.append(t(lang, "effect_exclude", block=_quote(block_title(library, sid, lang), lang)))
+            out.append(t(lang, "effect_exclude", block=name(sid)))
         if effect.add_days:
             key = "effect_add_day" if effect.add_days.days == 1 else "effect_add_days"
-            step = _quote(block_title(library, effect.add_days.step, lang), lang)
-            out.append(t(lang, key, days=effect.add_days.days, step=step))
+            out.append(t(lang, key, days=effect.add_days.days, step=name(effect.add_days.step)))
         if effect.risk:
             out.append(t(lang, "effect_risk", text=effect.risk.get(lang)))
-    return ("; " if lang == "en" else " ; ").join(out)
+        if effect.widen and widen:  # issue 16
+            out.append(t(lang, "effect_widen", step=effect.widen.step, pct=round(100 * effect.widen.high)))
+    return out
 
 
 __all__ = ["block_title", "condition_in_words", "effects_in_words"]
