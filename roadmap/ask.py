@@ -23,9 +23,9 @@ from roadmap.conditions import parse_condition
 from roadmap.errors import InputError
 from roadmap.i18n import t
 from roadmap.library import answer_problem
-from roadmap.models import AnswerValue, CompanyFile, Library, Option, Question, Stage
+from roadmap.models import NO_WORDS, YES_WORDS, AnswerValue, CompanyFile, Library, Option, Question, Stage
 from roadmap.resolve import chosen_effects, condition_env
-from roadmap.wording import effect_phrases
+from roadmap.wording import answer_text, effect_phrases
 from roadmap.yamlio import did_you_mean
 
 if TYPE_CHECKING:
@@ -36,8 +36,9 @@ NONE_INPUT = "-"
 LATER_INPUT = "0"
 """What to type to leave a single or multiple choice for later (issue 9; options count from 1)."""
 
-_YES = frozenset({"y", "yes", "o", "oui", "true"})
-_NO = frozenset({"n", "no", "non", "false"})
+_YES = frozenset((*YES_WORDS, "o"))
+"""The words of a company file, and ``o`` (the French prompt's ``o/n``)."""
+_NO = frozenset(NO_WORDS)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 """A byte-order mark or zero-width characters a script or a copy-paste may put around an answer."""
@@ -237,18 +238,9 @@ def _effects(option: Option | None, lang: str, titles: Mapping[str, str] | None 
 
 def display_answer(question: Question, value: Any, lang: str) -> str:
     """An answer as a person reads it: option labels, yes/no, the date."""
-    labels = {o.value: o.label.get(lang) for o in question.options}
-    if value is None:
-        return t(lang, "ask_unanswered")
-    if question.kind == "yes_no" and isinstance(value, bool):
-        return labels.get("yes" if value else "no") or t(lang, "ask_yes" if value else "ask_no")
-    if question.kind == "multiple" and isinstance(value, list):
-        return separator(lang).join(labels.get(str(v), str(v)) for v in value) or t(lang, "ask_none")
-    if question.kind == "single":
-        return labels.get(str(value), str(value))
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    return answer_text(
+        question, value, lang, joiner=separator(lang), unanswered="ask_unanswered", nothing="ask_none", capital=False
+    )
 
 
 def typed_form(question: Question, value: Any) -> str:

@@ -177,16 +177,36 @@ COMPANY_FACTS = ("employees", "branches", "hierarchy_levels", "industry", "count
 
 def option_label(question: Question, value: Any, lang: str) -> str:
     """What an answer reads as: option labels, yes/no, the number, date or text."""
-    labels = {o.value: o.label.get(lang) for o in question.options}
+    return answer_text(question, value, lang)
+
+
+def answer_text(
+    question: Question | None,
+    value: Any,
+    lang: str,
+    *,
+    joiner: str = ", ",
+    unanswered: str = "wording_unanswered",
+    nothing: str | None = "wording_nothing",
+    capital: bool = True,
+) -> str:
+    """An answer as a person reads it: option labels, yes/no, the number, date or text.
+
+    The one answer formatter: reasons, ``ask`` and the reports differ only in how they join a
+    multiple answer, word no answer (``unanswered``) or an empty one (``nothing``: "" when None)
+    and whether a bare yes/no starts with a capital.
+    """
+    labels = {o.value: o.label.get(lang) for o in question.options} if question else {}
     if isinstance(value, bool):
         key = "yes" if value else "no"
-        return labels.get(key) or t(lang, f"ask_{key}").capitalize()
+        word = t(lang, f"ask_{key}")
+        return labels.get(key) or (word.capitalize() if capital else word)
     if isinstance(value, list | tuple):
-        return ", ".join(labels.get(str(v), str(v)) for v in value) or t(lang, "wording_nothing")
+        return joiner.join(labels.get(str(v), str(v)) for v in value) or (t(lang, nothing) if nothing else "")
     if isinstance(value, dt.date):
         return value.isoformat()
     if value is None:
-        return t(lang, "wording_unanswered")
+        return t(lang, unanswered)
     return labels.get(str(value), str(value))
 
 
