@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from roadmap.baseline import check_plan_shape, read_plan_json
+from roadmap.effort import WorkingDays
+from roadmap.plan import CalendarInfo
 
 WORKING = "working days"
 CALENDAR = "calendar days"
@@ -336,8 +338,6 @@ def _day_counter(old: dict[str, Any], new: dict[str, Any]) -> tuple[Callable[[st
             return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
 
         return calendar_days, CALENDAR
-    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    weekend = {names.index(day) for day in weekends[0] or [] if day in names}
     holidays: set[dt.date] = set()
     extra: set[dt.date] = set()
     for cal in calendars:
@@ -345,17 +345,16 @@ def _day_counter(old: dict[str, Any], new: dict[str, Any]) -> tuple[Callable[[st
             continue
         holidays.update(_dates(cal.get("holidays")))
         extra.update(_dates(cal.get("extra_working_days")))
-
-    def working(day: dt.date) -> bool:
-        return day in extra or (day.weekday() not in weekend and day not in holidays)
+    days = WorkingDays(
+        CalendarInfo(
+            weekend=tuple(str(day) for day in weekends[0] or []),
+            holidays=tuple(sorted(holidays)),
+            extra_working_days=tuple(sorted(extra)),
+        )
+    )
 
     def working_days(a: str, b: str) -> int:
-        start, end = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
-        sign = 1
-        if end < start:
-            start, end, sign = end, start, -1
-        count = sum(1 for k in range(1, (end - start).days + 1) if working(start + dt.timedelta(days=k)))
-        return sign * count
+        return days.between(dt.date.fromisoformat(a), dt.date.fromisoformat(b))
 
     return working_days, WORKING
 
