@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from roadmap.conditions import parse_condition
+from roadmap.diff import diff_plans
 from roadmap.errors import InputError
 from roadmap.i18n import t
 from roadmap.library import answer_problem
@@ -409,19 +410,14 @@ class Summary:
 
 def compare_plans(before: Plan, after: Plan) -> Summary:
     """Steps added or dropped, days added, risks raised and the finish, from ``before`` to ``after``."""
-    old = {task.id: task for task in before.tasks if not task.milestone}
-    new = {task.id: task for task in after.tasks if not task.milestone}
+    scope = diff_plans(before.model_dump(mode="json"), after.model_dump(mode="json"))  # the one plan comparison
     reasons = {d.id: d.reason for d in after.dropped}
     old_risks = [(r.text, r.because) for r in before.risks]
     new_risks = [(r.text, r.because) for r in after.risks]
     return Summary(
-        added=tuple((tid, task.title) for tid, task in new.items() if tid not in old),
-        dropped=tuple((tid, task.title, reasons.get(tid, "")) for tid, task in old.items() if tid not in new),
-        resized=tuple(
-            StepChange(tid, task.title, old[tid].duration_days, task.duration_days)
-            for tid, task in new.items()
-            if tid in old and old[tid].duration_days != task.duration_days
-        ),
+        added=tuple((step.id, step.title) for step in scope.added if not step.milestone),
+        dropped=tuple((step.id, step.title, reasons.get(step.id, "")) for step in scope.dropped if not step.milestone),
+        resized=tuple(StepChange(d.id, d.title, d.old_days, d.new_days) for d in scope.durations),
         risks_raised=tuple(r for r in new_risks if r not in old_risks),
         risks_gone=tuple(r for r in old_risks if r not in new_risks),
         finish_before=before.finish,
