@@ -627,6 +627,78 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xlsx_bars_months": ("Bars: one column per month", "Barres : une colonne par mois"),
     "xlsx_bars_none": ("Too many tasks for bars: see the Gantt page", "Trop de tâches pour les barres : voir le Gantt"),
     "xlsx_none": ("none", "aucun"),
+    # the starter company file (roadmap/starter.py)
+    "starter_title": (
+        "The company file of {name} for `roadmap`, the intranet portal rollout planner.",
+        "Le fichier d'entreprise de {name} pour `roadmap`, le planificateur du déploiement du portail intranet.",
+    ),
+    "starter_schema": (
+        "Editor completion and checks: write the schema beside this file with",
+        "Complétion et contrôles dans l'éditeur : écrivez le schéma à côté de ce fichier avec",
+    ),
+    "starter_next": (
+        "Next: `roadmap ask {file}` answers the stage questionnaires, `roadmap plan {file}` writes the plan.",
+        "Ensuite : `roadmap ask {file}` répond aux questionnaires des étapes, `roadmap plan {file}` écrit le plan.",
+    ),
+    "starter_company": ("Facts that scale and shape the plan.", "Les faits qui dimensionnent et façonnent le plan."),
+    "starter_industry": (
+        "manufacturing | construction | services | other",
+        "manufacturing | construction | services | other",
+    ),
+    "starter_employees": (
+        "headcount; the method fits 150–3,000 people",
+        "effectif ; la méthode convient de 150 à 3 000 personnes",
+    ),
+    "starter_levels": ("levels of management", "niveaux hiérarchiques"),
+    "starter_branches": ("branch offices besides the head office", "filiales en plus du siège"),
+    "starter_country": (
+        "ISO code: public holidays and the default weekend",
+        "code ISO : jours fériés et week-end par défaut",
+    ),
+    "starter_plan": ("When and how to plan.", "Quand et comment planifier."),
+    "starter_start": ("first possible day of work", "premier jour de travail possible"),
+    "starter_start_monday": (
+        "first possible day of work (the next Monday)",
+        "premier jour de travail possible (le lundi suivant)",
+    ),
+    "starter_holidays": (
+        "company days off besides public holidays, e.g. [2027-05-07]",
+        "jours chômés de l'entreprise en plus des jours fériés, p. ex. [2027-05-07]",
+    ),
+    "starter_exclude": (
+        "stages or steps left out by choice, e.g. [crm]",
+        "étapes ou tâches écartées par choix, p. ex. [crm]",
+    ),
+    "starter_team": (
+        "How many steps needing each role may run at once (1 when not listed), e.g.",
+        "Combien de tâches demandant chaque rôle peuvent avancer en même temps (1 si absent), p. ex.",
+    ),
+    "starter_roles": ("Roles: {roles}.", "Rôles : {roles}."),
+    "starter_no_roles": ("see `roadmap stages`", "voir `roadmap stages`"),
+    "starter_answers": (
+        "The answers to the stage questionnaires, question id → answer: `roadmap ask {file}`",
+        "Les réponses aux questionnaires des étapes, id de question → réponse : `roadmap ask {file}`",
+    ),
+    "starter_answers2": (
+        "fills them in (`roadmap show QUESTION_ID` explains a question).",
+        "les remplit (`roadmap show ID_QUESTION` explique une question).",
+    ),
+    "starter_progress": (
+        "What has happened so far, step id → status (planned | in_progress | done), e.g.",
+        "Ce qui a été fait jusqu'ici, id de tâche → statut (planned | in_progress | done), p. ex.",
+    ),
+    "starter_report": (
+        "Report branding (optional): uncomment to use.",
+        "Habillage des rapports (facultatif) : décommentez.",
+    ),
+    "starter_report_title": ("Intranet portal rollout", "Déploiement du portail intranet"),
+    "starter_consultant": ("Your name", "Votre nom"),
+    "starter_logo": ("PNG, JPEG or SVG, relative to this file", "PNG, JPEG ou SVG, relatif à ce fichier"),
+    # plan.ics (roadmap/render/ics.py)
+    "ics_roles": ("Roles", "Rôles"),
+    "ics_critical": ("Critical: no slack", "Critique : aucune marge"),
+    "ics_empty": ("{name}: no step in the plan", "{name} : aucune tâche dans le plan"),
+    "ics_dropped": ("Left out of the plan:", "Retirés du plan :"),
 }
 
 

@@ -547,12 +547,6 @@ class _Note:
     note: InProgress | None
 
 
-def _earliest_start(task: SchedTask, finish: Mapping[str, int], *, milestone: bool) -> int:
-    """Where a task could start if no team limit held it back."""
-    gap = 0 if milestone else 1
-    return max([task.not_before, *(finish[p] + lag + gap for p, lag in task.preds)])
-
-
 def _task_order(resolution: Resolution, start: Any) -> list[str]:
     """Stage order, then start, milestones last in their stage, then id."""
     blocks = resolution.blocks

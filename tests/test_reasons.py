@@ -8,6 +8,7 @@ import string
 import typing
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -206,3 +207,14 @@ def test_plan_json_carries_reasons_per_task_and_per_dropped_block(plans: list[tu
     assert data["dropped"] and all(len(drop["reasons"]) == 1 for drop in data["dropped"])
     first = data["tasks"][0]["reasons"][0]
     assert first == {"code": "base", "days": first["days"]}
+
+
+def test_the_catalogue_is_the_only_table_of_words_in_roadmap() -> None:
+    """No module of roadmap/ but i18n.py keeps its own English/French pairs."""
+    root = Path(__file__).resolve().parent.parent / "roadmap"
+    own = [
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if path.name != "i18n.py" and 'fr if lang == "fr" else en' in path.read_text(encoding="utf-8")
+    ]
+    assert own == []
