@@ -429,6 +429,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} names {id}, which is not in the plan ({reason})",
         "{field} cite {id}, qui n'est pas dans le plan ({reason})",
     ),
+    "warn_cost_dropped": (  # English in both: the words plans have always had (no French yet)
+        "cost '{cost}' is tied to {block}, which is not in the plan: it is left out",
+        "cost '{cost}' is tied to {block}, which is not in the plan: it is left out",
+    ),
     "warn_deadline_dropped": (
         "deadline for {id} ({date}): it is not in the plan",
         "échéance de {id} ({date}) : ce bloc n'est pas dans le plan",

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from roadmap.calendar import WorkCalendar, build_calendar
-from roadmap.company import CompanyInput, fit_warning, load_company
+from roadmap.company import CompanyInput, fit_record, load_company
 from roadmap.cost import Cost, plan_cost
 from roadmap.demand import over_capacity
 from roadmap.effort import Effort, plan_effort, task_effort
@@ -22,11 +22,21 @@ from roadmap.inputs import AnswerStatus, answer_status, check_status_date, progr
 from roadmap.library import load_library
 from roadmap.limits import calendar_warnings, check_calendar_end, check_plan_limits
 from roadmap.models import CompanyFile, Library, Progress
-from roadmap.reasons import Done, DropReason, InProgress, NotBefore, TaskReason, Waits
+from roadmap.reasons import (
+    DeadlineDropped,
+    Done,
+    DropReason,
+    InProgress,
+    InputDropped,
+    NotBefore,
+    PlanWarning,
+    TaskReason,
+    Waits,
+)
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
 from roadmap.staffing import Wait, staffing
-from roadmap.wording import say
+from roadmap.wording import say, words
 from roadmap.yamlio import gc_paused
 
 
@@ -243,6 +253,8 @@ class Plan(Out):
     """Money, when the company file gives rates or costs (issue 12)."""
     sites: tuple[SiteWindow, ...] = Field(default=(), exclude_if=_is_empty)
     """Sites in wave order, then by name (issue 17); absent without ``sites`` in the company file."""
+    warning_reasons: tuple[PlanWarning, ...] = Field(default=(), exclude_if=_is_empty)
+    """``warnings`` as data, line for line (issue 11): ``{code, ...params}``; absent without warnings."""
 
 
 def plan_file(
@@ -362,8 +374,9 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         plan_finish = max(max(t_.finish for t_ in tasks), calendar.to_date(finish_i))
     else:
         plan_start = plan_finish = calendar.next_working(data.plan.start)
-    warning = fit_warning(data, lang)
+    fit = fit_record(data)
     honest = _honest_parts(company, library, resolution, calendar, tasks, lang)
+    warned = ((fit,) if fit else ()) + honest.warnings + calendar_warnings(calendar, plan_start, plan_finish)
     plan = Plan(
         company=data.company.model_dump(mode="json"),
         start=plan_start,
@@ -384,9 +397,8 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         risks=tuple(Risk(text=text, because=because) for text, because in resolution.risks) + honest.risks,
         critical_path=tuple(result.critical_path),
         stages=tuple(_stage_summaries(library, tasks, calendar, lang)),
-        warnings=((warning,) if warning else ())
-        + honest.warnings
-        + calendar_warnings(calendar, plan_start, plan_finish, lang),
+        warnings=tuple(say(w, library, lang) for w in warned),
+        warning_reasons=warned,
         answers={
             q: resolution.env[q]
             for q in resolution.applicable_questions
@@ -417,7 +429,8 @@ def with_effort_and_cost(plan: Plan, data: CompanyFile) -> Plan:
     cost, warnings = plan_cost(plan, data)
     update: dict[str, Any] = {"effort": plan_effort(plan), "cost": cost}
     if warnings:
-        update["warnings"] = (*plan.warnings, *warnings)
+        update["warnings"] = (*plan.warnings, *(words(w, plan.lang) for w in warnings))
+        update["warning_reasons"] = (*plan.warning_reasons, *warnings)
     return plan.model_copy(update=update)
 
 
@@ -426,7 +439,7 @@ class _Honest:
     """Issue 9's parts of a plan: answer status, progress warnings, deadlines and their risks."""
 
     status: AnswerStatus
-    warnings: tuple[str, ...]
+    warnings: tuple[PlanWarning, ...]
     deadlines: tuple[Deadline, ...]
     risks: tuple[Risk, ...]
 
@@ -442,19 +455,18 @@ def _honest_parts(
     data, name = company.data, company.path.name
     by_id = {task.id: task for task in tasks}
     preds = {task.id: [p.id for p in task.predecessors] for task in tasks}
-    warnings = progress_warnings(
-        data, calendar, resolution.dropped, {k: v.finish for k, v in by_id.items()}, preds, lang
-    )
+    dropped = resolution.drop_reasons
+    warnings = progress_warnings(data, calendar, dropped, {k: v.finish for k, v in by_id.items()}, preds)
     for key, ids in (("adjust", data.adjust), ("plan.not_before", data.plan.not_before)):
         for sid in ids:
-            if sid in resolution.dropped:
-                warnings.append(t(lang, "warn_input_dropped", field=key, id=sid, reason=resolution.dropped[sid]))
+            if sid in dropped:
+                warnings.append(InputDropped(field=key, id=sid, reason=dropped[sid]))
     deadlines: list[Deadline] = []
     risks: list[Risk] = []
     for bid, date in data.plan.deadlines.items():
         task = by_id.get(bid)
         if task is None:
-            warnings.append(t(lang, "warn_deadline_dropped", id=bid, date=date))
+            warnings.append(DeadlineDropped(id=bid, date=date))
             continue
         late = calendar.count_working(date + dt.timedelta(days=1), task.finish) if task.finish > date else 0
         deadlines.append(Deadline(id=bid, date=date, finish=task.finish, late_days=late))

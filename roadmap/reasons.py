@@ -294,6 +294,132 @@ class Waits(_Reason):
     """The roles whose people were all busy."""
 
 
+# ---------------------------------------------------------------- plan warnings
+
+
+class Fit(_Reason):
+    """The company is outside the method's fit (one warning, every way it is outside)."""
+
+    MESSAGE = "fit_low"
+    code: Literal["fit"] = "fit"
+    """The kind of reason."""
+    outside: tuple[Literal["low", "high", "levels", "branches", "industry"], ...]
+    """Below 150 or above 3,000 people, under three levels, over 30 branches, industry ``other``."""
+    employees: int
+    """Headcount."""
+    hierarchy_levels: int
+    """Levels of management."""
+    branches: int
+    """Branch offices."""
+
+
+class ProgressDropped(_Reason):
+    """``progress`` names a block the plan dropped."""
+
+    MESSAGE = "warn_progress_dropped"
+    code: Literal["progress_dropped"] = "progress_dropped"
+    """The kind of reason."""
+    id: str
+    """The block."""
+    reason: DropReason
+    """Why it was dropped."""
+
+
+class ProgressDayOff(_Reason):
+    """An actual date of ``progress`` is no working day."""
+
+    MESSAGE = "warn_progress_day_off"
+    code: Literal["progress_day_off"] = "progress_day_off"
+    """The kind of reason."""
+    id: str
+    """The step."""
+    field: Literal["start", "finish"]
+    """Which date."""
+    date: dt.date
+    """The date."""
+
+
+class ProgressEarly(_Reason):
+    """A step started before a predecessor finished."""
+
+    MESSAGE = "warn_progress_early"
+    code: Literal["progress_early"] = "progress_early"
+    """The kind of reason."""
+    id: str
+    """The step."""
+    start: dt.date
+    """Its actual start."""
+    pred: str
+    """The predecessor."""
+    finish: dt.date
+    """The predecessor's finish."""
+
+
+class InputDropped(_Reason):
+    """``adjust`` or ``plan.not_before`` names a block the plan dropped."""
+
+    MESSAGE = "warn_input_dropped"
+    code: Literal["input_dropped"] = "input_dropped"
+    """The kind of reason."""
+    field: str
+    """``adjust`` or ``plan.not_before``."""
+    id: str
+    """The block."""
+    reason: DropReason
+    """Why it was dropped."""
+
+
+class DeadlineDropped(_Reason):
+    """``plan.deadlines`` names a block the plan dropped."""
+
+    MESSAGE = "warn_deadline_dropped"
+    code: Literal["deadline_dropped"] = "deadline_dropped"
+    """The kind of reason."""
+    id: str
+    """The block."""
+    date: dt.date
+    """The deadline."""
+
+
+class HolidaysUncovered(_Reason):
+    """The ``holidays`` package has no public holidays of the country for some years of the plan."""
+
+    MESSAGE = "holidays_uncovered"
+    code: Literal["holidays_uncovered"] = "holidays_uncovered"
+    """The kind of reason."""
+    country: str
+    """ISO code."""
+    first: int
+    """The first year not covered."""
+    last: int
+    """The last year not covered."""
+
+
+class CostDropped(_Reason):
+    """A cost is tied to a block the plan dropped: it is left out."""
+
+    MESSAGE = "warn_cost_dropped"
+    code: Literal["cost_dropped"] = "cost_dropped"
+    """The kind of reason."""
+    cost: str
+    """The cost's name."""
+    block: str
+    """The block it is tied to."""
+
+
+PlanWarning = Annotated[
+    Fit
+    | ProgressDropped
+    | ProgressDayOff
+    | ProgressEarly
+    | InputDropped
+    | DeadlineDropped
+    | HolidaysUncovered
+    | CostDropped,
+    Field(discriminator="code"),
+]
+"""A warning of the plan, as data."""
+
 DropReason = Annotated[
     StageExcluded
     | StageDroppedByAnswer
@@ -316,6 +442,9 @@ TaskReason = Annotated[
 
 Reason = DropReason | TaskReason
 
+for _record in (ProgressDropped, InputDropped):
+    _record.model_rebuild()
+
 REASON_TYPES: tuple[type[_Reason], ...] = (
     StageExcluded,
     StageDroppedByAnswer,
@@ -336,6 +465,14 @@ REASON_TYPES: tuple[type[_Reason], ...] = (
     InProgress,
     NotBefore,
     Waits,
+    Fit,
+    ProgressDropped,
+    ProgressDayOff,
+    ProgressEarly,
+    InputDropped,
+    DeadlineDropped,
+    HolidaysUncovered,
+    CostDropped,
 )
 """Every kind of reason: the registry a test walks to check each has words."""
 

@@ -21,14 +21,22 @@ from roadmap.reasons import (
     AnyReason,
     Base,
     Condition,
+    CostDropped,
+    DeadlineDropped,
     Done,
     DroppedByAnswer,
     Excluded,
     Fact,
+    Fit,
+    HolidaysUncovered,
     InProgress,
+    InputDropped,
     Milestone,
     NotBefore,
     OptionalNotSelected,
+    ProgressDayOff,
+    ProgressDropped,
+    ProgressEarly,
     RequiresDropped,
     Scaling,
     StageCondition,
@@ -264,14 +272,10 @@ def say(reason: AnyReason, library: Library, lang: str) -> str:
     """The reason as a sentence of ``lang`` (the catalogue's words, the library's titles)."""
     key = reason.MESSAGE
     match reason:
-        case StageExcluded(stage=stage, file=file):
-            return t(lang, key, stage=stage, file=file)
         case StageDroppedByAnswer(stage=stage, question=question, value=value):
             return t(lang, key, stage=_stage_title(library, stage, lang), cause=_cause(library, question, value, lang))
         case StageCondition(stage=stage, facts=facts):
             return t(lang, key, stage=_stage_title(library, stage, lang), facts=facts_text(library, facts, lang))
-        case Excluded(file=file):
-            return t(lang, key, file=file)
         case DroppedByAnswer(question=question, value=value):
             return _cause(library, question, value, lang)
         case Condition(facts=facts):
@@ -287,10 +291,27 @@ def say(reason: AnyReason, library: Library, lang: str) -> str:
             return t(lang, key, answers="; ".join(phrases))
         case RequiresDropped(requires=requires):
             return t(lang, key, req=block_title(library, requires, lang))
-        case StageEmpty(stage=stage):
-            return t(lang, key, stage=stage)
         case Milestone(stage=stage):
             return t(lang, key, stage=_stage_title(library, stage, lang))
+        case AnswerDays(days=days, question=question, value=value):
+            return t(lang, key, days=days, cause=_cause(library, question, value, lang))
+        case ProgressDropped(id=block, reason=dropped):
+            return t(lang, key, id=block, reason=say(dropped, library, lang))
+        case InputDropped(field=field, id=block, reason=dropped):
+            return t(lang, key, field=field, id=block, reason=say(dropped, library, lang))
+    return words(reason, lang)
+
+
+def words(reason: AnyReason, lang: str) -> str:
+    """A reason whose words need no library (ids, numbers, dates) as a sentence of ``lang``."""
+    key = reason.MESSAGE
+    match reason:
+        case StageExcluded(stage=stage, file=file):
+            return t(lang, key, stage=stage, file=file)
+        case Excluded(file=file):
+            return t(lang, key, file=file)
+        case StageEmpty(stage=stage):
+            return t(lang, key, stage=stage)
         case Base(days=days):
             return t(lang, key, days=days)
         case Scaling():
@@ -300,8 +321,6 @@ def say(reason: AnyReason, library: Library, lang: str) -> str:
                 lang, key, days=reason.days, value=reason.value, by=by, add=reason.add, per=reason.per,
                 above=reason.above, cap=cap,
             )  # fmt: skip
-        case AnswerDays(days=days, question=question, value=value):
-            return t(lang, key, days=days, cause=_cause(library, question, value, lang))
         case AdjustSet(days=days, file=file, note=note) | AdjustAdd(days=days, file=file, note=note):
             return t(lang, key, days=days, file=file, note=f": {note}" if note else "")
         case Done(start=start, finish=finish):
@@ -312,6 +331,20 @@ def say(reason: AnyReason, library: Library, lang: str) -> str:
             return t(lang, key, date=date, file=file)
         case Waits(days=days, roles=roles):
             return t(lang, key, days=days, roles=", ".join(roles))
+        case Fit():
+            figures = {"low": reason.employees, "high": reason.employees, "levels": reason.hierarchy_levels}
+            figures["branches"] = reason.branches
+            return "; ".join(t(lang, f"fit_{part}", n=figures.get(part, 0)) for part in reason.outside)
+        case ProgressDayOff(id=block, field=field, date=date):
+            return t(lang, key, id=block, field=field, date=date)
+        case ProgressEarly(id=block, start=start, pred=pred, finish=finish):
+            return t(lang, key, id=block, start=start, pred=pred, finish=finish)
+        case DeadlineDropped(id=block, date=date):
+            return t(lang, key, id=block, date=date)
+        case HolidaysUncovered(country=country, first=first, last=last):
+            return t(lang, key, country=country, years=str(first) if first == last else f"{first}–{last}")
+        case CostDropped(cost=cost, block=block):
+            return t(lang, key, cost=cost, block=block)
     raise AssertionError(f"no words for {reason!r}")  # pragma: no cover
 
 

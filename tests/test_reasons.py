@@ -25,15 +25,24 @@ from roadmap.reasons import (
     Answers,
     Base,
     Condition,
+    CostDropped,
+    DeadlineDropped,
     Done,
     DroppedByAnswer,
     DropReason,
     Excluded,
     Fact,
+    Fit,
+    HolidaysUncovered,
     InProgress,
+    InputDropped,
     Milestone,
     NotBefore,
     OptionalNotSelected,
+    PlanWarning,
+    ProgressDayOff,
+    ProgressDropped,
+    ProgressEarly,
     RequiresDropped,
     Scaling,
     StageCondition,
@@ -68,7 +77,7 @@ def _members(union: object) -> set[type]:
 
 
 def test_the_registry_is_every_record_of_the_unions() -> None:
-    assert set(REASON_TYPES) == _members(DropReason) | _members(TaskReason)
+    assert set(REASON_TYPES) == _members(DropReason) | _members(TaskReason) | _members(PlanWarning)
     codes = [cls.model_fields["code"].default for cls in REASON_TYPES]
     assert len(set(codes)) == len(codes)
 
@@ -103,6 +112,14 @@ def _samples(library: Library) -> Iterator[object]:
     yield InProgress(start=day, percent=40, remaining=6)
     yield NotBefore(date=day, file="c.yaml")
     yield Waits(days=3, roles=("pm", "dev"))
+    yield Fit(outside=("low", "levels", "branches", "industry"), employees=90, hierarchy_levels=2, branches=40)
+    yield ProgressDropped(id=step.id, reason=Excluded(file="c.yaml"))
+    yield ProgressDayOff(id=step.id, field="start", date=day)
+    yield ProgressEarly(id=step.id, start=day, pred=step.id, finish=day)
+    yield InputDropped(field="adjust", id=step.id, reason=RequiresDropped(requires=step.id))
+    yield DeadlineDropped(id=step.id, date=day)
+    yield HolidaysUncovered(country="FR", first=2099, last=2100)
+    yield CostDropped(cost="Licence", block=step.id)
 
 
 def test_every_reason_code_has_words_in_both_languages() -> None:
@@ -121,13 +138,17 @@ plan:
   start: 2027-01-04
   exclude: [beta.two]
   not_before: {beta.one: 2027-06-01}
+  deadlines: {beta.two: 2027-03-01}
 answers: {q1: x, q2: true}
 team: {pm: 1, dev: 1}
 progress:
   alpha.one: {status: done, start: 2027-01-04, finish: 2027-01-12}
+  alpha.two: {status: in_progress, start: 2027-01-09}
+  beta.two: {status: done, start: 2027-01-04, finish: 2027-01-05}
 adjust:
   alpha.opt: {duration_days: 4, note: agreed}
   alpha.two: {add_days: -1}
+  beta.two: {add_days: 1}
 """
 
 GAMMA = """
@@ -190,7 +211,11 @@ def test_why_and_reason_are_the_records_in_words(plans: list[tuple[Plan, Library
         for drop in plan.dropped:
             assert (drop.reason,) == tuple(say(r, library, plan.lang) for r in drop.reasons), drop.id
             seen.update(r.code for r in drop.reasons)
-    assert seen == {cls.model_fields["code"].default for cls in REASON_TYPES}
+        assert plan.warnings == tuple(say(w, library, plan.lang) for w in plan.warning_reasons)
+        seen.update(w.code for w in plan.warning_reasons)
+    # the sample test words the warnings no small plan raises: no holiday data, a cost on a dropped block
+    unseen = {"holidays_uncovered", "cost_dropped"}
+    assert seen == {cls.model_fields["code"].default for cls in REASON_TYPES} - unseen
 
 
 def test_plan_json_reads_back_through_the_plan_model(plans: list[tuple[Plan, Library]]) -> None:
