@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from roadmap.conditions import parse_condition
+from roadmap.diff import diff_plans
 from roadmap.errors import InputError
 from roadmap.i18n import t
 from roadmap.library import answer_problem
-from roadmap.models import AnswerValue, CompanyFile, Library, Option, Question, Stage
-from roadmap.resolve import chosen_options, condition_env
+from roadmap.models import NO_WORDS, YES_WORDS, AnswerValue, CompanyFile, Library, Option, Question, Stage
+from roadmap.resolve import chosen_effects, condition_env
+from roadmap.wording import answer_text, effect_phrases
 from roadmap.yamlio import did_you_mean
 
 if TYPE_CHECKING:
@@ -35,8 +37,9 @@ NONE_INPUT = "-"
 LATER_INPUT = "0"
 """What to type to leave a single or multiple choice for later (issue 9; options count from 1)."""
 
-_YES = frozenset({"y", "yes", "o", "oui", "true"})
-_NO = frozenset({"n", "no", "non", "false"})
+_YES = frozenset((*YES_WORDS, "o"))
+"""The words of a company file, and ``o`` (the French prompt's ``o/n``)."""
+_NO = frozenset(NO_WORDS)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 """A byte-order mark or zero-width characters a script or a copy-paste may put around an answer."""
@@ -130,14 +133,8 @@ def stages_dropped_by_answers(library: Library, env: dict[str, Any], applicable:
     """
     stage_ids = {s.id for s in library.stages}
     out: set[str] = set()
-    for stage, question in library.questions():
-        if question.id not in applicable:
-            continue
-        options = {o.value: o for o in question.options}
-        for value in chosen_options(question, env.get(question.id)):
-            option = options.get(value)
-            for effect in option.effects if option else ():
-                out.update(sid for sid in effect.exclude or () if sid in stage_ids and sid != stage.id)
+    for chosen in chosen_effects(library, env, applicable):
+        out.update(sid for sid in chosen.effect.exclude or () if sid in stage_ids and sid != chosen.stage.id)
     return out
 
 
@@ -202,21 +199,7 @@ def _title(titles: Mapping[str, str] | None, block: str, lang: str) -> str:
 
 def effect_texts(option: Option, lang: str, titles: Mapping[str, str] | None = None) -> list[str]:
     """What choosing ``option`` does to the plan, one phrase per effect (blocks by title with ``titles``)."""
-    out: list[str] = []
-    for effect in option.effects:
-        for sid in effect.include or ():
-            out.append(t(lang, "effect_include", block=_title(titles, sid, lang)))
-        for sid in effect.exclude or ():
-            out.append(t(lang, "effect_exclude", block=_title(titles, sid, lang)))
-        if effect.add_days:
-            key = "effect_add_day" if effect.add_days.days == 1 else "effect_add_days"
-            step = _title(titles, effect.add_days.step, lang)
-            out.append(t(lang, key, days=effect.add_days.days, step=step))
-        if effect.risk:
-            out.append(t(lang, "effect_risk", text=effect.risk.get(lang)))
-        if effect.widen:  # issue 16
-            out.append(t(lang, "effect_widen", step=effect.widen.step, pct=round(100 * effect.widen.high)))
-    return out
+    return effect_phrases(option, lang, lambda block: _title(titles, block, lang))
 
 
 def describe_effects(option: Option, lang: str, titles: Mapping[str, str] | None = None) -> str:
@@ -256,18 +239,9 @@ def _effects(option: Option | None, lang: str, titles: Mapping[str, str] | None 
 
 def display_answer(question: Question, value: Any, lang: str) -> str:
     """An answer as a person reads it: option labels, yes/no, the date."""
-    labels = {o.value: o.label.get(lang) for o in question.options}
-    if value is None:
-        return t(lang, "ask_unanswered")
-    if question.kind == "yes_no" and isinstance(value, bool):
-        return labels.get("yes" if value else "no") or t(lang, "ask_yes" if value else "ask_no")
-    if question.kind == "multiple" and isinstance(value, list):
-        return separator(lang).join(labels.get(str(v), str(v)) for v in value) or t(lang, "ask_none")
-    if question.kind == "single":
-        return labels.get(str(value), str(value))
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    return answer_text(
+        question, value, lang, joiner=separator(lang), unanswered="ask_unanswered", nothing="ask_none", capital=False
+    )
 
 
 def typed_form(question: Question, value: Any) -> str:
@@ -436,19 +410,14 @@ class Summary:
 
 def compare_plans(before: Plan, after: Plan) -> Summary:
     """Steps added or dropped, days added, risks raised and the finish, from ``before`` to ``after``."""
-    old = {task.id: task for task in before.tasks if not task.milestone}
-    new = {task.id: task for task in after.tasks if not task.milestone}
+    scope = diff_plans(before.model_dump(mode="json"), after.model_dump(mode="json"))  # the one plan comparison
     reasons = {d.id: d.reason for d in after.dropped}
     old_risks = [(r.text, r.because) for r in before.risks]
     new_risks = [(r.text, r.because) for r in after.risks]
     return Summary(
-        added=tuple((tid, task.title) for tid, task in new.items() if tid not in old),
-        dropped=tuple((tid, task.title, reasons.get(tid, "")) for tid, task in old.items() if tid not in new),
-        resized=tuple(
-            StepChange(tid, task.title, old[tid].duration_days, task.duration_days)
-            for tid, task in new.items()
-            if tid in old and old[tid].duration_days != task.duration_days
-        ),
+        added=tuple((step.id, step.title) for step in scope.added if not step.milestone),
+        dropped=tuple((step.id, step.title, reasons.get(step.id, "")) for step in scope.dropped if not step.milestone),
+        resized=tuple(StepChange(d.id, d.title, d.old_days, d.new_days) for d in scope.durations),
         risks_raised=tuple(r for r in new_risks if r not in old_risks),
         risks_gone=tuple(r for r in old_risks if r not in new_risks),
         finish_before=before.finish,

@@ -6,15 +6,16 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from roadmap.calendar import default_weekend
 from roadmap.cost import check_costs
 from roadmap.errors import Diagnostic, InputError
-from roadmap.i18n import t
 from roadmap.inputs import check_adjustments, check_progress_entry
 from roadmap.library import answer_problem
 from roadmap.models import CompanyFile, Library, Question, coerce_answer
+from roadmap.reasons import Fit
+from roadmap.wording import words
 from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, load_yaml, validate_model
 
 EARLIEST = dt.date(1990, 1, 1)
@@ -67,26 +68,39 @@ def normalise_answers(data: CompanyFile, library: Library) -> CompanyFile:
 
 
 def fit_warning(data: CompanyFile, lang: str = "en") -> str | None:
-    """A warning when the company is outside the method's fit, all reasons in one line.
+    """A warning when the company is outside the method's fit, all reasons in one line."""
+    record = fit_record(data)
+    return None if record is None else words(record, lang)
+
+
+def fit_record(data: CompanyFile) -> Fit | None:
+    """How the company is outside the method's fit (None: it fits).
 
     The method fits manufacturing, construction and service companies of 150–3,000 people
     with three hierarchy levels or more; its size scaling covers up to 30 branches. An
     industry left as ``other`` is only mentioned along with another reason, or when stated.
     """
     company = data.company
-    notes: list[str] = []
+    outside: list[Literal["low", "high", "levels", "branches", "industry"]] = []
     n = company.employees
     if n < FIT_MIN:
-        notes.append(t(lang, "fit_low", n=n))
+        outside.append("low")
     if n > FIT_MAX:
-        notes.append(t(lang, "fit_high", n=n))
+        outside.append("high")
     if company.hierarchy_levels < FIT_MIN_LEVELS:
-        notes.append(t(lang, "fit_levels", n=company.hierarchy_levels))
+        outside.append("levels")
     if company.branches > FIT_MAX_BRANCHES:
-        notes.append(t(lang, "fit_branches", n=company.branches))
+        outside.append("branches")
     if company.industry == "other" and "industry" in company.model_fields_set:
-        notes.append(t(lang, "fit_industry"))
-    return "; ".join(notes) or None
+        outside.append("industry")
+    if not outside:
+        return None
+    return Fit(
+        outside=tuple(outside),
+        employees=n,
+        hierarchy_levels=company.hierarchy_levels,
+        branches=company.branches,
+    )
 
 
 def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path) -> Iterator[Diagnostic]:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from roadmap.effort import month_key, task_cells
+from roadmap.reasons import CostDropped
 from roadmap.yamlio import did_you_mean
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ def labour_cells(plan: Plan, rates: Rates | None) -> Iterator[tuple[Task, str, s
         yield task, role, month, (Decimal(hundredths) / 100 * factor * rate[role]).quantize(CENT, ROUND_HALF_UP)
 
 
-def plan_cost(plan: Plan, data: CompanyFile) -> tuple[Cost | None, list[str]]:
+def plan_cost(plan: Plan, data: CompanyFile) -> tuple[Cost | None, list[CostDropped]]:
     """plan.json ``cost`` (None when the company file has neither rates nor costs) and warnings."""
     if data.rates is None and not data.costs:
         return None, []
@@ -168,13 +169,13 @@ def plan_cost(plan: Plan, data: CompanyFile) -> tuple[Cost | None, list[str]]:
         by_stage[task.stage] = by_stage.get(task.stage, Decimal(0)) + amount
         by_month[month] = by_month.get(month, Decimal(0)) + amount
     lines: list[CostLine] = []
-    warnings: list[str] = []
+    warnings: list[CostDropped] = []
     stages = {task.id: task.stage for task in plan.tasks}
     for item in data.costs:
         anchor = item.at or item.from_ or ""
         dates = payment_dates(item, plan)
         if not dates and anchor not in stages:
-            warnings.append(f"cost '{item.name}' is tied to {anchor}, which is not in the plan: it is left out")
+            warnings.append(CostDropped(cost=item.name, block=anchor))
         stage = stages.get(anchor, anchor.split(".", 1)[0])
         for day in dates:
             by_stage[stage] = by_stage.get(stage, Decimal(0)) + item.amount

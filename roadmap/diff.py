@@ -3,33 +3,31 @@
 Scope (steps added or dropped, with the new plan's reason for a drop, or the new library's lack of
 the step), durations (with the reasons that differ, team-limit waits aside: they move a start,
 not a duration), dates per task and the finish, and the inputs that explain them: changed
-answers and team sizes. Shifts are counted in working days when both plans carry the same
+answers and team sizes. Reasons are compared as the records of ``reasons`` (issue 11), codes
+and parameters, and shown as the plan's ``why`` sentences; a plan.json without records (written
+before them) is compared by its sentences. Shifts are counted in working days when both plans carry the same
 weekend (holidays and working weekend days from both), else in calendar days.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from roadmap.baseline import check_plan_shape, read_plan_json
-from roadmap.i18n import MESSAGES
+from roadmap.effort import WorkingDays
+from roadmap.plan import CalendarInfo
 
 WORKING = "working days"
 CALENDAR = "calendar days"
 NOT_IN_LIBRARY = "not in the new plan's library"
 """The reason of a step the new plan neither keeps nor lists as dropped: its library has no such step."""
-_WAITS = re.compile(
-    "|".join(
-        re.escape(text).replace(re.escape("{days}"), r"\d+").replace(re.escape("{roles}"), ".+")
-        for text in MESSAGES["why_capacity"]
-    )
-)
-"""A "waits N days for a role" line of ``why``: it explains a start, not a duration."""
+START_CODES = frozenset({"waits"})
+"""Reason codes that explain a start, not a duration: waiting for a busy role."""
 
 
 @dataclass(frozen=True)
@@ -168,16 +166,17 @@ def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
         if before is None:
             continue
         if not now.get("milestone") and before.get("duration_days") != now.get("duration_days"):
-            old_why = [w for w in _lines(before.get("why")) if not _WAITS.fullmatch(w)]
-            new_why = [w for w in _lines(now.get("why")) if not _WAITS.fullmatch(w)]
+            records = _has_records(before) and _has_records(now)
+            old_why, new_why = _duration_reasons(before, records), _duration_reasons(now, records)
+            old_keys, new_keys = {k for k, _ in old_why}, {k for k, _ in new_why}
             durations.append(
                 DurationChange(
                     id=tid,
                     title=str(now.get("title", tid)),
                     old_days=int(before.get("duration_days") or 0),
                     new_days=int(now.get("duration_days") or 0),
-                    why_removed=[w for w in old_why if w not in new_why],
-                    why_added=[w for w in new_why if w not in old_why],
+                    why_removed=[w for k, w in old_why if k not in new_keys],
+                    why_added=[w for k, w in new_why if k not in old_keys],
                 )
             )
         if before["start"] != now["start"] or before["finish"] != now["finish"]:
@@ -299,6 +298,28 @@ def _changes(old: Any, new: Any) -> list[ValueChange]:
     ]
 
 
+def _has_records(task: dict[str, Any]) -> bool:
+    """Whether ``reasons`` states ``why`` line for line (plan.json written since issue 11)."""
+    reasons = task.get("reasons")
+    return isinstance(reasons, list) and len(reasons) == len(_lines(task.get("why")))
+
+
+def _duration_reasons(task: dict[str, Any], records: bool) -> list[tuple[str, str]]:
+    """(what is compared, the sentence shown) per line of ``why`` that may explain the duration.
+
+    With ``records``: each line's record, codes and parameters, waits for a busy role left out;
+    without: the sentences themselves.
+    """
+    why = _lines(task.get("why"))
+    if not records:
+        return [(w, w) for w in why]
+    return [
+        (json.dumps(r, sort_keys=True), w)
+        for r, w in zip(task["reasons"], why, strict=True)
+        if not (isinstance(r, dict) and r.get("code") in START_CODES)
+    ]
+
+
 def _lines(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
@@ -317,8 +338,6 @@ def _day_counter(old: dict[str, Any], new: dict[str, Any]) -> tuple[Callable[[st
             return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
 
         return calendar_days, CALENDAR
-    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    weekend = {names.index(day) for day in weekends[0] or [] if day in names}
     holidays: set[dt.date] = set()
     extra: set[dt.date] = set()
     for cal in calendars:
@@ -326,17 +345,16 @@ def _day_counter(old: dict[str, Any], new: dict[str, Any]) -> tuple[Callable[[st
             continue
         holidays.update(_dates(cal.get("holidays")))
         extra.update(_dates(cal.get("extra_working_days")))
-
-    def working(day: dt.date) -> bool:
-        return day in extra or (day.weekday() not in weekend and day not in holidays)
+    days = WorkingDays(
+        CalendarInfo(
+            weekend=tuple(str(day) for day in weekends[0] or []),
+            holidays=tuple(sorted(holidays)),
+            extra_working_days=tuple(sorted(extra)),
+        )
+    )
 
     def working_days(a: str, b: str) -> int:
-        start, end = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
-        sign = 1
-        if end < start:
-            start, end, sign = end, start, -1
-        count = sum(1 for k in range(1, (end - start).days + 1) if working(start + dt.timedelta(days=k)))
-        return sign * count
+        return days.between(dt.date.fromisoformat(a), dt.date.fromisoformat(b))
 
     return working_days, WORKING
 

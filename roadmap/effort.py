@@ -70,6 +70,14 @@ class WorkingDays:
         """Whether ``day`` is worked."""
         return day in self.extra or (day.weekday() not in self.weekend and day not in self.holidays)
 
+    def between(self, earlier: dt.date, later: dt.date) -> int:
+        """Signed working days from ``earlier`` to ``later``, counted in ``(earlier, later]``."""
+        sign = 1
+        if later < earlier:
+            earlier, later, sign = later, earlier, -1
+        span = (later - earlier).days
+        return sign * sum(1 for k in range(1, span + 1) if self.is_working(earlier + dt.timedelta(days=k)))
+
     def of(self, task: Task) -> list[dt.date]:
         """The ``task.duration_days`` working days of a task, from its start.
 

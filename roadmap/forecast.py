@@ -165,30 +165,23 @@ def build_model(
     resolution: Resolution, library: Library, company: CompanyInput, tasks: Sequence[SchedTask], lang: str = "en"
 ) -> Model:
     """The ranges and risk events of a resolved plan; ``tasks`` are the plan's scheduler tasks."""
-    from roadmap.resolve import chosen_options
+    from roadmap.resolve import chosen_effects
 
     data = company.data
     kept = resolution.blocks
     base = {t.id: t for t in tasks}
     widen: dict[str, float] = {}
     risks: list[RiskEvent] = []
-    for stage, question in library.questions():
-        if question.id not in resolution.applicable_questions:
-            continue
-        options = {o.value: o for o in question.options}
-        for value in chosen_options(question, resolution.env[question.id]):
-            option = options.get(value)
-            if option is None:
-                continue
-            for n, effect in enumerate(option.effects):
-                if effect.widen:
-                    widen[effect.widen.step] = widen.get(effect.widen.step, 0.0) + effect.widen.high
-                if effect.risk and effect.probability and effect.impact_days:
-                    hit = tuple(sorted(s for s in effect.steps or () if s in kept and _free(base.get(s))))
-                    if hit and stage.milestone_id in kept:
-                        rid = f"{question.id}={value}#{n + 1}"
-                        text = effect.risk.get(lang)
-                        risks.append(RiskEvent(rid, effect.probability, effect.impact_days, hit, text))
+    for chosen in chosen_effects(library, resolution.env, set(resolution.applicable_questions)):
+        effect = chosen.effect
+        if effect.widen:
+            widen[effect.widen.step] = widen.get(effect.widen.step, 0.0) + effect.widen.high
+        if effect.risk and effect.probability and effect.impact_days:
+            hit = tuple(sorted(s for s in effect.steps or () if s in kept and _free(base.get(s))))
+            if hit and chosen.stage.milestone_id in kept:
+                rid = f"{chosen.question.id}={chosen.value}#{chosen.number}"
+                text = effect.risk.get(lang)
+                risks.append(RiskEvent(rid, effect.probability, effect.impact_days, hit, text))
     uncertain: list[Uncertain] = []
     for bid in sorted(kept):
         block = kept[bid]
@@ -497,7 +490,7 @@ def simulate(
     data = company.data
     resolution = resolve(library, data, plan.lang, company.path.name)
     calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
-    notes = _sched_tasks(resolution, data.progress, calendar, plan.as_of, plan.lang)
+    notes = _sched_tasks(resolution, data.progress, calendar, plan.as_of)
     model = build_model(resolution, library, company, [n.task for n in notes.values()], plan.lang)
     samples = run(model, iterations, seed, method, progress, workers)
     return summarize(

@@ -429,6 +429,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} names {id}, which is not in the plan ({reason})",
         "{field} cite {id}, qui n'est pas dans le plan ({reason})",
     ),
+    "warn_cost_dropped": (  # English in both: the words plans have always had (no French yet)
+        "cost '{cost}' is tied to {block}, which is not in the plan: it is left out",
+        "cost '{cost}' is tied to {block}, which is not in the plan: it is left out",
+    ),
     "warn_deadline_dropped": (
         "deadline for {id} ({date}): it is not in the plan",
         "échéance de {id} ({date}) : ce bloc n'est pas dans le plan",
@@ -627,6 +631,136 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xlsx_bars_months": ("Bars: one column per month", "Barres : une colonne par mois"),
     "xlsx_bars_none": ("Too many tasks for bars: see the Gantt page", "Trop de tâches pour les barres : voir le Gantt"),
     "xlsx_none": ("none", "aucun"),
+    # the starter company file (roadmap/starter.py)
+    "starter_title": (
+        "The company file of {name} for `roadmap`, the intranet portal rollout planner.",
+        "Le fichier d'entreprise de {name} pour `roadmap`, le planificateur du déploiement du portail intranet.",
+    ),
+    "starter_schema": (
+        "Editor completion and checks: write the schema beside this file with",
+        "Complétion et contrôles dans l'éditeur : écrivez le schéma à côté de ce fichier avec",
+    ),
+    "starter_next": (
+        "Next: `roadmap ask {file}` answers the stage questionnaires, `roadmap plan {file}` writes the plan.",
+        "Ensuite : `roadmap ask {file}` répond aux questionnaires des étapes, `roadmap plan {file}` écrit le plan.",
+    ),
+    "starter_company": ("Facts that scale and shape the plan.", "Les faits qui dimensionnent et façonnent le plan."),
+    "starter_industry": (
+        "manufacturing | construction | services | other",
+        "manufacturing | construction | services | other",
+    ),
+    "starter_employees": (
+        "headcount; the method fits 150–3,000 people",
+        "effectif ; la méthode convient de 150 à 3 000 personnes",
+    ),
+    "starter_levels": ("levels of management", "niveaux hiérarchiques"),
+    "starter_branches": ("branch offices besides the head office", "filiales en plus du siège"),
+    "starter_country": (
+        "ISO code: public holidays and the default weekend",
+        "code ISO : jours fériés et week-end par défaut",
+    ),
+    "starter_plan": ("When and how to plan.", "Quand et comment planifier."),
+    "starter_start": ("first possible day of work", "premier jour de travail possible"),
+    "starter_start_monday": (
+        "first possible day of work (the next Monday)",
+        "premier jour de travail possible (le lundi suivant)",
+    ),
+    "starter_holidays": (
+        "company days off besides public holidays, e.g. [2027-05-07]",
+        "jours chômés de l'entreprise en plus des jours fériés, p. ex. [2027-05-07]",
+    ),
+    "starter_exclude": (
+        "stages or steps left out by choice, e.g. [crm]",
+        "étapes ou tâches écartées par choix, p. ex. [crm]",
+    ),
+    "starter_team": (
+        "How many steps needing each role may run at once (1 when not listed), e.g.",
+        "Combien de tâches demandant chaque rôle peuvent avancer en même temps (1 si absent), p. ex.",
+    ),
+    "starter_roles": ("Roles: {roles}.", "Rôles : {roles}."),
+    "starter_no_roles": ("see `roadmap stages`", "voir `roadmap stages`"),
+    "starter_answers": (
+        "The answers to the stage questionnaires, question id → answer: `roadmap ask {file}`",
+        "Les réponses aux questionnaires des étapes, id de question → réponse : `roadmap ask {file}`",
+    ),
+    "starter_answers2": (
+        "fills them in (`roadmap show QUESTION_ID` explains a question).",
+        "les remplit (`roadmap show ID_QUESTION` explique une question).",
+    ),
+    "starter_progress": (
+        "What has happened so far, step id → status (planned | in_progress | done), e.g.",
+        "Ce qui a été fait jusqu'ici, id de tâche → statut (planned | in_progress | done), p. ex.",
+    ),
+    "starter_report": (
+        "Report branding (optional): uncomment to use.",
+        "Habillage des rapports (facultatif) : décommentez.",
+    ),
+    "starter_report_title": ("Intranet portal rollout", "Déploiement du portail intranet"),
+    "starter_consultant": ("Your name", "Votre nom"),
+    "starter_logo": ("PNG, JPEG or SVG, relative to this file", "PNG, JPEG ou SVG, relatif à ce fichier"),
+    # plan.ics (roadmap/render/ics.py)
+    "ics_roles": ("Roles", "Rôles"),
+    "ics_critical": ("Critical: no slack", "Critique : aucune marge"),
+    "ics_empty": ("{name}: no step in the plan", "{name} : aucune tâche dans le plan"),
+    "ics_dropped": ("Left out of the plan:", "Retirés du plan :"),
+    # roadmap init: the company facts it asks for (roadmap.app.asking)
+    "init_name": ("Company name", "Nom de l'entreprise"),
+    "init_name_bad": ("a name", "un nom"),
+    "init_employees": ("Employees (headcount)", "Employés (effectif)"),
+    "init_industry": ("Industry", "Secteur"),
+    "init_country": ("Country code (public holidays; empty for none)", "Code pays (jours fériés ; vide pour aucun)"),
+    "init_country_bad": (
+        "a known two-letter country code such as FR, DE, RU, or nothing",
+        "un code pays connu à deux lettres comme FR, DE, RU, ou rien",
+    ),
+    "init_branches": ("Branch offices", "Filiales"),
+    "init_levels": ("Hierarchy levels", "Niveaux hiérarchiques"),
+    "init_start": ("Start date", "Date de début"),
+    "init_number_bad": ("a whole number >= {low}", "un nombre entier >= {low}"),
+    "init_date_bad": ("a date YYYY-MM-DD", "une date AAAA-MM-JJ"),
+    # rollout waves in the reports (roadmap.render.sites, issue 17)
+    "site_wave": ("Wave {n}", "Vague {n}"),
+    "site_site": ("Site", "Site"),
+    "site_wave_column": ("Wave", "Vague"),
+    "site_employees_column": ("Employees", "Employés"),
+    "site_country": ("Country", "Pays"),
+    "site_sites": ("Sites", "Sites"),
+    "site_go_live": ("Go-live", "Mise en service"),
+    "site_go_live_on": ("go-live {date}", "mise en service le {date}"),
+    "site_employees": ("{n} employees", "{n} employés"),
+    "site_lob_title": ("Rollout by site: line of balance", "Déploiement par site : ligne d'équilibre"),
+    "site_lob_note": (
+        "Sites top to bottom in wave order, time left to right. Each line is one step of the site "
+        "template: a point is the day that step starts at a site. A steep line means the sites do "
+        "it at the same time, a flat one that they wait for each other (a wave's gate, or the team).",
+        "Les sites de haut en bas dans l'ordre des vagues, le temps de gauche à droite. Chaque ligne "
+        "est une tâche du modèle de site : un point est le jour où elle commence sur un site. Une "
+        "ligne raide : les sites la font en même temps ; une ligne plate : ils s'attendent (la "
+        "porte d'une vague, ou l'équipe).",
+    ),
+    "site_lob_hover": ("{start} → {finish} · {days}", "{start} → {finish} · {days}"),
+    "site_band_sites": (
+        "{n} sites in {waves} waves, {start} → {finish}",
+        "{n} sites en {waves} vagues, du {start} au {finish}",
+    ),
+    "site_band_go_live": (
+        "Go-live: {first} (first) … {last} (last)",
+        "Mises en service : {first} (1re) … {last} (dernière)",
+    ),
+    "site_calendar_title": ("Sites by month", "Sites par mois"),
+    "site_calendar_note": (
+        "What each site does each month: the step that takes most of its working days there "
+        "(hover a cell for all of them), ◆ its go-live.",
+        "Ce que fait chaque site chaque mois : la tâche qui occupe le plus de ses jours ouvrés "
+        "(survolez une case pour toutes les voir), ◆ sa mise en service.",
+    ),
+    "site_checklist_sites": ("Sites", "Sites"),
+    "site_checklist_at_sites": (
+        "at {n} sites, {start} → {finish}: see the site sections below",
+        "sur {n} sites, du {start} au {finish} : voir les sections par site ci-dessous",
+    ),
+    "site_checklist_site_dates": ("{start} → {finish}", "du {start} au {finish}"),
+    "site_summary_wave": ("{wave} · {site}", "{wave} · {site}"),
 }
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from roadmap.errors import Diagnostic
-from roadmap.i18n import t
 from roadmap.models import CompanyFile, Library
+from roadmap.reasons import DropReason, PlanWarning, ProgressDayOff, ProgressDropped, ProgressEarly
 from roadmap.yamlio import LoadedYaml, did_you_mean
 
 if TYPE_CHECKING:
@@ -84,26 +84,25 @@ def check_status_date(data: CompanyFile, y: LoadedYaml, as_of: dt.date) -> list[
 def progress_warnings(
     data: CompanyFile,
     calendar: WorkCalendar,
-    dropped: Mapping[str, str],
+    dropped: Mapping[str, DropReason],
     finish_of: Mapping[str, dt.date],
     predecessors: Mapping[str, list[str]],
-    lang: str,
-) -> list[str]:
+) -> list[PlanWarning]:
     """Odd but possible progress: started before a predecessor finished, a day off, a dropped step."""
-    out: list[str] = []
+    out: list[PlanWarning] = []
     for sid, prog in sorted(data.progress.items()):
         if sid in dropped:
-            out.append(t(lang, "warn_progress_dropped", id=sid, reason=dropped[sid]))
+            out.append(ProgressDropped(id=sid, reason=dropped[sid]))
             continue
         for field in ("start", "finish"):
             day = getattr(prog, field)
             if day is not None and prog.status != "planned" and not calendar.is_working(day):
-                out.append(t(lang, "warn_progress_day_off", id=sid, field=field, date=day))
+                out.append(ProgressDayOff(id=sid, field=field, date=day))
         if prog.status != "planned" and prog.start is not None:
             for pred in predecessors.get(sid, []):
                 end = finish_of.get(pred)
                 if end is not None and end >= prog.start:
-                    out.append(t(lang, "warn_progress_early", id=sid, start=prog.start, pred=pred, finish=end))
+                    out.append(ProgressEarly(id=sid, start=prog.start, pred=pred, finish=end))
     return out
 
 

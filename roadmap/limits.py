@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from roadmap.errors import Diagnostic, InputError
 from roadmap.models import MAX_DAYS
+from roadmap.reasons import HolidaysUncovered
 from roadmap.yamlio import EARLIEST, LATEST, Loc
 
 if TYPE_CHECKING:
@@ -62,16 +63,13 @@ def check_calendar_end(company: CompanyInput, calendar: WorkCalendar, last_index
         raise InputError([company.source.diagnostic(("plan", "start"), message)])
 
 
-def calendar_warnings(calendar: WorkCalendar, start: dt.date, finish: dt.date, lang: str) -> tuple[str, ...]:
+def calendar_warnings(calendar: WorkCalendar, start: dt.date, finish: dt.date) -> tuple[HolidaysUncovered, ...]:
     """A plan warning when the ``holidays`` package has no data for some of the plan's years."""
-    from roadmap.i18n import t
-
     calendar.holidays_between(start, finish)  # loads every year of the plan
     years = sorted(year for year in calendar.uncovered_years if start.year <= year <= finish.year)
     if not years or calendar.country is None:
         return ()
-    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-    return (t(lang, "holidays_uncovered", country=calendar.country, years=span),)
+    return (HolidaysUncovered(country=calendar.country, first=years[0], last=years[-1]),)
 
 
 def scaling_problems(data: CompanyFile, y: LoadedYaml, library: Library) -> Iterator[Diagnostic]:

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from roadmap.calendar import WorkCalendar, build_calendar
-from roadmap.company import CompanyInput, fit_warning, load_company
+from roadmap.company import CompanyInput, fit_record, load_company
 from roadmap.cost import Cost, plan_cost
 from roadmap.demand import over_capacity
 from roadmap.effort import Effort, plan_effort, task_effort
@@ -22,9 +22,21 @@ from roadmap.inputs import AnswerStatus, answer_status, check_status_date, progr
 from roadmap.library import load_library
 from roadmap.limits import calendar_warnings, check_calendar_end, check_plan_limits
 from roadmap.models import CompanyFile, Library, Progress
+from roadmap.reasons import (
+    DeadlineDropped,
+    Done,
+    DropReason,
+    InProgress,
+    InputDropped,
+    NotBefore,
+    PlanWarning,
+    TaskReason,
+    Waits,
+)
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
 from roadmap.staffing import Wait, staffing
+from roadmap.wording import say, words
 from roadmap.yamlio import gc_paused
 
 
@@ -83,6 +95,8 @@ class Task(Out):
     """Role id → person-days: demand × working days."""
     site: str | None = Field(default=None, exclude_if=_is_none)
     """The site a per-site step is planned for (issue 17); its id is ``STEP@SITE``."""
+    reasons: tuple[TaskReason, ...] = ()
+    """``why`` as data, line for line (issue 11): ``{code, ...params}``; ``roadmap diff`` compares these."""
 
 
 class WaitsFor(Out):
@@ -120,6 +134,8 @@ class Dropped(Out):
     reason: str
     stage: str
     title: str
+    reasons: tuple[DropReason, ...] = ()
+    """``reason`` as data (issue 11): ``{code, ...params}``."""
 
 
 class Risk(Out):
@@ -237,6 +253,8 @@ class Plan(Out):
     """Money, when the company file gives rates or costs (issue 12)."""
     sites: tuple[SiteWindow, ...] = Field(default=(), exclude_if=_is_empty)
     """Sites in wave order, then by name (issue 17); absent without ``sites`` in the company file."""
+    warning_reasons: tuple[PlanWarning, ...] = Field(default=(), exclude_if=_is_empty)
+    """``warnings`` as data, line for line (issue 11): ``{code, ...params}``; absent without warnings."""
 
 
 def plan_file(
@@ -272,7 +290,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         )
     except ValueError as exc:
         raise InputError.at(company.path, str(exc)) from exc
-    sched_tasks = _sched_tasks(resolution, data.progress, calendar, as_of, lang)
+    sched_tasks = _sched_tasks(resolution, data.progress, calendar, as_of)
     sched_tasks = _with_not_before(sched_tasks, data.plan.not_before, calendar)
     too_big = over_capacity(
         (b.step for b in resolution.blocks.values() if b.step and sched_tasks[b.id].task.fixed_start is None),
@@ -297,23 +315,30 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         progress = data.progress.get(bid) if step else None
         start, finish = calendar.to_date(start_i), calendar.to_date(finish_i)
         status, percent = "planned", 0
+        reasons = list(block.reasons)
         why = list(block.why)
+        added: list[TaskReason] = []
         if progress and progress.status != "planned" and progress.start:
             status = progress.status
             start = progress.start
             if progress.status == "done" and progress.finish:
                 finish = progress.finish
                 percent = 100
-                why = [t(lang, "why_done", start=progress.start, finish=progress.finish)]
+                reasons, why = [], []
+                added.append(Done(start=progress.start, finish=progress.finish))
             else:
                 percent = progress.percent or 0
-                why.append(sched_tasks[bid].note)
+                note = sched_tasks[bid].note
+                if note is not None:  # None only for a done step without a finish, which loading refuses
+                    added.append(note)
         elif step is not None:
             if bid in data.plan.not_before and start_i == sched_tasks[bid].task.not_before:
-                why.append(t(lang, "why_not_before", date=data.plan.not_before[bid], file=company.path.name))
+                added.append(NotBefore(date=data.plan.not_before[bid], file=company.path.name))
             if bid in staff.waits:
                 wait = staff.waits[bid]
-                why.append(t(lang, "why_capacity", days=wait.days, roles=", ".join(wait.roles)))
+                added.append(Waits(days=wait.days, roles=wait.roles))
+        reasons.extend(added)
+        why.extend(say(reason, library, lang) for reason in added)
         tasks.append(
             Task(
                 id=bid,
@@ -338,6 +363,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
                 waits_for=_waits_for(staff.waits.get(bid), status),
                 demands=step.demands if step else {},
                 effort=task_effort(step.demands, finish_i - start_i + 1) if step else {},
+                reasons=tuple(reasons),
             )
         )
 
@@ -348,8 +374,9 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         plan_finish = max(max(t_.finish for t_ in tasks), calendar.to_date(finish_i))
     else:
         plan_start = plan_finish = calendar.next_working(data.plan.start)
-    warning = fit_warning(data, lang)
+    fit = fit_record(data)
     honest = _honest_parts(company, library, resolution, calendar, tasks, lang)
+    warned = ((fit,) if fit else ()) + honest.warnings + calendar_warnings(calendar, plan_start, plan_finish)
     plan = Plan(
         company=data.company.model_dump(mode="json"),
         start=plan_start,
@@ -358,15 +385,20 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         calendar=_calendar_info(calendar, plan_start, plan_finish, data.company.country),
         tasks=tuple(tasks),
         dropped=tuple(
-            Dropped(id=bid, reason=reason, stage=_stage_id(bid), title=_title(library, bid, lang))
+            Dropped(
+                id=bid,
+                reason=reason,
+                stage=_stage_id(bid),
+                title=_title(library, bid, lang),
+                reasons=(resolution.drop_reasons[bid],) if bid in resolution.drop_reasons else (),
+            )
             for bid, reason in resolution.dropped.items()
         ),
         risks=tuple(Risk(text=text, because=because) for text, because in resolution.risks) + honest.risks,
         critical_path=tuple(result.critical_path),
         stages=tuple(_stage_summaries(library, tasks, calendar, lang)),
-        warnings=((warning,) if warning else ())
-        + honest.warnings
-        + calendar_warnings(calendar, plan_start, plan_finish, lang),
+        warnings=tuple(say(w, library, lang) for w in warned),
+        warning_reasons=warned,
         answers={
             q: resolution.env[q]
             for q in resolution.applicable_questions
@@ -397,7 +429,8 @@ def with_effort_and_cost(plan: Plan, data: CompanyFile) -> Plan:
     cost, warnings = plan_cost(plan, data)
     update: dict[str, Any] = {"effort": plan_effort(plan), "cost": cost}
     if warnings:
-        update["warnings"] = (*plan.warnings, *warnings)
+        update["warnings"] = (*plan.warnings, *(words(w, plan.lang) for w in warnings))
+        update["warning_reasons"] = (*plan.warning_reasons, *warnings)
     return plan.model_copy(update=update)
 
 
@@ -406,7 +439,7 @@ class _Honest:
     """Issue 9's parts of a plan: answer status, progress warnings, deadlines and their risks."""
 
     status: AnswerStatus
-    warnings: tuple[str, ...]
+    warnings: tuple[PlanWarning, ...]
     deadlines: tuple[Deadline, ...]
     risks: tuple[Risk, ...]
 
@@ -422,19 +455,18 @@ def _honest_parts(
     data, name = company.data, company.path.name
     by_id = {task.id: task for task in tasks}
     preds = {task.id: [p.id for p in task.predecessors] for task in tasks}
-    warnings = progress_warnings(
-        data, calendar, resolution.dropped, {k: v.finish for k, v in by_id.items()}, preds, lang
-    )
+    dropped = resolution.drop_reasons
+    warnings = progress_warnings(data, calendar, dropped, {k: v.finish for k, v in by_id.items()}, preds)
     for key, ids in (("adjust", data.adjust), ("plan.not_before", data.plan.not_before)):
         for sid in ids:
-            if sid in resolution.dropped:
-                warnings.append(t(lang, "warn_input_dropped", field=key, id=sid, reason=resolution.dropped[sid]))
+            if sid in dropped:
+                warnings.append(InputDropped(field=key, id=sid, reason=dropped[sid]))
     deadlines: list[Deadline] = []
     risks: list[Risk] = []
     for bid, date in data.plan.deadlines.items():
         task = by_id.get(bid)
         if task is None:
-            warnings.append(t(lang, "warn_deadline_dropped", id=bid, date=date))
+            warnings.append(DeadlineDropped(id=bid, date=date))
             continue
         late = calendar.count_working(date + dt.timedelta(days=1), task.finish) if task.finish > date else 0
         deadlines.append(Deadline(id=bid, date=date, finish=task.finish, late_days=late))
@@ -475,7 +507,7 @@ def _with_not_before(
         if note is None or note.task.fixed_start is not None:
             continue
         earliest = max(note.task.not_before, calendar.to_index(day))
-        out[sid] = _Note(replace(note.task, not_before=earliest), note.note)
+        out[sid] = replace(note, task=replace(note.task, not_before=earliest))
     return out
 
 
@@ -484,7 +516,6 @@ def _sched_tasks(
     progress: dict[str, Progress],
     calendar: WorkCalendar,
     as_of: dt.date | None,
-    lang: str,
 ) -> dict[str, _Note]:
     """One scheduler task per kept block, progress applied."""
     not_before = calendar.to_index(as_of) if as_of else 0
@@ -500,7 +531,7 @@ def _sched_tasks(
         # A milestone marks the finish of its last step, even when that was before --as-of.
         earliest = 0 if block.step is None and preds else max(0, not_before)
         task = SchedTask(id=bid, duration=block.duration, preds=preds, roles=roles, not_before=earliest, demand=demand)
-        note = ""
+        note: InProgress | None = None
         if prog and prog.status == "done" and prog.start and prog.finish:
             s = calendar.to_index(prog.start)
             f = max(s, calendar.to_index(calendar.previous_working(prog.finish)))
@@ -515,23 +546,17 @@ def _sched_tasks(
             resume = max(s + done_days, not_before if as_of else 0)
             finish = max(s, resume + remaining - 1)
             task = SchedTask(id=bid, duration=finish - s + 1, preds=preds, roles=roles, fixed_start=s, demand=demand)
-            note = t(lang, "why_in_progress", start=prog.start, percent=percent, remaining=remaining)
+            note = InProgress(start=prog.start, percent=percent, remaining=remaining)
         out[bid] = _Note(task, note)
     return out
 
 
 @dataclass(frozen=True)
 class _Note:
-    """A scheduler task with the sentence explaining its progress."""
+    """A scheduler task with the fact explaining its progress."""
 
     task: SchedTask
-    note: str
-
-
-def _earliest_start(task: SchedTask, finish: Mapping[str, int], *, milestone: bool) -> int:
-    """Where a task could start if no team limit held it back."""
-    gap = 0 if milestone else 1
-    return max([task.not_before, *(finish[p] + lag + gap for p, lag in task.preds)])
+    note: InProgress | None
 
 
 def _task_order(resolution: Resolution, start: Any) -> list[str]:

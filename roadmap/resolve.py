@@ -8,14 +8,35 @@ is kept by bridging its predecessors to its successors (lags add up), and a bloc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from roadmap.conditions import parse_condition
 from roadmap.i18n import t
-from roadmap.models import CompanyFile, Library, Question, Stage, Step
-from roadmap.wording import answer_phrase, answers_phrase, block_title, condition_facts
+from roadmap.models import CompanyFile, Effect, Library, Question, Stage, Step
+from roadmap.reasons import (
+    AdjustAdd,
+    AdjustSet,
+    AnswerDays,
+    Answers,
+    Base,
+    Condition,
+    DroppedByAnswer,
+    DropReason,
+    Excluded,
+    Milestone,
+    OptionalNotSelected,
+    RequiresDropped,
+    Scaling,
+    StageCondition,
+    StageDroppedByAnswer,
+    StageEmpty,
+    StageExcluded,
+    TaskReason,
+    option_answer,
+)
+from roadmap.wording import answer_phrase, condition_fact_values, say
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -46,6 +67,9 @@ class Block:
     """None for a stage milestone."""
     duration: int
     why: tuple[str, ...]
+    """``reasons`` in words, in the language of the plan."""
+    reasons: tuple[TaskReason, ...] = ()
+    """Why it takes ``duration`` working days (issue 11): base, scaling, answers, adjust."""
 
 
 @dataclass
@@ -64,6 +88,8 @@ class Resolution:
     """Company facts and effective answers, as conditions see them."""
     applicable_questions: list[str] = field(default_factory=list)
     """Ids of questions whose ``when`` holds, in library order."""
+    drop_reasons: dict[str, DropReason] = field(default_factory=dict)
+    """Dropped block id → why, as data (``dropped`` in words; same order)."""
 
 
 def condition_env(library: Library, data: CompanyFile) -> tuple[dict[str, Any], list[str]]:
@@ -109,6 +135,35 @@ def chosen_options(question: Question, value: Any) -> list[str]:
     return []
 
 
+@dataclass(frozen=True)
+class ChosenEffect:
+    """One effect of an option the answers (or defaults) choose."""
+
+    stage: Stage
+    """The stage the question belongs to."""
+    question: Question
+    value: str
+    """The option chosen (``yes``/``no`` for a yes/no question)."""
+    number: int
+    """The effect's place among its option's effects, from 1."""
+    effect: Effect
+
+
+def chosen_effects(library: Library, env: Mapping[str, Any], applicable: Collection[str]) -> Iterator[ChosenEffect]:
+    """Every effect of every option chosen by an applicable question's answer, in library order.
+
+    The one walk of option effects: resolve, ``ask`` and the forecast read answers through it.
+    """
+    for stage, question in library.questions():
+        if question.id not in applicable:
+            continue
+        options = {o.value: o for o in question.options}
+        for value in chosen_options(question, env.get(question.id)):
+            option = options.get(value)
+            for number, effect in enumerate(option.effects if option else (), start=1):
+                yield ChosenEffect(stage, question, value, number, effect)
+
+
 def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: str = "company.yaml") -> Resolution:
     """Decide which blocks apply, their durations, and the bridged dependency graph."""
     import networkx as nx
@@ -116,41 +171,34 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
     env, applicable = condition_env(library, data)
     # A stage left out by the company file or by its own condition takes its questions' risks
     # with it; their other effects stay, so that leaving a stage out changes nothing else.
-    silent = {s.id for s in library.stages if _stage_reason(s, env, set(data.plan.exclude), {}, lang, source_name)}
+    silent = {s.id for s in library.stages if _stage_reason(s, env, set(data.plan.exclude), {}, source_name)}
     includes: dict[str, list[Cause]] = {}
     excludes: dict[str, list[Cause]] = {}
     extra_days: dict[str, list[tuple[int, Cause]]] = {}
     risks: list[tuple[str, str]] = []
-    for stage, question in library.questions():
-        if question.id not in applicable:
-            continue
-        options = {o.value: o for o in question.options}
-        for value in chosen_options(question, env[question.id]):
-            option = options.get(value)
-            if option is None:
-                continue
-            cause = Cause(question.id, value, answer_phrase(question, _option_answer(question, value), lang))
-            for effect in option.effects:
-                for sid in effect.include or ():
-                    includes.setdefault(sid, []).append(cause)
-                for sid in effect.exclude or ():
-                    excludes.setdefault(sid, []).append(cause)
-                if effect.add_days:
-                    extra_days.setdefault(effect.add_days.step, []).append((effect.add_days.days, cause))
-                if effect.risk and stage.id not in silent:
-                    risks.append((effect.risk.get(lang), cause.text(lang)))
+    for chosen in chosen_effects(library, env, set(applicable)):
+        question, value, effect = chosen.question, chosen.value, chosen.effect
+        cause = Cause(question.id, value, answer_phrase(question, _option_answer(question, value), lang))
+        for sid in effect.include or ():
+            includes.setdefault(sid, []).append(cause)
+        for sid in effect.exclude or ():
+            excludes.setdefault(sid, []).append(cause)
+        if effect.add_days:
+            extra_days.setdefault(effect.add_days.step, []).append((effect.add_days.days, cause))
+        if effect.risk and chosen.stage.id not in silent:
+            risks.append((effect.risk.get(lang), cause.text(lang)))
 
     risks.extend(_baseline_risks(library, silent | set(excludes), lang))
 
-    includers: dict[str, list[str]] = {}
+    includers: dict[str, list[Answers]] = {}
     for _, question in library.questions():
-        by_question: dict[str, list[Any]] = {}
+        by_question: dict[str, list[str]] = {}
         for option in question.options:
             for effect in option.effects:
                 for sid in effect.include or ():
-                    by_question.setdefault(sid, []).append(_option_answer(question, option.value))
-        for sid, answers in by_question.items():
-            includers.setdefault(sid, []).append(answers_phrase(question, answers, lang))
+                    by_question.setdefault(sid, []).append(option.value)
+        for sid, values in by_question.items():
+            includers.setdefault(sid, []).append(Answers(question=question.id, values=tuple(values)))
 
     graph: nx.DiGraph = nx.DiGraph()
     hard: set[tuple[str, str]] = set()
@@ -175,14 +223,14 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
                 hard.add((req, step.id))
 
     excluded_by_file = set(data.plan.exclude)
-    dropped: dict[str, str] = {}
+    dropped: dict[str, DropReason] = {}
     for stage in library.stages:
-        stage_reason = _stage_reason(stage, env, excluded_by_file, excludes, lang, source_name, library)
+        stage_reason = _stage_reason(stage, env, excluded_by_file, excludes, source_name, library)
         if stage_reason:
             dropped[stage.milestone_id] = stage_reason
         for step in stage.steps:
             reason = stage_reason or _step_reason(
-                step, env, excluded_by_file, excludes, includes, includers, lang, source_name, library
+                step, env, excluded_by_file, excludes, includes, includers, source_name, library
             )
             if reason:
                 dropped[step.id] = reason
@@ -192,13 +240,13 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
         stage = stage_of[node]
         if node == stage.milestone_id:
             if node not in dropped and all(s.id in dropped for s in stage.steps):
-                dropped[node] = t(lang, "drop_empty_stage", stage=stage.id)
+                dropped[node] = StageEmpty(stage=stage.id)
             continue
         if node in dropped:
             continue
         for req in sorted(p for p in graph.predecessors(node) if (p, node) in hard):
             if req in dropped:
-                dropped[node] = t(lang, "drop_requires_title", req=block_title(library, req, lang))
+                dropped[node] = RequiresDropped(requires=req)
                 break
 
     for node in order:
@@ -212,24 +260,28 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
         stage = stage_of[node]
         kept = steps.get(node)
         if kept is None:
-            blocks[node] = Block(node, stage, None, 0, (t(lang, "why_milestone", stage=stage.title.get(lang)),))
+            reasons: tuple[TaskReason, ...] = (Milestone(stage=stage.id),)
+            blocks[node] = Block(node, stage, None, 0, _words(reasons, library, lang), reasons)
         else:
-            duration, why = _duration(kept, data, extra_days.get(node, []), lang, source_name)
-            blocks[node] = Block(node, stage, kept, duration, why)
+            duration, reasons = _duration(kept, data, extra_days.get(node, []), source_name)
+            blocks[node] = Block(node, stage, kept, duration, _words(reasons, library, lang), reasons)
     # Stage order, milestone last, then dependency order (never the order steps are written in).
     position = {node: i for i, node in enumerate(order)}
     ordered_dropped = {
         b: dropped[b]
         for b in sorted(dropped, key=lambda b: (stage_of[b].order, b == stage_of[b].milestone_id, position[b]))
     }
-    return Resolution(blocks, graph, ordered_dropped, risks, env, applicable)
+    in_words = {b: say(reason, library, lang) for b, reason in ordered_dropped.items()}
+    return Resolution(blocks, graph, in_words, risks, env, applicable, ordered_dropped)
+
+
+def _words(reasons: tuple[TaskReason, ...], library: Library, lang: str) -> tuple[str, ...]:
+    return tuple(say(reason, library, lang) for reason in reasons)
 
 
 def _option_answer(question: Question, value: str) -> Any:
     """An option value as an answer of its question (``yes`` is true for a yes/no question)."""
-    if question.kind == "yes_no":
-        return value == "yes"
-    return value
+    return option_answer(question.kind, value)
 
 
 def _baseline_risks(library: Library, left_out: set[str], lang: str) -> list[tuple[str, str]]:
@@ -247,21 +299,17 @@ def _stage_reason(
     env: Mapping[str, Any],
     excluded: set[str],
     excludes: Mapping[str, list[Cause]],
-    lang: str,
     source_name: str,
     library: Library | None = None,
-) -> str | None:
+) -> DropReason | None:
     if stage.id in excluded:
-        return t(lang, "drop_stage_excluded", stage=stage.id, file=source_name)
+        return StageExcluded(stage=stage.id, file=source_name)
     if stage.id in excludes:
-        return t(
-            lang, "drop_stage_by_answer_title", stage=stage.title.get(lang), cause=excludes[stage.id][0].text(lang)
-        )
+        cause = excludes[stage.id][0]
+        return StageDroppedByAnswer(stage=stage.id, question=cause.question, value=cause.value)
     if stage.when and not parse_condition(stage.when).evaluate(env):
-        if library is not None:
-            facts = condition_facts(library, stage.when, env, lang)
-            return t(lang, "drop_stage_condition_facts", stage=stage.title.get(lang), facts=facts)
-        return t(lang, "drop_stage_condition", stage=stage.id, cond=stage.when)
+        facts = condition_fact_values(library, stage.when, env) if library is not None else ()
+        return StageCondition(stage=stage.id, when=stage.when, facts=facts)
     return None
 
 
@@ -271,23 +319,19 @@ def _step_reason(
     excluded: set[str],
     excludes: Mapping[str, list[Cause]],
     includes: Mapping[str, list[Cause]],
-    includers: Mapping[str, list[str]],
-    lang: str,
+    includers: Mapping[str, list[Answers]],
     source_name: str,
-    library: Library | None = None,
-) -> str | None:
+    library: Library,
+) -> DropReason | None:
     if step.id in excluded:
-        return t(lang, "drop_excluded", file=source_name)
+        return Excluded(file=source_name)
     if step.id in excludes:
-        return excludes[step.id][0].text(lang)
+        cause = excludes[step.id][0]
+        return DroppedByAnswer(question=cause.question, value=cause.value)
     if step.when and not parse_condition(step.when).evaluate(env):
-        if library is not None:
-            return t(lang, "drop_condition_facts", facts=condition_facts(library, step.when, env, lang))
-        return t(lang, "drop_condition", cond=step.when)
+        return Condition(when=step.when, facts=condition_fact_values(library, step.when, env))
     if step.optional and step.id not in includes:
-        if includers.get(step.id):
-            return t(lang, "drop_optional_by_answers", answers="; ".join(includers[step.id]))
-        return t(lang, "drop_optional")
+        return OptionalNotSelected(selected_by=tuple(includers.get(step.id, ())))
     return None
 
 
@@ -336,40 +380,36 @@ def _implied(graph: nx.DiGraph, pred: str, waited: set[str], started: set[str]) 
 
 
 def _duration(
-    step: Step, data: CompanyFile, extra: list[tuple[int, Cause]], lang: str, source_name: str = "company.yaml"
-) -> tuple[int, tuple[str, ...]]:
+    step: Step, data: CompanyFile, extra: list[tuple[int, Cause]], source_name: str = "company.yaml"
+) -> tuple[int, tuple[TaskReason, ...]]:
     company = data.company
     days = step.duration_days
-    why = [t(lang, "why_base", days=step.duration_days)]
+    why: list[TaskReason] = [Base(days=step.duration_days)]
     for rule in step.scaling:
         value = getattr(company, rule.by)
         added = rule.days_for(value)
         if added:
             days += added
-            cap = t(lang, "why_cap", cap=rule.max_days) if rule.max_days is not None else ""
             why.append(
-                t(
-                    lang,
-                    "why_scaling",
+                Scaling(
                     days=added,
+                    by=rule.by,
                     value=value,
-                    by=t(lang, "fact_" + rule.by),
                     add=rule.add_days,
                     per=rule.per,
                     above=rule.above,
-                    cap=cap,
+                    cap=rule.max_days,
                 )
             )
     for added, cause in extra:
         days += added
-        why.append(t(lang, "why_answer", days=added, cause=cause.text(lang)))
+        why.append(AnswerDays(days=added, question=cause.question, value=cause.value))
     adjust = data.adjust.get(step.id)
     if adjust is not None:  # issue 9: the PM's own figure, last
-        note = f": {adjust.note}" if adjust.note else ""
         if adjust.duration_days is not None:
             days = adjust.duration_days
-            why.append(t(lang, "why_adjust_set", days=days, file=source_name, note=note))
+            why.append(AdjustSet(days=days, file=source_name, note=adjust.note))
         elif adjust.add_days is not None:
             days = max(1, days + adjust.add_days)
-            why.append(t(lang, "why_adjust_add", days=adjust.add_days, file=source_name, note=note))
+            why.append(AdjustAdd(days=adjust.add_days, file=source_name, note=adjust.note))
     return days, tuple(why)

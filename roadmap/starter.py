@@ -8,76 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from roadmap.errors import Diagnostic, InputError
+from roadmap.i18n import t
 from roadmap.models import Industry
 
 SCHEMA_REF = "./company.schema.json"
 """Where the ``# yaml-language-server: $schema=`` line points (``roadmap schema`` writes it)."""
 
 _COMMENT_COLUMN = 28
-
-_WORDS: dict[str, tuple[str, str]] = {
-    "title": (
-        "The company file of {name} for `roadmap`, the intranet portal rollout planner.",
-        "Le fichier d'entreprise de {name} pour `roadmap`, le planificateur du déploiement du portail intranet.",
-    ),
-    "schema": (
-        "Editor completion and checks: write the schema beside this file with",
-        "Complétion et contrôles dans l'éditeur : écrivez le schéma à côté de ce fichier avec",
-    ),
-    "next": (
-        "Next: `roadmap ask {file}` answers the stage questionnaires, `roadmap plan {file}` writes the plan.",
-        "Ensuite : `roadmap ask {file}` répond aux questionnaires des étapes, `roadmap plan {file}` écrit le plan.",
-    ),
-    "company": ("Facts that scale and shape the plan.", "Les faits qui dimensionnent et façonnent le plan."),
-    "industry": ("manufacturing | construction | services | other", "manufacturing | construction | services | other"),
-    "employees": (
-        "headcount; the method fits 150–3,000 people",
-        "effectif ; la méthode convient de 150 à 3 000 personnes",
-    ),
-    "levels": ("levels of management", "niveaux hiérarchiques"),
-    "branches": ("branch offices besides the head office", "filiales en plus du siège"),
-    "country": (
-        "ISO code: public holidays and the default weekend",
-        "code ISO : jours fériés et week-end par défaut",
-    ),
-    "plan": ("When and how to plan.", "Quand et comment planifier."),
-    "start": ("first possible day of work", "premier jour de travail possible"),
-    "start_monday": (
-        "first possible day of work (the next Monday)",
-        "premier jour de travail possible (le lundi suivant)",
-    ),
-    "holidays": (
-        "company days off besides public holidays, e.g. [2027-05-07]",
-        "jours chômés de l'entreprise en plus des jours fériés, p. ex. [2027-05-07]",
-    ),
-    "exclude": (
-        "stages or steps left out by choice, e.g. [crm]",
-        "étapes ou tâches écartées par choix, p. ex. [crm]",
-    ),
-    "team": (
-        "How many steps needing each role may run at once (1 when not listed), e.g.",
-        "Combien de tâches demandant chaque rôle peuvent avancer en même temps (1 si absent), p. ex.",
-    ),
-    "roles": ("Roles: {roles}.", "Rôles : {roles}."),
-    "no_roles": ("see `roadmap stages`", "voir `roadmap stages`"),
-    "answers": (
-        "The answers to the stage questionnaires, question id → answer: `roadmap ask {file}`",
-        "Les réponses aux questionnaires des étapes, id de question → réponse : `roadmap ask {file}`",
-    ),
-    "answers2": (
-        "fills them in (`roadmap show QUESTION_ID` explains a question).",
-        "les remplit (`roadmap show ID_QUESTION` explique une question).",
-    ),
-    "progress": (
-        "What has happened so far, step id → status (planned | in_progress | done), e.g.",
-        "Ce qui a été fait jusqu'ici, id de tâche → statut (planned | in_progress | done), p. ex.",
-    ),
-    "report": ("Report branding (optional): uncomment to use.", "Habillage des rapports (facultatif) : décommentez."),
-    "report_title": ("Intranet portal rollout", "Déploiement du portail intranet"),
-    "consultant": ("Your name", "Votre nom"),
-    "logo": ("PNG, JPEG or SVG, relative to this file", "PNG, JPEG ou SVG, relatif à ce fichier"),
-}
-"""The starter file's comments in English and French."""
 
 FLAGS = {
     "name": "--name",
@@ -158,8 +95,7 @@ def starter_text(
     """
 
     def w(key: str, **values: str) -> str:
-        en, fr = _WORDS[key]
-        return (fr if lang == "fr" else en).format(**values)
+        return t(lang, "starter_" + key, **values)
 
     file = _one_line(file_name)
     start = facts.start or next_monday(today)

@@ -8,12 +8,44 @@ Question references use the form's numbers, option values their labels, step ids
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from roadmap.conditions import _And, _Compare, _List, _Literal, _Name, _Neg, _Node, _Not, _Or, parse_condition
 from roadmap.i18n import MESSAGES, t
 from roadmap.models import Library, Option, Question
+from roadmap.reasons import (
+    AdjustAdd,
+    AdjustSet,
+    AnswerDays,
+    AnyReason,
+    Base,
+    Condition,
+    CostDropped,
+    DeadlineDropped,
+    Done,
+    DroppedByAnswer,
+    Excluded,
+    Fact,
+    Fit,
+    HolidaysUncovered,
+    InProgress,
+    InputDropped,
+    Milestone,
+    NotBefore,
+    OptionalNotSelected,
+    ProgressDayOff,
+    ProgressDropped,
+    ProgressEarly,
+    RequiresDropped,
+    Scaling,
+    StageCondition,
+    StageDroppedByAnswer,
+    StageEmpty,
+    StageExcluded,
+    Waits,
+    option_answer,
+)
 
 _FACTS = ("employees", "branches", "hierarchy_levels")
 
@@ -114,19 +146,33 @@ def effects_in_words(option: Option | None, library: Library, lang: str) -> str:
     """What choosing ``option`` does to the plan, with titles instead of ids ("" for nothing)."""
     if option is None:
         return ""
+
+    def name(block: str) -> str:
+        return _quote(block_title(library, block, lang), lang)
+
+    return ("; " if lang == "en" else " ; ").join(effect_phrases(option, lang, name, widen=False))
+
+
+def effect_phrases(option: Option, lang: str, name: Callable[[str], str], *, widen: bool = True) -> list[str]:
+    """What choosing ``option`` does to the plan, one phrase per effect; ``name`` words a block id.
+
+    The one walk of an option's effects in words: ``ask`` (prompts) and the paper questionnaire
+    (which leaves out ``widen``: the forecast's ranges are no question of the form) both use it.
+    """
     out: list[str] = []
     for effect in option.effects:
         for sid in effect.include or ():
-            out.append(t(lang, "effect_include", block=_quote(block_title(library, sid, lang), lang)))
+            out.append(t(lang, "effect_include", block=name(sid)))
         for sid in effect.exclude or ():
-            out.append(t(lang, "effect_exclude", block=_quote(block_title(library, sid, lang), lang)))
+            out.append(t(lang, "effect_exclude", block=name(sid)))
         if effect.add_days:
             key = "effect_add_day" if effect.add_days.days == 1 else "effect_add_days"
-            step = _quote(block_title(library, effect.add_days.step, lang), lang)
-            out.append(t(lang, key, days=effect.add_days.days, step=step))
+            out.append(t(lang, key, days=effect.add_days.days, step=name(effect.add_days.step)))
         if effect.risk:
             out.append(t(lang, "effect_risk", text=effect.risk.get(lang)))
-    return ("; " if lang == "en" else " ; ").join(out)
+        if effect.widen and widen:  # issue 16
+            out.append(t(lang, "effect_widen", step=effect.widen.step, pct=round(100 * effect.widen.high)))
+    return out
 
 
 __all__ = ["block_title", "condition_in_words", "effects_in_words"]
@@ -139,16 +185,36 @@ COMPANY_FACTS = ("employees", "branches", "hierarchy_levels", "industry", "count
 
 def option_label(question: Question, value: Any, lang: str) -> str:
     """What an answer reads as: option labels, yes/no, the number, date or text."""
-    labels = {o.value: o.label.get(lang) for o in question.options}
+    return answer_text(question, value, lang)
+
+
+def answer_text(
+    question: Question | None,
+    value: Any,
+    lang: str,
+    *,
+    joiner: str = ", ",
+    unanswered: str = "wording_unanswered",
+    nothing: str | None = "wording_nothing",
+    capital: bool = True,
+) -> str:
+    """An answer as a person reads it: option labels, yes/no, the number, date or text.
+
+    The one answer formatter: reasons, ``ask`` and the reports differ only in how they join a
+    multiple answer, word no answer (``unanswered``) or an empty one (``nothing``: "" when None)
+    and whether a bare yes/no starts with a capital.
+    """
+    labels = {o.value: o.label.get(lang) for o in question.options} if question else {}
     if isinstance(value, bool):
         key = "yes" if value else "no"
-        return labels.get(key) or t(lang, f"ask_{key}").capitalize()
+        word = t(lang, f"ask_{key}")
+        return labels.get(key) or (word.capitalize() if capital else word)
     if isinstance(value, list | tuple):
-        return ", ".join(labels.get(str(v), str(v)) for v in value) or t(lang, "wording_nothing")
+        return joiner.join(labels.get(str(v), str(v)) for v in value) or (t(lang, nothing) if nothing else "")
     if isinstance(value, dt.date):
         return value.isoformat()
     if value is None:
-        return t(lang, "wording_unanswered")
+        return t(lang, unanswered)
     return labels.get(str(value), str(value))
 
 
@@ -165,17 +231,31 @@ def answers_phrase(question: Question, values: list[Any], lang: str) -> str:
 
 def condition_facts(library: Library, source: str, env: Mapping[str, Any], lang: str) -> str:
     """The answers and company facts a condition reads, with their current values, in words."""
+    return facts_text(library, condition_fact_values(library, source, env), lang)
+
+
+def condition_fact_values(library: Library, source: str, env: Mapping[str, Any]) -> tuple[Fact, ...]:
+    """The answers and company facts a condition reads, with their current values (library order)."""
+    names = sorted(set(parse_condition(source).names()), key=_library_order(library))
+    return tuple(
+        Fact(name=name, value=env.get(name))
+        for name in names
+        if library.question(name) is not None or name in COMPANY_FACTS
+    )
+
+
+def facts_text(library: Library, facts: Iterable[Fact], lang: str) -> str:
+    """``"Question": answer; "employees": 90``: facts a condition read, in words."""
     parts: list[str] = []
-    for name in sorted(set(parse_condition(source).names()), key=_library_order(library)):
-        question = library.question(name)
+    for fact in facts:
+        question = library.question(fact.name)
         if question is not None:
-            value = option_label(question, env.get(name), lang)
+            value = option_label(question, fact.value, lang)
             parts.append(t(lang, "wording_fact", name=question.text.get(lang), value=value))
-        elif name in COMPANY_FACTS:
-            key = f"fact_{name}"
-            label = t(lang, key) if key in MESSAGES else name.replace("_", " ")
-            fact = env.get(name)
-            shown = t(lang, "wording_unanswered") if fact is None else fact
+        else:
+            key = f"fact_{fact.name}"
+            label = t(lang, key) if key in MESSAGES else fact.name.replace("_", " ")
+            shown = t(lang, "wording_unanswered") if fact.value is None else fact.value
             parts.append(t(lang, "wording_fact", name=label, value=shown))
     return "; ".join(parts)
 
@@ -183,3 +263,99 @@ def condition_facts(library: Library, source: str, env: Mapping[str, Any], lang:
 def _library_order(library: Library) -> Any:
     order = {q.id: i for i, (_, q) in enumerate(library.questions())}
     return lambda name: (order.get(name, -1), name)
+
+
+# --- reasons as data, in words (issue 11) ---
+
+
+def say(reason: AnyReason, library: Library, lang: str) -> str:
+    """The reason as a sentence of ``lang`` (the catalogue's words, the library's titles)."""
+    key = reason.MESSAGE
+    match reason:
+        case StageDroppedByAnswer(stage=stage, question=question, value=value):
+            return t(lang, key, stage=_stage_title(library, stage, lang), cause=_cause(library, question, value, lang))
+        case StageCondition(stage=stage, facts=facts):
+            return t(lang, key, stage=_stage_title(library, stage, lang), facts=facts_text(library, facts, lang))
+        case DroppedByAnswer(question=question, value=value):
+            return _cause(library, question, value, lang)
+        case Condition(facts=facts):
+            return t(lang, key, facts=facts_text(library, facts, lang))
+        case OptionalNotSelected(selected_by=selected_by):
+            phrases = []
+            for answers in selected_by:
+                q = library.question(answers.question)
+                if q is not None:
+                    phrases.append(answers_phrase(q, [option_answer(q.kind, v) for v in answers.values], lang))
+            if not phrases:
+                return t(lang, "drop_optional")
+            return t(lang, key, answers="; ".join(phrases))
+        case RequiresDropped(requires=requires):
+            return t(lang, key, req=block_title(library, requires, lang))
+        case Milestone(stage=stage):
+            return t(lang, key, stage=_stage_title(library, stage, lang))
+        case AnswerDays(days=days, question=question, value=value):
+            return t(lang, key, days=days, cause=_cause(library, question, value, lang))
+        case ProgressDropped(id=block, reason=dropped):
+            return t(lang, key, id=block, reason=say(dropped, library, lang))
+        case InputDropped(field=field, id=block, reason=dropped):
+            return t(lang, key, field=field, id=block, reason=say(dropped, library, lang))
+    return words(reason, lang)
+
+
+def words(reason: AnyReason, lang: str) -> str:
+    """A reason whose words need no library (ids, numbers, dates) as a sentence of ``lang``."""
+    key = reason.MESSAGE
+    match reason:
+        case StageExcluded(stage=stage, file=file):
+            return t(lang, key, stage=stage, file=file)
+        case Excluded(file=file):
+            return t(lang, key, file=file)
+        case StageEmpty(stage=stage):
+            return t(lang, key, stage=stage)
+        case Base(days=days):
+            return t(lang, key, days=days)
+        case Scaling():
+            cap = t(lang, "why_cap", cap=reason.cap) if reason.cap is not None else ""
+            by = t(lang, "fact_" + reason.by)
+            return t(
+                lang, key, days=reason.days, value=reason.value, by=by, add=reason.add, per=reason.per,
+                above=reason.above, cap=cap,
+            )  # fmt: skip
+        case AdjustSet(days=days, file=file, note=note) | AdjustAdd(days=days, file=file, note=note):
+            return t(lang, key, days=days, file=file, note=f": {note}" if note else "")
+        case Done(start=start, finish=finish):
+            return t(lang, key, start=start, finish=finish)
+        case InProgress(start=start, percent=percent, remaining=remaining):
+            return t(lang, key, start=start, percent=percent, remaining=remaining)
+        case NotBefore(date=date, file=file):
+            return t(lang, key, date=date, file=file)
+        case Waits(days=days, roles=roles):
+            return t(lang, key, days=days, roles=", ".join(roles))
+        case Fit():
+            figures = {"low": reason.employees, "high": reason.employees, "levels": reason.hierarchy_levels}
+            figures["branches"] = reason.branches
+            return "; ".join(t(lang, f"fit_{part}", n=figures.get(part, 0)) for part in reason.outside)
+        case ProgressDayOff(id=block, field=field, date=date):
+            return t(lang, key, id=block, field=field, date=date)
+        case ProgressEarly(id=block, start=start, pred=pred, finish=finish):
+            return t(lang, key, id=block, start=start, pred=pred, finish=finish)
+        case DeadlineDropped(id=block, date=date):
+            return t(lang, key, id=block, date=date)
+        case HolidaysUncovered(country=country, first=first, last=last):
+            return t(lang, key, country=country, years=str(first) if first == last else f"{first}–{last}")
+        case CostDropped(cost=cost, block=block):
+            return t(lang, key, cost=cost, block=block)
+    raise AssertionError(f"no words for {reason!r}")  # pragma: no cover
+
+
+def _cause(library: Library, question: str, value: str, lang: str) -> str:
+    """``answer "…" to "…"``: the answer that changed the plan."""
+    q = library.question(question)
+    if q is None:
+        return t(lang, "cause_answer", question=question, value=value)
+    return answer_phrase(q, option_answer(q.kind, value), lang)
+
+
+def _stage_title(library: Library, stage_id: str, lang: str) -> str:
+    stage = next((s for s in library.stages if s.id == stage_id), None)
+    return stage.title.get(lang) if stage is not None else stage_id

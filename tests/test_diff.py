@@ -134,10 +134,26 @@ def test_duration_reasons_leave_out_team_waits(two_plans: tuple[dict[str, Any], 
     one_old = next(t for t in old["tasks"] if t["id"] == "alpha.one")
     one_new = next(t for t in new["tasks"] if t["id"] == "alpha.one")
     one_old["why"] = [*one_old["why"], "waits 3 working days for pm (team limit)"]
+    one_old["reasons"] = [*one_old["reasons"], {"code": "waits", "days": 3, "roles": ["pm"]}]
     one_new["why"] = [*one_new["why"], "attend 5 jours ouvrés la disponibilité de Chef de projet (limite d'équipe)"]
+    one_new["reasons"] = [*one_new["reasons"], {"code": "waits", "days": 5, "roles": ["pm"]}]
     (one,) = [d for d in diff_plans(old, new).durations if d.id == "alpha.one"]
     assert not any("waits" in line or "attend" in line for line in one.why_added + one.why_removed)
     assert any("500" in line for line in one.why_added)
+
+
+def test_duration_reasons_compare_records_not_sentences(two_plans: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """The same record worded in another language is the same reason; plans without records compare words."""
+    old, new = two_plans
+    one_old = next(t for t in old["tasks"] if t["id"] == "alpha.one")
+    one_new = next(t for t in new["tasks"] if t["id"] == "alpha.one")
+    one_new["why"] = ["base 3 jours ouvrés (hypothèse de la bibliothèque)", *one_new["why"][1:]]
+    (one,) = [d for d in diff_plans(old, new).durations if d.id == "alpha.one"]
+    assert not any("base" in line for line in one.why_added + one.why_removed)
+    for task in (one_old, one_new):
+        del task["reasons"]
+    (one,) = [d for d in diff_plans(old, new).durations if d.id == "alpha.one"]
+    assert one.why_added[0].startswith("base 3 jours")
 
 
 def test_cli_one_line_per_change_when_piped(two_plans: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path) -> None:

@@ -85,7 +85,7 @@ def model_of(path: Path) -> tuple[Model, int]:
     data = company.data
     resolution = resolve(library, data)
     calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
-    notes = _sched_tasks(resolution, data.progress, calendar, None, "en")
+    notes = _sched_tasks(resolution, data.progress, calendar, None)
     return build_model(resolution, library, company, [n.task for n in notes.values()]), calendar.to_index(plan.start)
 
 

@@ -502,6 +502,7 @@ def test_plan_json_keys_and_iso_dates(mini_library: Path, make_company: Callable
         "reason": "excluded in company.yaml",
         "stage": "alpha",
         "title": "Two",
+        "reasons": [{"code": "excluded", "file": "company.yaml"}],
     }
     assert data["risks"] == [{"text": "X is risky", "because": 'answer "X way" to "Which way?"'}]
     days = [data["start"], data["finish"], *data["calendar"]["holidays"], *data["calendar"]["extra_working_days"]]

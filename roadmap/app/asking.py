@@ -261,30 +261,15 @@ class FactAsker(Protocol):
 INDUSTRIES = ("manufacturing", "construction", "services", "other")
 """The industries a company file accepts (see ``roadmap.models.Industry``)."""
 
-_FACT_PROMPTS: dict[str, tuple[str, str]] = {
-    "name": ("Company name", "Nom de l'entreprise"),
-    "name_bad": ("a name", "un nom"),
-    "employees": ("Employees (headcount)", "Employés (effectif)"),
-    "industry": ("Industry", "Secteur"),
-    "country": ("Country code (public holidays; empty for none)", "Code pays (jours fériés ; vide pour aucun)"),
-    "country_bad": (
-        "a known two-letter country code such as FR, DE, RU, or nothing",
-        "un code pays connu à deux lettres comme FR, DE, RU, ou rien",
-    ),
-    "branches": ("Branch offices", "Filiales"),
-    "levels": ("Hierarchy levels", "Niveaux hiérarchiques"),
-    "start": ("Start date", "Date de début"),
-    "number_bad": ("a whole number >= {low}", "un nombre entier >= {low}"),
-    "date_bad": ("a date YYYY-MM-DD", "une date AAAA-MM-JJ"),
-}
 
 
 def company_facts(lang: str, monday: dt.date) -> tuple[Fact, ...]:
     """The facts ``init`` asks for, in order, with their checks (``monday``: the default start)."""
 
     def say(key: str, **values: Any) -> str:
-        en, fr = _FACT_PROMPTS[key]
-        return (fr if lang == "fr" else en).format(**values)
+        from roadmap.i18n import t
+
+        return t(lang, f"init_{key}", **values)
 
     def number(low: int) -> Callable[[str], str | None]:
         return lambda text: None if text.strip().isdigit() and int(text) >= low else say("number_bad", low=low)

@@ -8,7 +8,6 @@ templates escape it.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from typing import Any
 
 from roadmap.errors import InputError
@@ -16,6 +15,7 @@ from roadmap.i18n import t
 from roadmap.models import Library, Question, Stage
 from roadmap.plan import Plan
 from roadmap.render import RenderContext
+from roadmap.wording import answer_text
 
 DEFAULT_ACCENT = "#1f5f8b"
 
@@ -32,15 +32,7 @@ def role_titles(library: Library, roles: tuple[str, ...] | list[str], lang: str)
 
 def format_answer(question: Question | None, value: Any, lang: str) -> str:
     """An answer as the reader knows it: option labels, yes/no, the number or text."""
-    labels = {o.value: o.label.get(lang) for o in question.options} if question else {}
-    if isinstance(value, bool):
-        key = "yes" if value else "no"
-        return labels.get(key) or t(lang, f"ask_{key}").capitalize()
-    if isinstance(value, list | tuple):
-        return ", ".join(labels.get(str(v), str(v)) for v in value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return labels.get(str(value), str(value))
+    return answer_text(question, value, lang, nothing=None)
 
 
 def answer_rows(plan: Plan, library: Library, lang: str) -> list[dict[str, str]]:

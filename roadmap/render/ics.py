@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roadmap.errors import InputError
+from roadmap.i18n import t
 from roadmap.plan import Plan, Task
 from roadmap.render import RenderContext
 
@@ -53,12 +54,6 @@ SPLITS = ("none", "site")
 SITE_FILE_PREFIX = "plan-"
 PRODID = "-//roadmap//Intranet portal rollout plan//EN"
 MAX_OCTETS = 75
-LABELS = {
-    "roles": ("Roles", "Rôles"),
-    "critical": ("Critical: no slack", "Critique : aucune marge"),
-    "empty": ("{name}: no step in the plan", "{name} : aucune tâche dans le plan"),
-    "dropped": ("Left out of the plan:", "Retirés du plan :"),
-}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -294,14 +289,14 @@ def _after(stamp: str) -> str:
 def _empty_note(plan: Plan, stamp: str, lang: str, site: str | None = None) -> list[str]:
     """RFC 5545 wants at least one component: a plan (or a site) with no step gets a journal entry, not an event."""
     dropped = [f"- {drop.id}: {drop.reason}" for drop in plan.dropped] if site is None else []
-    text = "\n".join([_label("dropped", lang), *dropped]) if dropped else ""
+    text = "\n".join([t(lang, "ics_dropped"), *dropped]) if dropped else ""
     name = plan.company["name"] if site is None else site
     lines = [
         "BEGIN:VJOURNAL",
         f"UID:{_uid(plan, 'empty-plan' if site is None else f'empty-site@{site}')}",
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{_date(plan.start)}",
-        f"SUMMARY:{escape_text(_label('empty', lang).format(name=name))}",
+        f"SUMMARY:{escape_text(t(lang, 'ics_empty', name=name))}",
     ]
     if text:
         lines.append(f"DESCRIPTION:{escape_text(text)}")
@@ -320,16 +315,11 @@ def _description(task: Task, roles: dict[str, str], lang: str) -> str:
     if task.description:
         parts.append(task.description)
     if task.roles:
-        parts.append(f"{_label('roles', lang)}: " + ", ".join(roles.get(role, role) for role in task.roles))
+        parts.append(f"{t(lang, 'ics_roles')}: " + ", ".join(roles.get(role, role) for role in task.roles))
     parts.extend(task.why)
     if task.critical and not task.milestone:
-        parts.append(_label("critical", lang))
+        parts.append(t(lang, "ics_critical"))
     return "\n".join(parts)
-
-
-def _label(key: str, lang: str) -> str:
-    en, fr = LABELS[key]
-    return fr if lang == "fr" else en
 
 
 def _uid(plan: Plan, key: str) -> str:

@@ -17,53 +17,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from roadmap.i18n import t
 from roadmap.plan import Plan, SiteWindow, Task
-
-WORDS: dict[str, tuple[str, str]] = {
-    "wave": ("Wave {n}", "Vague {n}"),
-    "site": ("Site", "Site"),
-    "wave_column": ("Wave", "Vague"),
-    "employees_column": ("Employees", "Employés"),
-    "country": ("Country", "Pays"),
-    "sites": ("Sites", "Sites"),
-    "go_live": ("Go-live", "Mise en service"),
-    "go_live_on": ("go-live {date}", "mise en service le {date}"),
-    "employees": ("{n} employees", "{n} employés"),
-    "lob_title": ("Rollout by site: line of balance", "Déploiement par site : ligne d'équilibre"),
-    "lob_note": (
-        "Sites top to bottom in wave order, time left to right. Each line is one step of the site "
-        "template: a point is the day that step starts at a site. A steep line means the sites do "
-        "it at the same time, a flat one that they wait for each other (a wave's gate, or the team).",
-        "Les sites de haut en bas dans l'ordre des vagues, le temps de gauche à droite. Chaque ligne "
-        "est une tâche du modèle de site : un point est le jour où elle commence sur un site. Une "
-        "ligne raide : les sites la font en même temps ; une ligne plate : ils s'attendent (la "
-        "porte d'une vague, ou l'équipe).",
-    ),
-    "lob_hover": ("{start} → {finish} · {days}", "{start} → {finish} · {days}"),
-    "band_sites": (
-        "{n} sites in {waves} waves, {start} → {finish}",
-        "{n} sites en {waves} vagues, du {start} au {finish}",
-    ),
-    "band_go_live": (
-        "Go-live: {first} (first) … {last} (last)",
-        "Mises en service : {first} (1re) … {last} (dernière)",
-    ),
-    "calendar_title": ("Sites by month", "Sites par mois"),
-    "calendar_note": (
-        "What each site does each month: the step that takes most of its working days there "
-        "(hover a cell for all of them), ◆ its go-live.",
-        "Ce que fait chaque site chaque mois : la tâche qui occupe le plus de ses jours ouvrés "
-        "(survolez une case pour toutes les voir), ◆ sa mise en service.",
-    ),
-    "checklist_sites": ("Sites", "Sites"),
-    "checklist_at_sites": (
-        "at {n} sites, {start} → {finish}: see the site sections below",
-        "sur {n} sites, du {start} au {finish} : voir les sections par site ci-dessous",
-    ),
-    "checklist_site_dates": ("{start} → {finish}", "du {start} au {finish}"),
-    "summary_wave": ("{wave} · {site}", "{wave} · {site}"),
-}
-"""The words of the site sections, per key: (English, French)."""
 
 MONTHS: dict[str, tuple[str, ...]] = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
@@ -78,8 +33,7 @@ _DASHES = re.compile(r"-{2,}")
 
 def word(lang: str, key: str, **values: object) -> str:
     """One of the site sections' words in ``lang`` (English unless ``fr``)."""
-    en, fr = WORDS[key]
-    return (fr if lang == "fr" else en).format(**values)
+    return t(lang, f"site_{key}", **values)
 
 
 def template_step(task_id: str) -> str:
