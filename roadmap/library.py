@@ -11,7 +11,8 @@ from roadmap.digraph import DiGraph, is_directed_acyclic_graph
 from roadmap.errors import Diagnostic, InputError
 from roadmap.models import Effect, Library, Question, RoleFile, Stage
 from roadmap.resources import data_dir
-from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, gc_paused, load_yaml, show_value, validate_model
+from roadmap.yamlcache import load_files
+from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, gc_paused, show_value, validate_model
 
 COMPANY_FIELDS = ("employees", "branches", "hierarchy_levels", "industry", "country")
 """Company facts a condition may name."""
@@ -76,16 +77,20 @@ def _load_library(directory: Path | None) -> Library:
 
     problems: list[Diagnostic] = []
     role_file: RoleFile | None = None
-    for roles_path in roles_paths:
+    read = load_files([*roles_paths, *stage_paths])  # issue 14: a large library is parsed once
+    for found in read[: len(roles_paths)]:
         try:
-            role_file = validate_model(load_yaml(roles_path, defer=True), RoleFile)
+            if isinstance(found, InputError):
+                raise found
+            role_file = validate_model(found, RoleFile)
         except InputError as exc:
             problems.extend(exc.diagnostics)
     stages: list[tuple[Stage, LoadedYaml]] = []
-    for path in stage_paths:
+    for found in read[len(roles_paths) :]:
         try:
-            loaded = load_yaml(path, defer=True)
-            stages.append((validate_model(loaded, Stage), loaded))
+            if isinstance(found, InputError):
+                raise found
+            stages.append((validate_model(found, Stage), found))
         except InputError as exc:
             problems.extend(exc.diagnostics)
     if problems:

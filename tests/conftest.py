@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,10 @@ from hypothesis import HealthCheck, settings
 # counts elsewhere) keep `pytest -m "not external"` under 30 s on two cores.
 settings.register_profile("roadmap", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("roadmap")
+
+# The parse cache of large libraries (roadmap.yamlcache) stays out of the user's cache folder:
+# off for every test and CLI subprocess, on only where a test points it at its own folder.
+os.environ["ROADMAP_CACHE"] = "off"
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
