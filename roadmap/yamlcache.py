@@ -110,10 +110,11 @@ def _write(folder: Path, name: str, data: list[Any]) -> None:
     """Keep ``data`` as ``folder/name``, atomically; any failure is ignored (the cache is optional)."""
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # json.dump encodes in Python: slower
         fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as stream:
-                json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))
+                stream.write(text)
             os.replace(temp, folder / name)
         except BaseException:
             with contextlib.suppress(OSError):
