@@ -337,7 +337,15 @@ def _capacities(g: _Graph, capacity: Mapping[str, float], default_capacity: floa
 
 
 def _levels(g: _Graph, n_roles: int) -> list[list[int]]:
-    """The distinct needs of each role."""
+    """The distinct needs of each role (computed once per task graph: every pass asks)."""
+    memo: dict[int, list[list[int]]] = g.__dict__.setdefault("_levels_memo", {})
+    found = memo.get(n_roles)
+    if found is None:
+        found = memo[n_roles] = _distinct_needs(g, n_roles)
+    return found
+
+
+def _distinct_needs(g: _Graph, n_roles: int) -> list[list[int]]:
     levels: list[set[int]] = [set() for _ in range(n_roles)]
     for roles, needs in zip(g.roles, g.need, strict=True):
         for r, need in zip(roles, needs, strict=True):
