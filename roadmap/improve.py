@@ -89,20 +89,10 @@ class _Mirror:
     (a backward pass over the current finishes only moves tasks later).
     """
 
-    def __init__(self, g: _Graph, horizon: int) -> None:
+    def __init__(self, g: _Graph, horizon: int, links: _Links | None = None) -> None:
         n = g.n
         self.__dict__.update(g.__dict__)  # any per-task array of the scheduler's, as is
-        preds: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-        succs: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-        for s in range(n):
-            if g.fixed[s]:
-                continue
-            for p, lag in g.preds[s]:
-                gap = g.gap(s, lag)
-                preds[p].append((s, gap))
-                succs[s].append((p, gap))
-        self.preds = preds
-        self.succs = succs
+        self.preds, self.succs = links if links is not None else mirrored_links(g)
         self.not_before = [0] * n
         self.fixed_start = [None if fs is None else horizon - (fs + g.span[k]) for k, fs in enumerate(g.fixed_start)]
         self.fixed = list(g.fixed)
@@ -110,6 +100,25 @@ class _Mirror:
     def gap(self, succ: int, lag: int) -> int:
         """Mirrored links carry their gap already."""
         return lag
+
+
+_Links = tuple[list[list[tuple[int, int]]], list[list[tuple[int, int]]]]
+"""Predecessors and successors of each task, with gaps."""
+
+
+def mirrored_links(g: _Graph) -> _Links:
+    """The links of the mirrored problem (the same for every horizon)."""
+    n = g.n
+    preds: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    succs: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for s in range(n):
+        if g.fixed[s]:
+            continue
+        for p, lag in g.preds[s]:
+            gap = g.gap(s, lag)
+            preds[p].append((s, gap))
+            succs[s].append((p, gap))
+    return preds, succs
 
 
 def _makespan(finish: Sequence[int]) -> int:
@@ -194,6 +203,10 @@ class _Search:
         self.best_span = _makespan(finish)
         self.budget = pass_budget(g.n)
         self.bound = _lower_bound(g, caps)
+        self.links: _Links | None = None
+        """The mirrored problem's links, made on the first backward pass."""
+        self.untopo: list[int] = []
+        """Minus each task's position in the forward topological order."""
 
     @property
     def done(self) -> bool:
@@ -213,12 +226,15 @@ class _Search:
         self.budget -= 1
         g = self.g
         horizon = _makespan(finish)
-        mirror = _Mirror(g, horizon)
+        if self.links is None:
+            self.links = mirrored_links(g)
+            topo = [0] * g.n
+            for position, k in enumerate(g.order):
+                topo[k] = position
+            self.untopo = [-x for x in topo]
+        mirror = _Mirror(g, horizon, self.links)
         # In mirrored time the latest-finishing task comes first; ties by the forward topological rank.
-        topo = [0] * g.n
-        for position, k in enumerate(g.order):
-            topo[k] = position
-        priority = _order_key([horizon - f for f in finish], [-x for x in topo])
+        priority = _order_key([horizon - f for f in finish], self.untopo)
         _, mirror_finish = self.place(mirror, self.caps, priority)
         return [horizon - f for f in mirror_finish]
 

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from roadmap.conditions import ConditionError, check_names, parse_condition
+from roadmap.digraph import DiGraph, is_directed_acyclic_graph
 from roadmap.errors import Diagnostic, InputError
 from roadmap.models import Effect, Library, Question, RoleFile, Stage
 from roadmap.resources import data_dir
-from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, gc_paused, load_yaml, show_value, validate_model
+from roadmap.yamlcache import load_files
+from roadmap.yamlio import LoadedYaml, Loc, did_you_mean, gc_paused, show_value, validate_model
 
 COMPANY_FIELDS = ("employees", "branches", "hierarchy_levels", "industry", "country")
 """Company facts a condition may name."""
@@ -75,16 +77,20 @@ def _load_library(directory: Path | None) -> Library:
 
     problems: list[Diagnostic] = []
     role_file: RoleFile | None = None
-    for roles_path in roles_paths:
+    read = load_files([*roles_paths, *stage_paths])  # issue 14: a large library is parsed once
+    for found in read[: len(roles_paths)]:
         try:
-            role_file = validate_model(load_yaml(roles_path, defer=True), RoleFile)
+            if isinstance(found, InputError):
+                raise found
+            role_file = validate_model(found, RoleFile)
         except InputError as exc:
             problems.extend(exc.diagnostics)
     stages: list[tuple[Stage, LoadedYaml]] = []
-    for path in stage_paths:
+    for found in read[len(roles_paths) :]:
         try:
-            loaded = load_yaml(path, defer=True)
-            stages.append((validate_model(loaded, Stage), loaded))
+            if isinstance(found, InputError):
+                raise found
+            stages.append((validate_model(found, Stage), found))
         except InputError as exc:
             problems.extend(exc.diagnostics)
     if problems:
@@ -301,23 +307,28 @@ def _condition(
 
 def _check_cycles(stages: list[tuple[Stage, LoadedYaml]]) -> list[Diagnostic]:
     """Report one dependency cycle, printed in full, at the link that closes it."""
-    import networkx as nx
-
-    graph: nx.DiGraph = nx.DiGraph()
+    edges: list[tuple[str, str]] = []
     where: dict[tuple[str, str], tuple[LoadedYaml, Loc]] = {}
     for stage, y in stages:
         for i, step in enumerate(stage.steps):
-            graph.add_edge(step.id, stage.milestone_id)
+            edges.append((step.id, stage.milestone_id))
             for j, link in enumerate(step.after):
-                graph.add_edge(link.id, step.id)
+                edges.append((link.id, step.id))
                 where[(link.id, step.id)] = (y, ("steps", i, "after", j))
             for j, req in enumerate(step.requires):
-                graph.add_edge(req, step.id)
+                edges.append((req, step.id))
                 where[(req, step.id)] = (y, ("steps", i, "requires", j))
-    if nx.is_directed_acyclic_graph(graph):  # linear; find_cycle alone is quadratic on a large DAG
+    graph: DiGraph[str] = DiGraph()
+    for u, v in edges:
+        graph.add_edge(u, v)
+    if is_directed_acyclic_graph(graph):  # linear; find_cycle alone is quadratic on a large DAG
         return []
+    import networkx as nx  # issue 14: only to name the cycle of a library that has one
+
+    nx_graph: nx.DiGraph = nx.DiGraph()
+    nx_graph.add_edges_from(edges)
     try:
-        cycle = nx.find_cycle(graph)
+        cycle = nx.find_cycle(nx_graph)
     except nx.NetworkXNoCycle:
         return []
     path = " -> ".join([str(u) for u, _ in cycle] + [str(cycle[0][0])])

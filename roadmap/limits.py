@@ -57,8 +57,13 @@ def check_plan_limits(company: CompanyInput, resolution: Resolution, as_of: dt.d
 
 def check_calendar_end(company: CompanyInput, calendar: WorkCalendar, last_index: int) -> None:
     """The plan's last working day must come before the end of 2100."""
-    limit = calendar.to_index(calendar.previous_working(LATEST))
-    if last_index > limit:
+    # Its date, rather than the index of 2100's last working day: the calendar then loads the
+    # plan's years only, not every year up to 2100 (issue 14).
+    try:
+        past = calendar.to_date(last_index) > LATEST
+    except ValueError:  # past the year 9999
+        past = True
+    if past:
         message = f"the plan would run past {LATEST.year}: shorten it or start earlier"
         raise InputError([company.source.diagnostic(("plan", "start"), message)])
 

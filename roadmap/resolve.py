@@ -1,6 +1,6 @@
 """Resolve: which blocks apply, how long each takes, and the dependency graph between them.
 
-Every step of the library and every stage milestone is a node of a networkx DiGraph. Blocks
+Every step of the library and every stage milestone is a node of a :class:`~roadmap.digraph.DiGraph`. Blocks
 that don't apply are dropped with a reason a PM understands; ordering through a dropped block
 is kept by bridging its predecessors to its successors (lags add up), and a block that
 *requires* a dropped one is dropped too.
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from roadmap.conditions import parse_condition
+from roadmap.digraph import DiGraph, lexicographical_topological_sort, topological_sort
 from roadmap.i18n import t
 from roadmap.models import CompanyFile, Effect, Library, Question, Stage, Step
 from roadmap.reasons import (
@@ -37,9 +38,6 @@ from roadmap.reasons import (
     option_answer,
 )
 from roadmap.wording import answer_phrase, condition_fact_values, say
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -78,7 +76,7 @@ class Resolution:
 
     blocks: dict[str, Block]
     """Kept blocks by id."""
-    graph: nx.DiGraph
+    graph: DiGraph[str]
     """Kept blocks; edges carry ``lag`` (working days) after bridging."""
     dropped: dict[str, str]
     """Dropped block id → reason (stage order, then dependency order; milestones last)."""
@@ -166,8 +164,6 @@ def chosen_effects(library: Library, env: Mapping[str, Any], applicable: Collect
 
 def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: str = "company.yaml") -> Resolution:
     """Decide which blocks apply, their durations, and the bridged dependency graph."""
-    import networkx as nx
-
     env, applicable = condition_env(library, data)
     # A stage left out by the company file or by its own condition takes its questions' risks
     # with it; their other effects stay, so that leaving a stage out changes nothing else.
@@ -200,7 +196,7 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
         for sid, values in by_question.items():
             includers.setdefault(sid, []).append(Answers(question=question.id, values=tuple(values)))
 
-    graph: nx.DiGraph = nx.DiGraph()
+    graph: DiGraph[str] = DiGraph()
     hard: set[tuple[str, str]] = set()
     stage_of: dict[str, Stage] = {}
     steps: dict[str, Step] = {}
@@ -235,7 +231,7 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
             if reason:
                 dropped[step.id] = reason
 
-    order = list(nx.lexicographical_topological_sort(graph))
+    order = list(lexicographical_topological_sort(graph))
     for node in order:
         stage = stage_of[node]
         if node == stage.milestone_id:
@@ -335,7 +331,7 @@ def _step_reason(
     return None
 
 
-def _bridge(graph: nx.DiGraph, node: str) -> None:
+def _bridge(graph: DiGraph[str], node: str) -> None:
     """Remove ``node``, linking each predecessor to each successor with the lags added up."""
     preds = [(p, graph.edges[p, node]["lag"]) for p in graph.predecessors(node)]
     succs = [(s, graph.edges[node, s]["lag"]) for s in graph.successors(node)]
@@ -349,17 +345,15 @@ def _bridge(graph: nx.DiGraph, node: str) -> None:
                 graph.add_edge(p, s, lag=lag)
 
 
-def _prune_milestone_links(graph: nx.DiGraph, stage_of: Mapping[str, Stage], started: set[str]) -> None:
+def _prune_milestone_links(graph: DiGraph[str], stage_of: Mapping[str, Stage], started: set[str]) -> None:
     """Keep only the links into a milestone that are not implied by another step of its stage.
 
     ``pred → milestone`` is implied when ``pred`` has a successor step of the same stage that waits
     for it and that the milestone waits for in turn. A started or done step sits on its actual
     dates whatever its predecessors, so it implies nothing.
     """
-    import networkx as nx
-
     by_stage: dict[str, list[str]] = {}
-    for node in reversed(list(nx.topological_sort(graph))):
+    for node in reversed(list(topological_sort(graph))):
         by_stage.setdefault(stage_of[node].id, []).append(node)
     for nodes in by_stage.values():
         milestone = stage_of[nodes[0]].milestone_id
@@ -374,7 +368,7 @@ def _prune_milestone_links(graph: nx.DiGraph, stage_of: Mapping[str, Stage], sta
                 graph.remove_edge(pred, milestone)
 
 
-def _implied(graph: nx.DiGraph, pred: str, waited: set[str], started: set[str]) -> bool:
+def _implied(graph: DiGraph[str], pred: str, waited: set[str], started: set[str]) -> bool:
     """Whether a not-yet-started successor of ``pred`` holds the milestone back."""
     return any(s in waited and s not in started for s in graph.successors(pred))
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, insort
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import gcd
 
 from roadmap.demand import HUNDRED
@@ -89,6 +89,19 @@ class SchedResult:
     resource_links: tuple[tuple[str, str], ...] = ()
     """(earlier, later) pairs of tasks that follow each other on one slot of a role, sorted;
     the backward pass treats them like finish-to-start dependencies."""
+    first_pass: _FirstPass | None = field(default=None, repr=False, compare=False)
+    """The tasks as read and the first pass's project finish, for :func:`project_finishes`
+    to reuse (issue 14: staffing re-plans the same tasks); not part of the schedule."""
+
+
+@dataclass(frozen=True)
+class _FirstPass:
+    """What :func:`schedule_tasks` read and found before its improvement stage."""
+
+    tasks: tuple[SchedTask, ...]
+    graph: _Graph
+    caps: tuple[int, ...]
+    finish: int
 
 
 class _Graph:
@@ -324,7 +337,15 @@ def _capacities(g: _Graph, capacity: Mapping[str, float], default_capacity: floa
 
 
 def _levels(g: _Graph, n_roles: int) -> list[list[int]]:
-    """The distinct needs of each role."""
+    """The distinct needs of each role (computed once per task graph: every pass asks)."""
+    memo: dict[int, list[list[int]]] = g.__dict__.setdefault("_levels_memo", {})
+    found = memo.get(n_roles)
+    if found is None:
+        found = memo[n_roles] = _distinct_needs(g, n_roles)
+    return found
+
+
+def _distinct_needs(g: _Graph, n_roles: int) -> list[list[int]]:
     levels: list[set[int]] = [set() for _ in range(n_roles)]
     for roles, needs in zip(g.roles, g.need, strict=True):
         for r, need in zip(roles, needs, strict=True):
@@ -547,6 +568,7 @@ def schedule_tasks(
     g = _Graph(tasks)
     caps = _capacities(g, capacity, default_capacity)
     start, finish = _place(g, caps)
+    first = _FirstPass(tuple(tasks), g, tuple(caps), max(finish, default=0))
     if improvement:  # issue 14: never longer than the first pass
         start, finish = improve(g, caps, start, finish, _place)
     project_finish = max(finish, default=0)
@@ -564,19 +586,42 @@ def schedule_tasks(
         critical_path=path,
         rule=PRIORITY_RULE if improvement else PRIORITY_RULE.removesuffix(IMPROVEMENT_RULE),
         resource_links=tuple(sorted((ids[p], ids[k]) for k in range(g.n) for p in rpreds[k])),
+        first_pass=first,
     )
 
 
 def project_finishes(
-    tasks: Sequence[SchedTask], capacities: Sequence[Mapping[str, float]], default_capacity: float = 1
+    tasks: Sequence[SchedTask],
+    capacities: Sequence[Mapping[str, float]],
+    default_capacity: float = 1,
+    *,
+    scheduled: SchedResult | None = None,
 ) -> list[int]:
     """The project finish under each of ``capacities`` (issue 9: what one more person gains).
 
     The tasks are read once and only the placement is redone per capacity mapping: no slack
-    pass, no critical path. Compare finishes of this function with each other.
+    pass, no critical path. Compare finishes of this function with each other. ``scheduled``:
+    the result of :func:`schedule_tasks` on these very tasks (the same objects, in the same
+    order); its reading of them is reused, and so is its first pass for equal capacities.
     """
-    g = _Graph(tasks)
-    return [max(_place(g, _capacities(g, capacity, default_capacity))[1], default=0) for capacity in capacities]
+    first = scheduled.first_pass if scheduled is not None else None
+    if first is not None and _same_tasks(first.tasks, tasks):
+        g = first.graph
+    else:
+        g, first = _Graph(tasks), None
+    finishes: list[int] = []
+    for capacity in capacities:
+        caps = _capacities(g, capacity, default_capacity)
+        if first is not None and tuple(caps) == first.caps:
+            finishes.append(first.finish)
+        else:
+            finishes.append(max(_place(g, caps)[1], default=0))
+    return finishes
+
+
+def _same_tasks(read: Sequence[SchedTask], tasks: Sequence[SchedTask]) -> bool:
+    """Whether ``tasks`` are the very objects ``read``, in the same order."""
+    return len(read) == len(tasks) and all(a is b for a, b in zip(read, tasks, strict=True))
 
 
 __all__ = ["PRIORITY_RULE", "SchedResult", "SchedTask", "ScheduleError", "project_finishes", "schedule_tasks"]

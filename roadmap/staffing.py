@@ -129,7 +129,8 @@ def staffing(tasks: Sequence[SchedTask], result: SchedResult, team: Mapping[str,
     gains: dict[str, int] = {}
     if candidates:
         base: dict[str, float] = {role: team.get(role, 1) for role in use}
-        finishes = project_finishes(tasks, [base, *({**base, role: base[role] + 1} for role in candidates)])
+        more = ({**base, role: base[role] + 1} for role in candidates)
+        finishes = project_finishes(tasks, [base, *more], scheduled=result)
         gains = {role: max(0, finishes[0] - more) for role, more in zip(candidates, finishes[1:], strict=True)}
     # The critical path runs through a step that waited for people exactly when team size binds.
     bound = any(tid in waits for tid in result.critical_path)

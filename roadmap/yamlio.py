@@ -39,6 +39,7 @@ __all__ = [
     "MAX_NODES",
     "LoadedYaml",
     "Loc",
+    "decode",
     "did_you_mean",
     "gc_paused",
     "load_yaml",
@@ -231,6 +232,11 @@ def read_input(path: Path, file: str) -> bytes:
         limit = MAX_BYTES // (1024 * 1024)
         raise InputError.at(file, f"file is too large (over {limit} MB)", 1, 1)
     return raw
+
+
+def decode(raw: bytes, file: str) -> str:
+    """UTF-8 text without a leading byte-order mark; the first bad byte is located (:class:`InputError`)."""
+    return _decode(raw, file)
 
 
 def _decode(raw: bytes, file: str) -> str:

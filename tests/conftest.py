@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -14,6 +16,63 @@ from hypothesis import HealthCheck, settings
 # counts elsewhere) keep `pytest -m "not external"` under 30 s on two cores.
 settings.register_profile("roadmap", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("roadmap")
+
+# The parse cache of large libraries (roadmap.yamlcache) stays out of the user's cache folder:
+# off for every test and CLI subprocess, on only where a test points it at its own folder.
+os.environ["ROADMAP_CACHE"] = "off"
+
+
+def _remember_improvements() -> Callable[..., Any]:
+    """Give the scheduler an improvement stage that remembers its answers; return the real one.
+
+    The improvement is a pure function of its input (a budget of passes, never the clock), and
+    it is most of the time of planning an example, which the suite does hundreds of times with
+    the same input. The first call for an input runs it; the same input later gets the same
+    answer. ``real_improvement`` (used by the tests of the scheduler, the improvement and
+    staffing) runs it every time.
+    """
+    from roadmap import schedule
+
+    real = schedule.improve
+    memo: dict[tuple[Any, ...], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+
+    def improve(
+        g: Any, caps: list[int], start: list[int], finish: list[int], place: Any
+    ) -> tuple[list[int], list[int]]:
+        key = (
+            tuple(g.ids),
+            tuple(map(tuple, g.preds)),
+            tuple(g.span),
+            tuple(g.milestone),
+            tuple(map(tuple, g.roles)),
+            tuple(map(tuple, g.need)),
+            tuple(g.fixed_start),
+            tuple(g.not_before),
+            tuple(caps),
+            tuple(start),
+            tuple(finish),
+            place,
+        )
+        found = memo.get(key)
+        if found is None:
+            best = real(g, caps, start, finish, place)
+            found = memo[key] = (tuple(best[0]), tuple(best[1]))
+        return list(found[0]), list(found[1])
+
+    schedule.improve = improve
+    return real
+
+
+REAL_IMPROVE = _remember_improvements()
+
+
+@pytest.fixture
+def real_improvement(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scheduler's own improvement stage, run on every call (not remembered)."""
+    from roadmap import schedule
+
+    monkeypatch.setattr(schedule, "improve", REAL_IMPROVE)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

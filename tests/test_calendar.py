@@ -257,6 +257,14 @@ def test_bad_country(country: str) -> None:
         default_weekend(country)
 
 
+def test_known_countries_are_those_the_package_lists() -> None:
+    from roadmap.calendar import _supported_countries
+
+    listed = frozenset(code for code in holidays.list_supported_countries() if len(code) == 2)
+    assert _supported_countries() == listed
+    assert {"FR", "RU", "KZ", "SA", "DE"} <= listed
+
+
 @pytest.mark.parametrize("weekend", [["sat", "sunday"], ["", "sun"], "sat", list(WEEKDAYS)])
 def test_bad_weekend(weekend: list[str]) -> None:
     with pytest.raises(ValueError, match="week"):

@@ -23,6 +23,8 @@ from roadmap.schedule import SchedResult, SchedTask, ScheduleError, schedule_tas
 from tests.libgen import company, stage, step, write_company, write_library
 from tests.test_schedule import slip
 
+pytestmark = pytest.mark.usefixtures("real_improvement")  # conftest: run the improvement every time
+
 D = dt.date
 ROLES = ("dev", "hr", "it")
 

@@ -19,6 +19,7 @@ from roadmap.schedule import SchedTask, schedule_tasks
 from tests.tj3_helpers import tj3_makespan
 
 pytestmark = [
+    pytest.mark.usefixtures("real_improvement"),  # conftest: run the improvement every time
     pytest.mark.external,
     pytest.mark.skipif(shutil.which("tj3") is None, reason="TaskJuggler (tj3) is not installed"),
 ]

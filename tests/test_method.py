@@ -49,10 +49,10 @@ def company(answers: dict[str, Any] | None = None, **facts: Any) -> CompanyFile:
 
 def length(res: Resolution) -> int:
     """Working days of the longest path (durations and lags), before team limits."""
-    import networkx as nx
+    from roadmap import digraph
 
     finish: dict[str, int] = {}
-    for node in nx.topological_sort(res.graph):
+    for node in digraph.topological_sort(res.graph):
         start = max((finish[p] + res.graph.edges[p, node]["lag"] for p in res.graph.predecessors(node)), default=0)
         finish[node] = start + res.blocks[node].duration
     return max(finish.values())
@@ -185,20 +185,20 @@ def test_open_lists_have_an_other_option() -> None:
 
 
 def test_sales_waits_only_for_the_first_stage() -> None:
-    import networkx as nx
+    from roadmap import digraph
 
     res = plan()
-    before_sales = nx.ancestors(res.graph, "crm.audit")
+    before_sales = digraph.ancestors(res.graph, "crm.audit")
     assert "setup.invite" in before_sales
     assert not any(b.startswith(("core.", "people.")) for b in before_sales)
 
 
 def test_accounts_follow_core_services_and_drop_with_the_crm() -> None:
-    import networkx as nx
+    from roadmap import digraph
 
     res = plan()
-    assert "core.launch" in nx.ancestors(res.graph, "accounts.design")
-    assert not any(b.startswith("people.") for b in nx.ancestors(res.graph, "accounts.design"))
+    assert "core.launch" in digraph.ancestors(res.graph, "accounts.design")
+    assert not any(b.startswith("people.") for b in digraph.ancestors(res.graph, "accounts.design"))
     without = resolve(
         LIB, company().model_copy(update={"plan": company().plan.model_copy(update={"exclude": ("crm",)})})
     )
@@ -207,32 +207,32 @@ def test_accounts_follow_core_services_and_drop_with_the_crm() -> None:
 
 
 def test_hr_comfort_follows_core_services() -> None:
-    import networkx as nx
+    from roadmap import digraph
 
-    assert "core.launch" in nx.ancestors(plan().graph, "people.onboarding")
+    assert "core.launch" in digraph.ancestors(plan().graph, "people.onboarding")
 
 
 def test_a_kpi_step_waits_for_the_crm_only_when_that_kpi_is_chosen() -> None:
-    import networkx as nx
+    from roadmap import digraph
 
-    assert "crm.adaptation" in nx.ancestors(plan({"kpi_sources": ["tasks", "crm"]}).graph, "people.kpi-okr")
-    assert "crm.adaptation" not in nx.ancestors(plan({"kpi_sources": ["tasks"]}).graph, "people.kpi-okr")
+    assert "crm.adaptation" in digraph.ancestors(plan({"kpi_sources": ["tasks", "crm"]}).graph, "people.kpi-okr")
+    assert "crm.adaptation" not in digraph.ancestors(plan({"kpi_sources": ["tasks"]}).graph, "people.kpi-okr")
 
 
 def test_every_stage_has_acceptance_before_its_launch_and_hypercare_after() -> None:
-    import networkx as nx
+    from roadmap import digraph
 
     res = plan()
     for stage, launch in (("setup", "setup.invite"), ("core", "core.launch"), ("people", "people.launch")):
-        assert f"{stage}.acceptance" in nx.ancestors(res.graph, launch)
-        assert launch in nx.ancestors(res.graph, f"{stage}.hypercare")
+        assert f"{stage}.acceptance" in digraph.ancestors(res.graph, launch)
+        assert launch in digraph.ancestors(res.graph, f"{stage}.hypercare")
     for stage in ("crm", "accounts"):
-        assert f"{stage}.acceptance" in nx.ancestors(res.graph, f"{stage}.launch")
-        assert f"{stage}.launch" in nx.ancestors(res.graph, f"{stage}.hypercare")
+        assert f"{stage}.acceptance" in digraph.ancestors(res.graph, f"{stage}.launch")
+        assert f"{stage}.launch" in digraph.ancestors(res.graph, f"{stage}.hypercare")
     assert (
         plan(employees=3000).blocks["core.hypercare"].duration > plan(employees=200).blocks["core.hypercare"].duration
     )
-    assert all(f"{s}.done" in nx.ancestors(res.graph, "handover.handover") for s in ("setup", "core", "crm"))
+    assert all(f"{s}.done" in digraph.ancestors(res.graph, "handover.handover") for s in ("setup", "core", "crm"))
 
 
 def test_licence_lead_time_delays_the_installation() -> None:

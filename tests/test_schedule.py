@@ -18,6 +18,8 @@ from roadmap.schedule import (
     schedule_tasks,
 )
 
+pytestmark = pytest.mark.usefixtures("real_improvement")  # conftest: run the improvement every time
+
 UNLIMITED = 10**6
 ROLES = ("dev", "it", "pm")
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from cli import app
@@ -15,6 +16,8 @@ from roadmap.render.json_out import dumps
 from roadmap.schedule import SchedTask, schedule_tasks
 from roadmap.staffing import staffing
 from tests.libgen import company, stage, step, write_company, write_library
+
+pytestmark = pytest.mark.usefixtures("real_improvement")  # conftest: run the improvement every time
 
 START = dt.date(2027, 1, 4)
 
