@@ -25,10 +25,7 @@ from functools import cache
 import holidays
 from holidays.constants import PUBLIC
 
-from roadmap import lazy_holidays
 from roadmap.models import WEEKDAYS
-
-lazy_holidays.install()  # issue 14: import the plan's country only, not all 250
 
 """Weekday names, in :meth:`datetime.date.weekday` order."""
 
