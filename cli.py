@@ -435,9 +435,7 @@ def plan(
     if strict:
         _refuse_unanswered(result, file)
     options = (("ics_level", ics_level.value),)
-    ctx = RenderContext(
-        plan=result, company=company, library=lib, lang=lang.value, options=options, templates_dir=templates
-    )
+    ctx = RenderContext(plan=result, options=options, templates_dir=templates)
     written = write_reports(ctx, fmts, out)
     from roadmap.summary import SummaryInput, build_summary
     from roadmap.tracking import previous_outputs
@@ -474,8 +472,8 @@ def checklist(
     from roadmap.render import RenderContext
     from roadmap.render.checklist import render_text
 
-    result, company, lib = plan_file(file, library_dir=library, as_of=_parse_date(as_of, "--as-of"), lang=lang.value)
-    ctx = RenderContext(plan=result, company=company, library=lib, lang=lang.value, templates_dir=templates)
+    result, _, _ = plan_file(file, library_dir=library, as_of=_parse_date(as_of, "--as-of"), lang=lang.value)
+    ctx = RenderContext(plan=result, templates_dir=templates)
     _console().print(Markdown(render_text(ctx)))
 
 

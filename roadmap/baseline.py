@@ -44,9 +44,7 @@ def find_baseline(company_file: Path, explicit: Path | None = None) -> Path | No
 
 def save_baseline(plan: Plan, path: Path, *, force: bool = False) -> Path:
     """Write ``plan`` as plan.json to ``path``; an existing file is kept unless ``force``."""
-    from roadmap.render.json_out import dumps
-
-    return write_atomic(path, dumps(plan), overwrite=force)
+    return write_atomic(path, plan.to_json(), overwrite=force)
 
 
 def save_company_baseline(

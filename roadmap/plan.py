@@ -21,7 +21,19 @@ from roadmap.i18n import t
 from roadmap.inputs import AnswerStatus, answer_status, check_status_date, progress_warnings
 from roadmap.library import load_library
 from roadmap.limits import calendar_warnings, check_calendar_end, check_plan_limits
-from roadmap.models import CompanyFile, Library, Progress
+from roadmap.models import CompanyFile, Library, Progress, Rates
+from roadmap.report import (
+    Branding,
+    OpenQuestion,
+    QuestionWords,
+    StageResource,
+    branding,
+    delivered,
+    question_words,
+    role_titles,
+    stage_words,
+    wbs_codes,
+)
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
 from roadmap.staffing import Wait, staffing
@@ -171,6 +183,14 @@ class StageSummary(Out):
     slip_days: int | None = Field(default=None, exclude_if=_is_none)
     cost_delta: str | None = Field(default=None, exclude_if=_is_none)
     """Cost now minus the baseline's cost of the stage (issue 12), when both have a cost."""
+    goal: str | None = Field(default=None, exclude_if=_is_none)
+    """What the stage achieves, in the plan's language (issue 11)."""
+    resources: tuple[StageResource, ...] = ()
+    """The roles to involve, and what for."""
+    results: tuple[str, ...] = ()
+    """Expected results (acceptance checks)."""
+    open_questions: tuple[OpenQuestion, ...] = ()
+    """Its questions that apply and that the company file leaves unanswered, with what is assumed."""
 
 
 class DueItem(Out):
@@ -237,6 +257,25 @@ class Plan(Out):
     """Money, when the company file gives rates or costs (issue 12)."""
     sites: tuple[SiteWindow, ...] = Field(default=(), exclude_if=_is_empty)
     """Sites in wave order, then by name (issue 17); absent without ``sites`` in the company file."""
+    branding: Branding | None = Field(default=None, exclude_if=_is_none)
+    """The company file's ``report:`` with its logo checked (issue 11); the logo is not in plan.json."""
+    role_titles: dict[str, str] = {}
+    """Role id → its title in the plan's language, in the library's order (issue 11), for the roles
+    the plan names: its steps', its team's and its rates'."""
+    questions: dict[str, QuestionWords] = {}
+    """The questions the plan answers, assumes or leaves open, in its language, in library order (issue 11)."""
+    wbs: dict[str, str] = Field(default={}, exclude=True)
+    """Stage or task id → its stable WBS code: the stage's position in the library, then the step's
+    in its stage, the milestone last (issue 11); stages first, then tasks, in plan order. Not in
+    plan.json: the codes follow the order of the library's files, which plan.json does not."""
+    delivered: dict[str, tuple[int, ...]] = Field(default={}, exclude_if=_is_empty)
+    """Step id → indexes of its deliverables ticked in ``progress`` (all of them once done; issue 11)."""
+    rates: Rates | None = Field(default=None, exclude_if=_is_none)
+    """The company file's ``rates`` (issue 12), which the workbook's cost lines price people's time at."""
+
+    def to_json(self) -> str:
+        """plan.json's text: two-space indent, the plan's own (deterministic) order, a final newline."""
+        return self.model_dump_json(indent=2) + "\n"
 
 
 def plan_file(
@@ -289,6 +328,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         raise InputError.at(company.path, f"cannot schedule: {exc}") from exc
 
     check_calendar_end(company, calendar, max(result.finish.values(), default=0))
+    codes = wbs_codes(library)
     tasks: list[Task] = []
     for bid in _task_order(resolution, result.start):
         block = resolution.blocks[bid]
@@ -350,6 +390,15 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         plan_start = plan_finish = calendar.next_working(data.plan.start)
     warning = fit_warning(data, lang)
     honest = _honest_parts(company, library, resolution, calendar, tasks, lang)
+    answers = {
+        q: resolution.env[q]
+        for q in resolution.applicable_questions
+        if resolution.env[q] is not None and data.answers.get(q) is not None
+    }
+    named = {r for t_ in tasks for r in (*t_.roles, *t_.demands)} | set(data.team)
+    titles = role_titles(library, lang, named | (set(data.rates.roles) if data.rates else set()))
+    words = _StageWords(titles, data.answers, {*answers, *honest.status.assumed, *honest.status.unanswered})
+    stages = tuple(_stage_summaries(library, tasks, calendar, lang, words, data.company.country))
     plan = Plan(
         company=data.company.model_dump(mode="json"),
         start=plan_start,
@@ -363,15 +412,11 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         ),
         risks=tuple(Risk(text=text, because=because) for text, because in resolution.risks) + honest.risks,
         critical_path=tuple(result.critical_path),
-        stages=tuple(_stage_summaries(library, tasks, calendar, lang)),
+        stages=stages,
         warnings=((warning,) if warning else ())
         + honest.warnings
         + calendar_warnings(calendar, plan_start, plan_finish, lang),
-        answers={
-            q: resolution.env[q]
-            for q in resolution.applicable_questions
-            if resolution.env[q] is not None and data.answers.get(q) is not None
-        },
+        answers=answers,
         as_of=as_of,
         lang=lang,
         scheduling_rule=result.rule,
@@ -385,6 +430,16 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
             for r in staff.roles
         ),
         bound_by_team=staff.bound_by_team,
+        branding=branding(company),
+        role_titles=titles,
+        wbs={bid: codes[bid] for bid in (*(s.id for s in stages), *(t_.id for t_ in tasks)) if bid in codes},
+        delivered={
+            task.id: done
+            for task in tasks
+            if task.id in data.progress and (done := tuple(sorted(delivered(data, library, task.id))))
+        },
+        questions=question_words(library, answers, honest.status.assumed, honest.status.unanswered, lang),
+        rates=data.rates,
     )
     plan = with_effort_and_cost(plan, data)
     if as_of is not None:  # what is overdue: against the same company planned without the status date
@@ -557,7 +612,24 @@ def _title(library: Library, block_id: str, lang: str) -> str:
     return step.title.get(lang) if step else block_id
 
 
-def _stage_summaries(library: Library, tasks: list[Task], calendar: WorkCalendar, lang: str) -> list[StageSummary]:
+@dataclass(frozen=True)
+class _StageWords:
+    """What :func:`roadmap.report.stage_words` needs besides the stage."""
+
+    titles: dict[str, str]
+    answers: Mapping[str, Any]
+    """The company file's answers."""
+    applicable: set[str]
+
+
+def _stage_summaries(
+    library: Library,
+    tasks: list[Task],
+    calendar: WorkCalendar,
+    lang: str,
+    words: _StageWords,
+    country: str | None,
+) -> list[StageSummary]:
     out: list[StageSummary] = []
     by_stage: dict[str, list[Task]] = {}
     for task in tasks:
@@ -577,6 +649,7 @@ def _stage_summaries(library: Library, tasks: list[Task], calendar: WorkCalendar
                 finish=finish,
                 working_days=calendar.count_working(start, finish),
                 milestone=stage.milestone_id,
+                **stage_words(stage, words.titles, words.answers, words.applicable, country, lang),
             )
         )
     return out

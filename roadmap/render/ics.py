@@ -85,7 +85,7 @@ def render(ctx: RenderContext) -> bytes:
             )
     else:
         titles = {stage.id: stage.title for stage in plan.stages}
-        roles = {role: spec.title.get(ctx.lang) for role, spec in ctx.library.roles.items()}
+        roles = dict(plan.role_titles)
         for task in plan.tasks:
             lines += _event(
                 uid=_uid(plan, task.id),
