@@ -672,7 +672,7 @@ def baseline_save(
 
     Example: roadmap baseline save company.yaml
     """
-    from roadmap.baseline import save_company_baseline
+    from roadmap.plan import save_company_baseline
 
     path, saved = save_company_baseline(
         file,

@@ -10,13 +10,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from roadmap.baseline import compare_with_baseline, default_baseline_path, save_baseline
 from roadmap.calendar import WorkCalendar, build_calendar
 from roadmap.company import CompanyInput, fit_warning, load_company
 from roadmap.cost import Cost, plan_cost
 from roadmap.demand import over_capacity
 from roadmap.effort import Effort, plan_effort, task_effort
 from roadmap.errors import InputError
-from roadmap.forecast import Forecast
+from roadmap.forecast_model import Forecast
 from roadmap.i18n import t
 from roadmap.inputs import AnswerStatus, answer_status, check_status_date, progress_warnings
 from roadmap.library import load_library
@@ -292,10 +293,27 @@ def plan_file(
         company = load_company(path, library)
         plan = build_plan(company, library, as_of=as_of, lang=lang)
         if baseline is not None:
-            from roadmap.baseline import compare_with_baseline
-
             plan = compare_with_baseline(plan, company, baseline)
     return plan, company, library
+
+
+def save_company_baseline(
+    company_file: Path,
+    *,
+    baseline: Path | None = None,
+    library_dir: Path | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "en",
+    force: bool = False,
+) -> tuple[Path, Plan]:
+    """Plan a company file and save the plan as its baseline (default path: :func:`default_baseline_path`)."""
+    path = baseline if baseline is not None else default_baseline_path(company_file)
+    if path.is_dir():
+        raise InputError.at(path, "is a folder: give the baseline's file name, e.g. company.baseline.json")
+    if path.exists() and not force:
+        raise InputError.at(path, "a baseline already exists; use --force to replace it")
+    plan, _, _ = plan_file(company_file, library_dir=library_dir, as_of=as_of, lang=lang)
+    return save_baseline(plan, path, force=force), plan
 
 
 def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None = None, lang: str = "en") -> Plan:

@@ -84,7 +84,7 @@ def test_columns_cover_every_plan_json_task_field(mini_library: Path, make_compa
     """A row per task "with the plan.json fields": every key of a plan.json task has its column."""
     import json
 
-    from roadmap.baseline import save_company_baseline
+    from roadmap.plan import save_company_baseline
     from roadmap.render.json_out import dumps
 
     company = make_company()

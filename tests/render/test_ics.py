@@ -198,7 +198,7 @@ def test_a_calendar_follows_events_that_move_later_then_earlier(
 def test_sequence_from_the_baseline_without_a_previous_file(
     mini_library: Path, make_company: Callable[..., Path], tmp_path: Path
 ) -> None:
-    from roadmap.baseline import save_company_baseline
+    from roadmap.plan import save_company_baseline
 
     company = make_company()
     baseline, _ = save_company_baseline(company, library_dir=mini_library)

@@ -391,7 +391,7 @@ def test_required_elements_present_and_values_typed(
     )
     baseline = None
     if with_baseline:
-        from roadmap.baseline import save_company_baseline
+        from roadmap.plan import save_company_baseline
 
         baseline, _ = save_company_baseline(company, library_dir=mini_library)
     plan = plan_file(company, library_dir=mini_library, baseline=baseline)[0]
@@ -474,7 +474,7 @@ def test_mpxj_reads_a_plan_with_every_stage_excluded(
 
 
 def test_mpxj_reads_baseline_dates(mpxj: Any, tmp_path: Path, mini_library: Path, make_company: Any) -> None:
-    from roadmap.baseline import save_company_baseline
+    from roadmap.plan import save_company_baseline
 
     company = make_company()
     baseline, _ = save_company_baseline(company, library_dir=mini_library)
@@ -569,7 +569,7 @@ def test_percent_complete_matches_actual_duration(mini_library: Path, make_compa
 
 
 def test_baseline_duration_written(mini_library: Path, make_company: Callable[..., Path]) -> None:
-    from roadmap.baseline import save_company_baseline
+    from roadmap.plan import save_company_baseline
 
     company = make_company()
     baseline, _ = save_company_baseline(company, library_dir=mini_library)
