@@ -29,7 +29,7 @@ from roadmap.report import (
     QuestionWords,
     StageResource,
     branding,
-    delivered,
+    delivered_by_step,
     question_words,
     role_titles,
     stage_words,
@@ -451,11 +451,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         branding=branding(company),
         role_titles=titles,
         wbs={bid: codes[bid] for bid in (*(s.id for s in stages), *(t_.id for t_ in tasks)) if bid in codes},
-        delivered={
-            task.id: done
-            for task in tasks
-            if task.id in data.progress and (done := tuple(sorted(delivered(data, library, task.id))))
-        },
+        delivered=_in_plan_order(delivered_by_step(data, library, {t_.id for t_ in tasks}), tasks),
         questions=question_words(library, answers, honest.status.assumed, honest.status.unanswered, lang),
         rates=data.rates,
     )
@@ -528,6 +524,10 @@ def _calendar_info(calendar: WorkCalendar, start: dt.date, finish: dt.date, coun
         country=country,
         holiday_names=names,
     )
+
+
+def _in_plan_order(by_step: dict[str, tuple[int, ...]], tasks: list[Task]) -> dict[str, tuple[int, ...]]:
+    return {task.id: by_step[task.id] for task in tasks if task.id in by_step}
 
 
 def _waits_for(wait: Wait | None, status: str) -> WaitsFor | None:

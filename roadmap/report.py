@@ -223,8 +223,24 @@ def match_deliverable(step: Step, item: str | int) -> int | None:
 def delivered(data: CompanyFile, library: Library, step_id: str) -> frozenset[int]:
     """Indexes of the step's deliverables marked done (all of them once the step is done)."""
     step = next((s for s in library.steps() if s.id == step_id), None)
-    prog = data.progress.get(step_id)
-    if step is None or prog is None:
+    return _delivered(data, step) if step else frozenset()
+
+
+def delivered_by_step(data: CompanyFile, library: Library, kept: set[str]) -> dict[str, tuple[int, ...]]:
+    """Step id → indexes of its deliverables marked done, for the ``kept`` steps with some (plan order aside)."""
+    if not data.progress:
+        return {}
+    steps = {s.id: s for s in library.steps() if s.id in data.progress and s.id in kept}
+    out: dict[str, tuple[int, ...]] = {}
+    for sid, step in steps.items():
+        if done := _delivered(data, step):
+            out[sid] = tuple(sorted(done))
+    return out
+
+
+def _delivered(data: CompanyFile, step: Step) -> frozenset[int]:
+    prog = data.progress.get(step.id)
+    if prog is None:
         return frozenset()
     if prog.status == "done":
         return frozenset(range(len(step.deliverables)))
@@ -239,6 +255,7 @@ __all__ = [
     "StageResource",
     "branding",
     "delivered",
+    "delivered_by_step",
     "format_answer",
     "question_words",
     "role_titles",
