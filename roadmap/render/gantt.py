@@ -8,9 +8,10 @@ one arrow per predecessor link (a single scatter trace, ``None`` between arrows)
 steps outlined in red; the share done as an inner dark bar; baseline dates as grey ghost
 bars (hatched, outlined: never taken for the shaded days off); holidays shaded; a status-date
 line and any other date markers (deadlines), named in the legend; a date axis at the bottom
-too when the chart is long. :func:`render` puts the whole-roadmap chart's data (the page
-filters it by stage in the browser), the plotly.js bundle (inline, once), the summary band
-and the details into ``templates/gantt.html.j2`` (see :mod:`roadmap.render.gantt_page`).
+too when the chart is long. :func:`roadmap.render.gantt_page.render` puts the whole-roadmap
+chart's data (the page filters it by stage in the browser), the plotly.js bundle (inline,
+once), the summary band and the details into ``templates/gantt.html.j2``; the page's
+:class:`Section` pieces are defined here so that the modules adding them need not import it.
 
 Every user string reaching plotly is HTML-escaped first: plotly draws hover labels, tick
 labels and legend names from pseudo-HTML.
