@@ -22,7 +22,7 @@ from roadmap.i18n import t
 from roadmap.inputs import AnswerStatus, answer_status, check_status_date, progress_warnings
 from roadmap.library import load_library
 from roadmap.limits import calendar_warnings, check_calendar_end, check_plan_limits
-from roadmap.models import CompanyFile, Library, Progress, Rates
+from roadmap.models import Company, CompanyFile, Library, Progress, Rates
 from roadmap.report import (
     Branding,
     OpenQuestion,
@@ -220,7 +220,8 @@ class DueList(Out):
 class Plan(Out):
     """The dated roadmap of one company."""
 
-    company: dict[str, Any]
+    company: Company
+    """The company file's facts (name, industry, employees, hierarchy levels, branches, country)."""
     start: dt.date
     finish: dt.date
     working_days: int
@@ -418,7 +419,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     words = _StageWords(titles, data.answers, {*answers, *honest.status.assumed, *honest.status.unanswered})
     stages = tuple(_stage_summaries(library, tasks, calendar, lang, words, data.company.country))
     plan = Plan(
-        company=data.company.model_dump(mode="json"),
+        company=data.company,
         start=plan_start,
         finish=plan_finish,
         working_days=calendar.count_working(plan_start, plan_finish) if tasks else 0,

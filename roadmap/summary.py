@@ -61,8 +61,8 @@ def headline(src: SummaryInput) -> Section:
     text = t(
         src.lang,
         "cli_headline",
-        name=company["name"],
-        employees=company["employees"],
+        name=company.name,
+        employees=company.employees,
         start=plan.start,
         finish=plan.finish,
         days=plan.working_days,

@@ -93,7 +93,7 @@ def checklist_context(ctx: RenderContext) -> dict[str, Any]:
         "t": lambda key, **values: t(lang, key, **values),
         "days": lambda n: working_days(lang, n),
         "plan": ctx.plan,
-        "company_name": str(ctx.plan.company.get("name", "")),
+        "company_name": ctx.plan.company.name,
         "stages": stage_sections(ctx),
         "due": due_list(ctx),
     }

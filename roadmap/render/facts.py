@@ -42,16 +42,16 @@ def company_facts(plan: Plan, lang: str) -> list[tuple[str, str]]:
     """Label → value rows describing the company."""
     company = plan.company
     rows = [
-        (t(lang, "fact_employees"), str(company.get("employees", ""))),
-        (t(lang, "fact_hierarchy_levels"), str(company.get("hierarchy_levels", ""))),
-        (t(lang, "fact_branches"), str(company.get("branches", ""))),
+        (t(lang, "fact_employees"), str(company.employees)),
+        (t(lang, "fact_hierarchy_levels"), str(company.hierarchy_levels)),
+        (t(lang, "fact_branches"), str(company.branches)),
     ]
-    industry = company.get("industry")
+    industry = company.industry
     if industry:
         key = f"report_industry_{industry}"
         rows.insert(0, (t(lang, "report_industry"), t(lang, key) if _known(key) else str(industry)))
-    if company.get("country"):
-        rows.append((t(lang, "report_country"), str(company["country"])))
+    if company.country:
+        rows.append((t(lang, "report_country"), company.country))
     return rows
 
 
@@ -63,7 +63,7 @@ def weekday_names(days: tuple[str, ...], lang: str) -> list[str]:
 def branding(plan: Plan) -> dict[str, str | None]:
     """Title, consultant, accent colour and logo (a data URI) from the company file's ``report:``."""
     report = plan.branding
-    name = str(plan.company.get("name", ""))
+    name = plan.company.name
     title = (report.title if report else None) or t(plan.lang, "report_title", company=name)
     return {
         "title": title,

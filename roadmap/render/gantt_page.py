@@ -323,7 +323,7 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
         "days": lambda n: working_days(lang, n),
         "plan": plan,
         "brand": branding(plan),
-        "company_name": str(plan.company.get("name", "")),
+        "company_name": plan.company.name,
         "facts": company_facts(plan, lang),
         "answers": answer_rows(plan),
         "assumptions": assumptions(ctx),

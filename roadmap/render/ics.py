@@ -62,7 +62,7 @@ def render(ctx: RenderContext) -> bytes:
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(str(plan.company['name']))}",
+        f"X-WR-CALNAME:{escape_text(plan.company.name)}",
     ]
     stamp = _stamp(plan.as_of or plan.start)
     previous = _read_previous(ctx.option("ics_previous", ""))
@@ -241,7 +241,7 @@ def _empty_note(plan: Plan, stamp: str, lang: str) -> list[str]:
         f"UID:{_uid(plan, 'empty-plan')}",
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{_date(plan.start)}",
-        f"SUMMARY:{escape_text(_label('empty', lang).format(name=plan.company['name']))}",
+        f"SUMMARY:{escape_text(_label('empty', lang).format(name=plan.company.name))}",
     ]
     if text:
         lines.append(f"DESCRIPTION:{escape_text(text)}")
@@ -267,7 +267,7 @@ def _label(key: str, lang: str) -> str:
 
 def _uid(plan: Plan, key: str) -> str:
     """Stable across runs: the same company and id give the same UID."""
-    digest = hashlib.sha1(f"{plan.company['name']}\x00{key}".encode(), usedforsecurity=False).hexdigest()
+    digest = hashlib.sha1(f"{plan.company.name}\x00{key}".encode(), usedforsecurity=False).hexdigest()
     return f"{digest}@roadmap"
 
 

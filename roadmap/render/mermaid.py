@@ -60,7 +60,7 @@ def render_plan(plan: Plan, title: str | None = None) -> str:
     lines = [
         f'%%{{init: {{"gantt": {{"leftPadding": {padding}}}}}}}%%',
         "gantt",
-        f"    title {clean_text(title or str(plan.company['name']))}",
+        f"    title {clean_text(title or plan.company.name)}",
         "    dateFormat YYYY-MM-DD",
         "    axisFormat %Y-%m-%d",
     ]

@@ -129,8 +129,8 @@ def build_project(ctx: RenderContext) -> ET.Element:
 def _build(ctx: RenderContext, lazy: dict[int, Iterator[ET.Element]]) -> ET.Element:
     """The ``<Project>`` element, the children of its tasks and assignments in ``lazy`` (by ``id``)."""
     plan = ctx.plan
-    company = _name(str(plan.company["name"]))
-    name = _name(str(plan.company["name"]), PROJECT_NAME_MAX)
+    company = _name(plan.company.name)
+    name = _name(plan.company.name, PROJECT_NAME_MAX)
     title = company
     if ctx.plan.branding and ctx.plan.branding.title:
         title = _name(ctx.plan.branding.title)
@@ -338,7 +338,7 @@ def _dates(
 
 
 def _project_summary(plan: Plan) -> ET.Element:
-    el = _task_head(0, 0, _name(str(plan.company["name"])), "0", 0)
+    el = _task_head(0, 0, _name(plan.company.name), "0", 0)
     _dates(el, plan.start, plan.finish, _working_days(plan.calendar, plan.start, plan.finish), False)
     _sub(el, "Milestone", "0")
     _sub(el, "Summary", "1")

@@ -127,7 +127,7 @@ def _deterministic(wb: Workbook, plan: Plan) -> bytes:
     wb.properties.modified = FIXED_TIME
     wb.properties.creator = "roadmap"
     wb.properties.lastModifiedBy = "roadmap"
-    wb.properties.title = _text(str(plan.company.get("name", "")))
+    wb.properties.title = _text(plan.company.name)
     wb.calculation.fullCalcOnLoad = True  # no cached formula values: compute when opened
     raw = io.BytesIO()
     wb.save(raw)
