@@ -90,9 +90,9 @@ def measure(n_steps: int, repeat: int) -> dict[str, Any]:
         size = 0
         for _ in range(repeat):
             t0 = time.perf_counter()
-            plan, comp, lib = plan_file(path, library_dir=library)
+            plan = plan_file(path, library_dir=library)[0]
             t1 = time.perf_counter()
-            ctx = RenderContext(plan=plan, company=comp, library=lib)
+            ctx = RenderContext(plan=plan)
             render("json", ctx)
             gc.collect()  # the plan's own garbage (planning runs with the collector paused)
             t2 = time.perf_counter()
@@ -112,8 +112,8 @@ def profile(n_steps: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_inputs(Path(tmp), n_steps)
         library = Path((Path(tmp) / "library").read_text(encoding="utf-8"))
-        plan, comp, lib = plan_file(path, library_dir=library)
-        ctx = RenderContext(plan=plan, company=comp, library=lib)
+        plan = plan_file(path, library_dir=library)[0]
+        ctx = RenderContext(plan=plan)
         render("gantt", ctx)  # warm: plotly's bundle read once
         with cProfile.Profile() as prof:
             render("gantt", ctx)

@@ -189,8 +189,8 @@ def measure(n_steps: int, repeat: int) -> dict[str, Any]:
 
     def end_to_end() -> Any:  # what `roadmap plan --format json` does
         library_cache.clear()
-        plan_, company_, library_ = plan_file(path, library_dir=tmp / "lib")
-        return write_reports(RenderContext(plan=plan_, company=company_, library=library_), ["json"], tmp / "out")
+        plan_ = plan_file(path, library_dir=tmp / "lib")[0]
+        return write_reports(RenderContext(plan=plan_), ["json"], tmp / "out")
 
     with gc_paused():  # the phases as plan_file runs them
         t_load, (library, company) = best_of(repeat, load)
@@ -227,8 +227,8 @@ def peak_rss(folder: Path) -> float:
     from roadmap.plan import plan_file
     from roadmap.render import RenderContext, write_reports
 
-    plan, company, library = plan_file(folder / "company.yaml", library_dir=folder / "lib")
-    write_reports(RenderContext(plan=plan, company=company, library=library), ["json"], folder / "rss-out")
+    plan = plan_file(folder / "company.yaml", library_dir=folder / "lib")[0]
+    write_reports(RenderContext(plan=plan), ["json"], folder / "rss-out")
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -242,8 +242,8 @@ def profile(n_steps: int) -> str:
     path = write_company(tmp / "company.yaml", n_steps, team)
     prof = cProfile.Profile()
     prof.enable()
-    plan, company, library = plan_file(path, library_dir=tmp / "lib")
-    write_reports(RenderContext(plan=plan, company=company, library=library), ["json"], tmp / "out")
+    plan = plan_file(path, library_dir=tmp / "lib")[0]
+    write_reports(RenderContext(plan=plan), ["json"], tmp / "out")
     prof.disable()
     shutil.rmtree(tmp, ignore_errors=True)
     out = io.StringIO()

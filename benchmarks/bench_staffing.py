@@ -66,8 +66,8 @@ def main() -> None:
 
     def whole_command(path: Path, out: Path) -> Callable[[], object]:
         def run() -> object:
-            plan, company, library = plan_file(path)
-            ctx = RenderContext(plan=plan, company=company, library=library)
+            plan = plan_file(path)[0]
+            ctx = RenderContext(plan=plan)
             return write_reports(ctx, list(DEFAULT_FORMATS), out)
 
         return run

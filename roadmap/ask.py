@@ -19,13 +19,14 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from roadmap.conditions import parse_condition
 from roadmap.diff import diff_plans
 from roadmap.errors import InputError
 from roadmap.i18n import t
 from roadmap.library import answer_problem
 from roadmap.models import NO_WORDS, YES_WORDS, AnswerValue, CompanyFile, Library, Option, Question, Stage
-from roadmap.resolve import chosen_effects, condition_env
+from roadmap.resolve import (
+    applicable_questions,
+)
 from roadmap.wording import answer_text, effect_phrases
 from roadmap.yamlio import did_you_mean
 
@@ -103,39 +104,6 @@ def with_answer(data: CompanyFile, question_id: str, value: AnswerValue) -> Comp
 def is_answered(data: CompanyFile, question_id: str) -> bool:
     """Whether the company file holds an answer to this question."""
     return data.answers.get(question_id) is not None
-
-
-def stage_applies(stage: Stage, data: CompanyFile, env: dict[str, Any]) -> bool:
-    """False when the stage is excluded in the file or its own ``when`` is false."""
-    if stage.id in data.plan.exclude:
-        return False
-    return stage.when is None or parse_condition(stage.when).evaluate(env)
-
-
-def applicable_questions(library: Library, data: CompanyFile, stages: Sequence[Stage]) -> list[tuple[Stage, Question]]:
-    """The questions of ``stages`` that apply with the answers so far, in library order."""
-    env, applicable = condition_env(library, data)
-    keep = set(applicable)
-    chosen = {s.id for s in stages}
-    dropped = stages_dropped_by_answers(library, env, keep)
-    return [
-        (stage, q)
-        for stage, q in library.questions()
-        if stage.id in chosen and q.id in keep and stage.id not in dropped and stage_applies(stage, data, env)
-    ]
-
-
-def stages_dropped_by_answers(library: Library, env: dict[str, Any], applicable: Set[str]) -> set[str]:
-    """Stages that an answer (or default) to a question of *another* stage excludes.
-
-    A stage excluded by one of its own questions keeps its questions: that answer must stay
-    reachable to be changed.
-    """
-    stage_ids = {s.id for s in library.stages}
-    out: set[str] = set()
-    for chosen in chosen_effects(library, env, applicable):
-        out.update(sid for sid in chosen.effect.exclude or () if sid in stage_ids and sid != chosen.stage.id)
-    return out
 
 
 def to_ask(

@@ -1,10 +1,11 @@
 """Baselines: a saved plan.json that later plans are measured against.
 
-``roadmap baseline save company.yaml`` stores the current plan as ``company.baseline.json``
-beside the company file. ``roadmap plan`` then fills ``baseline_start``, ``baseline_finish`` and
-``slip_days`` of every task the baseline knows (steps new since then have none) and
-``slip_days`` of every stage: the signed number of working days, on the company's calendar,
-from the baseline finish to the current finish (positive: later than planned).
+``roadmap baseline save company.yaml`` (:func:`roadmap.plan.save_company_baseline`) stores the
+current plan as ``company.baseline.json`` beside the company file. ``roadmap plan`` then fills
+``baseline_start``, ``baseline_finish`` and ``slip_days`` of every task the baseline knows
+(steps new since then have none) and ``slip_days`` of every stage: the signed number of working
+days, on the company's calendar, from the baseline finish to the current finish (positive: later
+than planned).
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roadmap.calendar import WorkCalendar, build_calendar
 from roadmap.company import CompanyInput
 from roadmap.errors import InputError
 from roadmap.output import write_atomic
-from roadmap.plan import Plan, StageSummary, plan_file
+
+if TYPE_CHECKING:
+    from roadmap.plan import Plan, StageSummary
 
 BASELINE_SUFFIX = ".baseline.json"
 
@@ -44,28 +47,7 @@ def find_baseline(company_file: Path, explicit: Path | None = None) -> Path | No
 
 def save_baseline(plan: Plan, path: Path, *, force: bool = False) -> Path:
     """Write ``plan`` as plan.json to ``path``; an existing file is kept unless ``force``."""
-    from roadmap.render.json_out import dumps
-
-    return write_atomic(path, dumps(plan), overwrite=force)
-
-
-def save_company_baseline(
-    company_file: Path,
-    *,
-    baseline: Path | None = None,
-    library_dir: Path | None = None,
-    as_of: dt.date | None = None,
-    lang: str = "en",
-    force: bool = False,
-) -> tuple[Path, Plan]:
-    """Plan a company file and save the plan as its baseline (default path: :func:`default_baseline_path`)."""
-    path = baseline if baseline is not None else default_baseline_path(company_file)
-    if path.is_dir():
-        raise InputError.at(path, "is a folder: give the baseline's file name, e.g. company.baseline.json")
-    if path.exists() and not force:
-        raise InputError.at(path, "a baseline already exists; use --force to replace it")
-    plan, _, _ = plan_file(company_file, library_dir=library_dir, as_of=as_of, lang=lang)
-    return save_baseline(plan, path, force=force), plan
+    return write_atomic(path, plan.to_json(), overwrite=force)
 
 
 def read_plan_json(path: Path) -> dict[str, Any]:

@@ -25,7 +25,8 @@ from roadmap.models import WEEKDAYS
 
 if TYPE_CHECKING:
     from roadmap.plan import CalendarInfo, Plan, Task
-    from roadmap.summary import Section, SummaryInput
+    from roadmap.summary import SummaryInput
+    from roadmap.summary_parts import Section
 
 
 def text(lang: str, key: str, **values: object) -> str:
@@ -248,7 +249,7 @@ def summary_lines(plan: Plan) -> list[str]:
 
 def summary_section(src: SummaryInput) -> Section | None:
     """The summary's effort and cost: one line each (the table per role with ``--details``)."""
-    from roadmap.summary import Line, Section, Table
+    from roadmap.summary_parts import Line, Section, Table
 
     plan = src.plan
     lang = plan.lang

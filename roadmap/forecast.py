@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from roadmap.forecast_model import Convergence, Driver, Forecast, Percentiles
 
 if TYPE_CHECKING:
     from roadmap.calendar import WorkCalendar
@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from roadmap.plan import Plan
     from roadmap.resolve import Resolution
     from roadmap.schedule import SchedTask
-    from roadmap.summary import Section, SummaryInput
+    from roadmap.summary import SummaryInput
+    from roadmap.summary_parts import Section
 
 Method = Literal["pert", "triangular"]
 METHODS: tuple[str, ...] = ("pert", "triangular")
@@ -55,56 +56,6 @@ PERCENTILES = (("p50", 0.5), ("p80", 0.8), ("p90", 0.9))
 
 Progress = Callable[[int, int], None]
 """Called with (iterations done, iterations in all) as the simulation goes."""
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Percentiles(_Out):
-    """Dates by which the work is done in 50, 80 and 90 % of the iterations (working days)."""
-
-    p50: dt.date
-    p80: dt.date
-    p90: dt.date
-
-
-class Driver(_Out):
-    """A step or risk whose draws move the finish: Spearman rank correlation with it."""
-
-    id: str
-    kind: Literal["step", "risk"]
-    rho: float
-
-
-class Convergence(_Out):
-    """How settled the P80 is."""
-
-    batches: int
-    p80_change_days: int
-    """Working days between the P80 of all iterations and that without the last batch."""
-
-
-class Forecast(_Out):
-    """The ``forecast`` of plan.json."""
-
-    iterations: int
-    seed: int
-    method: str
-    finish: Percentiles
-    plan_finish_percentile: float
-    """Share of iterations (%) finishing on or before the plan's own finish date."""
-    stages: dict[str, Percentiles]
-    criticality: dict[str, float]
-    """Step id → share of iterations in which it is critical (zero slack)."""
-    drivers: tuple[Driver, ...]
-    """The steps and risks most correlated with the finish, strongest first."""
-    convergence: Convergence
-    curve: tuple[tuple[dt.date, float], ...] = Field(default=(), exclude=True)
-    """The finish's cumulative distribution: (date, % of iterations done by then), for the
-    Gantt page's S-curve; not written to plan.json."""
-    titles: dict[str, str] = Field(default={}, exclude=True)
-    """Driver id → step title or risk text, for the terminal; not written to plan.json."""
 
 
 @dataclass(frozen=True)
@@ -545,7 +496,7 @@ __all__ = [
 
 def summary_section(src: SummaryInput) -> Section | None:
     """The summary's forecast block (nothing without ``--simulate``)."""
-    from roadmap.summary import Line, Section
+    from roadmap.summary_parts import Line, Section
 
     forecast = src.plan.forecast
     if forecast is None:

@@ -38,7 +38,7 @@ class AnswerStatus:
 
 def answer_status(library: Library, data: CompanyFile) -> AnswerStatus:
     """Where each question that applies to this company (as ``roadmap ask`` would ask it) stands."""
-    from roadmap.ask import applicable_questions
+    from roadmap.resolve import applicable_questions
 
     given: list[str] = []
     assumed: list[str] = []

@@ -10,18 +10,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from roadmap.baseline import compare_with_baseline, default_baseline_path, save_baseline
 from roadmap.calendar import WorkCalendar, build_calendar
 from roadmap.company import CompanyInput, fit_record, load_company
 from roadmap.cost import Cost, plan_cost
 from roadmap.demand import over_capacity
 from roadmap.effort import Effort, plan_effort, task_effort
 from roadmap.errors import InputError
-from roadmap.forecast import Forecast
+from roadmap.forecast_model import Forecast
 from roadmap.i18n import t
 from roadmap.inputs import AnswerStatus, answer_status, check_status_date, progress_warnings
 from roadmap.library import load_library
 from roadmap.limits import calendar_warnings, check_calendar_end, check_plan_limits
-from roadmap.models import CompanyFile, Library, Progress
+from roadmap.models import Company, CompanyFile, Library, Progress, Rates
 from roadmap.reasons import (
     DeadlineDropped,
     Done,
@@ -32,6 +33,18 @@ from roadmap.reasons import (
     PlanWarning,
     TaskReason,
     Waits,
+)
+from roadmap.report import (
+    Branding,
+    OpenQuestion,
+    QuestionWords,
+    StageResource,
+    branding,
+    delivered_by_step,
+    question_words,
+    role_titles,
+    stage_words,
+    wbs_codes,
 )
 from roadmap.resolve import Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
@@ -187,6 +200,14 @@ class StageSummary(Out):
     slip_days: int | None = Field(default=None, exclude_if=_is_none)
     cost_delta: str | None = Field(default=None, exclude_if=_is_none)
     """Cost now minus the baseline's cost of the stage (issue 12), when both have a cost."""
+    goal: str | None = Field(default=None, exclude_if=_is_none)
+    """What the stage achieves, in the plan's language (issue 11)."""
+    resources: tuple[StageResource, ...] = ()
+    """The roles to involve, and what for."""
+    results: tuple[str, ...] = ()
+    """Expected results (acceptance checks)."""
+    open_questions: tuple[OpenQuestion, ...] = ()
+    """Its questions that apply and that the company file leaves unanswered, with what is assumed."""
 
 
 class DueItem(Out):
@@ -215,7 +236,8 @@ class DueList(Out):
 class Plan(Out):
     """The dated roadmap of one company."""
 
-    company: dict[str, Any]
+    company: Company
+    """The company file's facts (name, industry, employees, hierarchy levels, branches, country)."""
     start: dt.date
     finish: dt.date
     working_days: int
@@ -255,6 +277,25 @@ class Plan(Out):
     """Sites in wave order, then by name (issue 17); absent without ``sites`` in the company file."""
     warning_reasons: tuple[PlanWarning, ...] = Field(default=(), exclude_if=_is_empty)
     """``warnings`` as data, line for line (issue 11): ``{code, ...params}``; absent without warnings."""
+    branding: Branding | None = Field(default=None, exclude_if=_is_none)
+    """The company file's ``report:`` with its logo checked (issue 11); the logo is not in plan.json."""
+    role_titles: dict[str, str] = {}
+    """Role id → its title in the plan's language, in the library's order (issue 11), for the roles
+    the plan names: its steps', its team's and its rates'."""
+    questions: dict[str, QuestionWords] = {}
+    """The questions the plan answers, assumes or leaves open, in its language, in library order (issue 11)."""
+    wbs: dict[str, str] = Field(default={}, exclude=True)
+    """Stage or task id → its stable WBS code: the stage's position in the library, then the step's
+    in its stage, the milestone last (issue 11); stages first, then tasks, in plan order. Not in
+    plan.json: the codes follow the order of the library's files, which plan.json does not."""
+    delivered: dict[str, tuple[int, ...]] = Field(default={}, exclude_if=_is_empty)
+    """Step id → indexes of its deliverables ticked in ``progress`` (all of them once done; issue 11)."""
+    rates: Rates | None = Field(default=None, exclude_if=_is_none)
+    """The company file's ``rates`` (issue 12), which the workbook's cost lines price people's time at."""
+
+    def to_json(self) -> str:
+        """plan.json's text: two-space indent, the plan's own (deterministic) order, a final newline."""
+        return self.model_dump_json(indent=2) + "\n"
 
 
 def plan_file(
@@ -271,10 +312,27 @@ def plan_file(
         company = load_company(path, library)
         plan = build_plan(company, library, as_of=as_of, lang=lang)
         if baseline is not None:
-            from roadmap.baseline import compare_with_baseline
-
             plan = compare_with_baseline(plan, company, baseline)
     return plan, company, library
+
+
+def save_company_baseline(
+    company_file: Path,
+    *,
+    baseline: Path | None = None,
+    library_dir: Path | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "en",
+    force: bool = False,
+) -> tuple[Path, Plan]:
+    """Plan a company file and save the plan as its baseline (default path: :func:`default_baseline_path`)."""
+    path = baseline if baseline is not None else default_baseline_path(company_file)
+    if path.is_dir():
+        raise InputError.at(path, "is a folder: give the baseline's file name, e.g. company.baseline.json")
+    if path.exists() and not force:
+        raise InputError.at(path, "a baseline already exists; use --force to replace it")
+    plan, _, _ = plan_file(company_file, library_dir=library_dir, as_of=as_of, lang=lang)
+    return save_baseline(plan, path, force=force), plan
 
 
 def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None = None, lang: str = "en") -> Plan:
@@ -307,6 +365,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         raise InputError.at(company.path, f"cannot schedule: {exc}") from exc
 
     check_calendar_end(company, calendar, max(result.finish.values(), default=0))
+    codes = wbs_codes(library)
     tasks: list[Task] = []
     for bid in _task_order(resolution, result.start):
         block = resolution.blocks[bid]
@@ -377,8 +436,17 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     fit = fit_record(data)
     honest = _honest_parts(company, library, resolution, calendar, tasks, lang)
     warned = ((fit,) if fit else ()) + honest.warnings + calendar_warnings(calendar, plan_start, plan_finish)
+    answers = {
+        q: resolution.env[q]
+        for q in resolution.applicable_questions
+        if resolution.env[q] is not None and data.answers.get(q) is not None
+    }
+    named = {r for t_ in tasks for r in (*t_.roles, *t_.demands)} | set(data.team)
+    titles = role_titles(library, lang, named | (set(data.rates.roles) if data.rates else set()))
+    words = _StageWords(titles, data.answers, {*answers, *honest.status.assumed, *honest.status.unanswered})
+    stages = tuple(_stage_summaries(library, tasks, calendar, lang, words, data.company.country))
     plan = Plan(
-        company=data.company.model_dump(mode="json"),
+        company=data.company,
         start=plan_start,
         finish=plan_finish,
         working_days=calendar.count_working(plan_start, plan_finish) if tasks else 0,
@@ -396,14 +464,10 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         ),
         risks=tuple(Risk(text=text, because=because) for text, because in resolution.risks) + honest.risks,
         critical_path=tuple(result.critical_path),
-        stages=tuple(_stage_summaries(library, tasks, calendar, lang)),
+        stages=stages,
         warnings=tuple(say(w, library, lang) for w in warned),
         warning_reasons=warned,
-        answers={
-            q: resolution.env[q]
-            for q in resolution.applicable_questions
-            if resolution.env[q] is not None and data.answers.get(q) is not None
-        },
+        answers=answers,
         as_of=as_of,
         lang=lang,
         scheduling_rule=result.rule,
@@ -417,6 +481,12 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
             for r in staff.roles
         ),
         bound_by_team=staff.bound_by_team,
+        branding=branding(company),
+        role_titles=titles,
+        wbs={bid: codes[bid] for bid in (*(s.id for s in stages), *(t_.id for t_ in tasks)) if bid in codes},
+        delivered=_in_plan_order(delivered_by_step(data, library, {t_.id for t_ in tasks}), tasks),
+        questions=question_words(library, answers, honest.status.assumed, honest.status.unanswered, lang),
+        rates=data.rates,
     )
     plan = with_effort_and_cost(plan, data)
     if as_of is not None:  # what is overdue: against the same company planned without the status date
@@ -487,6 +557,10 @@ def _calendar_info(calendar: WorkCalendar, start: dt.date, finish: dt.date, coun
         country=country,
         holiday_names=names,
     )
+
+
+def _in_plan_order(by_step: dict[str, tuple[int, ...]], tasks: list[Task]) -> dict[str, tuple[int, ...]]:
+    return {task.id: by_step[task.id] for task in tasks if task.id in by_step}
 
 
 def _waits_for(wait: Wait | None, status: str) -> WaitsFor | None:
@@ -582,7 +656,24 @@ def _title(library: Library, block_id: str, lang: str) -> str:
     return step.title.get(lang) if step else block_id
 
 
-def _stage_summaries(library: Library, tasks: list[Task], calendar: WorkCalendar, lang: str) -> list[StageSummary]:
+@dataclass(frozen=True)
+class _StageWords:
+    """What :func:`roadmap.report.stage_words` needs besides the stage."""
+
+    titles: dict[str, str]
+    answers: Mapping[str, Any]
+    """The company file's answers."""
+    applicable: set[str]
+
+
+def _stage_summaries(
+    library: Library,
+    tasks: list[Task],
+    calendar: WorkCalendar,
+    lang: str,
+    words: _StageWords,
+    country: str | None,
+) -> list[StageSummary]:
     out: list[StageSummary] = []
     by_stage: dict[str, list[Task]] = {}
     for task in tasks:
@@ -602,6 +693,7 @@ def _stage_summaries(library: Library, tasks: list[Task], calendar: WorkCalendar
                 finish=finish,
                 working_days=calendar.count_working(start, finish),
                 milestone=stage.milestone_id,
+                **stage_words(stage, words.titles, words.answers, words.applicable, country, lang),
             )
         )
     return out

@@ -19,15 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from roadmap.ask import (
-    applicable_questions,
-    display_answer,
-    yes_no_options,
-)
+from roadmap.ask import display_answer, yes_no_options
 from roadmap.errors import EnvironmentProblem, InputError, OutputError
 from roadmap.i18n import t
 from roadmap.models import CompanyFile, Library, Question, Stage
 from roadmap.output import write_atomic
+from roadmap.resolve import applicable_questions
 
 FORMS: dict[str, tuple[str, str]] = {
     "md": ("questionnaire.md", "questionnaire.md.j2"),

@@ -8,7 +8,7 @@ is kept by bridging its predecessors to its successors (lags add up), and a bloc
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -407,3 +407,36 @@ def _duration(
             days = max(1, days + adjust.add_days)
             why.append(AdjustAdd(days=adjust.add_days, file=source_name, note=adjust.note))
     return days, tuple(why)
+
+
+def stage_applies(stage: Stage, data: CompanyFile, env: dict[str, Any]) -> bool:
+    """False when the stage is excluded in the file or its own ``when`` is false."""
+    if stage.id in data.plan.exclude:
+        return False
+    return stage.when is None or parse_condition(stage.when).evaluate(env)
+
+
+def applicable_questions(library: Library, data: CompanyFile, stages: Sequence[Stage]) -> list[tuple[Stage, Question]]:
+    """The questions of ``stages`` that apply with the answers so far, in library order."""
+    env, applicable = condition_env(library, data)
+    keep = set(applicable)
+    chosen = {s.id for s in stages}
+    dropped = stages_dropped_by_answers(library, env, keep)
+    return [
+        (stage, q)
+        for stage, q in library.questions()
+        if stage.id in chosen and q.id in keep and stage.id not in dropped and stage_applies(stage, data, env)
+    ]
+
+
+def stages_dropped_by_answers(library: Library, env: dict[str, Any], applicable: Set[str]) -> set[str]:
+    """Stages that an answer (or default) to a question of *another* stage excludes.
+
+    A stage excluded by one of its own questions keeps its questions: that answer must stay
+    reachable to be changed.
+    """
+    stage_ids = {s.id for s in library.stages}
+    out: set[str] = set()
+    for chosen in chosen_effects(library, env, applicable):
+        out.update(sid for sid in chosen.effect.exclude or () if sid in stage_ids and sid != chosen.stage.id)
+    return out

@@ -20,50 +20,14 @@ from roadmap.company import CompanyInput
 from roadmap.i18n import t
 from roadmap.models import Library
 from roadmap.plan import Plan
+from roadmap.summary_parts import Line, Section, Style, Table
 
 TOP_RISKS = 3
 """Risks listed in the short summary (all of them with ``--details``)."""
 TOP_DUE = 5
 """Overdue and due steps listed in the short summary."""
 
-Style = str
-"""``""``, ``"bold"``, ``"dim"``, ``"warn"`` (yellow), ``"crit"`` (red), ``"late"`` (red), ``"early"`` (green)."""
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a section: plain text (never markup) and a style name."""
-
-    text: str
-    style: Style = ""
-    mark: str = ""
-    """A short prefix drawn in the style (``!``, ``●``, ``-``), the text itself unstyled."""
-    whole: bool = False
-    """Never wrapped (a file path stays one piece that can be copied)."""
-    clip: bool = False
-    """One line, cut with an ellipsis at the terminal's width (the short summary; ``--details``
-    shows the whole text)."""
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table; ``dates`` are the indexes of the columns that must never wrap."""
-
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    no_wrap: tuple[int, ...] = ()
-    right: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Section:
-    """A block of the summary: an optional heading, lines, an optional table."""
-
-    key: str
-    """Stable name (``stages``, ``risks``...), for tests and for ordering."""
-    title: str | None = None
-    lines: tuple[Line, ...] = ()
-    table: Table | None = None
+__all__ = ["Line", "Section", "Style", "SummaryInput", "Table", "build_summary"]
 
 
 @dataclass(frozen=True)
@@ -97,8 +61,8 @@ def headline(src: SummaryInput) -> Section:
     text = t(
         src.lang,
         "cli_headline",
-        name=company["name"],
-        employees=company["employees"],
+        name=company.name,
+        employees=company.employees,
         start=plan.start,
         finish=plan.finish,
         days=plan.working_days,

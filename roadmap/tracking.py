@@ -4,7 +4,7 @@
   their text (in any language of the library, case and spacing ignored) or their number in the
   step's list (1 = first); :func:`deliverable_problems` checks them with a did-you-mean, and
   :func:`delivered` says which are done, so a checklist written again keeps its ticks.
-- :func:`due_and_overdue`: at the status date (``--as-of``), the steps not done whose finish falls
+- :func:`roadmap.plan.due_and_overdue`: at the status date (``--as-of``), the steps not done whose finish falls
   in the week starting that day, and those that are late: not done although the plan without
   the status date (progress applied, every step on time) had them finished before it.
 - :func:`previous_outputs`: report files in an output folder that this run did not write.
@@ -12,32 +12,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from roadmap.models import CompanyFile, Library, Step
-from roadmap.plan import DueItem, DueList, due_and_overdue
+from roadmap.models import CompanyFile, Library
+from roadmap.report import delivered
+from roadmap.report import match_deliverable as _match
 from roadmap.yamlio import Loc, did_you_mean
-
-_SPACES = re.compile(r"\s+")
-
-
-def _norm(text: str) -> str:
-    return _SPACES.sub(" ", text).strip().casefold()
-
-
-def _match(step: Step, item: str | int) -> int | None:
-    """Index of the deliverable ``item`` names (its text or its number), else None."""
-    token = str(item).strip()
-    if token.isdigit():
-        k = int(token) - 1
-        return k if 0 <= k < len(step.deliverables) else None
-    wanted = _norm(token)
-    for k, deliverable in enumerate(step.deliverables):
-        if wanted in {_norm(deliverable.en), _norm(deliverable.fr or "")}:
-            return k
-    return None
 
 
 def deliverable_problems(data: CompanyFile, library: Library) -> Iterator[tuple[Loc, str]]:
@@ -60,18 +41,6 @@ def deliverable_problems(data: CompanyFile, library: Library) -> Iterator[tuple[
             yield loc, f"'{item}' is not a deliverable of '{sid}'{hint} (give its text or its number, 1–{count})"
 
 
-def delivered(data: CompanyFile, library: Library, step_id: str) -> frozenset[int]:
-    """Indexes of the step's deliverables marked done (all of them once the step is done)."""
-    step = next((s for s in library.steps() if s.id == step_id), None)
-    prog = data.progress.get(step_id)
-    if step is None or prog is None:
-        return frozenset()
-    if prog.status == "done":
-        return frozenset(range(len(step.deliverables)))
-    found = (_match(step, item) for item in prog.deliverables_done)
-    return frozenset(k for k in found if k is not None)
-
-
 def previous_outputs(out_dir: Path, written: Sequence[Path]) -> list[Path]:
     """Report files in ``out_dir`` (by the names roadmap writes) that this run did not write, sorted."""
     from roadmap.render import FORMATS
@@ -82,4 +51,4 @@ def previous_outputs(out_dir: Path, written: Sequence[Path]) -> list[Path]:
     return [out_dir / name for name in names if (out_dir / name).is_file() and (out_dir / name).resolve() not in done]
 
 
-__all__ = ["DueItem", "DueList", "deliverable_problems", "delivered", "due_and_overdue", "previous_outputs"]
+__all__ = ["deliverable_problems", "delivered", "previous_outputs"]

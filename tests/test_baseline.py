@@ -17,12 +17,11 @@ from roadmap.baseline import (
     find_baseline,
     read_plan_json,
     save_baseline,
-    save_company_baseline,
     working_days_between,
 )
 from roadmap.calendar import build_calendar
 from roadmap.errors import InputError, OutputError
-from roadmap.plan import plan_file
+from roadmap.plan import plan_file, save_company_baseline
 from roadmap.render.json_out import dumps
 from tests.conftest import MINI_COMPANY
 

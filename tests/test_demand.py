@@ -244,8 +244,8 @@ def test_ms_project_gets_units_and_work_of_shares(tmp_path: Path) -> None:
 
     lib = lib_with(tmp_path, {"hr": 0.25, "dev": 1})
     path = write_company(tmp_path / "company.yaml", company(D(2027, 1, 4), team={"hr": 1.5}))
-    plan, comp, library = plan_file(path, library_dir=lib)
-    root = ET.fromstring(render("mspdi", RenderContext(plan=plan, company=comp, library=library)))
+    plan = plan_file(path, library_dir=lib)[0]
+    root = ET.fromstring(render("mspdi", RenderContext(plan=plan)))
     ns = {"p": "http://schemas.microsoft.com/project"}
     units = sorted(
         (a.findtext("p:Units", namespaces=ns), a.findtext("p:Work", namespaces=ns))

@@ -246,8 +246,8 @@ def test_totals_reconcile_and_no_day_exceeds_a_capacity(tmp_path: Path, seed: in
 
 
 def test_baseline_and_diff_show_the_cost_delta_per_stage(tmp_path: Path) -> None:
-    from roadmap.baseline import save_company_baseline
     from roadmap.diff import diff_plans
+    from roadmap.plan import save_company_baseline
     from roadmap.render.json_out import plan_to_dict
 
     lib = write_library(tmp_path / "lib", LIB)

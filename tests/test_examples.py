@@ -65,7 +65,7 @@ def months(start: dt.date, finish: dt.date) -> float:
 
 def test_a_1200_person_company_lands_in_6_to_12_months() -> None:
     plan = plan_file(example("manufacturer-1200"))[0]
-    assert 1000 <= plan.company["employees"] <= 1200
+    assert 1000 <= plan.company.employees <= 1200
     assert 6 <= months(plan.start, plan.finish) <= 12
     assert not any(d.id.endswith(".done") for d in plan.dropped)  # every stage kept
 
@@ -73,7 +73,7 @@ def test_a_1200_person_company_lands_in_6_to_12_months() -> None:
 def test_a_180_person_company_lands_sooner() -> None:
     small = plan_file(example("services-180"))[0]
     big = plan_file(example("manufacturer-1200"))[0]
-    assert small.company["employees"] == 180
+    assert small.company.employees == 180
     assert months(small.start, small.finish) < months(big.start, big.finish)
     assert small.working_days < big.working_days
 

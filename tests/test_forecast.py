@@ -351,10 +351,10 @@ def test_gantt_page_shows_the_forecast(tmp_path: Path) -> None:
     stage_file = tmp_path / "lib" / "s.yaml"
     stage_file.write_text(stage_file.read_text().replace("title: S\n", "title: <i>S & T</i>\n", 1))
     plan, company, library = plan_file(path, library_dir=tmp_path / "lib")
-    plain = render_page(RenderContext(plan=plan, company=company, library=library))
+    plain = render_page(RenderContext(plan=plan))
     assert 'id="forecast"' not in plain
     fc = simulate(plan, company, library, iterations=200, seed=1)
-    page = render_page(RenderContext(plan=plan.model_copy(update={"forecast": fc}), company=company, library=library))
+    page = render_page(RenderContext(plan=plan.model_copy(update={"forecast": fc})))
     assert 'id="forecast"' in page
     assert "<polyline" in page  # the S-curve
     assert f"P80 {fc.finish.p80}" in page

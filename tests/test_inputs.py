@@ -72,8 +72,8 @@ def test_gantt_page_lists_assumed_apart(mini_library: Path, make_company: Callab
     from roadmap.render import RenderContext
     from roadmap.render.gantt_page import render_page
 
-    plan, company, lib = plan_file(make_company(), library_dir=mini_library)
-    page = render_page(RenderContext(plan=plan, company=company, library=lib))
+    plan = plan_file(make_company(), library_dir=mini_library)[0]
+    page = render_page(RenderContext(plan=plan))
     text = html.unescape(page)
     assert "Answers given" in text and "Assumptions" in text
     assert "Which way? — assumed (library default): X way" in text  # labelled, apart from the answers given
@@ -86,8 +86,8 @@ def test_checklist_lists_assumed_and_unanswered_as_open(mini_library: Path, make
     from roadmap.render import RenderContext
     from roadmap.render.checklist import render_text
 
-    plan, company, lib = plan_file(make_company(), library_dir=mini_library)
-    text = render_text(RenderContext(plan=plan, company=company, library=lib))
+    plan = plan_file(make_company(), library_dir=mini_library)[0]
+    text = render_text(RenderContext(plan=plan))
     assert "- [ ] Which way? `q1`" in text and "- [ ] Big? `q2`" in text
 
 

@@ -3,9 +3,12 @@ CLI (and ``roadmap --help``) loads none of the heavy ones until a command needs 
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +89,146 @@ def test_roadmap_help_loads_no_heavy_module() -> None:
     loaded = loaded_after(code)
     assert "typer" in loaded  # the help was rendered (plain, without rich: issue 14)
     assert not loaded & {*HEAVY, "rich"}
+
+
+# --- issue 11: imports read from the source (every level, functions included) ---
+
+RENDER_BANNED = ("roadmap.resolve", "roadmap.company", "roadmap.library", "roadmap.calendar")
+"""What ``roadmap/render/`` never imports: the Plan carries what the reports need (also a ruff
+banned-api rule in ``roadmap/render/ruff.toml``)."""
+_ENTRY = re.compile(r"^(roadmap(?:\.\w+)+):\w+$")
+"""A ``"module:function"`` string, imported at run time (the Gantt page's sections, the summary's)."""
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def imported_names(path: Path, module: str, *, typing_too: bool = False) -> set[str]:
+    """Every module name ``path`` imports, at any depth (functions too), plus ``"module:function"`` strings.
+
+    ``from a import b`` gives ``a`` and ``a.b``; relative imports are made absolute. Imports under
+    ``if TYPE_CHECKING:`` run only for the type checker and count with ``typing_too`` alone.
+    """
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child) and not typing_too:
+                for other in child.orelse:
+                    visit_one(other)
+                continue
+            visit_one(child)
+
+    def visit_one(node: ast.AST) -> None:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and (m := _ENTRY.match(node.value)):
+            found.add(m.group(1))
+        visit(node)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
+def import_graph(root: Path) -> dict[str, set[str]]:
+    """Module → the modules of ``root/roadmap`` it imports at run time (each parent package too)."""
+    modules = {_module_name(p, root): p for p in sorted((root / "roadmap").rglob("*.py"))}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets: set[str] = set()
+        for imported in imported_names(path, name):
+            parts = imported.split(".")
+            targets.update(".".join(parts[:i]) for i in range(2, len(parts) + 1) if ".".join(parts[:i]) in modules)
+        graph[name] = targets - {name}
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def connect(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                connect(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            connect(node)
+    return cycles
+
+
+def test_render_imports_nothing_from_resolve_company_library_or_calendar() -> None:
+    bad = []
+    for path in sorted((ROOT / "roadmap" / "render").rglob("*.py")):
+        name = _module_name(path, ROOT)
+        for imported in imported_names(path, name, typing_too=True):
+            if any(imported == b or imported.startswith(b + ".") for b in RENDER_BANNED):
+                bad.append(f"{name} imports {imported}")
+    assert not bad
+
+
+def test_the_ruff_rule_bans_the_same_modules_under_render() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "roadmap" / "render" / "ruff.toml").read_text(encoding="utf-8"))
+    assert config["extend"] == "../../pyproject.toml"
+    assert set(RENDER_BANNED) <= set(config["lint"]["flake8-tidy-imports"]["banned-api"])
+
+
+def test_no_import_cycles_among_roadmap_modules() -> None:
+    assert import_cycles(import_graph(ROOT)) == []
+
+
+def test_the_cycle_finder_sees_lazy_and_relative_imports_and_entry_strings(tmp_path: Path) -> None:
+    files = {
+        "roadmap/__init__.py": "",
+        "roadmap/a.py": "def f():\n    from roadmap.b import g\n",
+        "roadmap/b.py": "from . import c\n",
+        "roadmap/c.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import roadmap.d\n"
+        "X = 'roadmap.a:f'\n",
+        "roadmap/d.py": "import roadmap.c\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    graph = import_graph(tmp_path)
+    assert graph["roadmap.c"] == {"roadmap.a"}  # the TYPE_CHECKING import does not count
+    assert import_cycles(graph) == [["roadmap.a", "roadmap.b", "roadmap.c"]]

@@ -222,7 +222,8 @@ def test_plan_json_reads_back_through_the_plan_model(plans: list[tuple[Plan, Lib
     for plan, _ in plans:
         text = dumps(plan)
         again = Plan.model_validate_json(text)
-        assert again == plan
+        # Fields left out of plan.json (the logo's bytes, the WBS codes) are not read back.
+        assert again.model_dump(mode="json") == plan.model_dump(mode="json")
         assert dumps(again) == text
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from roadmap.errors import InputError
-from roadmap.plan import build_plan, plan_file
+from roadmap.plan import build_plan, due_and_overdue, plan_file
 from roadmap.render import RenderContext, write_reports
 from roadmap.render.checklist import render_text
-from roadmap.tracking import due_and_overdue, previous_outputs
+from roadmap.tracking import previous_outputs
 
 LIB_STEP = """
 id: alpha
@@ -46,19 +46,19 @@ def _company(make_company: Callable[..., Path], progress: str) -> Path:
 
 def test_deliverable_ticks_come_from_the_company_file(lib: Path, make_company: Callable[..., Path]) -> None:
     company = _company(make_company, "{alpha.one: {deliverables_done: [licence  ORDERED, 3]}}")
-    plan, data, library = plan_file(company, library_dir=lib)
-    text = render_text(RenderContext(plan=plan, company=data, library=library))
+    plan = plan_file(company, library_dir=lib)[0]
+    text = render_text(RenderContext(plan=plan))
     assert "  - [x] Licence ordered" in text
     assert "  - [ ] Server installed" in text
     assert "  - [x] Admins named" in text
-    again = render_text(RenderContext(plan=plan_file(company, library_dir=lib)[0], company=data, library=library))
+    again = render_text(RenderContext(plan=plan_file(company, library_dir=lib)[0]))
     assert again == text  # re-planning keeps the ticks
 
 
 def test_french_text_names_a_deliverable_too(lib: Path, make_company: Callable[..., Path]) -> None:
     company = _company(make_company, "{alpha.one: {deliverables_done: [Licence commandée]}}")
-    plan, data, library = plan_file(company, library_dir=lib, lang="fr")
-    ctx = RenderContext(plan=plan, company=data, library=library, lang="fr")
+    plan = plan_file(company, library_dir=lib, lang="fr")[0]
+    ctx = RenderContext(plan=plan)
     assert "  - [x] Licence commandée" in render_text(ctx)
 
 
@@ -81,7 +81,7 @@ def test_due_this_week_and_overdue(lib: Path, make_company: Callable[..., Path])
     assert [item.id for item in due.overdue] == ["alpha.one"]  # due 2027-01-06 on time, not done by the 11th
     assert due.overdue[0].finish == dt.date(2027, 1, 6)
     assert [item.id for item in due.due] == []
-    text = render_text(RenderContext(plan=plan, company=data, library=library))
+    text = render_text(RenderContext(plan=plan))
     assert "## At the status date 2027-01-11" in text
     assert "**One** `alpha.one` — was due 2027-01-06 · 30 %" in text
 
@@ -92,8 +92,8 @@ def test_due_this_week_and_overdue(lib: Path, make_company: Callable[..., Path])
 
 
 def test_previous_outputs_are_named_not_removed(lib: Path, make_company: Callable[..., Path], tmp_path: Path) -> None:
-    plan, data, library = plan_file(_company(make_company, "{}"), library_dir=lib)
-    ctx = RenderContext(plan=plan, company=data, library=library)
+    plan = plan_file(_company(make_company, "{}"), library_dir=lib)[0]
+    ctx = RenderContext(plan=plan)
     out = tmp_path / "out"
     write_reports(ctx, ["json", "csv", "ics"], out)
     (out / "notes.txt").write_text("mine", encoding="utf-8")

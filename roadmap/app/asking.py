@@ -262,7 +262,6 @@ INDUSTRIES = ("manufacturing", "construction", "services", "other")
 """The industries a company file accepts (see ``roadmap.models.Industry``)."""
 
 
-
 def company_facts(lang: str, monday: dt.date) -> tuple[Fact, ...]:
     """The facts ``init`` asks for, in order, with their checks (``monday``: the default start)."""
 

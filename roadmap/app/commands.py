@@ -212,9 +212,6 @@ def plan_company(
         refuse_unanswered(result, file)
     ctx = RenderContext(
         plan=result,
-        company=company,
-        library=lib,
-        lang=lang,
         options=(("ics_level", ics_level),) + ((("ics_split", "site"),) if ics_per_site else ()),
         templates_dir=templates_dir,
     )
@@ -279,8 +276,8 @@ def make_checklist(
     from roadmap.render import RenderContext
     from roadmap.render.checklist import render_text
 
-    result, company, lib = planning.plan_file(file, library_dir=library_dir, as_of=as_of, lang=lang)
-    ctx = RenderContext(plan=result, company=company, library=lib, lang=lang, templates_dir=templates_dir)
+    result = planning.plan_file(file, library_dir=library_dir, as_of=as_of, lang=lang)[0]
+    ctx = RenderContext(plan=result, templates_dir=templates_dir)
     return Checklist(markdown=render_text(ctx))
 
 
@@ -332,7 +329,7 @@ def save_baseline(
     library_dir: Path | None = None,
 ) -> BaselineSaved:
     """Plan ``file`` and store the plan as its baseline (default: FILE.baseline.json beside it)."""
-    from roadmap.baseline import save_company_baseline
+    from roadmap.plan import save_company_baseline
 
     path, saved = save_company_baseline(
         file, baseline=baseline, library_dir=library_dir, as_of=as_of, lang=lang, force=force

@@ -1,5 +1,8 @@
 """Renderers: one module per output format, each a pure function of the plan.
 
+The Plan is a renderer's only input (issue 11): what the reports print beside the dates (role
+titles, stage goals, branding, question texts) comes with it, so nothing here reads the company
+file, the library, the resolver or the calendar (``roadmap/render/ruff.toml`` bans them).
 Heavy modules (plotly, jinja2) are imported by the renderer that needs them, when it runs.
 """
 
@@ -10,26 +13,29 @@ import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from roadmap.company import CompanyInput
 from roadmap.errors import InputError
-from roadmap.models import Library
 from roadmap.output import write_set
-from roadmap.plan import Plan
+
+if TYPE_CHECKING:
+    from roadmap.plan import Plan
 
 
 @dataclass(frozen=True)
 class RenderContext:
-    """Everything a renderer may read."""
+    """Everything a renderer may read: the plan, and the run's own keywords."""
 
     plan: Plan
-    company: CompanyInput
-    library: Library
-    lang: str = "en"
     templates_dir: Path | None = None
     """A consultant's own templates (default: the bundled ones)."""
     options: tuple[tuple[str, str], ...] = ()
     """Format-specific options, e.g. ``("ics_level", "stage")``."""
+
+    @property
+    def lang(self) -> str:
+        """The reports' language: the plan's."""
+        return self.plan.lang
 
     def option(self, name: str, default: str) -> str:
         """A format-specific option."""
@@ -38,7 +44,7 @@ class RenderContext:
 
 FORMATS: dict[str, tuple[str, str]] = {
     "json": ("plan.json", "roadmap.render.json_out"),
-    "gantt": ("gantt.html", "roadmap.render.gantt"),
+    "gantt": ("gantt.html", "roadmap.render.gantt_page"),
     "checklist": ("checklist.md", "roadmap.render.checklist"),
     "mspdi": ("plan.xml", "roadmap.render.mspdi"),
     "ics": ("plan.ics", "roadmap.render.ics"),

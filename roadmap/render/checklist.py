@@ -21,7 +21,7 @@ from typing import Any
 from roadmap.i18n import t
 from roadmap.plan import Task
 from roadmap.render import RenderContext
-from roadmap.render.facts import role_titles, unanswered, working_days
+from roadmap.render.facts import role_titles, working_days
 
 
 def step_item(task: Task, ctx: RenderContext) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def step_item(task: Task, ctx: RenderContext) -> dict[str, Any]:
         "start": task.start,
         "finish": task.finish,
         "days": task.duration_days,
-        "roles": role_titles(ctx.library, task.roles, lang),
+        "roles": role_titles(ctx.plan, task.roles),
         "deliverables": list(task.deliverables),
         "delivered": _delivered(task, ctx),
     }
@@ -50,9 +50,7 @@ def step_item(task: Task, ctx: RenderContext) -> dict[str, Any]:
 
 def _delivered(task: Task, ctx: RenderContext) -> list[bool]:
     """Per deliverable: ticked in the company file's ``progress`` (all of them once the step is done)."""
-    from roadmap.tracking import delivered
-
-    done = delivered(ctx.company.data, ctx.library, task.id)
+    done = ctx.plan.delivered.get(task.id, ())
     return [task.status == "done" or k in done for k in range(len(task.deliverables))]
 
 
@@ -63,15 +61,12 @@ def due_list(ctx: RenderContext) -> Any:
 
 def stage_sections(ctx: RenderContext) -> list[dict[str, Any]]:
     """One section per stage of the plan, in plan order."""
-    plan, lang = ctx.plan, ctx.lang
-    answers = ctx.company.data.answers
-    applicable = {*plan.answers, *plan.assumed, *plan.unanswered}  # the questions that apply
+    plan = ctx.plan
     sections = []
     by_stage: dict[str, list[Any]] = {}
     for task in plan.tasks:
         by_stage.setdefault(task.stage, []).append(task)
     for summary in plan.stages:
-        stage = ctx.library.stage_of(summary.id)
         own = by_stage.get(summary.id, [])
         milestone = next((task for task in own if task.milestone), None)
         sections.append(
@@ -82,18 +77,13 @@ def stage_sections(ctx: RenderContext) -> list[dict[str, Any]]:
                 "start": summary.start,
                 "finish": summary.finish,
                 "working_days": summary.working_days,
-                "goal": stage.goal.get(lang) if stage else None,
-                "questions": unanswered(stage, answers, lang, applicable, ctx.company.data.company.country)
-                if stage
-                else [],
-                "resources": [
-                    {"role": role_titles(ctx.library, [r.role], lang)[0], "why": r.why.get(lang)}
-                    for r in (stage.resources if stage else ())
-                ],
+                "goal": summary.goal,
+                "questions": [q.model_dump() for q in summary.open_questions],
+                "resources": [{"role": r.title, "why": r.why} for r in summary.resources],
                 "steps": [step_item(task, ctx) for task in own if not task.milestone],
                 "milestone": milestone,
                 "milestone_done": all(task.status == "done" for task in own if not task.milestone),
-                "results": [r.get(lang) for r in stage.results] if stage else [],
+                "results": list(summary.results),
             }
         )
     return sections
@@ -166,7 +156,7 @@ def checklist_context(ctx: RenderContext) -> dict[str, Any]:
         "t": lambda key, **values: t(lang, key, **values),
         "days": lambda n: working_days(lang, n),
         "plan": ctx.plan,
-        "company_name": str(ctx.plan.company.get("name", "")),
+        "company_name": ctx.plan.company.name,
         "stages": stages,
         "due": due_list(ctx),
         "sites": site_sections(ctx) if ctx.plan.sites else [],

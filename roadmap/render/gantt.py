@@ -8,9 +8,10 @@ one arrow per predecessor link (a single scatter trace, ``None`` between arrows)
 steps outlined in red; the share done as an inner dark bar; baseline dates as grey ghost
 bars (hatched, outlined: never taken for the shaded days off); holidays shaded; a status-date
 line and any other date markers (deadlines), named in the legend; a date axis at the bottom
-too when the chart is long. :func:`render` puts the whole-roadmap chart's data (the page
-filters it by stage in the browser), the plotly.js bundle (inline, once), the summary band
-and the details into ``templates/gantt.html.j2`` (see :mod:`roadmap.render.gantt_page`).
+too when the chart is long. :func:`roadmap.render.gantt_page.render` puts the whole-roadmap
+chart's data (the page filters it by stage in the browser), the plotly.js bundle (inline,
+once), the summary band and the details into ``templates/gantt.html.j2``; the page's
+:class:`Section` pieces are defined here so that the modules adding them need not import it.
 
 Every user string reaching plotly is HTML-escaped first: plotly draws hover labels, tick
 labels and legend names from pseudo-HTML.
@@ -20,13 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from roadmap.i18n import t
-from roadmap.models import WEEKDAYS, Library
+from roadmap.models import WEEKDAYS
 from roadmap.plan import Plan, Task
-from roadmap.render import RenderContext
 from roadmap.render.facts import working_days
 
 if TYPE_CHECKING:
@@ -171,7 +171,6 @@ def hover_text(
     task: Task,
     plan: Plan,
     lang: str,
-    library: Library | None = None,
     detail: HoverDetail = FULL,
     *,
     stage_titles: dict[str, str] | None = None,
@@ -199,7 +198,7 @@ def hover_text(
             base += " · " + t(lang, slip, days=task.slip_days)
         lines.append(base)
     if task.roles:
-        roles = [library.roles[r].title.get(lang) if library and r in library.roles else r for r in task.roles]
+        roles = [plan.role_titles.get(r, r) for r in task.roles]
         lines.append(
             f"<b>{t(lang, 'report_label', label=t(lang, 'report_roles'))}</b> {_wrapped(', '.join(roles), chars)}"
         )
@@ -237,14 +236,13 @@ def build_figure(
     lang: str = "en",
     *,
     stage: str | None = None,
-    library: Library | None = None,
     arrows: bool = True,
     markers: tuple[Marker, ...] = (),
 ) -> go.Figure:
     """:func:`figure_spec` as a plotly ``Figure`` (validated by plotly; the page does not need one)."""
     import plotly.graph_objects as go
 
-    return go.Figure(figure_spec(plan, lang, stage=stage, library=library, arrows=arrows, markers=markers))
+    return go.Figure(figure_spec(plan, lang, stage=stage, arrows=arrows, markers=markers))
 
 
 def figure_spec(
@@ -252,7 +250,6 @@ def figure_spec(
     lang: str = "en",
     *,
     stage: str | None = None,
-    library: Library | None = None,
     arrows: bool = True,
     markers: tuple[Marker, ...] = (),
     hovers: dict[str, str] | None = None,
@@ -274,7 +271,7 @@ def figure_spec(
     row = {task.id: i for i, task in enumerate(tasks)}
     colours = stage_colours(plan)
     if hovers is None:
-        hovers = hover_texts(plan, lang, library, tasks)
+        hovers = hover_texts(plan, lang, tasks)
     steps = [task for task in tasks if not task.milestone]
     data: list[dict[str, Any]] = []
 
@@ -467,13 +464,11 @@ def dated_lines(plan: Plan, lang: str, markers: tuple[Marker, ...] = ()) -> list
     return out
 
 
-def hover_texts(
-    plan: Plan, lang: str, library: Library | None = None, tasks: list[Task] | None = None, detail: HoverDetail = FULL
-) -> dict[str, str]:
+def hover_texts(plan: Plan, lang: str, tasks: list[Task] | None = None, detail: HoverDetail = FULL) -> dict[str, str]:
     """Task id → hover label, for ``tasks`` (default: every task of the plan)."""
     titles = {s.id: s.title for s in plan.stages}
     return {
-        task.id: hover_text(task, plan, lang, library, detail, stage_titles=titles)
+        task.id: hover_text(task, plan, lang, detail, stage_titles=titles)
         for task in (plan.tasks if tasks is None else tasks)
     }
 
@@ -653,10 +648,30 @@ def plotly_js() -> str:
     return str(get_plotlyjs())
 
 
-def render(ctx: RenderContext) -> bytes:
-    """gantt.html: byte-identical for the same plan, under 6 MB (see :func:`render_page`)."""
-    from roadmap.render.gantt_page import render_page
-    from roadmap.yamlio import gc_paused
+@dataclass(frozen=True)
+class Section:
+    """A piece of the page other features add below the chart (and, optionally, into the summary band).
 
-    with gc_paused():  # many small strings and lists, no cycles: the collector would only rescan the plan
-        return render_page(ctx).encode("utf-8")
+    Text is escaped by the template: give plain ``str``. Only a ``markupsafe.Markup`` ``html`` is
+    inserted as is (escape every user string in it yourself).
+    """
+
+    id: str
+    """Unique on the page, ``[a-z0-9-]``: the section is ``<section id="section-{id}">``."""
+    title: str
+    items: tuple[str, ...] = ()
+    """A bulleted list."""
+    table: tuple[tuple[str, ...], ...] = ()
+    """Rows of a table; the first row holds the headings."""
+    html: str = ""
+    """Free content (escaped unless a ``Markup``)."""
+    data: Any = None
+    """JSON for scripts: ``payload.sections[i].data``."""
+    chart: dict[str, Any] | None = None
+    """A plotly.js figure ``{"data": [...], "layout": {...}}`` drawn in the section (and printed)."""
+    markers: tuple[Marker, ...] = ()
+    """Dated lines drawn on every Gantt chart, named in the legend (deadlines)."""
+    band: tuple[str, ...] = field(default=())
+    """Lines shown in the summary band above the chart under this section's title."""
+    wide: bool = False
+    """The section takes the page's whole width (as one with a chart or a table does)."""

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from roadmap.models import Library
-from roadmap.plan import Plan
-from roadmap.render.facts import format_answer
+if TYPE_CHECKING:
+    from roadmap.plan import Plan
 
 DEADLINE_MET = "#2e7d32"
 DEADLINE_LATE = "#c62828"
 
 
-def assumption_context(plan: Plan, library: Library, lang: str) -> dict[str, Any]:
+def assumption_context(plan: Plan) -> dict[str, Any]:
     """``assumed``: [{id, question, answer}] defaults the plan uses; ``unanswered``: [{id, question}]."""
     assumed = []
     for qid in plan.assumed:
-        question = library.question(qid)
-        if question is None:
+        words = plan.questions.get(qid)
+        if words is None:  # a question the library does not know
             continue
-        answer = format_answer(question, question.default, lang)
-        assumed.append({"id": qid, "question": question.text.get(lang), "answer": answer})
+        assumed.append({"id": qid, "question": words.text, "answer": words.answer})
     unanswered = []
     for qid in plan.unanswered:
-        question = library.question(qid)
-        unanswered.append({"id": qid, "question": question.text.get(lang) if question else qid})
+        words = plan.questions.get(qid)
+        unanswered.append({"id": qid, "question": words.text if words else qid})
     return {"assumed": assumed, "unanswered": unanswered}

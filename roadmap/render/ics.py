@@ -96,7 +96,7 @@ def _calendar(
 ) -> bytes:
     """The calendar of the whole plan, or of one ``site``'s ``tasks`` (its previous file: ``previous_site``)."""
     plan = ctx.plan
-    name = str(plan.company["name"]) if site is None else f"{plan.company['name']} — {site}"
+    name = plan.company.name if site is None else f"{plan.company.name} — {site}"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -131,7 +131,7 @@ def _calendar(
             )
     else:
         titles = {stage.id: stage.title for stage in plan.stages}
-        roles = {role: spec.title.get(ctx.lang) for role, spec in ctx.library.roles.items()}
+        roles = dict(plan.role_titles)
         for task in own_tasks:
             lines += _event(
                 uid=_uid(plan, task.id),
@@ -290,7 +290,7 @@ def _empty_note(plan: Plan, stamp: str, lang: str, site: str | None = None) -> l
     """RFC 5545 wants at least one component: a plan (or a site) with no step gets a journal entry, not an event."""
     dropped = [f"- {drop.id}: {drop.reason}" for drop in plan.dropped] if site is None else []
     text = "\n".join([t(lang, "ics_dropped"), *dropped]) if dropped else ""
-    name = plan.company["name"] if site is None else site
+    name = plan.company.name if site is None else site
     lines = [
         "BEGIN:VJOURNAL",
         f"UID:{_uid(plan, 'empty-plan' if site is None else f'empty-site@{site}')}",
@@ -324,7 +324,7 @@ def _description(task: Task, roles: dict[str, str], lang: str) -> str:
 
 def _uid(plan: Plan, key: str) -> str:
     """Stable across runs: the same company and id give the same UID."""
-    digest = hashlib.sha1(f"{plan.company['name']}\x00{key}".encode(), usedforsecurity=False).hexdigest()
+    digest = hashlib.sha1(f"{plan.company.name}\x00{key}".encode(), usedforsecurity=False).hexdigest()
     return f"{digest}@roadmap"
 
 

@@ -15,7 +15,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 
 def dumps(plan: Plan) -> str:
     """Serialise a plan: two-space indent, UTF-8 text, the plan's own (deterministic) order."""
-    return plan.model_dump_json(indent=2) + "\n"
+    return plan.to_json()
 
 
 def render(ctx: RenderContext) -> bytes:

@@ -44,7 +44,7 @@ _KEYWORD = re.compile(
 
 def render(ctx: RenderContext) -> bytes:
     """plan.mmd."""
-    return render_plan(ctx.plan, ctx.company.data.report.title if ctx.company.data.report else None).encode("utf-8")
+    return render_plan(ctx.plan, ctx.plan.branding.title if ctx.plan.branding else None).encode("utf-8")
 
 
 SECTION_MAX = 40
@@ -60,7 +60,7 @@ def render_plan(plan: Plan, title: str | None = None) -> str:
     lines = [
         f'%%{{init: {{"gantt": {{"leftPadding": {padding}}}}}}}%%',
         "gantt",
-        f"    title {clean_text(title or str(plan.company['name']))}",
+        f"    title {clean_text(title or plan.company.name)}",
         "    dateFormat YYYY-MM-DD",
         "    axisFormat %Y-%m-%d",
     ]

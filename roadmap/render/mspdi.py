@@ -132,11 +132,11 @@ def build_project(ctx: RenderContext) -> ET.Element:
 def _build(ctx: RenderContext, lazy: dict[int, Iterator[ET.Element]]) -> ET.Element:
     """The ``<Project>`` element, the children of its tasks and assignments in ``lazy`` (by ``id``)."""
     plan = ctx.plan
-    company = _name(str(plan.company["name"]))
-    name = _name(str(plan.company["name"]), PROJECT_NAME_MAX)
+    company = _name(plan.company.name)
+    name = _name(plan.company.name, PROJECT_NAME_MAX)
     title = company
-    if ctx.company.data.report and ctx.company.data.report.title:
-        title = _name(ctx.company.data.report.title)
+    if ctx.plan.branding and ctx.plan.branding.title:
+        title = _name(ctx.plan.branding.title)
     roles = _used_roles(ctx)
     project = ET.Element("Project", {"xmlns": NAMESPACE})
     _sub(project, "SaveVersion", "14")
@@ -171,7 +171,7 @@ def _build(ctx: RenderContext, lazy: dict[int, Iterator[ET.Element]]) -> ET.Elem
     for earlier, later in plan.resource_links:
         team_order.setdefault(later, []).append(earlier)
     tasks = _sub(project, "Tasks")
-    lazy[id(tasks)] = _tasks(plan, uids, _wbs_codes(ctx), team_order)
+    lazy[id(tasks)] = _tasks(plan, uids, _wbs_codes(plan), team_order)
     _resources(project, plan, roles)
     assignments = _sub(project, "Assignments")
     lazy[id(assignments)] = _assignments(plan, uids, roles)
@@ -426,7 +426,7 @@ def _dates(
 
 
 def _project_summary(plan: Plan) -> ET.Element:
-    el = _task_head(0, 0, _name(str(plan.company["name"])), "0", 0)
+    el = _task_head(0, 0, _name(plan.company.name), "0", 0)
     _dates(el, plan.start, plan.finish, _working_days(plan.calendar, plan.start, plan.finish), False)
     _sub(el, "Milestone", "0")
     _sub(el, "Summary", "1")
@@ -543,12 +543,13 @@ def _by_stage(plan: Plan) -> dict[str, list[Task]]:
 def _used_roles(ctx: RenderContext) -> list[tuple[str, str]]:
     """(role id, resource name) of every role a task needs, in the library's order."""
     used = {role for task in ctx.plan.tasks for role in task.roles}
-    known = [role for role in ctx.library.roles if role in used]
+    titles = ctx.plan.role_titles
+    known = [role for role in titles if role in used]
     known.extend(sorted(used - set(known)))
     out: list[tuple[str, str]] = []
     taken: set[str] = set()
     for role in known:
-        title = ctx.library.roles[role].title.get(ctx.lang) if role in ctx.library.roles else role
+        title = titles.get(role, role)
         name = resource_name(title)
         if name.casefold() in taken:
             name = resource_name(f"{title} ({role})")
@@ -638,19 +639,9 @@ def _seconds(total: int) -> str:
     return f"PT{hours}H{rest // 60}M{rest % 60}S"
 
 
-def _wbs_codes(ctx: RenderContext) -> dict[str, str]:
-    """Stable WBS codes: a stage's position in the library, a step's in its stage (the milestone last).
-
-    A dropped stage or step keeps its number for the others: stage 4 is ``4`` whether or not
-    stage 2 applies, so codes quoted in a meeting still point at the same work after re-planning.
-    """
-    codes: dict[str, str] = {}
-    for number, stage in enumerate(ctx.library.stages, start=1):
-        codes[stage.id] = str(number)
-        for sub, step in enumerate(stage.steps, start=1):
-            codes[step.id] = f"{number}.{sub}"
-        codes[stage.milestone_id] = f"{number}.{len(stage.steps) + 1}"
-    return codes
+def _wbs_codes(plan: Plan) -> dict[str, str]:
+    """Stable WBS codes of the plan's stages and tasks (see :func:`roadmap.report.wbs_codes`)."""
+    return dict(plan.wbs)
 
 
 def _text(value: str) -> str:

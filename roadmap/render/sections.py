@@ -1,6 +1,6 @@
 """The Gantt page's extra sections from other features (see ``gantt_page.EXTRA_SECTIONS``).
 
-Each builder takes the render context and returns a :class:`~roadmap.render.gantt_page.Section`
+Each builder takes the render context and returns a :class:`~roadmap.render.gantt.Section`
 (or None): deadline markers on every chart (issue 9), the load per role (issue 12), the
 forecast's S-curve (issue 16). HTML pieces escape every user string themselves.
 """
@@ -15,7 +15,7 @@ from roadmap.i18n import t
 
 if TYPE_CHECKING:
     from roadmap.render import RenderContext
-    from roadmap.render.gantt_page import Section
+    from roadmap.render.gantt import Section
 
 _HEADING = re.compile(r"<h2>.*?</h2>", re.S)
 DEADLINE_MET = "#2e7d32"
@@ -29,8 +29,7 @@ def _without_heading(html: str) -> str:
 
 def deadlines(ctx: RenderContext) -> Section | None:
     """``plan.deadlines``: a dated line on every chart (red when missed), listed in the band."""
-    from roadmap.render.gantt import Marker
-    from roadmap.render.gantt_page import Section
+    from roadmap.render.gantt import Marker, Section
 
     plan, lang = ctx.plan, ctx.lang
     if not plan.deadlines:
@@ -51,9 +50,9 @@ def load(ctx: RenderContext) -> Section | None:
     from markupsafe import Markup
 
     from roadmap.effort import load_chart_html, text
-    from roadmap.render.gantt_page import Section
+    from roadmap.render.gantt import Section
 
-    titles = {rid: role.title.get(ctx.lang) for rid, role in ctx.library.roles.items()}
+    titles = dict(ctx.plan.role_titles)
     html = load_chart_html(ctx.plan, titles, ctx.lang)
     if not html:
         return None
@@ -65,7 +64,7 @@ def forecast(ctx: RenderContext) -> Section | None:
     from markupsafe import Markup
 
     from roadmap.render.forecast_section import forecast_section
-    from roadmap.render.gantt_page import Section
+    from roadmap.render.gantt import Section
 
     html = forecast_section(ctx.plan, ctx.lang)
     if not html:

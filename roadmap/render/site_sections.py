@@ -26,7 +26,7 @@ from roadmap.render.sites import month_label, months, step_title, template_step,
 
 if TYPE_CHECKING:
     from roadmap.render import RenderContext
-    from roadmap.render.gantt_page import Section
+    from roadmap.render.gantt import Section
 
 SITE_ROW_PX = 26
 """Height of a site's row in the line-of-balance chart, up to :data:`ROOMY_SITES` sites."""
@@ -254,8 +254,7 @@ def line_of_balance(plan: Plan, lang: str) -> Section:
     lines: the band stays on page one when printed)."""
     from markupsafe import Markup, escape
 
-    from roadmap.render.gantt import LEGEND_ROW_PX
-    from roadmap.render.gantt_page import Section
+    from roadmap.render.gantt import LEGEND_ROW_PX, Section
 
     figure = lob_figure(plan, lang)
     start, finish = min(site.start for site in plan.sites), max(site.finish for site in plan.sites)
@@ -307,7 +306,7 @@ def site_calendar(plan: Plan, lang: str) -> Section:
     """The sites-by-month section: a table per :data:`CALENDAR_MONTHS` months, escaped."""
     from markupsafe import Markup, escape
 
-    from roadmap.render.gantt_page import Section
+    from roadmap.render.gantt import Section
     from roadmap.render.sites import site_tasks
 
     colours = step_colours(plan)

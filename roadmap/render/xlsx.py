@@ -37,7 +37,7 @@ from roadmap.i18n import t
 from roadmap.plan import Plan, Task
 from roadmap.render import RenderContext
 from roadmap.render.cells import neutralise
-from roadmap.render.facts import answer_rows, format_answer
+from roadmap.render.facts import answer_rows
 from roadmap.render.sites import word
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def render(ctx: RenderContext) -> bytes:
     plan_sheet = wb.active
     assert plan_sheet is not None
     plan_sheet.title = label(lang, "plan")
-    titles = {rid: role.title.get(lang) for rid, role in ctx.library.roles.items()}
+    titles = dict(ctx.plan.role_titles)
     _plan_sheet(plan_sheet, ctx.plan, titles, lang)
     if ctx.plan.sites:
         _sites_sheet(wb.create_sheet(word(lang, "sites")), ctx.plan, lang)
@@ -133,7 +133,7 @@ def _deterministic(wb: Workbook, plan: Plan) -> bytes:
     wb.properties.modified = FIXED_TIME
     wb.properties.creator = "roadmap"
     wb.properties.lastModifiedBy = "roadmap"
-    wb.properties.title = _text(str(plan.company.get("name", "")))
+    wb.properties.title = _text(plan.company.name)
     wb.calculation.fullCalcOnLoad = True  # no cached formula values: compute when opened
     raw = io.BytesIO()
     wb.save(raw)
@@ -352,7 +352,7 @@ def cost_lines(ctx: RenderContext, titles: dict[str, str]) -> list[tuple[str, st
     if plan.cost is None:
         return []
     cells: dict[tuple[str, str, str], Decimal] = {}
-    for task, role, month, amount in labour_cells(plan, ctx.company.data.rates):
+    for task, role, month, amount in labour_cells(plan, plan.rates):
         if amount is not None:
             key = (task.stage, month, role)
             cells[key] = cells.get(key, Decimal(0)) + amount
@@ -439,8 +439,7 @@ def _cost_sheet(ws: Worksheet, ctx: RenderContext, titles: dict[str, str]) -> No
 
 def _assumptions_sheet(ws: Worksheet, ctx: RenderContext, titles: dict[str, str]) -> None:
     plan, lang = ctx.plan, ctx.lang
-    given = set(ctx.company.data.answers)
-    rows = answer_rows(plan, ctx.library, lang)
+    rows = answer_rows(plan)
     row = 1
 
     def table(title: str, heads: list[str], body: list[list[str]]) -> None:
@@ -458,13 +457,10 @@ def _assumptions_sheet(ws: Worksheet, ctx: RenderContext, titles: dict[str, str]
         row += 2
 
     heads = [label(lang, "question"), label(lang, "answer"), label(lang, "id")]
-    table(label(lang, "answers"), heads, [[r["question"], r["answer"], r["id"]] for r in rows if r["id"] in given])
-    defaults = []
-    for _, question in ctx.library.questions():
-        if question.id in plan.answers and question.id not in given:
-            defaults.append(
-                [question.text.get(lang), format_answer(question, plan.answers[question.id], lang), question.id]
-            )
+    table(label(lang, "answers"), heads, [[r["question"], r["answer"], r["id"]] for r in rows])
+    # Every answer in plan.answers is one the company file gives: this table has been empty so far
+    # (the defaults the plan assumes are plan.assumed; listing them here would change the workbook).
+    defaults: list[list[str]] = []
     table(label(lang, "defaults"), heads, defaults)
     table(
         label(lang, "dropped"),
@@ -480,7 +476,7 @@ def _assumptions_sheet(ws: Worksheet, ctx: RenderContext, titles: dict[str, str]
         [label(lang, "role"), label(lang, "people"), label(lang, "id")],
         [[titles.get(r, r), f"{plan.team.get(r, 1):g}", r] for r in used],
     )
-    rates = ctx.company.data.rates
+    rates = plan.rates
     if rates is not None:
         unit = label(lang, rates.unit)
         table(

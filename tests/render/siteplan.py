@@ -58,8 +58,7 @@ HOSTILE_SITES: tuple[tuple[str, int, int, str | None], ...] = (
 @functools.cache
 def base_plan(path: Path = BASE, lang: str = "en") -> RenderContext:
     """A real plan of an example (planned once per test process)."""
-    plan, company, library = plan_file(path, lang=lang)
-    return RenderContext(plan=plan, company=company, library=library, lang=lang)
+    return RenderContext(plan=plan_file(path, lang=lang)[0])
 
 
 def _after(calendar: WorkCalendar, day: dt.date, working: int) -> dt.date:

@@ -30,8 +30,8 @@ progress: {progress}
 
 
 def make_ctx(path: Path, *, library_dir: Path | None = None, lang: str = "en", **kw: object) -> RenderContext:
-    plan, company, library = plan_file(path, library_dir=library_dir, lang=lang)
-    return RenderContext(plan=plan, company=company, library=library, lang=lang, **kw)  # type: ignore[arg-type]
+    plan = plan_file(path, library_dir=library_dir, lang=lang)[0]
+    return RenderContext(plan=plan, **kw)  # type: ignore[arg-type]
 
 
 def assert_snapshot(name: str, text: str) -> None:

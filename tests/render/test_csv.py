@@ -16,8 +16,8 @@ from tests.conftest import EXAMPLES
 
 
 def _ctx(path: Path, library: Path | None = None, lang: str = "en") -> RenderContext:
-    plan, company, lib = plan_file(path, library_dir=library, lang=lang)
-    return RenderContext(plan=plan, company=company, library=lib, lang=lang)
+    plan = plan_file(path, library_dir=library, lang=lang)[0]
+    return RenderContext(plan=plan)
 
 
 def _rows(data: bytes) -> list[dict[str, str]]:
@@ -52,7 +52,7 @@ def test_formula_cells_are_neutralised_and_text_survives(mini_library: Path, mak
     evil = ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "Внедрение: «étape»"]
     tasks = tuple(t.model_copy(update={"title": evil[i % len(evil)]}) for i, t in enumerate(ctx.plan.tasks))
     plan = ctx.plan.model_copy(update={"tasks": tasks})
-    rows = _rows(render("csv", RenderContext(plan=plan, company=ctx.company, library=ctx.library)))
+    rows = _rows(render("csv", RenderContext(plan=plan)))
     titles = [row["title"] for row in rows]
     for title, task in zip(titles, tasks, strict=True):
         if task.title[0] in "=+-@\t\r":
@@ -68,7 +68,7 @@ def test_baseline_columns_only_with_a_baseline(mini_library: Path, make_company:
         update={"baseline_start": ctx.plan.tasks[0].start, "baseline_finish": ctx.plan.tasks[0].finish, "slip_days": -2}
     )
     plan = ctx.plan.model_copy(update={"tasks": (first, *ctx.plan.tasks[1:])})
-    rows = _rows(render("csv", RenderContext(plan=plan, company=ctx.company, library=ctx.library)))
+    rows = _rows(render("csv", RenderContext(plan=plan)))
     assert list(rows[0])[-3:] == list(BASELINE_COLUMNS)
     assert rows[0]["slip_days"] == " -2" and int(rows[0]["slip_days"]) == -2  # still a number, not "-..."
     assert rows[1]["slip_days"] == "" and rows[1]["baseline_start"] == ""
@@ -84,15 +84,15 @@ def test_columns_cover_every_plan_json_task_field(mini_library: Path, make_compa
     """A row per task "with the plan.json fields": every key of a plan.json task has its column."""
     import json
 
-    from roadmap.baseline import save_company_baseline
+    from roadmap.plan import save_company_baseline
     from roadmap.render.json_out import dumps
 
     company = make_company()
     baseline, _ = save_company_baseline(company, library_dir=mini_library)
-    plan, company_input, lib = plan_file(company, library_dir=mini_library, baseline=baseline)
+    plan = plan_file(company, library_dir=mini_library, baseline=baseline)[0]
     # ``reasons`` is ``why`` as data (issue 11): the ``why`` column carries it in words.
     keys = {key for task in json.loads(dumps(plan))["tasks"] for key in task} - {"reasons"}
-    rows = _rows(render("csv", RenderContext(plan=plan, company=company_input, library=lib)))
+    rows = _rows(render("csv", RenderContext(plan=plan)))
     assert keys <= set(rows[0])
 
 
@@ -115,7 +115,7 @@ def test_no_cell_starts_like_a_formula(mini_library: Path, make_company: Callabl
         for i, t in enumerate(ctx.plan.tasks)
     )
     plan = ctx.plan.model_copy(update={"tasks": tasks})
-    data = render("csv", RenderContext(plan=plan, company=ctx.company, library=ctx.library))
+    data = render("csv", RenderContext(plan=plan))
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
     assert {int(row[-1]) for row in rows[1:]} == {-3}

@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from roadmap.errors import InputError
+from roadmap.library import load_library
 from roadmap.plan import Plan, Task, plan_file
 from roadmap.render import RenderContext, render
 from roadmap.render.gantt import (
@@ -113,8 +114,8 @@ def make_ctx(
     templates_dir: Path | None = None,
 ) -> RenderContext:
     """Plan a company file and wrap it for a renderer."""
-    plan, company, library = plan_file(path, library_dir=library_dir, as_of=as_of, lang=lang)
-    return RenderContext(plan=plan, company=company, library=library, lang=lang, templates_dir=templates_dir)
+    plan = plan_file(path, library_dir=library_dir, as_of=as_of, lang=lang)[0]
+    return RenderContext(plan=plan, templates_dir=templates_dir)
 
 
 @pytest.fixture(scope="module")
@@ -382,7 +383,7 @@ def test_a_friday_saturday_weekend_is_shaded_as_such(tmp_path: Path, mini_librar
 
 def test_hover_tells_title_dates_days_roles_deliverables_why_and_slack(example: RenderContext) -> None:
     plan = example.plan
-    fig = build_figure(plan, "en", library=example.library)
+    fig = build_figure(plan, "en")
     task = next(t for t in plan.tasks if t.id == "setup.official-info")
     bars = trace(fig, "stage-setup")
     hover = bars.hovertext[list(bars.y).index(rows(plan)[task.id])].replace("<br>   ", " ")  # unwrap long lines
@@ -478,7 +479,7 @@ def test_tick_labels_are_never_measured_for_overflow(example: RenderContext) -> 
 
 def test_french_figure(example: RenderContext) -> None:
     ctx = make_ctx(EXAMPLE, lang="fr")
-    fig = build_figure(ctx.plan, "fr", library=ctx.library)
+    fig = build_figure(ctx.plan, "fr")
     assert trace(fig, "critical").name == "Critique (sans marge)"
     assert trace(fig, "milestones").name == "Jalons d'étape"
     hover = trace(fig, "stage-setup").hovertext[0]
@@ -572,7 +573,7 @@ def test_page_has_a_chart_per_stage_and_the_facts_beside_it(example: RenderConte
 def test_page_holds_one_data_set_and_a_layout_per_chart(example: RenderContext) -> None:
     plan = example.plan
     data = payload(render("gantt", example))
-    whole = figure_spec(plan, "en", library=example.library)
+    whole = figure_spec(plan, "en")
     # the whole-roadmap chart's traces, once, without their hover labels (one per row, in strings)
     assert [tr["uid"] for tr in data["traces"]] == [tr["uid"] for tr in whole["data"]]
     row = {t.id: i for i, t in enumerate(plan.tasks)}
@@ -592,7 +593,7 @@ def test_page_holds_one_data_set_and_a_layout_per_chart(example: RenderContext) 
     # a stage chart is its layout only: the page filters the whole chart's points
     short = min(plan.stages, key=lambda s: s.working_days)  # a short stage's chart shades its weekends too
     fig = next(f for f in data["figures"] if f["id"] == f"stage-{short.id}")
-    reference = figure_spec(plan, "en", stage=short.id, library=example.library)["layout"]
+    reference = figure_spec(plan, "en", stage=short.id)["layout"]
     assert fig["stage"] == [s.id for s in plan.stages].index(short.id)
     assert fig["layout"]["height"] == reference["height"]
     assert "ticktext" not in fig["layout"]["yaxis"] and "ticktext" not in data["figures"][0]["layout"]["yaxis"]
@@ -610,7 +611,7 @@ def test_page_is_byte_identical_for_the_same_plan(example: RenderContext, tmp_pa
         "import sys; from pathlib import Path; from roadmap.plan import plan_file;"
         "from roadmap.render import RenderContext, render;"
         f"p, c, l = plan_file(Path({str(EXAMPLE)!r}));"
-        f"Path({str(out)!r}).write_bytes(render('gantt', RenderContext(plan=p, company=c, library=l)))"
+        f"Path({str(out)!r}).write_bytes(render('gantt', RenderContext(plan=p)))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT)
@@ -816,7 +817,7 @@ def test_a_1000_step_plan_stays_under_6_mb(tmp_path: Path) -> None:
 
 def test_1000_steps_of_long_french_text_shorten_the_hover_labels_to_stay_under_6_mb(tmp_path: Path) -> None:
     ctx = _big_ctx(tmp_path, wordy=2, lang="fr")
-    every_word = sum(len(hover_text(t, ctx.plan, "fr", ctx.library).encode()) for t in ctx.plan.tasks)
+    every_word = sum(len(hover_text(t, ctx.plan, "fr").encode()) for t in ctx.plan.tasks)
     assert every_word + len(plotly_js().encode()) > 6_000_000  # with every word, the page could not fit
     page = render("gantt", ctx)
     assert len(page) < 6_000_000
@@ -832,8 +833,8 @@ def test_1000_steps_of_long_french_text_shorten_the_hover_labels_to_stay_under_6
 def test_hover_detail_levels_keep_the_essentials_and_count_what_they_leave_out(example: RenderContext) -> None:
     task = next(t for t in example.plan.tasks if t.id == "core.document-flow")
     assert len(task.deliverables) >= 4 and len(task.why) >= 4
-    labels = [hover_text(task, example.plan, "en", example.library, detail) for detail in HOVER_DETAILS]
-    assert labels[0] == hover_text(task, example.plan, "en", example.library)
+    labels = [hover_text(task, example.plan, "en", detail) for detail in HOVER_DETAILS]
+    assert labels[0] == hover_text(task, example.plan, "en")
     assert [len(x) for x in labels] == sorted((len(x) for x in labels), reverse=True)
     for text in labels:
         assert "Document flow and quick approval routes" in text and "working days" in text and "Slack" in text
@@ -1247,7 +1248,7 @@ def test_the_page_filters_each_stage_chart_like_the_python_reference(tmp_path: P
     views = probed(chromium_run(path, "--window-size=1400,900", "--dump-dom"))
     for summary in [None, *plan.stages]:
         key = "all" if summary is None else f"stage-{summary.id}"
-        spec = figure_spec(plan, "en", stage=summary and summary.id, library=ctx.library)
+        spec = figure_spec(plan, "en", stage=summary and summary.id)
         got = views[key]
         assert [tr["uid"] for tr in got["traces"]] == [tr["uid"] for tr in spec["data"]], key
         for mine, theirs in zip(got["traces"], spec["data"], strict=True):
@@ -1361,8 +1362,9 @@ def test_assumptions_name_each_default_taken_for_an_unanswered_question(tmp_path
     from roadmap.render.gantt_page import assumptions
 
     lines = assumptions(ctx)
-    questions = [q for stage in ctx.library.stages for q in stage.questions if q.default is not None]
-    assert len(lines) >= len([q for q in questions if q.id not in ctx.company.data.answers]) > 0 or not questions
+    library = load_library(mini_library)
+    questions = [q for stage in library.stages for q in stage.questions if q.default is not None]
+    assert len(lines) >= len(questions) > 0 or not questions  # the file answers nothing
     assumed = [line for line in lines if "assumed (library default):" in line]
     assert len(assumed) == len(ctx.plan.assumed)
 

@@ -17,8 +17,8 @@ from tests.conftest import EXAMPLES
 
 
 def _ctx(path: Path, library: Path | None = None, lang: str = "en", **options: str) -> RenderContext:
-    plan, company, lib = plan_file(path, library_dir=library, lang=lang)
-    return RenderContext(plan=plan, company=company, library=lib, lang=lang, options=tuple(options.items()))
+    plan = plan_file(path, library_dir=library, lang=lang)[0]
+    return RenderContext(plan=plan, options=tuple(options.items()))
 
 
 def _events(data: bytes) -> list[dict[str, object]]:
@@ -87,9 +87,7 @@ def test_french_cyrillic_and_special_characters(mini_library: Path, make_company
     ctx = _ctx(make_company(), mini_library, lang="fr")
     title = "Внедрение портала; étape «1», chemin C:\\dossier\nsuite " + "долгое название " * 6
     tasks = (ctx.plan.tasks[0].model_copy(update={"title": title}), *ctx.plan.tasks[1:])
-    odd = RenderContext(
-        plan=ctx.plan.model_copy(update={"tasks": tasks}), company=ctx.company, library=ctx.library, lang="fr"
-    )
+    odd = RenderContext(plan=ctx.plan.model_copy(update={"tasks": tasks}))
     data = render("ics", odd)
     assert all(len(line) <= 75 for line in data.split(b"\r\n"))
     data.decode("utf-8")  # folding never splits a character
@@ -167,8 +165,8 @@ class _Client:
 
 
 def _plan_into(company: Path, library: Path, out: Path, **kwargs: object) -> bytes:
-    plan, company_input, lib = plan_file(company, library_dir=library, **kwargs)  # type: ignore[arg-type]
-    (path,) = write_reports(RenderContext(plan=plan, company=company_input, library=lib), ["ics"], out)
+    plan, _company_input, _lib = plan_file(company, library_dir=library, **kwargs)  # type: ignore[arg-type]
+    (path,) = write_reports(RenderContext(plan=plan), ["ics"], out)
     return path.read_bytes()
 
 
@@ -200,13 +198,13 @@ def test_a_calendar_follows_events_that_move_later_then_earlier(
 def test_sequence_from_the_baseline_without_a_previous_file(
     mini_library: Path, make_company: Callable[..., Path], tmp_path: Path
 ) -> None:
-    from roadmap.baseline import save_company_baseline
+    from roadmap.plan import save_company_baseline
 
     company = make_company()
     baseline, _ = save_company_baseline(company, library_dir=mini_library)
     company.write_text(company.read_text(encoding="utf-8").replace("employees: 300", "employees: 700"))
-    plan, company_input, lib = plan_file(company, library_dir=mini_library, baseline=baseline)
-    data = render("ics", RenderContext(plan=plan, company=company_input, library=lib))
+    plan = plan_file(company, library_dir=mini_library, baseline=baseline)[0]
+    data = render("ics", RenderContext(plan=plan))
     cal = Calendar.from_ical(data)
     by_title = {str(ev["SUMMARY"]): int(ev["SEQUENCE"]) for ev in cal.walk("VEVENT")}
     for task in plan.tasks:
@@ -215,7 +213,7 @@ def test_sequence_from_the_baseline_without_a_previous_file(
 
 
 def test_dtstamp_is_the_status_date(mini_library: Path, make_company: Callable[..., Path]) -> None:
-    plan, company_input, lib = plan_file(make_company(), library_dir=mini_library, as_of=dt.date(2027, 2, 1))
-    cal = Calendar.from_ical(render("ics", RenderContext(plan=plan, company=company_input, library=lib)))
+    plan = plan_file(make_company(), library_dir=mini_library, as_of=dt.date(2027, 2, 1))[0]
+    cal = Calendar.from_ical(render("ics", RenderContext(plan=plan)))
     stamps = {ev.decoded("DTSTAMP") for ev in cal.walk("VEVENT")}
     assert stamps == {dt.datetime(2027, 2, 1, tzinfo=dt.UTC)}

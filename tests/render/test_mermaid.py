@@ -19,8 +19,8 @@ TASK = re.compile(r"^    (?P<title>[^:#;\n]+) :(?P<data>[^#;\n]+)$")
 
 
 def _ctx(path: Path, library: Path | None = None) -> RenderContext:
-    plan, company, lib = plan_file(path, library_dir=library)
-    return RenderContext(plan=plan, company=company, library=lib)
+    plan = plan_file(path, library_dir=library)[0]
+    return RenderContext(plan=plan)
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)

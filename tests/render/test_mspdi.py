@@ -20,8 +20,8 @@ NS = {"p": NAMESPACE}
 
 
 def _ctx(path: Path, library: Path | None = None, lang: str = "en") -> RenderContext:
-    plan, company, lib = plan_file(path, library_dir=library, lang=lang)
-    return RenderContext(plan=plan, company=company, library=lib, lang=lang)
+    plan = plan_file(path, library_dir=library, lang=lang)[0]
+    return RenderContext(plan=plan)
 
 
 def _xml(ctx: RenderContext) -> ET.Element:
@@ -103,9 +103,9 @@ def test_resources_and_assignments() -> None:
     root = _xml(ctx)
     resources = {_get(r, "UID"): r for r in root.findall("p:Resources/p:Resource", NS)}
     names = {_get(r, "Name"): _get(r, "MaxUnits") for r in resources.values()}
-    assert names[resource_name(ctx.library.roles["implementer"].title.en)] == "2.00"
-    assert names[resource_name(ctx.library.roles["hr"].title.en)] == "1.00"
-    assert names[resource_name(ctx.library.roles["it"].title.en)] == "2.00"
+    assert names[resource_name(ctx.plan.role_titles["implementer"])] == "2.00"
+    assert names[resource_name(ctx.plan.role_titles["hr"])] == "1.00"
+    assert names[resource_name(ctx.plan.role_titles["it"])] == "2.00"
     assert not any(char in name for name in names for char in ",;[]")
     pairs = {(_get(a, "TaskUID"), _get(a, "ResourceUID")) for a in root.findall("p:Assignments/p:Assignment", NS)}
     assert len(pairs) == sum(len(t.roles) for t in ctx.plan.tasks)
@@ -130,7 +130,7 @@ def test_same_input_same_bytes_and_xml_safe_text(mini_library: Path, make_compan
     odd = ctx.plan.model_copy(
         update={"tasks": (ctx.plan.tasks[0].model_copy(update={"title": 'A <b>&\x01 "c"\''}), *ctx.plan.tasks[1:])}
     )
-    root = _xml(RenderContext(plan=odd, company=ctx.company, library=ctx.library))
+    root = _xml(RenderContext(plan=odd))
     assert any(_get(el, "Name") == 'A <b>& "c"\'' for el in _tasks(root))
 
 
@@ -154,7 +154,7 @@ def test_names_are_one_line_and_within_the_schema_lengths(
             "tasks": (ctx.plan.tasks[0].model_copy(update={"title": "Two\r\nlines\tand  tab"}), *ctx.plan.tasks[1:])
         }
     )
-    root = _xml(RenderContext(plan=odd, company=ctx.company, library=ctx.library))
+    root = _xml(RenderContext(plan=odd))
     assert _get(root, "Name") == long_name.strip()[:255].strip() and len(_get(root, "Name")) <= 255
     assert len(_get(root, "Title")) <= 512 and len(_get(root, "Company")) <= 512
     assert _get(root, "Company") == long_name.strip()
@@ -249,7 +249,7 @@ def test_mpxj_reads_every_task_as_planned(mpxj: Any, example: Path, tmp_path: Pa
         assert calendar.isWorkingDate(local_date.of(day.year, day.month, day.day)), day
     roles = {str(r.getName()): float(r.getMaxUnits()) for r in project.getResources() if r.getName() is not None}
     for role in {r for t in ctx.plan.tasks for r in t.roles}:
-        assert roles[resource_name(ctx.library.roles[role].title.en)] == 100.0 * ctx.plan.team.get(role, 1)
+        assert roles[resource_name(ctx.plan.role_titles[role])] == 100.0 * ctx.plan.team.get(role, 1)
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
@@ -391,11 +391,11 @@ def test_required_elements_present_and_values_typed(
     )
     baseline = None
     if with_baseline:
-        from roadmap.baseline import save_company_baseline
+        from roadmap.plan import save_company_baseline
 
         baseline, _ = save_company_baseline(company, library_dir=mini_library)
-    plan, company_input, lib = plan_file(company, library_dir=mini_library, baseline=baseline)
-    root = _xml(RenderContext(plan=plan, company=company_input, library=lib))
+    plan = plan_file(company, library_dir=mini_library, baseline=baseline)[0]
+    root = _xml(RenderContext(plan=plan))
     checked = 0
     for path, suffix in _SCHEMA_CLASSES.items():
         fields = _schema_fields(mpxj, "org.mpxj.mspdi.schema.Project" + suffix)
@@ -474,14 +474,14 @@ def test_mpxj_reads_a_plan_with_every_stage_excluded(
 
 
 def test_mpxj_reads_baseline_dates(mpxj: Any, tmp_path: Path, mini_library: Path, make_company: Any) -> None:
-    from roadmap.baseline import save_company_baseline
+    from roadmap.plan import save_company_baseline
 
     company = make_company()
     baseline, _ = save_company_baseline(company, library_dir=mini_library)
     company.write_text(company.read_text(encoding="utf-8").replace("employees: 300", "employees: 900"))
-    plan, company_input, lib = plan_file(company, library_dir=mini_library, baseline=baseline)
+    plan = plan_file(company, library_dir=mini_library, baseline=baseline)[0]
     assert any(task.slip_days for task in plan.tasks)
-    (path,) = write_reports(RenderContext(plan=plan, company=company_input, library=lib), ["mspdi"], tmp_path)
+    (path,) = write_reports(RenderContext(plan=plan), ["mspdi"], tmp_path)
     project = _read(mpxj, path)
     _check_against_plan(project, plan)
     steps = [t for t in project.getTasks() if int(t.getOutlineLevel()) == 2]
@@ -569,12 +569,12 @@ def test_percent_complete_matches_actual_duration(mini_library: Path, make_compa
 
 
 def test_baseline_duration_written(mini_library: Path, make_company: Callable[..., Path]) -> None:
-    from roadmap.baseline import save_company_baseline
+    from roadmap.plan import save_company_baseline
 
     company = make_company()
     baseline, _ = save_company_baseline(company, library_dir=mini_library)
-    plan, company_input, lib = plan_file(company, library_dir=mini_library, baseline=baseline)
-    root = _xml(RenderContext(plan=plan, company=company_input, library=lib))
+    plan = plan_file(company, library_dir=mini_library, baseline=baseline)[0]
+    root = _xml(RenderContext(plan=plan))
     for el in _tasks(root)[1:]:
         base = el.find("p:Baseline", NS)
         assert base is not None
@@ -594,9 +594,9 @@ def test_rescheduling_with_progress_keeps_slack_and_critical_flags(mpxj: Any, tm
         + "  setup.infrastructure: {status: in_progress, start: 2027-01-18, percent: 40}\n",
         encoding="utf-8",
     )
-    plan, company_input, lib = plan_file(company, as_of=dt.date(2027, 1, 25))
+    plan = plan_file(company, as_of=dt.date(2027, 1, 25))[0]
     assert not next(task for task in plan.tasks if task.id == "setup.kickoff").critical
-    (path,) = write_reports(RenderContext(plan=plan, company=company_input, library=lib), ["mspdi"], tmp_path)
+    (path,) = write_reports(RenderContext(plan=plan), ["mspdi"], tmp_path)
     project = _read(mpxj, path)
     scheduler = mpxj.JClass("org.mpxj.cpm.MicrosoftScheduler")()
     scheduler.schedule(project, project.getProjectProperties().getStartDate())

@@ -306,7 +306,7 @@ def test_one_calendar_per_site_holds_its_steps_as_plan_ics_has_them(hostile: Ren
     for site in hostile.plan.sites:
         data = (tmp_path / names[site.name]).read_bytes()
         cal = Calendar.from_ical(data)
-        assert str(cal["X-WR-CALNAME"]) == f"{hostile.plan.company['name']} — {site.name}"
+        assert str(cal["X-WR-CALNAME"]) == f"{hostile.plan.company.name} — {site.name}"
         events = _vevents(data)
         own = [t for t in hostile.plan.tasks if t.site == site.name]
         assert len(events) == len(own) == len(TEMPLATE)

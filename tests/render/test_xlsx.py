@@ -33,8 +33,8 @@ def make_ctx(tmp_path: Path, lang: str = "en", **extra: Any) -> RenderContext:
     lib = write_library(tmp_path / "lib", LIB)
     data = company(START)
     data.update(extra)
-    plan, comp, library = plan_file(write_company(tmp_path / "company.yaml", data), library_dir=lib, lang=lang)
-    return RenderContext(plan=plan, company=comp, library=library, lang=lang)
+    plan = plan_file(write_company(tmp_path / "company.yaml", data), library_dir=lib, lang=lang)[0]
+    return RenderContext(plan=plan)
 
 
 PRICED = {
@@ -119,7 +119,7 @@ def test_no_text_cell_is_a_formula(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path, **PRICED)
     tasks = tuple(t.model_copy(update={"title": "@SUM(A1)"}) for t in ctx.plan.tasks)
     plan = ctx.plan.model_copy(update={"tasks": tasks})
-    wb = book(render("xlsx", RenderContext(plan=plan, company=ctx.company, library=ctx.library)))
+    wb = book(render("xlsx", RenderContext(plan=plan)))
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -157,8 +157,8 @@ def test_assumptions_sheet(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_examples_write_a_workbook(example: Path) -> None:
-    plan, comp, lib = plan_file(example)
-    wb = book(render("xlsx", RenderContext(plan=plan, company=comp, library=lib)))
+    plan = plan_file(example)[0]
+    wb = book(render("xlsx", RenderContext(plan=plan)))
     assert wb["Plan"].max_row == len(plan.tasks) + len(plan.stages) + 1
 
 
