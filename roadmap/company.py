@@ -136,8 +136,11 @@ def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path
         problem = answer_problem(question, value)
         if problem:
             yield y.diagnostic(_answer_loc(question, value), f"answer to '{qid}': {problem}")
+    from roadmap.sites import site_step_ids
+
+    site_ids = site_step_ids(data, library)  # issue 17: STEP@SITE
     for sid in data.progress:
-        if sid not in step_ids:
+        if sid not in step_ids and sid not in site_ids:
             yield y.diagnostic(("progress", sid), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}", key=True)
     from roadmap.tracking import deliverable_problems  # issue 15
 
@@ -148,6 +151,9 @@ def check_company(data: CompanyFile, y: LoadedYaml, library: Library, base: Path
 
     yield from scaling_problems(data, y, library)
     yield from check_costs(data, y, library)  # issue 12
+    from roadmap.sites import check_sites
+
+    yield from check_sites(data, y, library)  # issue 17
     if data.report and data.report.logo:
         from roadmap.logo import LogoError, read_logo
 

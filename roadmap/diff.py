@@ -99,6 +99,97 @@ class CostChange:
 
 
 @dataclass(frozen=True)
+class SiteChange:
+    """A site only one plan has, or whose wave or dates moved (issue 17)."""
+
+    name: str
+    change: str
+    """``added``, ``removed`` or ``changed``."""
+    old_wave: int | None
+    new_wave: int | None
+    old_go_live: str | None
+    new_go_live: str | None
+    old_finish: str | None
+    new_finish: str | None
+    tasks: list[str] = field(default_factory=list)
+    """Ids of the site's steps only one plan has (added: the new plan's; removed: the old one's)."""
+
+    def line(self) -> str:
+        """One line for people: ``+ site Oral (wave 3, live 2028-01-10, 4 steps)``."""
+        if self.change == "added":
+            return f"+ site {self.name} (wave {self.new_wave}, live {self.new_go_live or '-'}, {len(self.tasks)} steps)"
+        if self.change == "removed":
+            return f"- site {self.name} (was wave {self.old_wave}, {len(self.tasks)} steps)"
+        parts = []
+        if self.old_wave != self.new_wave:
+            parts.append(f"wave {self.old_wave} → {self.new_wave}")
+        if self.old_go_live != self.new_go_live:
+            parts.append(f"live {self.old_go_live or '-'} → {self.new_go_live or '-'}")
+        if self.old_finish != self.new_finish:
+            parts.append(f"finish {self.old_finish} → {self.new_finish}")
+        return f"~ site {self.name}: " + ", ".join(parts)
+
+
+def site_changes(old: dict[str, Any], new: dict[str, Any]) -> list[SiteChange]:
+    """Sites added, removed, or moved between two plan.json (issue 17), in the new plan's order."""
+    olds = {s["name"]: s for s in old.get("sites") or () if isinstance(s, dict) and "name" in s}
+    news = {s["name"]: s for s in new.get("sites") or () if isinstance(s, dict) and "name" in s}
+
+    def steps(plan: dict[str, Any], name: str, other: dict[str, Any]) -> list[str]:
+        have = {t["id"] for t in other["tasks"]}
+        return [t["id"] for t in plan["tasks"] if t.get("site") == name and t["id"] not in have]
+
+    out: list[SiteChange] = []
+    for name, site in news.items():
+        was = olds.get(name)
+        if was is None:
+            out.append(
+                SiteChange(
+                    name,
+                    "added",
+                    None,
+                    site.get("wave"),
+                    None,
+                    site.get("go_live"),
+                    None,
+                    site.get("finish"),
+                    steps(new, name, old),
+                )
+            )
+            continue
+        keys = ("wave", "go_live", "finish")
+        if any(was.get(k) != site.get(k) for k in keys):
+            out.append(
+                SiteChange(
+                    name,
+                    "changed",
+                    was.get("wave"),
+                    site.get("wave"),
+                    was.get("go_live"),
+                    site.get("go_live"),
+                    was.get("finish"),
+                    site.get("finish"),
+                )
+            )
+    for name, was in olds.items():
+        if name not in news:
+            out.append(
+                SiteChange(
+                    name,
+                    "removed",
+                    was.get("wave"),
+                    None,
+                    was.get("go_live"),
+                    None,
+                    was.get("finish"),
+                    None,
+                    steps(old, name, new),
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True)
 class PlanDiff:
     """Everything that differs between two plans."""
 
@@ -118,6 +209,8 @@ class PlanDiff:
     """The forecast's P80 finish, when both plans carry a forecast (``plan --simulate``; issue 16)."""
     cost: list[CostChange] = field(default_factory=list)
     """Stages whose cost changed, then ``total`` (issue 12; both plans priced in one currency)."""
+    sites: list[SiteChange] = field(default_factory=list)
+    """Sites added, removed, or whose wave, go-live or finish moved (issue 17)."""
 
     @property
     def unchanged(self) -> bool:
@@ -134,6 +227,7 @@ class PlanDiff:
             or self.company
             or (self.p80 is not None and self.p80.shift)
             or self.cost
+            or self.sites
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -206,6 +300,7 @@ def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
         company=_changes(old.get("company"), new.get("company")),
         p80=_p80_move(old, new, shift),
         cost=cost_changes(old.get("cost"), new.get("cost")),
+        sites=site_changes(old, new),
     )
 
 

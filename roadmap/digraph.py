@@ -95,6 +95,10 @@ class DiGraph(Generic[N]):
         """The nodes ``node`` has an edge to, in the order the edges were added."""
         return iter(self._succ[node])
 
+    def edge_list(self) -> Iterator[tuple[N, N, dict[str, Any]]]:
+        """Every edge as ``(u, v, data)``, by ``u`` in node order, then in the order added."""
+        return ((u, v, data) for u, succ in self._succ.items() for v, data in succ.items())
+
     @property
     def nodes(self) -> list[N]:
         """Every node, in the order they were added."""

@@ -38,6 +38,7 @@ from roadmap.forecast_model import Convergence, Driver, Forecast, Percentiles
 if TYPE_CHECKING:
     from roadmap.calendar import WorkCalendar
     from roadmap.company import CompanyInput
+    from roadmap.daymask import DayIndex
     from roadmap.models import Library
     from roadmap.plan import Plan
     from roadmap.resolve import Resolution
@@ -365,7 +366,7 @@ def _ranks(values: Sequence[float]) -> list[float]:
 
 def summarize(
     samples: Samples,
-    calendar: WorkCalendar,
+    calendar: WorkCalendar | DayIndex,
     *,
     iterations: int,
     seed: int,
@@ -439,10 +440,16 @@ def simulate(
     if method not in METHODS:
         raise InputError.at("--method", f"unknown sampling method '{method}': expected {' or '.join(METHODS)}")
     data = company.data
-    resolution = resolve(library, data, plan.lang, company.path.name)
-    calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
-    notes = _sched_tasks(resolution, data.progress, calendar, plan.as_of)
-    model = build_model(resolution, library, company, [n.task for n in notes.values()], plan.lang)
+    calendar: WorkCalendar | DayIndex
+    if data.sites:  # issue 17: the per-site copies, each on its calendar, on calendar-day indices
+        from roadmap.plan import site_scheduler_tasks
+
+        resolution, calendar, tasks = site_scheduler_tasks(company, library, plan.as_of, plan.lang)
+    else:
+        resolution = resolve(library, data, plan.lang, company.path.name)
+        calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
+        tasks = [n.task for n in _sched_tasks(resolution, data.progress, calendar, plan.as_of).values()]
+    model = build_model(resolution, library, company, tasks, plan.lang)
     samples = run(model, iterations, seed, method, progress, workers)
     return summarize(
         samples,

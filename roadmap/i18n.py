@@ -47,6 +47,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fact_branches": ("branches", "sites"),
     "fact_hierarchy_levels": ("hierarchy levels", "niveaux hiérarchiques"),
     "milestone_title": ("Stage complete: {stage}", "Étape terminée : {stage}"),
+    "gate_title": ("Wave {wave} gate", "Jalon de la vague {wave}"),
+    "why_gate": (
+        "gate of wave {wave} ({sites}): the next wave starts after it",
+        "jalon de la vague {wave} ({sites}) : la vague suivante commence après lui",
+    ),
+    "why_lessons": (
+        "lessons learned before the gate: {days} working days (plan.waves.lessons_days)",
+        "retour d'expérience avant le jalon : {days} jours ouvrés (plan.waves.lessons_days)",
+    ),
+    "why_site": (
+        "planned for site {site} ({employees} employees, wave {wave})",
+        "planifiée pour le site {site} ({employees} employés, vague {wave})",
+    ),
+    "warn_site_headcount": (
+        "the sites add up to {total} employees, the company has {employees}",
+        "les sites totalisent {total} employés, l'entreprise en compte {employees}",
+    ),
     "fit_low": (
         "{n} employees is below the 150–3,000 the method is built for: the plan may be heavier than needed",
         "{n} employés : en dessous des 150 à 3 000 pour lesquels la méthode est conçue, le plan peut être trop lourd",

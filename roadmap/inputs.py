@@ -111,13 +111,16 @@ def progress_warnings(
 
 def check_adjustments(data: CompanyFile, y: LoadedYaml, library: Library) -> Iterator[Diagnostic]:
     """Unknown ids in ``adjust``, ``plan.not_before`` and ``plan.deadlines`` (with did-you-mean)."""
+    from roadmap.sites import site_step_ids
+
+    site_ids = site_step_ids(data, library)  # issue 17: STEP@SITE
     step_ids = {step.id for step in library.steps()}
-    blocks = step_ids | {stage.milestone_id for stage in library.stages}
+    blocks = step_ids | {stage.milestone_id for stage in library.stages} | site_ids
     for sid in data.adjust:
-        if sid not in step_ids:
+        if sid not in step_ids and sid not in site_ids:
             yield y.diagnostic(("adjust", sid), f"unknown step '{sid}'{did_you_mean(sid, step_ids)}", key=True)
     for sid in data.plan.not_before:
-        if sid not in step_ids:
+        if sid not in step_ids and sid not in site_ids:
             hint = did_you_mean(sid, step_ids)
             yield y.diagnostic(("plan", "not_before", sid), f"unknown step '{sid}'{hint}", key=True)
     for bid in data.plan.deadlines:

@@ -379,6 +379,11 @@ class Step(Model):
     """Applicability condition on answers and company facts."""
     estimate: Estimate | None = None
     """Three-point estimate for the forecast; ``likely`` is ``duration_days`` (issue 16)."""
+    per_site: bool = False
+    """Planned once per site of the company file's ``sites`` (issue 17), as ``STEP@SITE``, scaled
+    by the site's headcount; without ``sites``, planned once as any step."""
+    go_live: bool = False
+    """A per-site step whose finish is the day its site goes live (issue 17)."""
 
     @model_validator(mode="after")
     def _estimate_brackets_duration(self) -> Step:
@@ -389,6 +394,12 @@ class Step(Model):
             raise ValueError(f"estimate.likely is the step's duration_days ({self.duration_days}): leave it out")
         if not est.low <= self.duration_days <= est.high:
             raise ValueError(f"estimate: expected low <= duration_days ({self.duration_days}) <= high")
+        return self
+
+    @model_validator(mode="after")
+    def _go_live_is_per_site(self) -> Step:
+        if self.go_live and not self.per_site:
+            raise ValueError("go_live marks a per-site step: add per_site: true")
         return self
 
     @property
@@ -509,6 +520,55 @@ class PlanSettings(Model):
     """Step id → the earliest day it may start (a licence delivery, a freeze)."""
     deadlines: dict[str, dt.date] = {}
     """Step or milestone id → the day it must be finished by (reported, never forced)."""
+    waves: Waves | None = None
+    """Rollout waves of the ``sites`` (issue 17): a pilot, then waves of ``size`` sites."""
+
+
+class Blackout(Model):
+    """Days when nothing of a site is scheduled (a quarter close, a peak season)."""
+
+    model_config = ConfigDict(populate_by_name=False)
+
+    from_: dt.date = Field(alias="from")
+    """First day of the window."""
+    to: dt.date
+    """Last day of the window (included)."""
+
+
+class Site(Model):
+    """One site of the company (issue 17): the per-site steps are planned once for each."""
+
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[^@\s](?:[^@]*[^@\s])?$")
+    """Unique name; per-site step ids are ``STEP@NAME`` (no ``@``, no spaces at either end)."""
+    employees: Whole = Field(gt=0, le=10_000_000)
+    """Headcount of the site: it scales the site's steps."""
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    """ISO 3166 alpha-2 code of the site's holidays and weekend (default: the company's)."""
+    wave: Annotated[int, Field(ge=1, le=1_000), BeforeValidator(_not_yes_no)] | None = None
+    """The site's wave (1 first); give it for every site, or use ``plan.waves`` instead."""
+    ready: dt.date | None = None
+    """Nothing of the site starts before this day (its network, its premises)."""
+    blackout: tuple[Blackout, ...] = ()
+    """Windows when nothing of the site is scheduled."""
+    head_office: bool = False
+    """The head office (at most one site): the pilot when ``plan.waves`` names none."""
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _norway(cls, value: Any) -> Any:
+        """YAML 1.1 reads a bare ``NO`` (Norway) as false: it can only mean the country here."""
+        return "NO" if value is False else value
+
+
+class Waves(Model):
+    """How the sites are grouped into waves (issue 17): a pilot alone, then waves of ``size``."""
+
+    pilot: str | None = None
+    """The site of wave 1, alone (default: the head office, else the first site listed)."""
+    size: Annotated[int, Field(ge=1, le=100_000), BeforeValidator(_not_yes_no)]
+    """Sites per wave after the pilot, in the order ``sites`` lists them."""
+    lessons_days: Annotated[int, Field(ge=0, le=MAX_DAYS), BeforeValidator(_not_yes_no)] = 0
+    """Working days of a lessons-learned step before each gate (0: none)."""
 
 
 class Progress(Model):
@@ -654,6 +714,9 @@ class CompanyFile(Model):
     """Prices of the roles' time (issue 12): the plan then has a ``cost``."""
     costs: tuple[CostItem, ...] = ()
     """Costs besides people's time: one-off (``at``) or recurring (``every``)."""
+    sites: tuple[Site, ...] = ()
+    """The company's sites, head office included (issue 17): per-site steps are planned once per
+    site, in waves; without sites, every step is planned once."""
 
 
 # ---------------------------------------------------------------- issue 16: forecast ranges

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,6 +14,7 @@ from roadmap.baseline import compare_with_baseline, default_baseline_path, save_
 from roadmap.calendar import WorkCalendar, build_calendar
 from roadmap.company import CompanyInput, fit_record, load_company
 from roadmap.cost import Cost, plan_cost
+from roadmap.daymask import DayIndex, DayMask
 from roadmap.demand import over_capacity
 from roadmap.effort import Effort, plan_effort, task_effort
 from roadmap.errors import InputError
@@ -46,11 +47,14 @@ from roadmap.report import (
     stage_words,
     wbs_codes,
 )
-from roadmap.resolve import Resolution, resolve
+from roadmap.resolve import Block, Resolution, resolve
 from roadmap.schedule import SchedTask, ScheduleError, schedule_tasks
 from roadmap.staffing import Wait, staffing
 from roadmap.wording import say, words
 from roadmap.yamlio import gc_paused
+
+if TYPE_CHECKING:
+    from roadmap.sites import SitePlan
 
 
 def _is_none(value: object) -> bool:
@@ -110,6 +114,8 @@ class Task(Out):
     """The site a per-site step is planned for (issue 17); its id is ``STEP@SITE``."""
     reasons: tuple[TaskReason, ...] = ()
     """``why`` as data, line for line (issue 11): ``{code, ...params}``; ``roadmap diff`` compares these."""
+    wave: int | None = Field(default=None, exclude_if=_is_none)
+    """Issue 17: the wave of a per-site step's site, or of a wave's gate or lessons-learned step."""
 
 
 class WaitsFor(Out):
@@ -341,6 +347,11 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     if as_of is not None and (late := check_status_date(data, company.source, as_of)):
         raise InputError(late)
     resolution = resolve(library, data, lang, company.path.name)
+    site_plan: SitePlan | None = None
+    if data.sites:  # issue 17: per-site copies of the per-site steps, a gate per wave
+        from roadmap.sites import expand_sites
+
+        resolution, site_plan = expand_sites(resolution, library, data, lang, company.path.name)
     check_plan_limits(company, resolution, as_of)
     try:
         calendar = build_calendar(
@@ -348,8 +359,9 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         )
     except ValueError as exc:
         raise InputError.at(company.path, str(exc)) from exc
-    sched_tasks = _sched_tasks(resolution, data.progress, calendar, as_of)
-    sched_tasks = _with_not_before(sched_tasks, data.plan.not_before, calendar)
+    index, masks, sched_tasks = _scheduler_tasks(
+        company, resolution, calendar, as_of, lang, sites=site_plan is not None
+    )
     too_big = over_capacity(
         (b.step for b in resolution.blocks.values() if b.step and sched_tasks[b.id].task.fixed_start is None),
         data.team,
@@ -358,13 +370,16 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     )
     if too_big:
         raise InputError(too_big)
-    try:
+    try:  # a ValueError: a site calendar without working days (issue 17)
         result = schedule_tasks([n.task for n in sched_tasks.values()], dict(data.team))
-        staff = staffing([n.task for n in sched_tasks.values()], result, data.team)
-    except ScheduleError as exc:  # the library was validated: only a bug gets here
+        staff = staffing(
+            [n.task for n in sched_tasks.values()], result, data.team, masks.head_office if masks else None
+        )
+    except (ScheduleError, ValueError) as exc:  # the library was validated: only a bug gets here
         raise InputError.at(company.path, f"cannot schedule: {exc}") from exc
 
-    check_calendar_end(company, calendar, max(result.finish.values(), default=0))
+    last = max(result.finish.values(), default=0)
+    check_calendar_end(company, calendar, last if masks is None else calendar.to_index(index.to_date(last)))
     codes = wbs_codes(library)
     tasks: list[Task] = []
     for bid in _task_order(resolution, result.start):
@@ -372,7 +387,10 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         step = block.step
         start_i, finish_i = result.start[bid], result.finish[bid]
         progress = data.progress.get(bid) if step else None
-        start, finish = calendar.to_date(start_i), calendar.to_date(finish_i)
+        start, finish = index.to_date(start_i), index.to_date(finish_i)
+        days = finish_i - start_i + 1
+        if masks is not None:
+            days = masks.of(block.site).count(start_i, finish_i + 1)
         status, percent = "planned", 0
         reasons = list(block.reasons)
         why = list(block.why)
@@ -402,10 +420,10 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
             Task(
                 id=bid,
                 stage=block.stage.id,
-                title=step.title.get(lang) if step else t(lang, "milestone_title", stage=block.stage.title.get(lang)),
+                title=_block_title(block, lang),
                 start=start,
                 finish=finish,
-                duration_days=0 if step is None else finish_i - start_i + 1,
+                duration_days=0 if step is None else days,
                 milestone=step is None,
                 predecessors=tuple(
                     Predecessor(id=p, lag_days=resolution.graph.edges[p, bid]["lag"])
@@ -421,16 +439,18 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
                 deliverables=tuple(d.get(lang) for d in step.deliverables) if step else (),
                 waits_for=_waits_for(staff.waits.get(bid), status),
                 demands=step.demands if step else {},
-                effort=task_effort(step.demands, finish_i - start_i + 1) if step else {},
+                effort=task_effort(step.demands, days) if step else {},
                 reasons=tuple(reasons),
+                site=block.site,
+                wave=block.gate if block.site is None else site_plan.waves[block.site] if site_plan else None,
             )
         )
 
     if tasks:
         start_i = min(result.start.values())
         finish_i = max(result.finish.values())
-        plan_start = min(min(t_.start for t_ in tasks), calendar.to_date(start_i))
-        plan_finish = max(max(t_.finish for t_ in tasks), calendar.to_date(finish_i))
+        plan_start = min(min(t_.start for t_ in tasks), index.to_date(start_i))
+        plan_finish = max(max(t_.finish for t_ in tasks), index.to_date(finish_i))
     else:
         plan_start = plan_finish = calendar.next_working(data.plan.start)
     fit = fit_record(data)
@@ -488,10 +508,166 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         questions=question_words(library, answers, honest.status.assumed, honest.status.unanswered, lang),
         rates=data.rates,
     )
+    if site_plan is not None:
+        plan = _with_sites(plan, data, site_plan, lang)
     plan = with_effort_and_cost(plan, data)
     if as_of is not None:  # what is overdue: against the same company planned without the status date
         plan = plan.model_copy(update={"due": due_and_overdue(plan, build_plan(company, library, lang=lang))})
     return plan
+
+
+def _scheduler_tasks(
+    company: CompanyInput,
+    resolution: Resolution,
+    calendar: WorkCalendar,
+    as_of: dt.date | None,
+    lang: str,
+    *,
+    sites: bool,
+) -> tuple[WorkCalendar | DayIndex, _Masks | None, dict[str, _Note]]:
+    """The scheduler's tasks and the index they are on (with sites: calendar days, a calendar per task)."""
+    data = company.data
+    if not sites:
+        notes = _sched_tasks(resolution, data.progress, calendar, as_of)
+        return calendar, None, _with_not_before(notes, data.plan.not_before, calendar)
+    index, masks = _site_index(data, calendar, as_of, lang, company)
+    notes = _sched_tasks(resolution, data.progress, index, as_of)
+    notes = _with_not_before(notes, data.plan.not_before, index)
+    return index, masks, _on_calendars(notes, resolution, data, index, masks, as_of)
+
+
+def site_scheduler_tasks(
+    company: CompanyInput, library: Library, as_of: dt.date | None, lang: str
+) -> tuple[Resolution, DayIndex, list[SchedTask]]:
+    """Issue 17, for the forecast: a company with sites resolved, copied per site, as scheduler tasks."""
+    from roadmap.sites import expand_sites
+
+    data = company.data
+    resolution, _ = expand_sites(
+        resolve(library, data, lang, company.path.name), library, data, lang, company.path.name
+    )
+    calendar = build_calendar(
+        data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays, language=lang
+    )
+    index, _, notes = _scheduler_tasks(company, resolution, calendar, as_of, lang, sites=True)
+    assert isinstance(index, DayIndex)  # with sites
+    return resolution, index, [n.task for n in notes.values()]
+
+
+@dataclass(frozen=True)
+class _Masks:
+    """Issue 17: the head office's and each site's working days on the shared calendar-day index."""
+
+    head_office: DayMask
+    sites: dict[str, DayMask]
+
+    def of(self, site: str | None) -> DayMask:
+        """The calendar of a site's step, or of the head office's."""
+        return self.head_office if site is None else self.sites[site]
+
+
+def _site_index(
+    data: CompanyFile, calendar: WorkCalendar, as_of: dt.date | None, lang: str, company: CompanyInput
+) -> tuple[DayIndex, _Masks]:
+    """The shared index of calendar days (from the earliest date the plan knows) and the calendars."""
+    from roadmap.sites import site_masks
+
+    dates = [data.plan.start, *(d for p in data.progress.values() for d in (p.start, p.finish) if d is not None)]
+    if as_of is not None:
+        dates.append(as_of)
+    index = DayIndex(min(dates))
+    try:
+        head_office, sites = site_masks(data, index, calendar, lang)
+    except ValueError as exc:
+        raise InputError.at(company.path, str(exc)) from exc
+    return index, _Masks(head_office, sites)
+
+
+def _on_calendars(
+    notes: dict[str, _Note],
+    resolution: Resolution,
+    data: CompanyFile,
+    index: DayIndex,
+    masks: _Masks,
+    as_of: dt.date | None = None,
+) -> dict[str, _Note]:
+    """Each scheduler task on its calendar, from the plan's start (a site's steps: from its ``ready`` day).
+
+    A step in progress keeps its start; what remains of it is counted in its calendar's working
+    days from where its done part ends (or the status date), as on one calendar.
+    """
+    from dataclasses import replace
+
+    first = index.to_index(data.plan.start)
+    ready = {site.name: index.to_index(site.ready) for site in data.sites if site.ready is not None}
+    out: dict[str, _Note] = {}
+    for bid, note in notes.items():
+        task = note.task
+        block = resolution.blocks[bid]
+        earliest = task.not_before
+        if task.fixed_start is None and block.step is not None:
+            earliest = max(earliest, first, ready.get(block.site or "", first))
+        mask = masks.of(block.site)
+        prog = data.progress.get(bid)
+        if task.fixed_start is not None and task.fixed_finish is None and prog is not None and block.step:
+            task = replace(task, duration=_in_progress_days(mask, task.fixed_start, block.duration, prog, index, as_of))
+        out[bid] = _Note(replace(task, not_before=earliest, calendar=mask), note.note)
+    return out
+
+
+def _in_progress_days(
+    mask: DayMask, start: int, duration: int, prog: Progress, index: DayIndex, as_of: dt.date | None
+) -> int:
+    """Working days of ``mask`` from a started step's start to its expected finish."""
+    percent = prog.percent or 0
+    done_days = duration * percent // 100
+    remaining = max(1, duration - done_days) if percent < 100 else 0
+    first = mask.next(start)
+    resume = mask.end(first, done_days + 1) if done_days else first
+    if as_of is not None:
+        resume = max(resume, mask.next(index.to_index(as_of)))
+    if remaining == 0:
+        return max(1, mask.count(first, resume))
+    return mask.count(first, mask.end(resume, remaining) + 1)
+
+
+def _with_sites(plan: Plan, data: CompanyFile, site_plan: SitePlan, lang: str) -> Plan:
+    """``plan`` with its sites' windows, and a warning when their headcounts miss the company's."""
+    by_site: dict[str, list[Task]] = {}
+    for task in plan.tasks:
+        if task.site is not None:
+            by_site.setdefault(task.site, []).append(task)
+    windows: list[SiteWindow] = []
+    for site in data.sites:
+        own = by_site.get(site.name, [])
+        live = [task.finish for task in own if task.id.split("@", 1)[0] in site_plan.go_live]
+        windows.append(
+            SiteWindow(
+                name=site.name,
+                wave=site_plan.waves[site.name],
+                employees=site.employees,
+                country=site.country or data.company.country,
+                start=min((task.start for task in own), default=plan.start),
+                go_live=min(live, default=None),
+                finish=max((task.finish for task in own), default=plan.start),
+            )
+        )
+    windows.sort(key=lambda w: (w.wave, w.name))
+    update: dict[str, Any] = {"sites": tuple(windows)}
+    total = sum(site.employees for site in data.sites)
+    if total != data.company.employees:
+        warning = t(lang, "warn_site_headcount", total=total, employees=data.company.employees)
+        update["warnings"] = (*plan.warnings, warning)
+    return plan.model_copy(update=update)
+
+
+def _block_title(block: Block, lang: str) -> str:
+    """A step's title; a stage milestone's or a wave gate's."""
+    if block.step is not None:
+        return block.step.title.get(lang)
+    if block.gate is not None:
+        return t(lang, "gate_title", wave=block.gate)
+    return t(lang, "milestone_title", stage=block.stage.title.get(lang))
 
 
 def with_effort_and_cost(plan: Plan, data: CompanyFile) -> Plan:
@@ -570,7 +746,7 @@ def _waits_for(wait: Wait | None, status: str) -> WaitsFor | None:
 
 
 def _with_not_before(
-    notes: dict[str, _Note], not_before: Mapping[str, dt.date], calendar: WorkCalendar
+    notes: dict[str, _Note], not_before: Mapping[str, dt.date], calendar: WorkCalendar | DayIndex
 ) -> dict[str, _Note]:
     """``plan.not_before``: a step not yet started starts no earlier than its date."""
     from dataclasses import replace
@@ -588,7 +764,7 @@ def _with_not_before(
 def _sched_tasks(
     resolution: Resolution,
     progress: dict[str, Progress],
-    calendar: WorkCalendar,
+    calendar: WorkCalendar | DayIndex,
     as_of: dt.date | None,
 ) -> dict[str, _Note]:
     """One scheduler task per kept block, progress applied."""

@@ -294,6 +294,42 @@ class Waits(_Reason):
     """The roles whose people were all busy."""
 
 
+class Site(_Reason):
+    """A per-site step's copy for one site (issue 17)."""
+
+    MESSAGE = "why_site"
+    code: Literal["site"] = "site"
+    """The kind of reason."""
+    site: str
+    """The site's name."""
+    employees: int
+    """The site's headcount, which its copy's scaling reads."""
+    wave: int
+    """The site's wave."""
+
+
+class Gate(_Reason):
+    """The gate milestone of a wave (issue 17): the next wave starts after it."""
+
+    MESSAGE = "why_gate"
+    code: Literal["gate"] = "gate"
+    """The kind of reason."""
+    wave: int
+    """The wave."""
+    sites: tuple[str, ...]
+    """The wave's sites, in the company file's order."""
+
+
+class Lessons(_Reason):
+    """The lessons-learned step before a wave's gate (issue 17)."""
+
+    MESSAGE = "why_lessons"
+    code: Literal["lessons"] = "lessons"
+    """The kind of reason."""
+    days: int
+    """Its working days (``plan.waves.lessons_days``)."""
+
+
 # ---------------------------------------------------------------- plan warnings
 
 
@@ -435,7 +471,19 @@ DropReason = Annotated[
 """Why a block is not in the plan."""
 
 TaskReason = Annotated[
-    Milestone | Base | Scaling | AnswerDays | AdjustSet | AdjustAdd | Done | InProgress | NotBefore | Waits,
+    Milestone
+    | Base
+    | Scaling
+    | AnswerDays
+    | AdjustSet
+    | AdjustAdd
+    | Done
+    | InProgress
+    | NotBefore
+    | Waits
+    | Site
+    | Gate
+    | Lessons,
     Field(discriminator="code"),
 ]
 """Why a task takes its working days and starts when it does."""
@@ -465,6 +513,9 @@ REASON_TYPES: tuple[type[_Reason], ...] = (
     InProgress,
     NotBefore,
     Waits,
+    Site,
+    Gate,
+    Lessons,
     Fit,
     ProgressDropped,
     ProgressDayOff,

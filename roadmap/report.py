@@ -212,25 +212,35 @@ def match_deliverable(step: Step, item: str | int) -> int | None:
 
 
 def delivered(data: CompanyFile, library: Library, step_id: str) -> frozenset[int]:
-    """Indexes of the step's deliverables marked done (all of them once the step is done)."""
-    step = next((s for s in library.steps() if s.id == step_id), None)
-    return _delivered(data, step) if step else frozenset()
+    """Indexes of the step's deliverables marked done (all of them once the step is done).
+
+    A site's copy ``STEP@SITE`` (issue 17) has its step's deliverables.
+    """
+    template = step_id.split("@", 1)[0]
+    step = next((s for s in library.steps() if s.id == template), None)
+    return _delivered(data, step, step_id) if step else frozenset()
 
 
 def delivered_by_step(data: CompanyFile, library: Library, kept: set[str]) -> dict[str, tuple[int, ...]]:
-    """Step id → indexes of its deliverables marked done, for the ``kept`` steps with some (plan order aside)."""
+    """Step id → indexes of its deliverables marked done, for the ``kept`` steps with some (plan order aside).
+
+    A site's copy ``STEP@SITE`` (issue 17) has its step's deliverables.
+    """
     if not data.progress:
         return {}
-    steps = {s.id: s for s in library.steps() if s.id in data.progress and s.id in kept}
+    steps = {s.id: s for s in library.steps()}
     out: dict[str, tuple[int, ...]] = {}
-    for sid, step in steps.items():
-        if done := _delivered(data, step):
+    for sid in data.progress:
+        step = steps.get(sid.split("@", 1)[0])
+        if step is None or sid not in kept:
+            continue
+        if done := _delivered(data, step, sid):
             out[sid] = tuple(sorted(done))
     return out
 
 
-def _delivered(data: CompanyFile, step: Step) -> frozenset[int]:
-    prog = data.progress.get(step.id)
+def _delivered(data: CompanyFile, step: Step, sid: str) -> frozenset[int]:
+    prog = data.progress.get(sid)
     if prog is None:
         return frozenset()
     if prog.status == "done":

@@ -68,6 +68,10 @@ class Block:
     """``reasons`` in words, in the language of the plan."""
     reasons: tuple[TaskReason, ...] = ()
     """Why it takes ``duration`` working days (issue 11): base, scaling, answers, adjust."""
+    site: str | None = None
+    """Issue 17: the site of a per-site step's copy (its id is ``STEP@SITE``)."""
+    gate: int | None = None
+    """Issue 17: the wave whose gate (or lessons-learned step) this block is."""
 
 
 @dataclass
@@ -88,6 +92,8 @@ class Resolution:
     """Ids of questions whose ``when`` holds, in library order."""
     drop_reasons: dict[str, DropReason] = field(default_factory=dict)
     """Dropped block id → why, as data (``dropped`` in words; same order)."""
+    extra_days: dict[str, list[tuple[int, Cause]]] = field(default_factory=dict)
+    """Step id → days added by answers, with their cause (issue 17: per-site copies)."""
 
 
 def condition_env(library: Library, data: CompanyFile) -> tuple[dict[str, Any], list[str]]:
@@ -257,10 +263,10 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
         kept = steps.get(node)
         if kept is None:
             reasons: tuple[TaskReason, ...] = (Milestone(stage=stage.id),)
-            blocks[node] = Block(node, stage, None, 0, _words(reasons, library, lang), reasons)
+            blocks[node] = Block(node, stage, None, 0, words_of(reasons, library, lang), reasons)
         else:
             duration, reasons = _duration(kept, data, extra_days.get(node, []), source_name)
-            blocks[node] = Block(node, stage, kept, duration, _words(reasons, library, lang), reasons)
+            blocks[node] = Block(node, stage, kept, duration, words_of(reasons, library, lang), reasons)
     # Stage order, milestone last, then dependency order (never the order steps are written in).
     position = {node: i for i, node in enumerate(order)}
     ordered_dropped = {
@@ -268,10 +274,11 @@ def resolve(library: Library, data: CompanyFile, lang: str = "en", source_name: 
         for b in sorted(dropped, key=lambda b: (stage_of[b].order, b == stage_of[b].milestone_id, position[b]))
     }
     in_words = {b: say(reason, library, lang) for b, reason in ordered_dropped.items()}
-    return Resolution(blocks, graph, in_words, risks, env, applicable, ordered_dropped)
+    return Resolution(blocks, graph, in_words, risks, env, applicable, ordered_dropped, extra_days)
 
 
-def _words(reasons: tuple[TaskReason, ...], library: Library, lang: str) -> tuple[str, ...]:
+def words_of(reasons: tuple[TaskReason, ...], library: Library, lang: str) -> tuple[str, ...]:
+    """``reasons`` as sentences of ``lang``, one each."""
     return tuple(say(reason, library, lang) for reason in reasons)
 
 

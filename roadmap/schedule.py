@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from math import gcd
 
+from roadmap.daymask import ALWAYS, DayMask
 from roadmap.demand import HUNDRED
 from roadmap.improve import IMPROVEMENT_RULE, earliest_finishes, improve
 
@@ -67,6 +68,11 @@ class SchedTask:
     demand: tuple[float, ...] = ()
     """People of each of :attr:`roles` (same order) the task needs, multiples of 0.01 above 0;
     empty: one person of each role."""
+    calendar: DayMask | None = None
+    """Issue 17: the task's own working days. When any task has one, every index is a calendar
+    day (not a working day) and each task occupies only the working days of its calendar
+    (:data:`~roadmap.daymask.ALWAYS` for a task without one); durations and lags count the
+    task's own working days. The improvement stage is skipped then."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,22 @@ class _Graph:
         for position, k in enumerate(self.order):
             self.topo_rank[k] = position
         self.fixed_start = [t.fixed_start for t in ordered]
+        self.masks: list[DayMask] | None = None
+        """Issue 17: each task's calendar on calendar-day indices (None: one calendar, working-day indices)."""
+        self.days: list[int] = [t.duration for t in ordered]
+        if any(t.calendar is not None for t in ordered):
+            self._use_calendars(ordered)
+
+    def _use_calendars(self, ordered: list[SchedTask]) -> None:
+        """Calendar-day indices: spans become the nominal ones at the earliest start (priorities)."""
+        self.masks = masks = [t.calendar or ALWAYS for t in ordered]
+        self.fixed_finish = [t.fixed_finish for t in ordered]
+        for k, task in enumerate(ordered):
+            if task.fixed_start is not None and task.fixed_finish is not None:
+                continue
+            if task.duration > 0:
+                first = masks[k].next(task.fixed_start if task.fixed_start is not None else task.not_before)
+                self.span[k] = masks[k].end(first, task.duration) - first
 
     def gap(self, succ: int, lag: int) -> int:
         """Days from a predecessor's finish to the earliest start of ``succ``."""
@@ -358,6 +380,8 @@ def _place(g: _Graph, caps: list[int], priority: Sequence[int] | None = None) ->
 
     ``priority`` (lower first, ties by id) replaces the latest-start rule: roadmap.improve.
     """
+    if g.masks is not None:
+        return _place_calendars(g, caps, priority)
     n = g.n
     start = [0] * n
     finish = [0] * n
@@ -488,6 +512,8 @@ def _link_shares(
 
 def _precedence_starts(g: _Graph, finish: list[int]) -> list[int]:
     """Each task's earliest start from its predecessors' actual finishes alone."""
+    if g.masks is not None:
+        return _precedence_starts_calendars(g, g.masks, finish)
     earliest = list(g.not_before)
     for k in range(g.n):
         for p, lag in g.preds[k]:
@@ -503,6 +529,8 @@ def _latest_starts(g: _Graph, start: list[int], rpreds: list[list[int]], project
             rsuccs[p].append(k)
     # Both kinds of links point to a later (or, between milestones, equal) start.
     order = sorted(range(g.n), key=lambda k: (start[k], g.topo_rank[k]), reverse=True)
+    if g.masks is not None:
+        return _latest_starts_calendars(g, g.masks, order, rsuccs, start, project_finish)
     latest = [0] * g.n
     for k in order:
         lf = project_finish
@@ -523,7 +551,14 @@ def _walk_critical_path(
     rpreds: list[list[int]],
     project_finish: int,
 ) -> tuple[str, ...]:
+    masks = g.masks
+
     def tight_preds(k: int) -> tuple[list[int], list[int]]:
+        if masks is not None:
+            mk, ms = masks[k], g.milestone[k]
+            prec = [p for p, lag in g.preds[k] if critical[p] and mk.after(finish[p], lag, milestone=ms) == start[k]]
+            res = [p for p in rpreds[k] if critical[p] and mk.after(finish[p], 0, milestone=False) == start[k]]
+            return sorted(set(prec)), res
         prec = [p for p, lag in g.preds[k] if critical[p] and finish[p] + g.gap(k, lag) == start[k]]
         res = [p for p in rpreds[k] if critical[p] and finish[p] + 1 == start[k]]
         return sorted(set(prec)), res
@@ -569,12 +604,16 @@ def schedule_tasks(
     caps = _capacities(g, capacity, default_capacity)
     start, finish = _place(g, caps)
     first = _FirstPass(tuple(tasks), g, tuple(caps), max(finish, default=0))
+    improvement = improvement and g.masks is None  # issue 17: not with a calendar per task
     if improvement:  # issue 14: never longer than the first pass
         start, finish = improve(g, caps, start, finish, _place)
     project_finish = max(finish, default=0)
     rpreds = _link_units(g, caps, start, finish)
     latest = _latest_starts(g, start, rpreds, project_finish)
-    slack = [max(0, latest[k] - start[k]) for k in range(g.n)]
+    if g.masks is None:
+        slack = [max(0, latest[k] - start[k]) for k in range(g.n)]
+    else:  # in the task's own working days
+        slack = [g.masks[k].count(start[k], latest[k]) for k in range(g.n)]
     critical = [s == 0 for s in slack]
     path = _walk_critical_path(g, start, finish, critical, rpreds, project_finish)
     ids = g.ids
@@ -588,6 +627,118 @@ def schedule_tasks(
         resource_links=tuple(sorted((ids[p], ids[k]) for k in range(g.n) for p in rpreds[k])),
         first_pass=first,
     )
+
+
+def _place_calendars(g: _Graph, caps: list[int], priority: Sequence[int] | None = None) -> tuple[list[int], list[int]]:
+    """:func:`_place` on calendar-day indices, each task on the working days of its calendar."""
+    masks = g.masks
+    assert masks is not None  # called only then
+    n = g.n
+    start = [0] * n
+    finish = [0] * n
+    firsts = [fs for fs in g.fixed_start if fs is not None]
+    firsts.extend(nb for k, nb in enumerate(g.not_before) if not g.fixed[k])
+    usage = _Usage(caps, _levels(g, len(caps)), min(firsts, default=0))
+    waiting = [len(p) for p in g.preds]
+    for k in range(n):
+        fs = g.fixed_start[k]
+        if fs is None:
+            continue
+        mk = masks[k]
+        start[k] = finish[k] = fs
+        if not g.milestone[k]:
+            done = g.fixed_finish[k]
+            finish[k] = done if done is not None else mk.end(mk.next(fs), g.days[k])
+            worked = mk.count(fs, finish[k] + 1)
+            if g.roles[k] and worked:
+                for a, b in mk.runs(mk.next(fs), worked):
+                    usage.occupy(g.roles[k], g.need[k], a, b - a)
+        for s, _ in g.succs[k]:
+            waiting[s] -= 1
+    if priority is None:
+        latest, tail = _critical_path_priorities(g)
+    else:
+        latest, tail = list(priority), [0] * n
+    ready = [(latest[k], -tail[k], k) for k in range(n) if not g.fixed[k] and waiting[k] == 0]
+    heapq.heapify(ready)
+    while ready:
+        _, _, k = heapq.heappop(ready)
+        mk = masks[k]
+        ms = g.milestone[k]
+        es = g.not_before[k]
+        for p, lag in g.preds[k]:
+            es = max(es, mk.after(finish[p], lag, milestone=ms))
+        if ms:
+            start[k] = finish[k] = es
+        else:
+            es = mk.next(es)
+            roles = g.roles[k]
+            if roles:
+                es = _earliest_on(usage, roles, g.need[k], mk, es, g.days[k])
+                for a, b in mk.runs(es, g.days[k]):
+                    usage.occupy(roles, g.need[k], a, b - a)
+            start[k] = es
+            finish[k] = mk.end(es, g.days[k])
+        for s, _ in g.succs[k]:
+            waiting[s] -= 1
+            if waiting[s] == 0 and not g.fixed[s]:
+                heapq.heappush(ready, (latest[s], -tail[s], s))
+    return start, finish
+
+
+def _earliest_on(usage: _Usage, roles: list[int], needs: list[int], mask: DayMask, start: int, days: int) -> int:
+    """Earliest working day >= ``start`` of ``mask`` from which ``days`` working days have room."""
+    base = usage.base
+    blocked = [usage.blocked[r][need] for r, need in zip(roles, needs, strict=True)]
+    s = start
+    while True:
+        clash = -1
+        free = -1  # the first day after the clash where every role that clashed has room again
+        for a, b in mask.runs(s, days):
+            for full in blocked:
+                x = full.find(1, a - base, b - base)
+                if x >= 0:
+                    clash = x
+                    again = full.find(0, x)
+                    free = max(free, again if again >= 0 else len(full))
+            if clash >= 0:
+                break
+        if clash < 0:
+            return s
+        s = mask.next(free + base)
+
+
+def _precedence_starts_calendars(g: _Graph, masks: list[DayMask], finish: list[int]) -> list[int]:
+    """:func:`_precedence_starts` on calendar-day indices: on a working day of the task's calendar."""
+    earliest = list(g.not_before)
+    for k in range(g.n):
+        mk, ms = masks[k], g.milestone[k]
+        for p, lag in g.preds[k]:
+            earliest[k] = max(earliest[k], mk.after(finish[p], lag, milestone=ms))
+        if not ms:
+            earliest[k] = mk.next(earliest[k])
+    return earliest
+
+
+def _latest_starts_calendars(
+    g: _Graph, masks: list[DayMask], order: list[int], rsuccs: list[list[int]], start: list[int], project_finish: int
+) -> list[int]:
+    """:func:`_latest_starts` on calendar-day indices."""
+    latest = [0] * g.n
+    for k in order:
+        lf = project_finish
+        for s, lag in g.succs[k]:
+            if not g.fixed[s]:
+                lf = min(lf, masks[s].before(latest[s], lag, milestone=g.milestone[s]))
+        for s in rsuccs[k]:
+            lf = min(lf, masks[s].before(latest[s], 0, milestone=False))
+        if g.milestone[k]:
+            latest[k] = lf
+        elif g.fixed[k]:
+            latest[k] = lf - g.span[k]
+        else:
+            latest[k] = masks[k].latest_start(lf, g.days[k])
+    return latest
 
 
 def project_finishes(

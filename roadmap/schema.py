@@ -107,6 +107,7 @@ def _fit_library(schema: dict[str, Any], library: Library, lang: str) -> None:
     _replace_map(props["answers"], answers)
     progress = {step.id: {"$ref": "#/$defs/Progress", "description": step.title.get(lang)} for step in library.steps()}
     _replace_map(props["progress"], progress)
+    _site_copies(props["progress"], library, {"$ref": "#/$defs/Progress"})
     team = {
         rid: {"type": "number", "exclusiveMinimum": 0, "description": role.title.get(lang)}
         for rid, role in sorted(library.roles.items())
@@ -125,10 +126,19 @@ def _fit_issue_9(schema: dict[str, Any], library: Library, lang: str) -> None:
     milestones = {stage.milestone_id: stage.title.get(lang) for stage in library.stages}
     adjust = {sid: {"$ref": "#/$defs/Adjust", "description": title} for sid, title in steps.items()}
     _replace_map(schema["properties"]["adjust"], adjust)
+    _site_copies(schema["properties"]["adjust"], library, {"$ref": "#/$defs/Adjust"})
     plan_props = schema["$defs"]["PlanSettings"]["properties"]
     for key, ids in (("not_before", steps), ("deadlines", {**steps, **milestones})):
         date = dict(_inner(plan_props[key])["additionalProperties"])
         _replace_map(plan_props[key], {bid: {**date, "description": title} for bid, title in ids.items()})
+        _site_copies(plan_props[key], library, date)
+
+
+def _site_copies(prop: dict[str, Any], library: Library, value: dict[str, Any]) -> None:
+    """Issue 17: a per-site step's copy, ``STEP@SITE``, is a key too."""
+    ids = [re.escape(step.id) for step in library.steps() if step.per_site]
+    if ids:
+        _inner(prop)["patternProperties"] = {f"^({'|'.join(ids)})@[^@]+$": value}
 
 
 def _fit_costs(schema: dict[str, Any], library: Library, lang: str) -> None:

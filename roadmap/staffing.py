@@ -12,9 +12,10 @@ slack to spare, is given a gain of 0. Above :data:`FULL_REPLAN_TASKS` tasks, onl
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from roadmap.daymask import DayMask
 from roadmap.schedule import SchedResult, SchedTask, project_finishes
 
 FULL_REPLAN_TASKS = 2000
@@ -57,6 +58,11 @@ class Staffing:
 
 
 def _earliest(task: SchedTask, finish: Mapping[str, int]) -> int:
+    mask = task.calendar
+    if mask is not None:  # issue 17: on the task's own working days
+        ms = task.duration == 0
+        first = max([task.not_before, *(mask.after(finish[p], lag, milestone=ms) for p, lag in task.preds)])
+        return first if ms else mask.next(first)
     gap = 0 if task.duration == 0 else 1
     return max([task.not_before, *(finish[p] + lag + gap for p, lag in task.preds)])
 
@@ -82,16 +88,25 @@ def _needs(task: SchedTask) -> dict[str, int]:
     return {role: round(need * HUNDRED) for role, need in zip(task.roles, task.demand, strict=True)}
 
 
-def staffing(tasks: Sequence[SchedTask], result: SchedResult, team: Mapping[str, int | float]) -> Staffing:
-    """Waits per step, and per role its capacity, busy person-days and gain from one more person."""
+def staffing(
+    tasks: Sequence[SchedTask], result: SchedResult, team: Mapping[str, int | float], head_office: DayMask | None = None
+) -> Staffing:
+    """Waits per step, and per role its capacity, busy person-days and gain from one more person.
+
+    Issue 17: with a calendar per task, indices are calendar days: a step holds its roles on its
+    own working days, waits are counted in them, and gains in ``head_office``'s working days.
+    """
     use: dict[str, dict[int, int]] = {}
     needs = {task.id: _needs(task) for task in tasks}
     for task in tasks:
         if task.duration == 0:
             continue
+        on_days: Iterable[int] = range(result.start[task.id], result.finish[task.id] + 1)
+        if task.calendar is not None:
+            on_days = [d for d in on_days if task.calendar.works(d)]
         for role, need in needs[task.id].items():
             days = use.setdefault(role, {})
-            for d in range(result.start[task.id], result.finish[task.id] + 1):
+            for d in on_days:
                 days[d] = days.get(d, 0) + need
     # A role is saturated when on some day less than its smallest demand was left free.
     smallest = {role: min(n[role] for n in needs.values() if role in n) for role in use}
@@ -116,7 +131,8 @@ def staffing(tasks: Sequence[SchedTask], result: SchedResult, team: Mapping[str,
                 and _full_within(use[role], _capacity(role, team), needs[task.id][role], earliest, span, start)
             )
         )
-        waits[task.id] = Wait(start - earliest, full or tuple(sorted(set(task.roles) & saturated)))
+        waited = start - earliest if task.calendar is None else task.calendar.count(earliest, start)
+        waits[task.id] = Wait(waited, full or tuple(sorted(set(task.roles) & saturated)))
 
     held: dict[str, int] = {}  # role -> working days it held zero-slack steps back
     for tid, wait in waits.items():
@@ -131,7 +147,13 @@ def staffing(tasks: Sequence[SchedTask], result: SchedResult, team: Mapping[str,
         base: dict[str, float] = {role: team.get(role, 1) for role in use}
         more = ({**base, role: base[role] + 1} for role in candidates)
         finishes = project_finishes(tasks, [base, *more], scheduled=result)
-        gains = {role: max(0, finishes[0] - more) for role, more in zip(candidates, finishes[1:], strict=True)}
+        if head_office is None:
+            gains = {role: max(0, finishes[0] - more) for role, more in zip(candidates, finishes[1:], strict=True)}
+        else:
+            gains = {
+                role: head_office.count(more + 1, finishes[0] + 1)
+                for role, more in zip(candidates, finishes[1:], strict=True)
+            }
     # The critical path runs through a step that waited for people exactly when team size binds.
     bound = any(tid in waits for tid in result.critical_path)
     loads = [

@@ -25,7 +25,7 @@ def deliverable_problems(data: CompanyFile, library: Library) -> Iterator[tuple[
     """(location, message) for each ``deliverables_done`` item that names no deliverable of its step."""
     steps = {step.id: step for step in library.steps()}
     for sid, prog in data.progress.items():
-        step = steps.get(sid)
+        step = steps.get(sid.split("@", 1)[0])  # a site's copy (issue 17) has its step's deliverables
         if step is None:
             continue
         for i, item in enumerate(prog.deliverables_done):

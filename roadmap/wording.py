@@ -28,9 +28,11 @@ from roadmap.reasons import (
     Excluded,
     Fact,
     Fit,
+    Gate,
     HolidaysUncovered,
     InProgress,
     InputDropped,
+    Lessons,
     Milestone,
     NotBefore,
     OptionalNotSelected,
@@ -39,6 +41,7 @@ from roadmap.reasons import (
     ProgressEarly,
     RequiresDropped,
     Scaling,
+    Site,
     StageCondition,
     StageDroppedByAnswer,
     StageEmpty,
@@ -331,6 +334,12 @@ def words(reason: AnyReason, lang: str) -> str:
             return t(lang, key, date=date, file=file)
         case Waits(days=days, roles=roles):
             return t(lang, key, days=days, roles=", ".join(roles))
+        case Site(site=site, employees=employees, wave=wave):
+            return t(lang, key, site=site, employees=employees, wave=wave)
+        case Gate(wave=wave, sites=sites):
+            return t(lang, key, wave=wave, sites=", ".join(sites))
+        case Lessons(days=days):
+            return t(lang, key, days=days)
         case Fit():
             figures = {"low": reason.employees, "high": reason.employees, "levels": reason.hierarchy_levels}
             figures["branches"] = reason.branches

@@ -33,9 +33,11 @@ from roadmap.reasons import (
     Excluded,
     Fact,
     Fit,
+    Gate,
     HolidaysUncovered,
     InProgress,
     InputDropped,
+    Lessons,
     Milestone,
     NotBefore,
     OptionalNotSelected,
@@ -45,6 +47,7 @@ from roadmap.reasons import (
     ProgressEarly,
     RequiresDropped,
     Scaling,
+    Site,
     StageCondition,
     StageDroppedByAnswer,
     StageEmpty,
@@ -120,6 +123,9 @@ def _samples(library: Library) -> Iterator[object]:
     yield DeadlineDropped(id=step.id, date=day)
     yield HolidaysUncovered(country="FR", first=2099, last=2100)
     yield CostDropped(cost="Licence", block=step.id)
+    yield Site(site="Lyon", employees=120, wave=2)
+    yield Gate(wave=1, sites=("Paris", "Lyon"))
+    yield Lessons(days=3)
 
 
 def test_every_reason_code_has_words_in_both_languages() -> None:

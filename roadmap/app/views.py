@@ -90,6 +90,11 @@ def diff_sections(result: PlanDiff) -> tuple[Section, ...]:
         for item in result.dropped:
             reason = f": {item.reason}" if item.reason else ""
             say(f"{item.id} {item.title}{reason}", "crit", "  -")
+    if result.sites:  # issue 17: a site added, removed, or whose wave or dates moved
+        say("Sites:", "bold")
+        for site in result.sites:
+            style = {"added": "early", "removed": "crit"}.get(site.change, "")
+            say(f"  {site.line()}", style)
     if result.durations:
         say("Durations (working days):", "bold")
         for change in result.durations:

@@ -11,7 +11,7 @@ import pytest
 
 from roadmap.plan import plan_file
 from roadmap.render import RenderContext, render, write_reports
-from roadmap.render.csv_out import BASELINE_COLUMNS, COLUMNS, neutralise
+from roadmap.render.csv_out import BASELINE_COLUMNS, COLUMNS, SITE_COLUMN, neutralise
 from tests.conftest import EXAMPLES
 
 
@@ -31,7 +31,10 @@ def test_a_row_per_task(example: Path, tmp_path: Path) -> None:
     (path,) = write_reports(ctx, ["csv"], tmp_path)
     assert path.name == "plan.csv"
     rows = _rows(path.read_bytes())
-    assert list(rows[0]) == list(COLUMNS)
+    columns = list(COLUMNS)
+    if ctx.plan.sites:  # issue 17: the site after the stage
+        columns.insert(columns.index("stage") + 1, SITE_COLUMN)
+    assert list(rows[0]) == columns
     assert len(rows) == len(ctx.plan.tasks)
     for row, task in zip(rows, ctx.plan.tasks, strict=True):
         assert row["id"] == task.id and row["title"] == task.title and row["stage"] == task.stage
@@ -45,6 +48,7 @@ def test_a_row_per_task(example: Path, tmp_path: Path) -> None:
         assert row["description"] == (task.description or "")
         assert row["deliverables"] == "|".join(task.deliverables)
         assert int(row["slack_days"]) == task.slack_days and int(row["percent"]) == task.percent
+        assert row.get(SITE_COLUMN, "") == (task.site or "")
 
 
 def test_formula_cells_are_neutralised_and_text_survives(mini_library: Path, make_company: Callable[..., Path]) -> None:

@@ -47,7 +47,8 @@ def test_an_all_day_event_per_step_and_milestone(example: Path, tmp_path: Path) 
     events = _events(data)
     assert len(events) == len(ctx.plan.tasks)
     for event, task in zip(events, ctx.plan.tasks, strict=True):
-        assert event["summary"] == task.title
+        # issue 17: a per-site step's event names its site
+        assert event["summary"] == (task.title if task.site is None else f"{task.title} — {task.site}")
         assert event["start"] == task.start and type(event["start"]) is dt.date
         assert event["end"] == task.finish + dt.timedelta(days=1)
         assert event["stamp"] == dt.datetime(
