@@ -743,6 +743,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "site_country": ("Country", "Pays"),
     "site_sites": ("Sites", "Sites"),
     "site_go_live": ("Go-live", "Mise en service"),
+    "site_blackout": ("Site blackout", "Période gelée du site"),
     "site_go_live_on": ("go-live {date}", "mise en service le {date}"),
     "site_employees": ("{n} employees", "{n} employés"),
     "site_lob_title": ("Rollout by site: line of balance", "Déploiement par site : ligne d'équilibre"),

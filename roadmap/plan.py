@@ -23,7 +23,7 @@ from roadmap.i18n import t
 from roadmap.inputs import AnswerStatus, answer_status, check_status_date, progress_warnings
 from roadmap.library import load_library
 from roadmap.limits import calendar_warnings, check_calendar_end, check_plan_limits
-from roadmap.models import Company, CompanyFile, Library, Progress, Rates
+from roadmap.models import Company, CompanyFile, Library, Progress, Rates, Site
 from roadmap.reasons import (
     DeadlineDropped,
     Done,
@@ -164,6 +164,19 @@ class Risk(Out):
     because: str
 
 
+class CalendarInfo(Out):
+    """The working calendar over the plan's span."""
+
+    weekend: tuple[str, ...]
+    holidays: tuple[dt.date, ...]
+    """Non-working dates that are not weekend days."""
+    extra_working_days: tuple[dt.date, ...]
+    """Weekend dates that are working days."""
+    country: str | None = None
+    holiday_names: dict[dt.date, str] = {}
+    """Holiday date → its name in the plan's language (public holidays, and the company's own)."""
+
+
 class SiteWindow(Out):
     """One site of a rollout in waves (issue 17): its wave and dates."""
 
@@ -178,19 +191,9 @@ class SiteWindow(Out):
     """The day the site goes live (its go-live step's finish), when the template has one."""
     finish: dt.date
     """The last day of the site's last per-site step."""
-
-
-class CalendarInfo(Out):
-    """The working calendar over the plan's span."""
-
-    weekend: tuple[str, ...]
-    holidays: tuple[dt.date, ...]
-    """Non-working dates that are not weekend days."""
-    extra_working_days: tuple[dt.date, ...]
-    """Weekend dates that are working days."""
-    country: str | None = None
-    holiday_names: dict[dt.date, str] = {}
-    """Holiday date → its name in the plan's language (public holidays, and the company's own)."""
+    calendar: CalendarInfo | None = Field(default=None, exclude_if=_is_none)
+    """The site's own working calendar over the plan's span, when it is not the plan's: another
+    country's weekend and holidays, and its ``blackout`` days (holidays named as such)."""
 
 
 class StageSummary(Out):
@@ -509,7 +512,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         rates=data.rates,
     )
     if site_plan is not None:
-        plan = _with_sites(plan, data, site_plan, lang)
+        plan = _with_sites(plan, data, site_plan, calendar, lang)
     plan = with_effort_and_cost(plan, data)
     if as_of is not None:  # what is overdue: against the same company planned without the status date
         plan = plan.model_copy(update={"due": due_and_overdue(plan, build_plan(company, library, lang=lang))})
@@ -631,8 +634,11 @@ def _in_progress_days(
     return mask.count(first, mask.end(resume, remaining) + 1)
 
 
-def _with_sites(plan: Plan, data: CompanyFile, site_plan: SitePlan, lang: str) -> Plan:
+def _with_sites(plan: Plan, data: CompanyFile, site_plan: SitePlan, head_office: WorkCalendar, lang: str) -> Plan:
     """``plan`` with its sites' windows, and a warning when their headcounts miss the company's."""
+    from roadmap.sites import site_calendars
+
+    calendars = site_calendars(data, plan.start, head_office, lang)
     by_site: dict[str, list[Task]] = {}
     for task in plan.tasks:
         if task.site is not None:
@@ -650,6 +656,7 @@ def _with_sites(plan: Plan, data: CompanyFile, site_plan: SitePlan, lang: str) -
                 start=min((task.start for task in own), default=plan.start),
                 go_live=min(live, default=None),
                 finish=max((task.finish for task in own), default=plan.start),
+                calendar=_site_calendar_info(plan, calendars[site.name], site, lang),
             )
         )
     windows.sort(key=lambda w: (w.wave, w.name))
@@ -732,6 +739,23 @@ def _calendar_info(calendar: WorkCalendar, start: dt.date, finish: dt.date, coun
         extra_working_days=tuple(calendar.extra_working_between(start, finish)),
         country=country,
         holiday_names=names,
+    )
+
+
+def _site_calendar_info(plan: Plan, calendar: WorkCalendar, site: Site, lang: str) -> CalendarInfo | None:
+    """A site's calendar over the plan's span with its blackout days; None when it is the plan's."""
+    info = _calendar_info(calendar, plan.start, plan.finish, calendar.country)
+    blackout = {
+        day: t(lang, "site_blackout")
+        for window in site.blackout
+        for n in range((window.to - window.from_).days + 1)
+        if plan.start <= (day := window.from_ + dt.timedelta(days=n)) <= plan.finish and calendar.is_working(day)
+    }
+    if not blackout and info.model_dump() == plan.calendar.model_dump():
+        return None
+    names = {**info.holiday_names, **blackout}
+    return info.model_copy(
+        update={"holidays": tuple(sorted({*info.holidays, *blackout})), "holiday_names": dict(sorted(names.items()))}
     )
 
 

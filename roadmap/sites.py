@@ -40,7 +40,7 @@ from roadmap.reasons import Site as SiteReason
 from roadmap.resolve import Block, Resolution, _duration, words_of
 from roadmap.yamlio import LoadedYaml, did_you_mean
 
-__all__ = ["SitePlan", "check_sites", "expand_sites", "site_masks", "site_step_ids", "wave_of"]
+__all__ = ["SitePlan", "check_sites", "expand_sites", "site_calendars", "site_masks", "site_step_ids", "wave_of"]
 
 SEP = "@"
 """Between a step id and a site name in a per-site step's id."""
@@ -238,6 +238,20 @@ def _site_data(data: CompanyFile, site: Site) -> CompanyFile:
     return data.model_copy(update=update)
 
 
+def site_calendars(data: CompanyFile, origin: dt.date, head_office: WorkCalendar, lang: str) -> dict[str, WorkCalendar]:
+    """Each site's calendar (blackouts aside): the head office's in the company's country, else that
+    country's holidays and weekend, with the company's own ``plan.holidays``. Sites of a country share one."""
+    calendars: dict[str | None, WorkCalendar] = {data.company.country: head_office}
+    out: dict[str, WorkCalendar] = {}
+    for site in data.sites:
+        country = site.country or data.company.country
+        calendar = calendars.get(country)
+        if calendar is None:
+            calendar = calendars[country] = build_calendar(origin, country, None, data.plan.holidays, language=lang)
+        out[site.name] = calendar
+    return out
+
+
 def site_masks(
     data: CompanyFile, index: DayIndex, head_office: WorkCalendar, lang: str
 ) -> tuple[DayMask, dict[str, DayMask]]:
@@ -253,14 +267,12 @@ def site_masks(
         return DayMask(works, key)
 
     hq = of(head_office, (), "")
-    calendars: dict[str | None, WorkCalendar] = {data.company.country: head_office}
+    calendars = site_calendars(data, origin, head_office, lang)
     shared: dict[tuple[str | None, tuple[tuple[int, int], ...]], DayMask] = {(data.company.country, ()): hq}
     masks: dict[str, DayMask] = {}
     for site in data.sites:
         country = site.country or data.company.country
-        calendar = calendars.get(country)
-        if calendar is None:
-            calendar = calendars[country] = build_calendar(origin, country, None, data.plan.holidays, language=lang)
+        calendar = calendars[site.name]
         windows = tuple(sorted((index.to_index(w.from_), index.to_index(w.to)) for w in site.blackout))
         mask = shared.get((country, windows))  # sites on the same calendar share its days
         if mask is None:

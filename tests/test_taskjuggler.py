@@ -27,7 +27,7 @@ from roadmap.library import load_library
 from roadmap.plan import Plan, plan_file
 from tests.conftest import EXAMPLES
 from tests.libgen import ROLES, Oracle, company, random_dag_stages, write_company, write_library
-from tests.tj3_helpers import run_tj3, tj_id, tjp_text, working_dates
+from tests.tj3_helpers import SiteDays, run_tj3, tj_id, tjp_text, working_dates
 
 pytestmark = [
     pytest.mark.external,
@@ -38,10 +38,14 @@ HUGE = 10_000
 D = dt.date
 
 
-def compare(plan: Plan, oracle: Oracle, plan_start: dt.date, workdir: Path) -> None:
+def compare(
+    plan: Plan, oracle: Oracle, plan_start: dt.date, workdir: Path, sites: dict[str, SiteDays] | None = None
+) -> None:
     """Every task's start and finish in plan.json equals TaskJuggler's."""
-    reported = run_tj3(tjp_text(plan, oracle, plan_start), workdir)
-    theirs = working_dates(reported, [tj_id(t.id) for t in plan.tasks if t.milestone], oracle)
+    reported = run_tj3(tjp_text(plan, oracle, plan_start, sites=sites), workdir)
+    own = {tj_id(t.id): sites[t.site] for t in plan.tasks if sites and t.site in sites}
+    theirs = working_dates(reported, [tj_id(t.id) for t in plan.tasks if t.milestone], oracle, own)
+    theirs = {tid: dates for tid, dates in theirs.items() if not tid.startswith("ready_")}
     ours = {tj_id(t.id): (t.start, t.finish) for t in plan.tasks}
     assert set(theirs) == set(ours)
     wrong = {tid: (ours[tid], theirs[tid]) for tid in ours if ours[tid] != theirs[tid]}
@@ -58,7 +62,25 @@ def test_examples_match_taskjuggler(path: Path, tmp_path: Path) -> None:
     assert len(plan.tasks) > 20
     settings = data["plan"]
     oracle = Oracle(data["company"].get("country"), settings.get("weekend"), settings.get("holidays", ()))
-    compare(plan, oracle, settings["start"], tmp_path / "tj")
+    compare(plan, oracle, settings["start"], tmp_path / "tj", _site_days(data, oracle))
+
+
+def _site_days(data: dict[str, Any], head_office: Oracle) -> dict[str, SiteDays]:
+    """The sites (issue 17) whose days are not the head office's: another country, blackouts, a ready day."""
+    out: dict[str, SiteDays] = {}
+    country = data["company"].get("country")
+    for site in data.get("sites") or ():
+        own = site.get("country", country)
+        blackout = [(w["from"], w["to"]) for w in site.get("blackout", ())]
+        if own == country and not blackout and "ready" not in site:
+            continue
+        base = head_office if own == country else Oracle(own, None, data["plan"].get("holidays", ()))
+
+        def works(d: dt.date, base: Oracle = base, blackout: list[Any] = blackout) -> bool:
+            return base.is_working(d) and not any(a <= d <= b for a, b in blackout)
+
+        out[site["name"]] = SiteDays(base.weekend, works, site.get("ready"))
+    return out
 
 
 CALENDARS = [

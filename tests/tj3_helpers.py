@@ -12,6 +12,13 @@ calendar is given as TaskJuggler understands it, from :class:`tests.libgen.Oracl
   ``length`` but not ``gaplength``), so when the span has a transferred working Saturday every
   day gets working hours and every other weekend date becomes a leave.
 
+Sites (issue 17): a site with a calendar of its own (another country, blackout windows) gets
+TaskJuggler ``shift``s on its tasks, as TaskJuggler applies them to a ``length``: a task with
+shifts counts only the shifts' working hours (the global leaves and weekend no longer apply to
+it, nor does a ``leaves`` inside a shift), so its days are given as a run of interval shifts:
+the site's week, and a shift with every day off (or on) for each date that breaks the week. A
+site's ``ready`` day is a milestone fixed at that day's midnight that its tasks depend on.
+
 Conventions read back (checked in test_taskjuggler.py): ``end`` is the last working hour
 (17:00 of the last working day, so the date is our inclusive finish); ``start`` is the moment
 the task may begin: 17:00 of the day its predecessor (plus gap) ends, or 00:00 of the project
@@ -25,8 +32,10 @@ import csv
 import datetime as dt
 import re
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from roadmap.plan import Plan
 from roadmap.schedule import SchedTask
@@ -40,11 +49,52 @@ def tj_id(block_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", block_id.replace(".", "__"))
 
 
-def tjp_text(plan: Plan, oracle: Oracle, plan_start: dt.date, horizon_days: int = 120) -> str:
-    """The .tjp of ``plan``'s tasks, links and calendar, from ``plan_start`` to past its finish."""
+@dataclass(frozen=True)
+class SiteDays:
+    """A site's own working days (issue 17), for TaskJuggler and for reading its dates back."""
+
+    weekend: frozenset[int]
+    is_working: Callable[[dt.date], bool]
+    ready: dt.date | None = None
+
+    def next_working(self, d: dt.date) -> dt.date:
+        while not self.is_working(d):
+            d += dt.timedelta(days=1)
+        return d
+
+
+def _site_shifts(name: str, site: SiteDays, days: list[dt.date]) -> tuple[list[str], str]:
+    """The site's week as a shift, and the task attribute ``shifts`` that runs it over ``days``."""
+    off = ", ".join(WEEKDAYS[w] for w in sorted(site.weekend))
+    lines = [f'shift {name} "{name}" {{', "  workinghours mon - sun 9:00 - 17:00"]
+    if off:
+        lines.append(f"  workinghours {off} off")
+    lines.append("}")
+    runs: list[list[Any]] = []  # [shift, first day, last day]
+    for day in days:
+        usual = day.weekday() not in site.weekend
+        shift = name if site.is_working(day) == usual else ("all_on" if site.is_working(day) else "all_off")
+        if runs and runs[-1][0] == shift:
+            runs[-1][2] = day
+        else:
+            runs.append([shift, day, day])
+    parts = [f"{shift} {a.isoformat()} - {(b + dt.timedelta(days=1)).isoformat()}" for shift, a, b in runs]
+    return lines, "shifts " + ", ".join(parts)
+
+
+def tjp_text(
+    plan: Plan,
+    oracle: Oracle,
+    plan_start: dt.date,
+    horizon_days: int = 120,
+    sites: Mapping[str, SiteDays] | None = None,
+) -> str:
+    """The .tjp of ``plan``'s tasks, links and calendar, from ``plan_start`` to past its finish;
+    ``sites``: the sites whose days are not the plan's."""
     first = min(plan_start, plan.start)
     last = plan.finish + dt.timedelta(days=horizon_days)
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    sites = sites or {}
     weekend = sorted(oracle.weekend)
     transferred = [d for d in days if d.weekday() in oracle.weekend and oracle.is_working(d)]
     lines = [
@@ -59,9 +109,21 @@ def tjp_text(plan: Plan, oracle: Oracle, plan_start: dt.date, horizon_days: int 
     off = [d for d in days if not oracle.is_working(d) and (transferred or d.weekday() not in oracle.weekend)]
     if off:
         lines.append("leaves " + ", ".join(f'holiday "off" {d.isoformat()}' for d in off))
+    shifts: dict[str, str] = {}
+    if sites:
+        lines += ['shift all_on "on" {', "  workinghours mon - sun 9:00 - 17:00", "}"]
+        lines += ['shift all_off "off" {', "  workinghours mon - sun off", "}"]
+    for k, (name, site) in enumerate(sorted(sites.items())):
+        shift_lines, shifts[name] = _site_shifts(f"site_{k}", site, days)
+        lines += shift_lines
+        if site.ready is not None:
+            lines.append(f'task ready_{k} "ready" {{ start {site.ready.isoformat()}-00:00 milestone }}')
+    ready = {name: f"ready_{k}" for k, (name, site) in enumerate(sorted(sites.items())) if site.ready is not None}
     for task in plan.tasks:
         body = ["milestone"] if task.milestone else [f"length {task.duration_days}d"]
-        deps = []
+        if task.site in shifts and not task.milestone:
+            body.append(shifts[task.site])
+        deps = [ready[task.site]] if task.site in ready else []
         for link in task.predecessors:
             gap = f" {{ gaplength {link.lag_days}d }}" if link.lag_days else ""
             deps.append(f"{tj_id(link.id)}{gap}")
@@ -103,17 +165,23 @@ def run_tj3(text: str, workdir: Path, timeout: float = 120) -> dict[str, tuple[d
 
 
 def working_dates(
-    reported: Mapping[str, tuple[dt.datetime, dt.datetime]], milestones: Iterable[str], oracle: Oracle
+    reported: Mapping[str, tuple[dt.datetime, dt.datetime]],
+    milestones: Iterable[str],
+    oracle: Oracle,
+    own: Mapping[str, SiteDays] | None = None,
 ) -> dict[str, tuple[dt.date, dt.date]]:
-    """TaskJuggler's moments as our inclusive working dates (see the module docstring)."""
+    """TaskJuggler's moments as our inclusive working dates (see the module docstring);
+    ``own``: the tasks that work on a site's days (by TaskJuggler id)."""
     is_milestone = set(milestones)
+    own = own or {}
     out: dict[str, tuple[dt.date, dt.date]] = {}
     for tid, (start, end) in reported.items():
         if tid in is_milestone:
             out[tid] = (start.date(), end.date())
             continue
         day = start.date() + dt.timedelta(days=1) if start.time() >= DAY_END else start.date()
-        out[tid] = (oracle.next_working(day), end.date())
+        source: SiteDays | Oracle = own.get(tid, oracle)
+        out[tid] = (source.next_working(day), end.date())
     return out
 
 

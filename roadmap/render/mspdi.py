@@ -5,7 +5,9 @@ are finish-to-start with their lag; the project calendar carries the weekend and
 exceptions, every holiday and working weekend day of the plan's span; roles are resources.
 A plan with sites (issue 17) groups a stage's per-site steps under a summary per wave (level 2)
 and, in it, a summary per site (level 3) over that site's steps of the stage (level 4), placed
-where the stage's first per-site step was; every summary spans its tasks.
+where the stage's first per-site step was; every summary spans its tasks. A site whose calendar
+is not the plan's (another country, blackout days) has a base calendar of its own, set on its
+steps, which ignore their resources' calendars: its steps' durations count its working days.
 
 A working day runs 09:00–13:00 and 14:00–18:00 (8 hours). Every task keeps plan.json's dates:
 it starts at 09:00 on its start day, finishes at 18:00 on its finish day (a milestone sits at
@@ -30,6 +32,7 @@ import itertools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 
 from roadmap.models import WEEKDAYS
 from roadmap.plan import CalendarInfo, Plan, Task
@@ -166,20 +169,45 @@ def _build(ctx: RenderContext, lazy: dict[int, Iterator[ET.Element]]) -> ET.Elem
     calendars.append(_project_calendar(ctx))
     for uid, (_, role_title) in enumerate(roles, start=PROJECT_CALENDAR_UID + 1):
         calendars.append(_resource_calendar(uid, role_title))
+    cals = _SiteCalendars.of(plan, PROJECT_CALENDAR_UID + len(roles) + 1)
+    for site in plan.sites:  # issue 17: a site's own calendar, for its steps
+        if site.name in cals.uids:
+            info = cals.infos[site.name]
+            name = _name(f"{site.name} ({site.country})" if site.country else site.name)
+            calendars.append(_base_calendar(cals.uids[site.name], name, info, _names(info)))
     uids = _task_uids(plan)
     team_order: dict[str, list[str]] = {}
     for earlier, later in plan.resource_links:
         team_order.setdefault(later, []).append(earlier)
     tasks = _sub(project, "Tasks")
-    lazy[id(tasks)] = _tasks(plan, uids, _wbs_codes(plan), team_order)
+    lazy[id(tasks)] = _tasks(plan, uids, _wbs_codes(plan), team_order, cals)
     _resources(project, plan, roles)
     assignments = _sub(project, "Assignments")
-    lazy[id(assignments)] = _assignments(plan, uids, roles)
+    lazy[id(assignments)] = _assignments(plan, uids, roles, cals)
     return project
 
 
+@dataclass(frozen=True)
+class _SiteCalendars:
+    """The sites with a calendar of their own (issue 17): its MSPDI calendar UID and its days."""
+
+    plan: CalendarInfo
+    uids: dict[str, int]
+    infos: dict[str, CalendarInfo]
+
+    @classmethod
+    def of(cls, plan: Plan, first_uid: int) -> _SiteCalendars:
+        own = [site for site in plan.sites if site.calendar is not None]
+        uids = {site.name: uid for uid, site in enumerate(own, start=first_uid)}
+        return cls(plan.calendar, uids, {site.name: site.calendar for site in own if site.calendar is not None})
+
+    def info(self, site: str | None) -> CalendarInfo:
+        """The calendar a step of ``site`` (None: planned once) works on."""
+        return self.plan if site is None else self.infos.get(site, self.plan)
+
+
 def _tasks(
-    plan: Plan, uids: dict[str, int], wbs: dict[str, str], team_order: dict[str, list[str]]
+    plan: Plan, uids: dict[str, int], wbs: dict[str, str], team_order: dict[str, list[str]], cals: _SiteCalendars
 ) -> Iterator[ET.Element]:
     """The project summary, then each stage's summary followed by its steps and milestone."""
     yield _project_summary(plan)
@@ -200,13 +228,13 @@ def _tasks(
         yield summary
         row += 1
         if plan.sites and any(task.site is not None for task in own):  # issue 17
-            for el in _stage_with_sites(plan, own, number, uids, row, wbs, team_order):
+            for el in _stage_with_sites(plan, own, number, uids, row, wbs, team_order, cals):
                 yield el
                 row += 1
             continue
         for sub_number, task in enumerate(own, start=1):
             outline = f"{number}.{sub_number}"
-            yield _task(plan, task, uids, row, (outline, wbs.get(task.id, outline)), team_order)
+            yield _task(plan, task, uids, row, (outline, wbs.get(task.id, outline)), team_order, cals)
             row += 1
 
 
@@ -218,6 +246,7 @@ def _stage_with_sites(
     row: int,
     wbs: dict[str, str],
     team_order: dict[str, list[str]],
+    cals: _SiteCalendars,
 ) -> Iterator[ET.Element]:
     """A stage's tasks when some are per-site steps (issue 17): the others at level 2 in plan
     order and, where its first per-site task was, a summary per wave (level 2), in it a summary
@@ -235,7 +264,7 @@ def _stage_with_sites(
         if task.site is None:
             sub += 1
             outline = f"{number}.{sub}"
-            yield _task(plan, task, uids, row, (outline, wbs.get(task.id, outline)), team_order)
+            yield _task(plan, task, uids, row, (outline, wbs.get(task.id, outline)), team_order, cals)
             row += 1
             continue
         if grouped:
@@ -251,11 +280,11 @@ def _stage_with_sites(
             for k, site in enumerate(sorted(members, key=lambda s: (order.get(s, len(order)), s)), start=1):
                 site_outline = f"{wave_outline}.{k}"
                 key = _site_key(own[0].stage, site)
-                yield _summary(uids[key], row, site, site_outline, 3, members[site], plan.calendar)
+                yield _summary(uids[key], row, site, site_outline, 3, members[site], cals.info(site))
                 row += 1
                 for j, step in enumerate(members[site], start=1):
                     outline = f"{site_outline}.{j}"
-                    yield _task(plan, step, uids, row, (outline, outline), team_order, level=4)
+                    yield _task(plan, step, uids, row, (outline, outline), team_order, cals, level=4)
                     row += 1
 
 
@@ -302,12 +331,14 @@ def _resources(project: ET.Element, plan: Plan, roles: list[tuple[str, str]]) ->
         _sub(resource, "CalendarUID", str(PROJECT_CALENDAR_UID + uid))
 
 
-def _assignments(plan: Plan, uids: dict[str, int], roles: list[tuple[str, str]]) -> Iterator[ET.Element]:
+def _assignments(
+    plan: Plan, uids: dict[str, int], roles: list[tuple[str, str]], cals: _SiteCalendars
+) -> Iterator[ET.Element]:
     resource_uid = {role: uid for uid, (role, _) in enumerate(roles, start=1)}
     next_uid = 1
     for task in plan.tasks:
         for role in task.roles:
-            days = _working_days(plan.calendar, task.start, task.finish)
+            days = _working_days(cals.info(task.site), task.start, task.finish)
             assignment = ET.Element("Assignment")
             _sub(assignment, "UID", str(next_uid))
             _sub(assignment, "TaskUID", str(uids[task.id]))
@@ -329,14 +360,17 @@ def _task(
     row: int,
     numbers: tuple[str, str],
     team_order: dict[str, list[str]],
+    cals: _SiteCalendars,
     level: int = 2,
 ) -> ET.Element:
-    """A step or milestone at outline ``level`` (``numbers``: outline number, WBS code)."""
+    """A step or milestone at outline ``level`` (``numbers``: outline number, WBS code); a site's
+    step works on its site's calendar, resources' calendars aside (issue 17)."""
+    calendar = cals.info(task.site)
     el = _task_head(uids[task.id], row, _name(task.title), numbers[0], level, numbers[1])
     if task.milestone:
         _dates(el, task.finish, task.finish, 0, True, 0)
     else:
-        days = _working_days(plan.calendar, task.start, task.finish)
+        days = _working_days(calendar, task.start, task.finish)
         _dates(el, task.start, task.finish, days, False)
         _sub(el, "Work", _work(days, sum(task.demands.get(r, 1.0) for r in task.roles)))
     _sub(el, "EffortDriven", "0")
@@ -349,13 +383,18 @@ def _task(
         _sub(el, "ActualStart", _at(task.start, DAY_FINISH if task.milestone else DAY_START))
     if task.status == "done":
         _sub(el, "ActualFinish", _at(task.finish, DAY_FINISH))
-    days = 0 if task.milestone else _working_days(plan.calendar, task.start, task.finish)
+    days = 0 if task.milestone else _working_days(calendar, task.start, task.finish)
     done = days * 100 if task.status == "done" else days * task.percent  # in hundredths of a day
     _sub(el, "ActualDuration", _seconds(done * HOURS_PER_DAY * 36))
     _sub(el, "RemainingDuration", _seconds((days * 100 - done) * HOURS_PER_DAY * 36))
     start_time = DAY_FINISH if task.milestone else DAY_START
     _sub(el, "ConstraintType", SNET)
+    own_calendar = cals.uids.get(task.site) if task.site is not None else None
+    if own_calendar is not None:
+        _sub(el, "CalendarUID", str(own_calendar))
     _sub(el, "ConstraintDate", _at(task.finish if task.milestone else task.start, start_time))
+    if own_calendar is not None:
+        _sub(el, "IgnoreResourceCalendar", "1")
     notes = [task.description] if task.description else []
     notes.extend(task.why)
     if notes:
@@ -367,7 +406,7 @@ def _task(
         _sub(link, "CrossProject", "0")
         _sub(link, "LinkLag", str(lag * LAG_UNITS_PER_DAY))
         _sub(link, "LagFormat", DAYS_FORMAT)
-    _baseline(el, [task] if task.baseline_start else [], plan.calendar, milestone=task.milestone)
+    _baseline(el, [task] if task.baseline_start else [], calendar, milestone=task.milestone)
     return el
 
 
@@ -437,13 +476,17 @@ def _project_summary(plan: Plan) -> ET.Element:
 
 
 def _project_calendar(ctx: RenderContext) -> ET.Element:
-    """The base calendar: week days, then exceptions in both the legacy and the 2007 form."""
+    """The project's base calendar."""
     info = ctx.plan.calendar
-    names = _holiday_names(ctx)
-    cal = ET.Element("Calendar")
-    _sub(cal, "UID", str(PROJECT_CALENDAR_UID))
     country = f" ({info.country})" if info.country else ""
-    _sub(cal, "Name", f"Roadmap{country}")
+    return _base_calendar(PROJECT_CALENDAR_UID, f"Roadmap{country}", info, _names(info))
+
+
+def _base_calendar(uid: int, name: str, info: CalendarInfo, names: dict[dt.date, str]) -> ET.Element:
+    """A base calendar: week days, then exceptions in both the legacy and the 2007 form."""
+    cal = ET.Element("Calendar")
+    _sub(cal, "UID", str(uid))
+    _sub(cal, "Name", name)
     _sub(cal, "IsBaseCalendar", "1")
     _sub(cal, "IsBaselineCalendar", "0")
     _sub(cal, "BaseCalendarUID", "-1")
@@ -495,9 +538,9 @@ def _exceptions(info: CalendarInfo) -> list[tuple[dt.date, bool]]:
     return sorted(set(days))
 
 
-def _holiday_names(ctx: RenderContext) -> dict[dt.date, str]:
-    """Names of the plan's holidays, as MS Project shows them."""
-    return {day: _name(name) for day, name in ctx.plan.calendar.holiday_names.items()}
+def _names(info: CalendarInfo) -> dict[dt.date, str]:
+    """Names of a calendar's holidays, as MS Project shows them."""
+    return {day: _name(name) for day, name in info.holiday_names.items()}
 
 
 def _time_period(parent: ET.Element, day: dt.date) -> None:

@@ -827,7 +827,6 @@ def test_1000_steps_of_long_french_text_shorten_the_hover_labels_to_stay_under_6
     for part in ("Étape 7 :", "du 20", "jours ouvrés", "Marge", "Rôles :", "Livrables", "… (+"):
         assert part in label, part
     assert len(data["strings"]) == len(ctx.plan.tasks)
-    assert render("gantt", ctx) == page  # still deterministic
 
 
 def test_hover_detail_levels_keep_the_essentials_and_count_what_they_leave_out(example: RenderContext) -> None:

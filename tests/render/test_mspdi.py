@@ -221,8 +221,15 @@ def _day(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def _steps(project: Any) -> list[Any]:
+    """The steps and milestones (not the summaries), in UID order: plan.json's order (a plan with
+    sites groups its per-site steps under wave and site summaries, at deeper levels)."""
+    leaves = [t for t in project.getTasks() if int(t.getOutlineLevel()) >= 2 and not bool(t.getSummary())]
+    return sorted(leaves, key=lambda t: int(t.getUniqueID()))
+
+
 def _check_against_plan(project: Any, plan: Plan) -> None:
-    tasks = [t for t in project.getTasks() if int(t.getOutlineLevel()) == 2]
+    tasks = _steps(project)
     assert [str(t.getName()) for t in tasks] == [task.title for task in plan.tasks]
     by_uid = {int(t.getUniqueID()): task.id for t, task in zip(tasks, plan.tasks, strict=True)}
     for read, task in zip(tasks, plan.tasks, strict=True):
@@ -261,6 +268,14 @@ def test_mpxj_reads_every_task_as_planned(mpxj: Any, example: Path, tmp_path: Pa
     roles = {str(r.getName()): float(r.getMaxUnits()) for r in project.getResources() if r.getName() is not None}
     for role in {r for t in ctx.plan.tasks for r in t.roles}:
         assert roles[resource_name(ctx.plan.role_titles[role])] == 100.0 * ctx.plan.team.get(role, 1)
+    own = {site.name: site.calendar for site in ctx.plan.sites if site.calendar is not None}
+    for read, task in zip(_steps(project), ctx.plan.tasks, strict=True):  # issue 17: a site's own calendar
+        info = own.get(task.site or "")
+        if info is None:
+            assert read.getCalendar() is None, task.id
+            continue
+        for day in info.holidays:
+            assert not read.getCalendar().isWorkingDate(local_date.of(day.year, day.month, day.day)), (task.id, day)
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
@@ -275,7 +290,7 @@ def test_rescheduling_keeps_the_dates(mpxj: Any, example: Path, tmp_path: Path) 
 
 
 def _check_slack(project: Any, plan: Plan) -> None:
-    tasks = [t for t in project.getTasks() if int(t.getOutlineLevel()) == 2]
+    tasks = _steps(project)
     for read, task in zip(tasks, plan.tasks, strict=True):
         slack = read.getTotalSlack()
         assert str(slack.getUnits()) == "d", task.id
