@@ -28,6 +28,7 @@ from roadmap.i18n import t
 from roadmap.models import WEEKDAYS
 from roadmap.plan import Plan, Task
 from roadmap.render.facts import working_days
+from roadmap.render.sites import site_title
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -181,7 +182,7 @@ def hover_text(
         stage_titles = {s.id: s.title for s in plan.stages}
     chars = detail.chars
     lines = [
-        f"<b>{_wrapped(task.title, chars and 2 * chars)}</b>",
+        f"<b>{_wrapped(site_title(task), chars and 2 * chars)}</b>",
         f"{esc(_cut(stage_titles.get(task.stage, task.stage), chars))} · {esc(task.id)}",
     ]
     if task.milestone:
@@ -618,7 +619,7 @@ def chart_layout(
         "yaxis": {
             "tickmode": "array",
             "tickvals": list(range(len(tasks))),
-            "ticktext": [("◆ " if task.milestone else "") + label(task.title) for task in tasks],
+            "ticktext": [("◆ " if task.milestone else "") + label(site_title(task)) for task in tasks],
             "range": [n - 0.5, -0.5],
             "automargin": True,
             "showgrid": False,

@@ -305,9 +305,9 @@ def _empty_note(plan: Plan, stamp: str, lang: str, site: str | None = None) -> l
 
 def _summary(task: Task) -> str:
     """An event's title: the task's, with its site's name when the title does not say it (issue 17)."""
-    if task.site is None or task.site in task.title:
-        return task.title
-    return f"{task.title} — {task.site}"
+    from roadmap.render.sites import site_title
+
+    return site_title(task)
 
 
 def _description(task: Task, roles: dict[str, str], lang: str) -> str:

@@ -23,6 +23,7 @@ import re
 
 from roadmap.plan import Plan, Task
 from roadmap.render import RenderContext
+from roadmap.render.sites import site_title
 
 DAY_NAMES = {
     "mon": "monday",
@@ -89,7 +90,7 @@ def task_title(text: str) -> str:
 
 
 def _task_line(task: Task) -> str:
-    title = task_title(task.title)
+    title = task_title(site_title(task))
     ident = mermaid_id(task.id)
     if task.milestone:
         tags = ["milestone", *(["done"] if task.status == "done" or task.percent == 100 else [])]

@@ -50,6 +50,14 @@ def site_tasks(plan: Plan) -> dict[str, list[Task]]:
     return out
 
 
+def site_title(task: Task) -> str:
+    """A task's title as a row or an event shows it: with its site's name when the title does not
+    say it (``Inviting employees — Almaty``; issue 17). Steps planned once: their title."""
+    if task.site is None or task.site in task.title:
+        return task.title
+    return f"{task.title} — {task.site}"
+
+
 def step_title(task: Task) -> str:
     """A per-site task's title without its site's name (``Training — Lyon`` → ``Training``)."""
     title = " ".join(task.title.split())

@@ -498,3 +498,24 @@ def test_html_escape_of_calendar_tooltips(hostile: RenderContext) -> None:
     titles = re.findall(r'title="([^"]*)"', table)
     assert XSS in [htmllib.unescape(t) for t in titles]
     assert "<img" not in table
+
+
+def test_gantt_rows_and_mermaid_name_the_site_of_a_per_site_step() -> None:
+    ctx = site_ctx()
+    data = payload(render("gantt", ctx))
+    labels = data["rows"]["labels"]
+    per_site = [task for task in ctx.plan.tasks if task.site is not None]
+    assert per_site
+    for task in per_site:  # one row per site's copy, and each says which site it is
+        assert any(label.endswith(f" — {task.site}") and step_title(task) in label for label in labels), task.id
+    once = next(task for task in ctx.plan.tasks if task.site is None and not task.milestone)
+    assert once.title in labels and f"{once.title} — " not in " ".join(labels)
+    mermaid = render("mermaid", ctx).decode()
+    assert all(f" — {task.site} :" in mermaid for task in per_site)
+    titled = site_ctx(titled_with_site=True)  # a title that already names its site is kept as is
+    assert not any(
+        "— " + t.site + " — " in label
+        for t in titled.plan.tasks
+        if t.site
+        for label in payload(render("gantt", titled))["rows"]["labels"]
+    )
