@@ -5,8 +5,8 @@ and the page stays as it was. Both read the plan alone.
 
 * **Line of balance** — sites on the y-axis (in wave order, the first at the top), time on the
   x-axis, one line per step of the site template through the day it starts at each site, a
-  diamond on each site's go-live, each wave on its own shade. A plotly figure built with
-  ``plotly.graph_objects`` (validated), drawn by the page's script in the browser, printed on
+  diamond on each site's go-live, each wave on its own shade. Plain plotly.js data (as the
+  Gantt's, no plotly ``Figure`` in between), drawn by the page's script in the browser, printed on
   a page of its own (landscape); its height follows the sites and, on a phone or in print, the
   legend's rows (``Section.data["fit"]``, read by the page's script).
 * **Sites by month** — an HTML table per year of the rollout (12 months: a landscape page's
@@ -79,14 +79,12 @@ def row_px(n_sites: int) -> int:
 
 
 def lob_figure(plan: Plan, lang: str) -> dict[str, Any]:
-    """The line-of-balance chart as plotly.js data ``{data, layout}`` (built and validated by plotly).
+    """The line-of-balance chart as plotly.js data ``{data, layout}`` (plain dicts, as the Gantt's).
 
     Traces, each with a stable ``uid``: ``step-<k>`` (one per template step, k its place in
     :func:`~roadmap.render.sites.template_steps`; x the step's start at each site, y the site's
     row), then ``go-live`` (diamonds on the sites' go-live days) when any site has one.
     """
-    import plotly.graph_objects as go
-
     from roadmap.render.facts import working_days
     from roadmap.render.gantt import (
         DAY_FIRST_TICKS,
@@ -113,40 +111,42 @@ def lob_figure(plan: Plan, lang: str) -> dict[str, Any]:
             for t in own
         ]
         traces.append(
-            go.Scatter(
-                uid=f"step-{k}",
-                name=label(title, LEGEND_CHARS),
-                x=[t.start.isoformat() for t in own],
-                y=[row[t.site or ""] for t in own],
-                mode="lines+markers",
-                line={"color": colours[sid], "width": 2},
-                marker={"color": colours[sid], "size": 7},
-                hovertext=hovers,
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
+            {
+                "type": "scatter",
+                "uid": f"step-{k}",
+                "name": label(title, LEGEND_CHARS),
+                "x": [t.start.isoformat() for t in own],
+                "y": [row[t.site or ""] for t in own],
+                "mode": "lines+markers",
+                "line": {"color": colours[sid], "width": 2},
+                "marker": {"color": colours[sid], "size": 7},
+                "hovertext": hovers,
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
         )
     live = [site for site in sites if site.go_live is not None]
     if live:
         traces.append(
-            go.Scatter(
-                uid="go-live",
-                name=esc(word(lang, "go_live")),
-                x=[site.go_live.isoformat() for site in live if site.go_live],
-                y=[row[site.name] for site in live],
-                mode="markers",
-                marker={
+            {
+                "type": "scatter",
+                "uid": "go-live",
+                "name": esc(word(lang, "go_live")),
+                "x": [site.go_live.isoformat() for site in live if site.go_live],
+                "y": [row[site.name] for site in live],
+                "mode": "markers",
+                "marker": {
                     "symbol": "diamond",
                     "size": 12,
                     "color": GO_LIVE_COLOUR,
                     "line": {"color": "#ffffff", "width": 1},
                 },
-                hovertext=[
+                "hovertext": [
                     f"<b>{esc(site.name)}</b><br>{esc(word(lang, 'go_live_on', date=site.go_live))}" for site in live
                 ],
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
         )
-    names = [str(trace.name) for trace in traces]
+    names = [str(trace["name"]) for trace in traces]
     n = max(len(sites), 1)
     px = row_px(len(sites))
     top = LOB_MARGIN_TOP + LEGEND_ROW_PX * legend_rows(names)
@@ -245,8 +245,7 @@ def lob_figure(plan: Plan, lang: str) -> dict[str, Any]:
         "shapes": shapes,
         "annotations": annotations,
     }
-    figure: dict[str, Any] = go.Figure(data=traces, layout=layout).to_plotly_json()
-    return figure
+    return {"data": traces, "layout": layout}
 
 
 def line_of_balance(plan: Plan, lang: str) -> Section:

@@ -519,3 +519,12 @@ def test_gantt_rows_and_mermaid_name_the_site_of_a_per_site_step() -> None:
         if t.site
         for label in payload(render("gantt", titled))["rows"]["labels"]
     )
+
+
+def test_the_line_of_balance_is_plain_data_that_plotly_validates() -> None:
+    import plotly.graph_objects as go
+
+    figure = lob_figure(site_ctx().plan, "en")
+    assert type(figure) is dict and all(type(trace) is dict for trace in figure["data"])
+    checked = go.Figure(figure).to_plotly_json()  # raises on any property plotly.js does not know
+    assert [trace["uid"] for trace in checked["data"]] == [trace["uid"] for trace in figure["data"]]
