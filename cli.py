@@ -112,7 +112,7 @@ def _run_guarded(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[s
     try:
         return func(*args, **kwargs)
     except RoadmapError as exc:
-        _say_err(_printable(str(exc)) or "error")
+        _say_err(_printable(_error_text(exc)) or "error")
         raise typer.Exit(exc.exit_code) from None
     except Terminated:
         _say_err("\nterminated")
@@ -145,6 +145,31 @@ def _run_guarded(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[s
             "with the command you ran (add --debug for the traceback)"
         )
         raise typer.Exit(3) from None
+
+
+_FLAGS = {
+    "as_of": "--as-of",
+    "formats": "--format",
+    "fmt": "--format",
+    "iterations": "--simulate",
+    "ics_split": "--ics-per-site",
+    "hierarchy_levels": "--levels",
+}
+"""The library's parameter names (in its errors) → this command line's flags."""
+
+
+def _error_text(exc: Exception) -> str:
+    """A library error as this command line words it: flags for parameters, how to overwrite."""
+    from roadmap.errors import FileExists, InputError
+
+    if isinstance(exc, InputError):
+        return "\n".join(
+            f"{_FLAGS.get(d.file, '--' + d.file.replace('_', '-'))}: {d.message}" if d.param else str(d)
+            for d in exc.diagnostics
+        )
+    if isinstance(exc, FileExists):
+        return f"{exc} (use --force to overwrite it)"
+    return str(exc)
 
 
 def _printable(text: str) -> str:
@@ -422,6 +447,12 @@ def plan(
             one_shot=True,  # issue 14: this process exits right after
         )
     _print_sections(run.sections)
+    if not details:
+        from rich.text import Text
+
+        from roadmap.i18n import t
+
+        _console().print(Text(t(lang.value, "cli_hint_details"), style="dim"))
 
 
 @app.command()
@@ -449,15 +480,18 @@ def checklist(
 def _parse_date(value: str | None, flag: str) -> dt.date | None:
     if value is None:
         return None
+    from roadmap.errors import InputError
+    from roadmap.limits import check_date
+
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        from roadmap.errors import InputError
-
         raise InputError.at(flag, f"'{value}' is not a date (YYYY-MM-DD)") from None
-    from roadmap.limits import check_date
 
-    check_date(day, flag)
+    try:
+        check_date(day, flag)
+    except InputError as exc:  # the flag as given, not the library's parameter name
+        raise InputError.at(flag, exc.diagnostics[0].message) from None
     return day
 
 

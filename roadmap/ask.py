@@ -93,7 +93,7 @@ def select_stages(library: Library, stage: str | None) -> tuple[Stage, ...]:
             return (item,)
     names = [s.id for s in library.stages]
     choices = ", ".join(f"{s.order} ({s.id})" for s in library.stages)
-    raise InputError.at("--stage", f"unknown stage '{stage}'{did_you_mean(wanted, names)}; choose from {choices}")
+    raise InputError.of_param("stage", f"unknown stage '{stage}'{did_you_mean(wanted, names)}; choose from {choices}")
 
 
 def with_answer(data: CompanyFile, question_id: str, value: AnswerValue) -> CompanyFile:

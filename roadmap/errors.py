@@ -12,12 +12,15 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem found in one file, at a 1-based line and column (0 when unknown)."""
+    """One problem found in one file, at a 1-based line and column (0 when unknown); or in a value
+    given to a command (``param``: the API's parameter name, e.g. ``as_of``, which the CLI shows
+    as its flag; ``file`` is then that name too)."""
 
     file: str
     line: int
     col: int
     message: str
+    param: bool = False
 
     def __str__(self) -> str:
         if self.line:
@@ -43,9 +46,23 @@ class InputError(RoadmapError):
         """A single diagnostic."""
         return cls([Diagnostic(str(file), line, col, message)])
 
+    @classmethod
+    def of_param(cls, param: str, message: str) -> InputError:
+        """A bad value of the parameter ``param`` (``as_of``, ``formats``...): the library names its
+        own parameters, never a command-line flag; the CLI shows the flag."""
+        return cls([Diagnostic(param, 0, 0, message, param=True)])
+
 
 class OutputError(RoadmapError):
     """A report or file could not be written (exists and not forced, unwritable folder...)."""
+
+
+class FileExists(OutputError):
+    """A file is there and the caller did not allow overwriting it (``force``/``overwrite``)."""
+
+    def __init__(self, path: Path | str, why: str = "already exists") -> None:
+        self.path = Path(path)
+        super().__init__(f"{path}: {why}")
 
 
 class EnvironmentProblem(OutputError):

@@ -436,9 +436,9 @@ def simulate(
     from roadmap.resolve import resolve
 
     if iterations < 1:
-        raise InputError.at("--simulate", f"expected a number of iterations >= 1, got {iterations}")
+        raise InputError.of_param("iterations", f"expected a number of iterations >= 1, got {iterations}")
     if method not in METHODS:
-        raise InputError.at("--method", f"unknown sampling method '{method}': expected {' or '.join(METHODS)}")
+        raise InputError.of_param("method", f"unknown sampling method '{method}': expected {' or '.join(METHODS)}")
     data = company.data
     calendar: WorkCalendar | DayIndex
     if data.sites:  # issue 17: the per-site copies, each on its calendar, on calendar-day indices

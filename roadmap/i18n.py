@@ -344,7 +344,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "aussi dans le dossier, d'une exécution précédente (ni mis à jour, ni supprimé) : {names}",
     ),
     "sum_open": ("open {path} in a browser", "ouvrez {path} dans un navigateur"),
-    "sum_hint": (
+    "cli_hint_details": (
         "--details: critical steps, dropped blocks, every risk · roadmap explain STEP FILE: why a step is when it is",
         "--details : tâches critiques, blocs retirés, tous les risques · roadmap explain TÂCHE FICHIER : pourquoi une tâche tombe à sa date",
     ),
@@ -472,10 +472,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_inputs": (
         "Answers: {given} given, {assumed} assumed from library defaults, {unanswered} unanswered",
         "Réponses : {given} données, {assumed} supposées (valeurs par défaut), {unanswered} sans réponse",
-    ),
-    "cli_strict": (
-        "--strict: questions not answered in the file: {ids}",
-        "--strict : questions sans réponse dans le fichier : {ids}",
     ),
     "cli_staffing": ("One more person would help most", "Une personne de plus aiderait surtout"),
     "cli_staffing_row": (

@@ -75,9 +75,10 @@ def check_status_date(data: CompanyFile, y: LoadedYaml, as_of: dt.date) -> list[
     for sid, prog in data.progress.items():
         loc = ("progress", sid)
         if prog.status == "done" and prog.finish and prog.finish > as_of:
-            out.append(y.diagnostic((*loc, "finish"), f"'{sid}' is done on {prog.finish}, after --as-of {as_of}"))
+            message = f"'{sid}' is done on {prog.finish}, after the status date {as_of}"
+            out.append(y.diagnostic((*loc, "finish"), message))
         if prog.status == "in_progress" and prog.start and prog.start > as_of:
-            out.append(y.diagnostic((*loc, "start"), f"'{sid}' started on {prog.start}, after --as-of {as_of}"))
+            out.append(y.diagnostic((*loc, "start"), f"'{sid}' started on {prog.start}, after the status date {as_of}"))
     return out
 
 
@@ -130,7 +131,7 @@ def check_adjustments(data: CompanyFile, y: LoadedYaml, library: Library) -> Ite
 
 
 def strict_problem(assumed: tuple[str, ...], unanswered: tuple[str, ...], file_name: str) -> str | None:
-    """Why ``plan --strict`` refuses a plan: the questions not answered in the file (None: all are)."""
+    """Why strict planning refuses a plan: the questions not answered in the file (None: all are)."""
     if not assumed and not unanswered:
         return None
     parts = []
@@ -138,4 +139,4 @@ def strict_problem(assumed: tuple[str, ...], unanswered: tuple[str, ...], file_n
         parts.append(f"{len(unanswered)} unanswered ({', '.join(unanswered)})")
     if assumed:
         parts.append(f"{len(assumed)} only assumed from library defaults ({', '.join(assumed)})")
-    return f"--strict: {' and '.join(parts)}; answer them in {file_name} (roadmap ask {file_name})"
+    return f"strict: {' and '.join(parts)}; answer them in {file_name} (roadmap ask {file_name})"

@@ -64,7 +64,7 @@ def _cache_key(folder: Path) -> tuple[object, ...] | None:
 def _load_library(directory: Path | None) -> Library:
     folder = directory or default_library_dir()
     if folder.is_file():
-        raise InputError.at(folder, "is a file: --library takes the folder holding the stage files")
+        raise InputError.at(folder, "is a file: a library is the folder holding the stage files")
     if not folder.is_dir():
         raise InputError.at(folder, "no such library folder")
     files = sorted(p for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")] if p.is_file())

@@ -27,16 +27,16 @@ if TYPE_CHECKING:
 RANGE = f"{EARLIEST.year}–{LATEST.year}"
 
 
-def check_date(day: dt.date, where: str) -> None:
-    """An :class:`InputError` at ``where`` (``--as-of``) for a date outside 1990–2100."""
+def check_date(day: dt.date, param: str) -> None:
+    """An :class:`InputError` on the parameter ``param`` (``as_of``) for a date outside 1990–2100."""
     if not EARLIEST <= day <= LATEST:
-        raise InputError.at(where, f"{day} is outside {RANGE}")
+        raise InputError.of_param(param, f"{day} is outside {RANGE}")
 
 
 def check_plan_limits(company: CompanyInput, resolution: Resolution, as_of: dt.date | None) -> None:
     """Every step's computed duration ≤ :data:`~roadmap.models.MAX_DAYS`; ``as_of`` in range."""
     if as_of is not None:
-        check_date(as_of, "--as-of")
+        check_date(as_of, "as_of")
     problems: list[Diagnostic] = []
     for block in resolution.blocks.values():
         if block.duration <= MAX_DAYS:

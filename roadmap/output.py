@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from roadmap.errors import EnvironmentProblem, OutputError, describe_os_error
+from roadmap.errors import EnvironmentProblem, FileExists, describe_os_error
 
 STAGING_PREFIX = ".roadmap-staging-"
 
@@ -30,7 +30,7 @@ def write_atomic(path: Path, data: bytes | str, *, overwrite: bool = True) -> Pa
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if not overwrite and path.exists():
-        raise OutputError(f"{path}: already exists (use --force to overwrite it)")
+        raise FileExists(path)
     if path.is_dir():
         raise EnvironmentProblem(f"{path}: is a folder, not a file: cannot write it")
     try:
@@ -42,7 +42,7 @@ def write_atomic(path: Path, data: bytes | str, *, overwrite: bool = True) -> Pa
         _fill(fd, payload)
         _copy_mode(Path(tmp), path)
         if not overwrite and path.exists():
-            raise OutputError(f"{path}: already exists (use --force to overwrite it)")
+            raise FileExists(path)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):

@@ -339,7 +339,9 @@ def save_company_baseline(
     if path.is_dir():
         raise InputError.at(path, "is a folder: give the baseline's file name, e.g. company.baseline.json")
     if path.exists() and not force:
-        raise InputError.at(path, "a baseline already exists; use --force to replace it")
+        from roadmap.errors import FileExists
+
+        raise FileExists(path, "a baseline already exists")
     plan, _, _ = plan_file(company_file, library_dir=library_dir, as_of=as_of, lang=lang)
     return save_baseline(plan, path, force=force), plan
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from roadmap.ask import display_answer, yes_no_options
-from roadmap.errors import EnvironmentProblem, InputError, OutputError
+from roadmap.errors import EnvironmentProblem, FileExists, InputError
 from roadmap.i18n import t
 from roadmap.models import CompanyFile, Library, Question, Stage
 from roadmap.output import write_atomic
@@ -163,7 +163,7 @@ def render_form(form: Form, fmt: str, templates_dir: Path | None = None) -> str:
     from roadmap.templating import render_template
 
     if fmt not in FORMS:
-        raise InputError.at("--format", f"unknown format '{fmt}'; choose from {', '.join(FORMS)}")
+        raise InputError.of_param("fmt", f"unknown format '{fmt}'; choose from {', '.join(FORMS)}")
     lang = form.lang
 
     def label(key: str, **values: Any) -> str:
@@ -188,12 +188,12 @@ def write_form(text: str, path: Path, *, force: bool = False) -> Path:
     if path.is_dir():
         raise EnvironmentProblem(f"{path}: is a folder")
     if path.exists() and not force and not is_generated(path):
-        raise OutputError(f"{path}: already exists and was not written by `roadmap questionnaire` (use --force)")
+        raise FileExists(path, "already exists and was not written by `roadmap questionnaire`")
     return write_atomic(path, text)
 
 
 def form_path(out: Path | None, fmt: str) -> Path:
-    """Where the form goes: ``--out`` as a file, or into ``--out`` as a folder, or the current folder."""
+    """Where the form goes: ``out`` as a file, or into ``out`` as a folder, or the current folder."""
     name = FORMS[fmt][0]
     if out is None:
         return Path(name)

@@ -16,16 +16,6 @@ SCHEMA_REF = "./company.schema.json"
 
 _COMMENT_COLUMN = 28
 
-FLAGS = {
-    "name": "--name",
-    "employees": "--employees",
-    "industry": "--industry",
-    "country": "--country",
-    "branches": "--branches",
-    "hierarchy_levels": "--levels",
-    "start": "--start",
-}
-"""Company fact → the ``init`` option that gives it."""
 
 
 @dataclass(frozen=True)
@@ -69,14 +59,16 @@ def check_facts(facts: StarterFacts) -> None:
     except ValidationError as exc:
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else "name"
-            problems.append(Diagnostic(FLAGS.get(field, field), 0, 0, err["msg"]))
-    if facts.country is not None and not any(d.file == "--country" for d in problems):
+            problems.append(Diagnostic(field, 0, 0, err["msg"], param=True))
+    if facts.country is not None and not any(d.file == "country" for d in problems):
         try:
             default_weekend(facts.country)
         except ValueError:
-            problems.append(Diagnostic("--country", 0, 0, f"unknown country code '{facts.country}' (e.g. FR, DE, RU)"))
+            message = f"unknown country code '{facts.country}' (e.g. FR, DE, RU)"
+            problems.append(Diagnostic("country", 0, 0, message, param=True))
     if facts.start is not None and not EARLIEST <= facts.start <= LATEST:
-        problems.append(Diagnostic("--start", 0, 0, f"{facts.start} is outside {EARLIEST.year}–{LATEST.year}"))
+        message = f"{facts.start} is outside {EARLIEST.year}–{LATEST.year}"
+        problems.append(Diagnostic("start", 0, 0, message, param=True))
     if problems:
         raise InputError(problems)
 

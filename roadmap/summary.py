@@ -212,8 +212,6 @@ def files(src: SummaryInput) -> Section | None:
     gantt = next((path for path in src.written if path.suffix == ".html"), None)
     if gantt is not None:
         lines.append(Line(t(lang, "sum_open", path=gantt), "bold", whole=True))
-    if not src.details:
-        lines.append(Line(t(lang, "sum_hint"), "dim"))
     return Section("files", None, tuple(lines)) if lines else None
 
 

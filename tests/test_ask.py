@@ -68,7 +68,7 @@ def test_select_stages_by_id_order_or_all(mini_library: Path) -> None:
     assert [s.id for s in ask.select_stages(lib, "1")] == ["alpha"]
     assert [s.id for s in ask.select_stages(lib, " 02 ")] == ["beta"]
     assert [s.id for s in ask.select_stages(lib, "Beta")] == ["beta"]
-    with pytest.raises(InputError, match=r"--stage: unknown stage 'alfa'.*did you mean 'alpha'.*1 \(alpha\)"):
+    with pytest.raises(InputError, match=r"stage: unknown stage 'alfa'.*did you mean 'alpha'.*1 \(alpha\)"):
         ask.select_stages(lib, "alfa")
 
 

@@ -369,3 +369,29 @@ def test_plan_lists_steps_new_since_the_baseline(tmp_path: Path) -> None:
     assert shown.exit_code == 0, shown.output
     line = next(x for x in shown.stdout.splitlines() if "setup.candy" in x and "nouveau" in x)
     assert "2027-" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--format", "nope"], "--format: unknown format 'nope'"),
+        (["--simulate", "0"], "--simulate: expected a number of iterations >= 1, got 0"),
+        (["--simulate", "10", "--method", "nope"], "--method: unknown sampling method 'nope'"),
+        (["--as-of", "2200-01-01"], "--as-of: 2200-01-01 is outside 1990–2100"),
+    ],
+)
+def test_the_library_names_its_parameters_and_the_cli_shows_its_flags(
+    args: list[str], said: str, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(app, ["plan", str(EXAMPLES[0]), "--out", str(tmp_path), *args])
+    assert result.exit_code == 2, result.output
+    assert said in result.output
+
+
+def test_an_existing_file_says_how_to_overwrite_it(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "company.yaml"
+    target.write_text("keep me\n", encoding="utf-8")
+    result = runner.invoke(app, ["init", str(target), "--name", "A", "--employees", "300"])
+    assert result.exit_code == 2 and "already exists (use --force to overwrite it)" in result.output
+    assert target.read_text(encoding="utf-8") == "keep me\n"

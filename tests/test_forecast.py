@@ -232,9 +232,9 @@ def test_same_seed_same_forecast(tmp_path: Path) -> None:
 def test_bad_iterations_and_method(tmp_path: Path) -> None:
     path = make_plan(tmp_path, [step("s.a", 10)])
     plan, company, library = plan_file(path, library_dir=tmp_path / "lib")
-    with pytest.raises(InputError, match="--simulate"):
+    with pytest.raises(InputError, match="iterations: expected"):
         simulate(plan, company, library, iterations=0)
-    with pytest.raises(InputError, match="--method"):
+    with pytest.raises(InputError, match="method: unknown sampling method"):
         simulate(plan, company, library, iterations=10, method="normal")
 
 

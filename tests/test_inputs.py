@@ -60,7 +60,7 @@ def test_strict_names_unanswered_and_assumed(mini_library: Path, make_company: C
     args = ["plan", str(path), "--library", str(mini_library), "--out", str(out), "--format", "json", "--strict"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
-    assert "--strict: 1 unanswered (q2) and 1 only assumed from library defaults (q1)" in result.output
+    assert "strict: 1 unanswered (q2) and 1 only assumed from library defaults (q1)" in result.output
     assert not out.exists()  # nothing written
     ok = make_company(MINI_COMPANY + "answers:\n  q1: y\n")
     result = CliRunner().invoke(app, [*args[:1], str(ok), *args[2:]])
@@ -132,8 +132,8 @@ def test_as_of_refuses_progress_after_the_status_date(mini_library: Path, make_c
     )
     errors = _errors(mini_library, make_company(text), as_of=D(2027, 1, 7))
     assert errors == [
-        "8:56: 'alpha.one' is done on 2027-01-08, after --as-of 2027-01-07",
-        "9:43: 'alpha.two' started on 2027-01-11, after --as-of 2027-01-07",
+        "8:56: 'alpha.one' is done on 2027-01-08, after the status date 2027-01-07",
+        "9:43: 'alpha.two' started on 2027-01-11, after the status date 2027-01-07",
     ]
     assert _plan(mini_library, make_company(text), as_of=D(2027, 1, 12)).as_of == D(2027, 1, 12)
 

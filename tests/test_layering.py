@@ -232,3 +232,35 @@ def test_the_cycle_finder_sees_lazy_and_relative_imports_and_entry_strings(tmp_p
     graph = import_graph(tmp_path)
     assert graph["roadmap.c"] == {"roadmap.a"}  # the TYPE_CHECKING import does not count
     assert import_cycles(graph) == [["roadmap.a", "roadmap.b", "roadmap.c"]]
+
+
+_FLAG = re.compile(r"(?:^|[\s`(])(--[a-z][a-z-]+)")
+
+
+def _flags_in_code(source: str) -> list[tuple[int, str]]:
+    """Command-line flags (``--as-of``) in the string constants of ``source``, docstrings aside."""
+    tree = ast.parse(source)
+    docs = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    }
+    return [
+        (node.lineno, flag)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
+        for flag in _FLAG.findall(node.value.replace("var(--", "var("))  # CSS custom properties are not flags
+    ]
+
+
+def test_the_library_names_no_command_line_flag() -> None:
+    """Issue 11: errors name the API's parameters (``as_of``); cli.py shows them as flags. Only the
+    message catalogue (the terminal's words) may mention a flag."""
+    found = [
+        (str(path.relative_to(ROOT)), line, flag)
+        for path in sorted((ROOT / "roadmap").rglob("*.py"))
+        if path.name != "i18n.py"
+        for line, flag in _flags_in_code(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+    assert _flags_in_code('x = "use --force"\n"""docstring --as-of"""\n') == [(1, "--force")]

@@ -155,7 +155,7 @@ def test_roles_yml_is_the_role_file(tmp_path: Path) -> None:
 
 def test_library_option_pointing_at_a_file(tmp_path: Path) -> None:
     path = write_tree(tmp_path, {"1-alpha.yaml": MINI_ALPHA}) / "1-alpha.yaml"
-    assert _errors(path) == [f"{path}: is a file: --library takes the folder holding the stage files"]
+    assert _errors(path) == [f"{path}: is a file: a library is the folder holding the stage files"]
 
 
 def test_bare_yes_no_in_a_library_reads_as_written(tmp_path: Path) -> None:

@@ -72,19 +72,19 @@ def test_any_company_name_survives(tmp_path: Path, name: str) -> None:
 @pytest.mark.parametrize(
     ("facts", "flag"),
     [
-        (StarterFacts(name="", employees=300), "--name"),
-        (StarterFacts(name="A", employees=0), "--employees"),
-        (StarterFacts(name="A", employees=300, country="XX"), "--country"),
-        (StarterFacts(name="A", employees=300, country="fra"), "--country"),
-        (StarterFacts(name="A", employees=300, branches=-1), "--branches"),
-        (StarterFacts(name="A", employees=300, hierarchy_levels=0), "--levels"),
-        (StarterFacts(name="A", employees=300, start=dt.date(1900, 1, 1)), "--start"),
+        (StarterFacts(name="", employees=300), "name"),
+        (StarterFacts(name="A", employees=0), "employees"),
+        (StarterFacts(name="A", employees=300, country="XX"), "country"),
+        (StarterFacts(name="A", employees=300, country="fra"), "country"),
+        (StarterFacts(name="A", employees=300, branches=-1), "branches"),
+        (StarterFacts(name="A", employees=300, hierarchy_levels=0), "hierarchy_levels"),
+        (StarterFacts(name="A", employees=300, start=dt.date(1900, 1, 1)), "start"),
     ],
 )
-def test_bad_facts_name_the_option(facts: StarterFacts, flag: str) -> None:
+def test_bad_facts_name_the_parameter(facts: StarterFacts, flag: str) -> None:
     with pytest.raises(InputError) as info:
         check_facts(facts)
-    assert [d.file for d in info.value.diagnostics] == [flag]
+    assert [(d.file, d.param) for d in info.value.diagnostics] == [(flag, True)]
 
 
 def test_good_facts_pass() -> None:

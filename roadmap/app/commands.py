@@ -396,7 +396,7 @@ def init_company(
     required (:class:`FactsMissing`) and the others default (industry other, no branches, three
     levels, no country, the Monday after ``today``). An existing file is kept unless ``force``.
     """
-    from roadmap.errors import OutputError
+    from roadmap.errors import FileExists
     from roadmap.library import load_library
     from roadmap.output import write_atomic
     from roadmap.starter import StarterFacts, check_facts, next_monday, starter_text
@@ -406,7 +406,7 @@ def init_company(
     if file.is_dir():
         file = file / "company.yaml"
     if file.exists() and not force:
-        raise OutputError(f"{file}: already exists (use --force to overwrite it)")
+        raise FileExists(file)
     today = today or dt.date.today()
     given: dict[str, Any] = {
         "name": name,

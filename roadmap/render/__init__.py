@@ -64,10 +64,10 @@ def parse_formats(text: str) -> list[str]:
     """``gantt,json`` → ``["gantt", "json"]``; unknown names are an error."""
     names = [part.strip().lower() for part in text.split(",") if part.strip()]
     if not names:
-        raise InputError.at("--format", f"no format given; choose from {', '.join(FORMATS)}")
+        raise InputError.of_param("formats", f"no format given; choose from {', '.join(FORMATS)}")
     for name in names:
         if name not in FORMATS:
-            raise InputError.at("--format", f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
+            raise InputError.of_param("formats", f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
     return list(dict.fromkeys(names))
 
 

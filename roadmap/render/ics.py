@@ -67,7 +67,7 @@ def extra_files(ctx: RenderContext) -> list[tuple[str, bytes]]:
     sites (issue 17): one calendar per site, ``plan-SITE.ics`` (see :func:`site_file_names`)."""
     split = ctx.option("ics_split", "none")
     if split not in SPLITS:
-        raise InputError.at("--ics-per-site", f"unknown split '{split}'; choose from {', '.join(SPLITS)}")
+        raise InputError.of_param("ics_split", f"unknown split '{split}'; choose from {', '.join(SPLITS)}")
     if split != "site" or not ctx.plan.sites:
         return []
     from roadmap.render.sites import site_file_names, site_tasks
@@ -87,7 +87,7 @@ def extra_files(ctx: RenderContext) -> list[tuple[str, bytes]]:
 def _level(ctx: RenderContext) -> str:
     level = ctx.option("ics_level", "step")
     if level not in LEVELS:
-        raise InputError.at("--ics-level", f"unknown level '{level}'; choose from {', '.join(LEVELS)}")
+        raise InputError.of_param("ics_level", f"unknown level '{level}'; choose from {', '.join(LEVELS)}")
     return level
 
 

@@ -72,7 +72,7 @@ def test_stage_level_one_event_per_stage() -> None:
 
 
 def test_unknown_level_is_an_input_error() -> None:
-    with pytest.raises(InputError, match="--ics-level"):
+    with pytest.raises(InputError, match="ics_level: unknown level"):
         render("ics", _ctx(EXAMPLES[0], ics_level="week"))
 
 
