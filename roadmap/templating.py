@@ -227,7 +227,20 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
 
     Every operator, call, attribute, item and filter checks the time budget; repetitions,
     padding widths and powers that would build something huge are refused before they run.
+    The bundled templates' environment is made once a process: each template is compiled once
+    (a consultant's folder gets a new one each time, so an edited template is read again).
     """
+    if templates_dir is None:
+        return _bundled_environment()
+    return _new_environment(templates_dir)
+
+
+@functools.cache
+def _bundled_environment() -> jinja2.Environment:
+    return _new_environment(None)
+
+
+def _new_environment(templates_dir: Path | None) -> jinja2.Environment:
     import jinja2
 
     sandbox = _sandbox_class()

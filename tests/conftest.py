@@ -12,10 +12,32 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 # Property tests check behaviour, not speed: a loaded CI machine must not turn slow input
-# generation or a slow example into a failure. 40 examples a property (a third of the explicit
-# counts elsewhere) keep `pytest -m "not external"` under 30 s on two cores.
+# generation or a slow example into a failure. A full run (`.ci/run`: every test) tries 40
+# examples a property unless the test asks for more; the quick run that leaves out the external
+# tests (`pytest -m "not external"`, the edit-test loop, under 30 s on two cores) tries
+# QUICK_SHARE of each count (see `examples`).
 settings.register_profile("roadmap", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("roadmap")
+settings.register_profile("roadmap-quick", max_examples=16, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("roadmap-quick" if os.environ.get("ROADMAP_QUICK_PROPERTIES") == "1" else "roadmap")
+QUICK_SHARE = 0.4
+_QUICK_ENV = "ROADMAP_QUICK_PROPERTIES"
+"""Set by :func:`pytest_configure` (pytest loads this file as ``conftest`` and the tests import
+it again as ``tests.conftest``: the environment is the one state both copies share)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The quick run: a mark expression that leaves out the external tests."""
+    if "not external" in (config.option.markexpr or ""):
+        os.environ[_QUICK_ENV] = "1"
+        settings.load_profile("roadmap-quick")
+    else:
+        os.environ.pop(_QUICK_ENV, None)
+
+
+def examples(n: int) -> int:
+    """A property's number of examples: ``n`` in a full run, QUICK_SHARE of it (at least 5) in the quick one."""
+    return max(5, round(n * QUICK_SHARE)) if os.environ.get(_QUICK_ENV) == "1" else n
+
 
 # The parse cache of large libraries (roadmap.yamlcache) stays out of the user's cache folder:
 # off for every test and CLI subprocess, on only where a test points it at its own folder.

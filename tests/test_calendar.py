@@ -17,6 +17,7 @@ from roadmap.calendar import (
     build_calendar,
     default_weekend,
 )
+from tests.conftest import examples
 
 
 def days(start: date, finish: date) -> list[date]:
@@ -223,7 +224,7 @@ def test_far_indices_are_cheap() -> None:
     assert date(2017, 1, 1) < back < date(2019, 1, 1)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(
     origin=st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)),
     country=st.sampled_from([None, "FR", "DE", "RU", "IL", "CN"]),

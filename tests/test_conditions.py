@@ -19,6 +19,7 @@ from roadmap.conditions import (
     normalise_name,
     parse_condition,
 )
+from tests.conftest import examples
 
 ENV: dict[str, object] = {
     "employees": 800,
@@ -581,7 +582,7 @@ def _extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 expressions = st.recursive(atoms, _extend, max_leaves=12)
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(expressions, envs)
 def test_generated_expressions_parse_and_evaluate_to_bool(source: str, env: dict[str, object]) -> None:
     cond = parse_condition(source)
@@ -622,7 +623,7 @@ def boolean_models(draw: st.DrawFn, depth: int = 0) -> tuple[str, bool, dict[str
     return f"({left}) or ({right})", lv or rv, env
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(boolean_models())
 def test_generated_boolean_expressions_match_a_model(case: tuple[str, bool, dict[str, object]]) -> None:
     source, expected, env = case
@@ -644,19 +645,19 @@ def _check_garbage(source: str) -> None:
         assert type(cond.evaluate(dict.fromkeys(cond.names(), 1))) is bool
 
 
-@settings(max_examples=166)
+@settings(max_examples=examples(166))
 @given(st.text(max_size=60))
 def test_arbitrary_text_raises_only_condition_error(source: str) -> None:
     _check_garbage(source)
 
 
-@settings(max_examples=333)
+@settings(max_examples=examples(333))
 @given(st.text(alphabet=GRAMMAR_ALPHABET, max_size=60))
 def test_grammar_like_garbage_raises_only_condition_error(source: str) -> None:
     _check_garbage(source)
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(
     st.lists(
         st.sampled_from(
@@ -669,7 +670,7 @@ def test_token_soup_raises_only_condition_error(tokens: list[str]) -> None:
     _check_garbage(" ".join(tokens))
 
 
-@settings(max_examples=66)
+@settings(max_examples=examples(66))
 @given(expressions, st.dictionaries(st.text(max_size=3), values))
 def test_unrelated_env_keys_do_not_matter(source: str, env: dict[str, object]) -> None:
     assert type(parse_condition(source).evaluate(env)) is bool

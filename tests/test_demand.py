@@ -20,6 +20,7 @@ from roadmap.library import load_library
 from roadmap.models import Step
 from roadmap.plan import plan_file
 from roadmap.schedule import SchedResult, SchedTask, ScheduleError, schedule_tasks
+from tests.conftest import examples
 from tests.libgen import company, stage, step, write_company, write_library
 from tests.test_schedule import slip
 
@@ -136,7 +137,7 @@ def day_use(tasks: Sequence[SchedTask], result: SchedResult) -> dict[tuple[str, 
     return used
 
 
-@settings(max_examples=33, deadline=None)
+@settings(max_examples=examples(33), deadline=None)
 @given(plan=fractional_plans())
 def test_no_day_exceeds_any_capacity_with_fractional_demands(plan: tuple[list[SchedTask], dict[str, float]]) -> None:
     tasks, capacity = plan
@@ -259,7 +260,7 @@ def test_ms_project_gets_units_and_work_of_shares(tmp_path: Path) -> None:
     assert caps["HR"] == "1.50"
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(seed=st.integers(min_value=0, max_value=10**6))
 def test_a_task_can_slip_by_its_slack_with_shares(seed: int) -> None:
     """Slack on roles shared in units: slipping a task by its slack (pushing what follows it)

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roadmap import digraph
+from tests.conftest import examples
 
 NODES = [f"n{i:02d}" for i in range(12)]
 edge_lists = st.lists(
@@ -29,7 +30,7 @@ def both(edges: list[tuple[str, str, int]], extra: list[str]) -> tuple[digraph.D
     return ours, theirs
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(edge_lists, st.lists(st.sampled_from(NODES), max_size=4), st.lists(st.sampled_from(NODES), max_size=3))
 def test_orders_and_neighbours_match_networkx_after_removals(
     edges: list[tuple[str, str, int]], extra: list[str], removed: list[str]

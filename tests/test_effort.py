@@ -17,6 +17,7 @@ from cli import app
 from roadmap.demand import hundredths
 from roadmap.errors import InputError
 from roadmap.plan import Plan, plan_file
+from tests.conftest import examples
 from tests.libgen import ROLES, Oracle, company, random_dag_stages, stage, step, write_company, write_library
 
 D = dt.date
@@ -208,7 +209,7 @@ def cents(value: str) -> int:
     return int(Decimal(value) * 100)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=10**6))
 def test_totals_reconcile_and_no_day_exceeds_a_capacity(tmp_path: Path, seed: int) -> None:
     plan, team = random_plan(tmp_path, seed)

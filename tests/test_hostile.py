@@ -31,7 +31,7 @@ from cli import app
 from roadmap import answers_io, templating
 from roadmap.errors import EnvironmentProblem, InputError
 from roadmap.render.cells import csv_field, neutralise
-from tests.conftest import EXAMPLES, MINI_ALPHA, MINI_BETA, MINI_COMPANY, MINI_ROLES, ROOT, write_tree
+from tests.conftest import EXAMPLES, MINI_ALPHA, MINI_BETA, MINI_COMPANY, MINI_ROLES, ROOT, examples, write_tree
 
 runner = CliRunner()
 PYTHON = sys.executable
@@ -1050,14 +1050,14 @@ def _check_mutation(text: str, folder: Path, library: list[str]) -> None:
         assert result.exit_code in (0, 2), (text, result.output)
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=mutated(_FIXTURES))
 def test_mutated_fixture_files_exit_0_or_2(text: str, mini_library: Path, tmp_path: Path) -> None:
     (tmp_path / "logo.png").write_bytes(PNG_1PX)
     _check_mutation(text, tmp_path, lib_args(mini_library))
 
 
-@settings(max_examples=6, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(6), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=mutated(_EXAMPLE_TEXTS))
 def test_mutated_examples_exit_0_or_2(text: str, tmp_path: Path) -> None:
     _check_mutation(text, tmp_path, [])

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from roadmap.improve import MAX_PASSES, MIN_PASSES, pass_budget
 from roadmap.schedule import SchedResult, SchedTask, schedule_tasks
+from tests.conftest import examples
 
 pytestmark = pytest.mark.usefixtures("real_improvement")  # conftest: run the improvement every time
 
@@ -82,7 +83,7 @@ def check_feasible(tasks: Sequence[SchedTask], capacity: Mapping[str, int], resu
                     assert used[role, day] <= max(capacity[role], fixed_here)
 
 
-@settings(max_examples=33, deadline=None)
+@settings(max_examples=examples(33), deadline=None)
 @given(plan=plans())
 def test_never_longer_than_the_first_pass_and_always_feasible(plan: tuple[list[SchedTask], dict[str, int]]) -> None:
     tasks, capacity = plan
@@ -94,7 +95,7 @@ def test_never_longer_than_the_first_pass_and_always_feasible(plan: tuple[list[S
         assert best.start == first.start  # a tie keeps the first pass
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(plan=plans(), seed=st.integers(min_value=0, max_value=10**6))
 def test_same_input_same_plan_whatever_the_order(plan: tuple[list[SchedTask], dict[str, int]], seed: int) -> None:
     tasks, capacity = plan

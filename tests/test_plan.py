@@ -25,7 +25,7 @@ from cli import app
 from roadmap.errors import InputError
 from roadmap.plan import Plan, Task, plan_file
 from roadmap.render.json_out import dumps
-from tests.conftest import MINI_ALPHA, MINI_BETA, MINI_COMPANY, MINI_ROLES, write_tree
+from tests.conftest import MINI_ALPHA, MINI_BETA, MINI_COMPANY, MINI_ROLES, examples, write_tree
 from tests.libgen import ROLES, WEEKDAYS, Oracle, company, stage, step, write_company, write_library
 
 D = dt.date
@@ -722,7 +722,9 @@ def calendars(draw: st.DrawFn) -> dict[str, Any]:
 teams = st.dictionaries(st.sampled_from(ROLES), st.integers(1, 3), max_size=3)
 
 PROPERTY = settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(20),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
 

@@ -17,6 +17,7 @@ from roadmap.schedule import (
     ScheduleError,
     schedule_tasks,
 )
+from tests.conftest import examples
 
 pytestmark = pytest.mark.usefixtures("real_improvement")  # conftest: run the improvement every time
 
@@ -329,14 +330,14 @@ def check_constraints(tasks: Sequence[SchedTask], capacity: Mapping[str, int], r
         assert set(by_id[earlier].roles) & set(by_id[later].roles)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(plan=plans(spread_not_before=True))
 def test_constraints_hold(plan: tuple[list[SchedTask], dict[str, int]]) -> None:
     tasks, capacity = plan
     check_constraints(tasks, capacity, schedule_tasks(tasks, capacity))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(plan=plans())
 def test_critical_path_is_a_tight_chain_from_first_start_to_finish(
     plan: tuple[list[SchedTask], dict[str, int]],
@@ -379,7 +380,7 @@ def slip(tasks: Sequence[SchedTask], result: SchedResult, moved: str, days: int)
     return start
 
 
-@settings(max_examples=66, deadline=None)
+@settings(max_examples=examples(66), deadline=None)
 @given(plan=plans(spread_not_before=True), data=st.data())
 def test_a_task_can_slip_by_its_slack_and_no_more(
     plan: tuple[list[SchedTask], dict[str, int]], data: st.DataObject
@@ -400,7 +401,7 @@ def test_a_task_can_slip_by_its_slack_and_no_more(
     assert max(late[t.id] + max(t.duration - 1, 0) for t in tasks) > project_finish
 
 
-@settings(max_examples=66, deadline=None)
+@settings(max_examples=examples(66), deadline=None)
 @given(plan=plans(spread_not_before=True))
 def test_with_unlimited_capacity_the_schedule_is_the_forward_pass(
     plan: tuple[list[SchedTask], dict[str, int]],
@@ -422,7 +423,7 @@ def descendants(tasks: Sequence[SchedTask], root: str) -> set[str]:
     return found
 
 
-@settings(max_examples=66, deadline=None)
+@settings(max_examples=examples(66), deadline=None)
 @given(plan=plans(spread_not_before=True), data=st.data())
 def test_removing_a_bridged_task_moves_only_its_descendants_and_only_earlier(
     plan: tuple[list[SchedTask], dict[str, int]], data: st.DataObject
@@ -449,7 +450,7 @@ def test_removing_a_bridged_task_moves_only_its_descendants_and_only_earlier(
             assert when == before[tid]
 
 
-@settings(max_examples=66, deadline=None)
+@settings(max_examples=examples(66), deadline=None)
 @given(plan=plans(spread_not_before=True), data=st.data())
 def test_result_does_not_depend_on_input_order(
     plan: tuple[list[SchedTask], dict[str, int]], data: st.DataObject

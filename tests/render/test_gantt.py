@@ -123,6 +123,12 @@ def example() -> RenderContext:
     return make_ctx(EXAMPLE)
 
 
+@pytest.fixture(scope="module")
+def example_page(example: RenderContext) -> bytes:
+    """The example's page, rendered once for the tests that only read it."""
+    return render("gantt", example)
+
+
 @pytest.fixture
 def xss_ctx(tmp_path: Path) -> Callable[..., RenderContext]:
     """A company and library whose every user string tries to inject markup."""
@@ -552,8 +558,8 @@ def strings_in(value: Any) -> Iterator[str]:
             yield from strings_in(item)
 
 
-def test_page_has_a_chart_per_stage_and_the_facts_beside_it(example: RenderContext) -> None:
-    page = render("gantt", example)
+def test_page_has_a_chart_per_stage_and_the_facts_beside_it(example: RenderContext, example_page: bytes) -> None:
+    page = example_page
     text = page.decode()
     data = payload(page)
     assert [f["id"] for f in data["figures"]] == ["all"] + [f"stage-{s.id}" for s in example.plan.stages]
@@ -570,9 +576,9 @@ def test_page_has_a_chart_per_stage_and_the_facts_beside_it(example: RenderConte
     assert data["config"]["displaylogo"] is False
 
 
-def test_page_holds_one_data_set_and_a_layout_per_chart(example: RenderContext) -> None:
+def test_page_holds_one_data_set_and_a_layout_per_chart(example: RenderContext, example_page: bytes) -> None:
     plan = example.plan
-    data = payload(render("gantt", example))
+    data = payload(example_page)
     whole = figure_spec(plan, "en")
     # the whole-roadmap chart's traces, once, without their hover labels (one per row, in strings)
     assert [tr["uid"] for tr in data["traces"]] == [tr["uid"] for tr in whole["data"]]
@@ -618,8 +624,8 @@ def test_page_is_byte_identical_for_the_same_plan(example: RenderContext, tmp_pa
     assert out.read_bytes() == first
 
 
-def test_page_loads_nothing_from_the_network(example: RenderContext) -> None:
-    page = render("gantt", example)
+def test_page_loads_nothing_from_the_network(example_page: bytes) -> None:
+    page = example_page
     tags = parse(page)
     remote = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
     for tag, attrs in tags.tags:
@@ -735,8 +741,8 @@ def test_a_logo_up_to_2_mb_is_embedded(xss_ctx: Callable[..., RenderContext], tm
     assert len(images) == 1 and images[0]["src"].startswith("data:image/png;base64,")
 
 
-def test_default_title_and_accent(example: RenderContext) -> None:
-    page = render("gantt", example).decode()
+def test_default_title_and_accent(example_page: bytes) -> None:
+    page = example_page.decode()
     assert "<title>Intranet portal rollout — Uralmash Components</title>" in page
     assert "--accent: #1f5f8b" in page
 
@@ -958,9 +964,9 @@ def test_page_draws_offline_in_chromium(xss_ctx: Callable[..., RenderContext], t
 
 @pytest.mark.external
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
-def test_a_stage_tab_opened_later_draws_its_chart_at_full_width(example: RenderContext, tmp_path: Path) -> None:
+def test_a_stage_tab_opened_later_draws_its_chart_at_full_width(example_page: bytes, tmp_path: Path) -> None:
     # plotly draws a chart inside a hidden tab at zero width: the page draws a tab when shown
-    page = render("gantt", example).decode()
+    page = example_page.decode()
     click = (
         "<script>window.addEventListener('load', function () { setTimeout(function () {"
         " document.querySelector('[data-target=\"stage-crm\"]').click(); }, 100); });</script></body>"
@@ -983,8 +989,8 @@ def test_a_stage_tab_opened_later_draws_its_chart_at_full_width(example: RenderC
 
 @pytest.mark.external
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
-def test_a_chart_shown_again_fits_a_window_resized_while_it_was_hidden(example: RenderContext, tmp_path: Path) -> None:
-    page = render("gantt", example).decode()
+def test_a_chart_shown_again_fits_a_window_resized_while_it_was_hidden(example_page: bytes, tmp_path: Path) -> None:
+    page = example_page.decode()
     script = (
         "<script>window.addEventListener('load', function () { setTimeout(function () {"
         " document.querySelector('[data-target=\"stage-crm\"]').click();"
@@ -1331,8 +1337,10 @@ def test_a_builder_can_be_named_as_module_and_function(
     assert extra_sections(example, ()) == []
 
 
-def test_the_summary_band_comes_before_the_chart_and_the_details_after(example: RenderContext) -> None:
-    text = render("gantt", example).decode()
+def test_the_summary_band_comes_before_the_chart_and_the_details_after(
+    example: RenderContext, example_page: bytes
+) -> None:
+    text = example_page.decode()
     band = text.index('class="band"')
     chart = text.index('id="chart-all"')
     details = text.index('id="details"')
@@ -1368,8 +1376,8 @@ def test_assumptions_name_each_default_taken_for_an_unanswered_question(tmp_path
     assert len(assumed) == len(ctx.plan.assumed)
 
 
-def test_the_print_stylesheet_is_landscape_and_hides_the_tabs_and_mode_bar(example: RenderContext) -> None:
-    css = parse(render("gantt", example)).texts["style"][0]
+def test_the_print_stylesheet_is_landscape_and_hides_the_tabs_and_mode_bar(example_page: bytes) -> None:
+    css = parse(example_page).texts["style"][0]
     assert "@page { size: landscape" in css
     printed = css[css.index("@media print") :]
     assert ".tabs" in printed and ".modebar" in printed and "display: none" in printed

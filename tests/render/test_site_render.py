@@ -501,9 +501,10 @@ def test_html_escape_of_calendar_tooltips(hostile: RenderContext) -> None:
 
 
 def test_gantt_rows_and_mermaid_name_the_site_of_a_per_site_step() -> None:
+    from roadmap.render.gantt import figure_spec
+
     ctx = site_ctx()
-    data = payload(render("gantt", ctx))
-    labels = data["rows"]["labels"]
+    labels = figure_spec(ctx.plan, "en")["layout"]["yaxis"]["ticktext"]  # the page's row labels
     per_site = [task for task in ctx.plan.tasks if task.site is not None]
     assert per_site
     for task in per_site:  # one row per site's copy, and each says which site it is
@@ -513,12 +514,8 @@ def test_gantt_rows_and_mermaid_name_the_site_of_a_per_site_step() -> None:
     mermaid = render("mermaid", ctx).decode()
     assert all(f" — {task.site} :" in mermaid for task in per_site)
     titled = site_ctx(titled_with_site=True)  # a title that already names its site is kept as is
-    assert not any(
-        "— " + t.site + " — " in label
-        for t in titled.plan.tasks
-        if t.site
-        for label in payload(render("gantt", titled))["rows"]["labels"]
-    )
+    labels = figure_spec(titled.plan, "en")["layout"]["yaxis"]["ticktext"]
+    assert not any(f"— {t.site} — " in label for t in titled.plan.tasks if t.site for label in labels)
 
 
 def test_the_line_of_balance_is_plain_data_that_plotly_validates() -> None:
