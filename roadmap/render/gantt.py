@@ -105,6 +105,16 @@ def label(text: str, limit: int = LABEL_CHARS) -> str:
     return esc(cut + ("…" if cut != text else ""))
 
 
+def row_label(task: Task, limit: int = LABEL_CHARS) -> str:
+    """A task's y-axis label; a per-site step keeps its site's name whole at the end when the title
+    must be shortened (``Hypercare after the… — Almaty``; issue 17)."""
+    if task.site is None or task.site in task.title:
+        return label(task.title, limit)
+    site = " ".join(task.site.split())
+    room = max(limit - len(site) - 3, limit // 3)
+    return label(task.title, room) + " — " + esc(site) if len(task.title) > room else label(site_title(task), limit)
+
+
 def stage_colours(plan: Plan) -> dict[str, str]:
     """Stage id → bar colour, by the stage's place in the plan."""
     return {s.id: STAGE_COLOURS[i % len(STAGE_COLOURS)] for i, s in enumerate(plan.stages)}
@@ -619,7 +629,7 @@ def chart_layout(
         "yaxis": {
             "tickmode": "array",
             "tickvals": list(range(len(tasks))),
-            "ticktext": [("◆ " if task.milestone else "") + label(site_title(task)) for task in tasks],
+            "ticktext": [("◆ " if task.milestone else "") + row_label(task) for task in tasks],
             "range": [n - 0.5, -0.5],
             "automargin": True,
             "showgrid": False,

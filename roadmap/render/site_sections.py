@@ -37,6 +37,9 @@ LOB_MARGIN_TOP = 64
 """Room above the rows without the legend: the mode bar and the date axis."""
 LOB_MARGIN_BOTTOM = 16
 SITE_LABEL_CHARS = 24
+LOB_LEGEND_CHARS = 56
+"""The line of balance's legend names a step of the site template: longer than the Gantt's stage
+names, as such steps often differ only at the end (two hypercare steps, after two go-lives)."""
 PALETTE = (
     "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#86bcb6",
     "#1f5f8b", "#ff9da7", "#8cd17d", "#499894",
@@ -88,7 +91,6 @@ def lob_figure(plan: Plan, lang: str) -> dict[str, Any]:
     from roadmap.render.facts import working_days
     from roadmap.render.gantt import (
         DAY_FIRST_TICKS,
-        LEGEND_CHARS,
         LEGEND_ROW_PX,
         LEGEND_TOP_PX,
         dated_lines,
@@ -114,7 +116,7 @@ def lob_figure(plan: Plan, lang: str) -> dict[str, Any]:
             {
                 "type": "scatter",
                 "uid": f"step-{k}",
-                "name": label(title, LEGEND_CHARS),
+                "name": label(title, LOB_LEGEND_CHARS),
                 "x": [t.start.isoformat() for t in own],
                 "y": [row[t.site or ""] for t in own],
                 "mode": "lines+markers",

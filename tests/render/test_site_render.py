@@ -525,3 +525,19 @@ def test_the_line_of_balance_is_plain_data_that_plotly_validates() -> None:
     assert type(figure) is dict and all(type(trace) is dict for trace in figure["data"])
     checked = go.Figure(figure).to_plotly_json()  # raises on any property plotly.js does not know
     assert [trace["uid"] for trace in checked["data"]] == [trace["uid"] for trace in figure["data"]]
+
+
+def test_a_shortened_row_label_keeps_the_site_name_whole() -> None:
+    from roadmap.render.gantt import LABEL_CHARS, row_label
+    from tests.helpers import make_task
+
+    day = dt.date(2027, 1, 4)
+    long = make_task("s.h@Kyzylorda", day, day, title="Accompagnement renforcé après l'invitation", site="Kyzylorda")
+    text = row_label(long)
+    assert text.endswith("… — Kyzylorda") and len(text) <= LABEL_CHARS
+    short = make_task("s.i@Oral", day, day, title="Inviting employees", site="Oral")
+    assert row_label(short) == "Inviting employees — Oral"
+    named = make_task("s.i@Oral", day, day, title="Inviting employees in Oral", site="Oral")
+    assert row_label(named) == "Inviting employees in Oral"
+    hostile = make_task("s.i@x", day, day, title="Inviting employees", site="<b>x</b>")
+    assert row_label(hostile) == "Inviting employees — &lt;b&gt;x&lt;/b&gt;"
