@@ -177,6 +177,13 @@ class CalendarInfo(Out):
     """Holiday date → its name in the plan's language (public holidays, and the company's own)."""
 
 
+class DateSpan(Out):
+    """Days from ``start`` to ``finish``, both included."""
+
+    start: dt.date
+    finish: dt.date
+
+
 class SiteWindow(Out):
     """One site of a rollout in waves (issue 17): its wave and dates."""
 
@@ -191,6 +198,8 @@ class SiteWindow(Out):
     """The day the site goes live (its go-live step's finish), when the template has one."""
     finish: dt.date
     """The last day of the site's last per-site step."""
+    blackout: tuple[DateSpan, ...] = Field(default=(), exclude_if=_is_empty)
+    """The site's ``blackout`` windows (nothing of the site is scheduled on those days)."""
     calendar: CalendarInfo | None = Field(default=None, exclude_if=_is_none)
     """The site's own working calendar over the plan's span, when it is not the plan's: another
     country's weekend and holidays, and its ``blackout`` days (holidays named as such)."""
@@ -658,6 +667,7 @@ def _with_sites(plan: Plan, data: CompanyFile, site_plan: SitePlan, head_office:
                 start=min((task.start for task in own), default=plan.start),
                 go_live=min(live, default=None),
                 finish=max((task.finish for task in own), default=plan.start),
+                blackout=tuple(DateSpan(start=w.from_, finish=w.to) for w in site.blackout),
                 calendar=_site_calendar_info(plan, calendars[site.name], site, lang),
             )
         )

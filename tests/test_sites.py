@@ -479,3 +479,33 @@ def test_diff_says_which_site_was_added(tmp_path: Path) -> None:
     assert "Sites:" in lines
     added = [line for line in lines if line.startswith("+ site Kokshetau (wave ")]
     assert len(added) == 1 and "steps)" in added[0]
+
+
+def test_a_sites_blackout_and_calendar_travel_to_plan_json_the_checklist_and_the_line_of_balance() -> None:
+    from roadmap.render import RenderContext, render
+    from roadmap.render.site_sections import lob_figure
+
+    plan = example()
+    data = json.loads(plan.model_dump_json())
+    atyrau = next(site for site in data["sites"] if site["name"] == "Atyrau")
+    assert atyrau["blackout"] == [
+        {"start": "2027-09-20", "finish": "2027-10-08"},
+        {"start": "2027-12-15", "finish": "2028-01-10"},
+    ]
+    assert "2027-09-21" in atyrau["calendar"]["holidays"]  # a working Tuesday of the blackout
+    assert atyrau["calendar"]["holiday_names"]["2027-09-21"] == "Site blackout"
+    almaty = next(site for site in data["sites"] if site["name"] == "Almaty")
+    assert "blackout" not in almaty and "calendar" not in almaty  # the head office's days are the plan's
+    riyadh = next(site for site in data["sites"] if site["name"] == "Riyadh")
+    assert riyadh["calendar"]["weekend"] == ["fri", "sat"]
+    text = render("checklist", RenderContext(plan=plan)).decode()
+    section = text[text.index("· Atyrau\n") :]
+    assert "Blackout (nothing of this site scheduled): 2027-09-20 → 2027-10-08, 2027-12-15 → 2028-01-10" in section
+    figure = lob_figure(plan, "en")
+    row = [site.name for site in plan.sites].index("Atyrau")
+    bands = [s for s in figure["layout"]["shapes"] if s["name"].startswith("blackout-")]
+    assert [(s["name"], s["x0"], s["y0"] < row < s["y1"]) for s in bands] == [
+        (f"blackout-{row}-0", "2027-09-20", True),
+        (f"blackout-{row}-1", "2027-12-15", True),
+    ]
+    assert figure["data"][-1]["uid"] == "blackout"

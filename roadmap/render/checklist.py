@@ -103,6 +103,15 @@ def site_sections(ctx: RenderContext) -> list[dict[str, Any]]:
             "go_live": word(lang, "go_live_on", date=site.go_live) if site.go_live else None,
             "employees": word(lang, "employees", n=site.employees),
             "country": site.country,
+            "blackout": word(
+                lang,
+                "checklist_blackout",
+                spans=", ".join(
+                    word(lang, "checklist_site_dates", start=span.start, finish=span.finish) for span in site.blackout
+                ),
+            )
+            if site.blackout
+            else None,
             "steps": [
                 {**step_item(task, ctx), "title": step_title(task)}
                 for task in tasks.get(site.name, [])

@@ -37,6 +37,8 @@ LOB_MARGIN_TOP = 64
 """Room above the rows without the legend: the mode bar and the date axis."""
 LOB_MARGIN_BOTTOM = 16
 SITE_LABEL_CHARS = 24
+BLACKOUT_FILL = "rgba(120, 120, 120, 0.18)"
+"""A site's blackout windows on its line-of-balance row."""
 LOB_LEGEND_CHARS = 56
 """The line of balance's legend names a step of the site template: longer than the Gantt's stage
 names, as such steps often differ only at the end (two hypercare steps, after two go-lives)."""
@@ -86,7 +88,9 @@ def lob_figure(plan: Plan, lang: str) -> dict[str, Any]:
 
     Traces, each with a stable ``uid``: ``step-<k>`` (one per template step, k its place in
     :func:`~roadmap.render.sites.template_steps`; x the step's start at each site, y the site's
-    row), then ``go-live`` (diamonds on the sites' go-live days) when any site has one.
+    row), then ``go-live`` (diamonds on the sites' go-live days) when any site has one, then
+    ``blackout`` (a legend entry for the grey bands, shapes ``blackout-<row>-<k>``, over the
+    sites' blackout windows) when any site has one.
     """
     from roadmap.render.facts import working_days
     from roadmap.render.gantt import (
@@ -148,6 +152,19 @@ def lob_figure(plan: Plan, lang: str) -> dict[str, Any]:
                 "hovertemplate": "%{hovertext}<extra></extra>",
             }
         )
+    if any(site.blackout for site in sites):  # a legend entry for the grey blackout bands
+        traces.append(
+            {
+                "type": "scatter",
+                "uid": "blackout",
+                "name": esc(word(lang, "blackout_short")),
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "marker": {"symbol": "square", "size": 12, "color": BLACKOUT_FILL},
+                "hoverinfo": "skip",
+            }
+        )
     names = [str(trace["name"]) for trace in traces]
     n = max(len(sites), 1)
     px = row_px(len(sites))
@@ -188,6 +205,25 @@ def lob_figure(plan: Plan, lang: str) -> dict[str, Any]:
                 "font": {"size": 10, "color": "#5b6673"},
             }
         )
+    for site in sites:  # a site's blackout windows, hatched across its row
+        for k, span in enumerate(site.blackout):
+            if span.finish < first or span.start > last:
+                continue
+            shapes.append(
+                {
+                    "type": "rect",
+                    "name": f"blackout-{row[site.name]}-{k}",
+                    "xref": "x",
+                    "yref": "y",
+                    "x0": max(span.start, first).isoformat(),
+                    "x1": (min(span.finish, last) + dt.timedelta(days=1)).isoformat(),
+                    "y0": row[site.name] - 0.35,
+                    "y1": row[site.name] + 0.35,
+                    "fillcolor": BLACKOUT_FILL,
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+            )
     for uid, day, _, colour, dash in dated_lines(plan, lang):
         shapes.append(
             {
