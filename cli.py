@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from roadmap.app import AskEvent, Fact, Progress, Refused
+    from roadmap.app.views import Node
     from roadmap.ask import Parsed, Pending
     from roadmap.summary import Section
 
@@ -270,35 +271,31 @@ def stages(
     from roadmap.app import describe_library
 
     view = describe_library(lang=lang.value, library_dir=library)
-    data = view.data
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(view.data, ensure_ascii=False, indent=2))
         return
+    from roadmap.app.views import library_tree
+
+    _print_tree(library_tree(view, lang.value))
+
+
+def _print_tree(root: Node) -> None:
+    """A tree of lines (roadmap/app/views.py) with rich: styles by name, notes dimmed, long lines folded."""
     from rich.text import Text
     from rich.tree import Tree
 
-    from roadmap.i18n import t
+    def line(node: Node) -> Text:
+        text = Text(node.text, style=_STYLES.get(node.style, ""), overflow="fold")
+        if node.note:
+            text.append(f" {node.note}", style="dim")
+        return text
 
-    def fold(markup: str) -> Text:
-        return Text.from_markup(markup, overflow="fold")
+    def grow(branch: Tree, node: Node) -> None:
+        for child in node.children:
+            grow(branch.add(line(child)), child)
 
-    lg = lang.value
-    tree = Tree(f"[bold]{t(lg, 'tree_library')}[/] ({_escape(view.source)})")
-    for stage in data["stages"]:
-        node = tree.add(fold(f"[bold cyan]{stage['order']}. {_escape(stage['title'])}[/] [dim]{stage['id']}[/]"))
-        steps = node.add(t(lg, "tree_steps"))
-        for step in stage["steps"]:
-            extra = f" [dim]({t(lg, 'tree_optional')})[/]" if step["optional"] else ""
-            cond = f" [dim]{_escape(t(lg, 'tree_when', cond=step['when']))}[/]" if step["when"] else ""
-            steps.add(
-                fold(
-                    f"{step['id']}  {_escape(step['title'])} — {t(lg, 'tree_days', n=step['duration_days'])}, "
-                    f"{', '.join(step['roles']) or t(lg, 'tree_no_role')}{extra}{cond}"
-                )
-            )
-        questions = node.add(t(lg, "tree_questions"))
-        for q in stage["questions"]:
-            questions.add(fold(f"{q['id']} [dim]({q['kind']})[/]  {_escape(q['text'])}"))
+    tree = Tree(line(root))
+    grow(tree, root)
     _console().print(tree)
 
 
@@ -495,7 +492,15 @@ def _parse_date(value: str | None, flag: str) -> dt.date | None:
     return day
 
 
-_STYLES = {"bold": "bold", "dim": "dim", "warn": "yellow", "crit": "red", "late": "red", "early": "green"}
+_STYLES = {
+    "bold": "bold",
+    "stage": "bold cyan",
+    "dim": "dim",
+    "warn": "yellow",
+    "crit": "red",
+    "late": "red",
+    "early": "green",
+}
 
 
 def _print_sections(sections: tuple[Section, ...]) -> None:

@@ -6,9 +6,11 @@ end can print them as they are. Nothing here knows about a terminal.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from roadmap.app.commands import LibraryView
     from roadmap.diff import PlanDiff
     from roadmap.explain import Explanation
     from roadmap.summary import Line, Section
@@ -116,3 +118,45 @@ def diff_sections(result: PlanDiff) -> tuple[Section, ...]:
 
 def _shift(days: int) -> str:
     return f"+{days}" if days > 0 else str(days)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One line of a tree for a reader (``roadmap stages``): its text, a style name (``bold``,
+    ``stage`` or none), a quieter ``note`` after it, and the lines under it."""
+
+    text: str
+    style: str = ""
+    note: str = ""
+    children: tuple[Node, ...] = ()
+
+
+def library_tree(view: LibraryView, lang: str) -> Node:
+    """The stage library as a tree: each stage, its steps (duration, roles, optional, condition)
+    and its questions (id, kind, text)."""
+    from roadmap.i18n import t
+
+    def step_node(step: dict[str, Any]) -> Node:
+        roles = ", ".join(step["roles"]) or t(lang, "tree_no_role")
+        notes = [f"({t(lang, 'tree_optional')})"] if step["optional"] else []
+        if step["when"]:
+            notes.append(t(lang, "tree_when", cond=step["when"]))
+        days = t(lang, "tree_days", n=step["duration_days"])
+        return Node(f"{step['id']}  {step['title']} — {days}, {roles}", note=" ".join(notes))
+
+    stages = tuple(
+        Node(
+            f"{stage['order']}. {stage['title']}",
+            "stage",
+            stage["id"],
+            (
+                Node(t(lang, "tree_steps"), children=tuple(step_node(step) for step in stage["steps"])),
+                Node(
+                    t(lang, "tree_questions"),
+                    children=tuple(Node(f"{q['id']}  {q['text']}", note=f"({q['kind']})") for q in stage["questions"]),
+                ),
+            ),
+        )
+        for stage in view.data["stages"]
+    )
+    return Node(t(lang, "tree_library"), "bold", f"({view.source})", stages)

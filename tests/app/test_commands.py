@@ -86,3 +86,20 @@ def test_baseline_then_diff(mini_library: Path, make_company: Callable[..., Path
     assert [line.text for line in same.sections[0].lines][1:] == ["No differences."]
     first = same.sections[0].lines[0]
     assert (first.mark, first.style, first.whole) == ("Finish:", "bold", True)
+
+
+def test_the_library_tree_holds_every_stage_step_and_question() -> None:
+    from roadmap.app import describe_library
+    from roadmap.app.views import library_tree
+
+    view = describe_library(lang="en")
+    tree = library_tree(view, "en")
+    assert tree.style == "bold" and tree.note == f"({view.source})"
+    assert [stage.note for stage in tree.children] == [s["id"] for s in view.data["stages"]]
+    first, data = tree.children[0], view.data["stages"][0]
+    steps, questions = first.children
+    assert [n.text.split("  ")[0] for n in steps.children] == [s["id"] for s in data["steps"]]
+    assert [n.text.split("  ")[0] for n in questions.children] == [q["id"] for q in data["questions"]]
+    optional = next(s for s in data["steps"] if s["optional"])
+    node = next(n for n in steps.children if n.text.startswith(optional["id"] + "  "))
+    assert "(optional)" in node.note
