@@ -509,3 +509,18 @@ def test_a_sites_blackout_and_calendar_travel_to_plan_json_the_checklist_and_the
         (f"blackout-{row}-1", "2027-12-15", True),
     ]
     assert figure["data"][-1]["uid"] == "blackout"
+
+
+def test_changing_the_template_step_changes_every_sites_copy(tmp_path: Path) -> None:
+    sites = "  - {name: A, employees: 200}\n  - {name: B, employees: 150}\n  - {name: C, employees: 50}"
+    before = {t.id: t for t in plan_file(small(tmp_path, sites, name="a.yaml"))[0].tasks}
+    path = small(tmp_path, sites, name="b.yaml")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "adjust:\n  core.launch: {add_days: 2, note: longer training}\n",
+        encoding="utf-8",
+    )
+    after = {t.id: t for t in plan_file(path)[0].tasks}
+    for site in ("A", "B", "C"):
+        tid = f"core.launch@{site}"
+        assert after[tid].duration_days == before[tid].duration_days + 2, tid
+    assert set(after) == set(before)
