@@ -236,7 +236,7 @@ def _plan_sheet(ws: Worksheet, plan: Plan, titles: dict[str, str], lang: str) ->
                 _text(_demand_text(task, titles)),
                 round(sum(task.effort.values()), 2),
                 _text(label(lang, "yes")) if task.critical else None,
-                _text(task.status),
+                _text(t(lang, f"report_state_{task.status}", percent=task.percent)),
             ]
             if plan.sites:
                 values.append(_text(task.site) if task.site else None)

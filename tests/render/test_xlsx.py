@@ -135,6 +135,7 @@ def test_french_labels_and_currency_after_the_amount(tmp_path: Path) -> None:
     assert wb.sheetnames == ["Planning", "Charge", "Coût", "Hypothèses"]
     assert wb["Coût"]["B1"].number_format == '#,##0.00\\ "€"'
     assert wb["Planning"]["D3"].number_format == "dd/mm/yyyy"
+    assert wb["Planning"]["J1"].value == "État" and wb["Planning"]["J3"].value == "prévue"  # the state in French
 
 
 def test_same_plan_same_bytes_and_no_cost_without_rates(tmp_path: Path) -> None:
