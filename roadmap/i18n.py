@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "gate of wave {wave} ({sites}): the next wave starts after it",
         "jalon de la vague {wave} ({sites}) : la vague suivante commence après lui",
     ),
+    "why_gate_last": (
+        "gate of wave {wave} ({sites}), the last: the rollout to the sites ends here",
+        "jalon de la vague {wave} ({sites}), la dernière : le déploiement sur les sites s'achève ici",
+    ),
     "why_lessons": (
         "lessons learned before the gate: {days} working days (plan.waves.lessons_days)",
         "retour d'expérience avant le jalon : {days} jours ouvrés (plan.waves.lessons_days)",

@@ -318,6 +318,8 @@ class Gate(_Reason):
     """The wave."""
     sites: tuple[str, ...]
     """The wave's sites, in the company file's order."""
+    last: bool = False
+    """The last wave's gate: the rollout to the sites ends there."""
 
 
 class Lessons(_Reason):

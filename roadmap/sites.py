@@ -194,7 +194,7 @@ def expand_sites(
         names = [n for n in all_names if waves[n] == number]
         gate = f"{last_stage.id}.gate-{number}"
         gates[number] = gate
-        gate_reasons: tuple[TaskReason, ...] = (Gate(wave=number, sites=tuple(names)),)
+        gate_reasons: tuple[TaskReason, ...] = (Gate(wave=number, sites=tuple(names), last=k == len(numbers) - 1),)
         why = words_of(gate_reasons, library, lang)
         new_blocks[gate] = Block(gate, last_stage, None, 0, why, gate_reasons, gate=number)
         before = [f"{bid}{SEP}{n}" for n in names for bid in leaves]

@@ -336,8 +336,8 @@ def words(reason: AnyReason, lang: str) -> str:
             return t(lang, key, days=days, roles=", ".join(roles))
         case Site(site=site, employees=employees, wave=wave):
             return t(lang, key, site=site, employees=employees, wave=wave)
-        case Gate(wave=wave, sites=sites):
-            return t(lang, key, wave=wave, sites=", ".join(sites))
+        case Gate(wave=wave, sites=sites, last=last):
+            return t(lang, "why_gate_last" if last else key, wave=wave, sites=", ".join(sites))
         case Lessons(days=days):
             return t(lang, key, days=days)
         case Fit():

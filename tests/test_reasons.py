@@ -125,6 +125,7 @@ def _samples(library: Library) -> Iterator[object]:
     yield CostDropped(cost="Licence", block=step.id)
     yield Site(site="Lyon", employees=120, wave=2)
     yield Gate(wave=1, sites=("Paris", "Lyon"))
+    yield Gate(wave=2, sites=("Nice",), last=True)
     yield Lessons(days=3)
 
 

@@ -524,3 +524,10 @@ def test_changing_the_template_step_changes_every_sites_copy(tmp_path: Path) -> 
         tid = f"core.launch@{site}"
         assert after[tid].duration_days == before[tid].duration_days + 2, tid
     assert set(after) == set(before)
+
+
+def test_only_the_last_gate_says_the_rollout_ends_there() -> None:
+    gates = [t for t in example().tasks if ".gate-" in t.id]
+    assert [g.id for g in gates] == ["core.gate-1", "core.gate-2", "core.gate-3"]
+    assert ["the next wave starts after it" in g.why[0] for g in gates] == [True, True, False]
+    assert "the last: the rollout to the sites ends here" in gates[-1].why[0]
