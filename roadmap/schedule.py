@@ -375,6 +375,22 @@ def _distinct_needs(g: _Graph, n_roles: int) -> list[list[int]]:
     return [sorted(lv) for lv in levels]
 
 
+def _ready_heap(
+    g: _Graph, priority: Sequence[int] | None, waiting: list[int]
+) -> tuple[list[tuple[int, int, int]], list[int], list[int]]:
+    """The tasks free to place as a heap, and the priorities that order it (smaller first): the
+    given ones, else each task's latest start on the critical path, then the longer tail first;
+    ties by position."""
+    n = len(waiting)
+    if priority is None:
+        latest, tail = _critical_path_priorities(g)
+    else:
+        latest, tail = list(priority), [0] * n
+    ready = [(latest[k], -tail[k], k) for k in range(n) if not g.fixed[k] and waiting[k] == 0]
+    heapq.heapify(ready)
+    return ready, latest, tail
+
+
 def _place(g: _Graph, caps: list[int], priority: Sequence[int] | None = None) -> tuple[list[int], list[int]]:
     """The serial schedule-generation scheme: start and finish of every task.
 
@@ -398,12 +414,7 @@ def _place(g: _Graph, caps: list[int], priority: Sequence[int] | None = None) ->
                 usage.occupy(g.roles[k], g.need[k], fs, g.span[k] + 1)
             for s, _ in g.succs[k]:
                 waiting[s] -= 1
-    if priority is None:
-        latest, tail = _critical_path_priorities(g)
-    else:
-        latest, tail = list(priority), [0] * n
-    ready = [(latest[k], -tail[k], k) for k in range(n) if not g.fixed[k] and waiting[k] == 0]
-    heapq.heapify(ready)
+    ready, latest, tail = _ready_heap(g, priority, waiting)
     while ready:
         _, _, k = heapq.heappop(ready)
         es = g.not_before[k]
@@ -655,12 +666,7 @@ def _place_calendars(g: _Graph, caps: list[int], priority: Sequence[int] | None 
                     usage.occupy(g.roles[k], g.need[k], a, b - a)
         for s, _ in g.succs[k]:
             waiting[s] -= 1
-    if priority is None:
-        latest, tail = _critical_path_priorities(g)
-    else:
-        latest, tail = list(priority), [0] * n
-    ready = [(latest[k], -tail[k], k) for k in range(n) if not g.fixed[k] and waiting[k] == 0]
-    heapq.heapify(ready)
+    ready, latest, tail = _ready_heap(g, priority, waiting)
     while ready:
         _, _, k = heapq.heappop(ready)
         mk = masks[k]
