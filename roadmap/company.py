@@ -39,7 +39,9 @@ class CompanyInput:
 def load_company(path: Path, library: Library) -> CompanyInput:
     """Read, validate and cross-check a company file; all problems are reported at once."""
     loaded = load_yaml(path, defer=True)
-    data = normalise_answers(validate_model(loaded, CompanyFile), library)
+    from roadmap.sites import with_head_office
+
+    data = with_head_office(normalise_answers(validate_model(loaded, CompanyFile), library))  # issue 17
     problems = list(check_company(data, loaded, library, path.parent))
     if problems:
         raise InputError(problems)

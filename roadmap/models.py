@@ -715,8 +715,9 @@ class CompanyFile(Model):
     costs: tuple[CostItem, ...] = ()
     """Costs besides people's time: one-off (``at``) or recurring (``every``)."""
     sites: tuple[Site, ...] = ()
-    """The company's sites, head office included (issue 17): per-site steps are planned once per
-    site, in waves; without sites, every step is planned once."""
+    """The company's sites, head office included (issue 17; when no site is ``head_office`` and the
+    sites hold fewer people than the company, a ``Head office`` site with the rest is implied):
+    per-site steps are planned once per site, in waves; without sites, every step is planned once."""
 
 
 # ---------------------------------------------------------------- issue 16: forecast ranges

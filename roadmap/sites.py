@@ -1,10 +1,13 @@
 """Rollout waves (issue 17): sites, their waves and calendars, and the per-site copies of steps.
 
 The company file's ``sites`` lists every site, the head office included (``head_office: true``
-on at most one). Steps marked ``per_site`` in the library are planned once per site, as
-``STEP@SITE``, scaled by the site's headcount (rules ``by: employees`` read the site's
-employees; rules ``by: branches`` add nothing to one site; ``by: hierarchy_levels`` reads the
-company's), with the roles of the step: the same people serve every site.
+on at most one); when none is marked and the listed sites hold fewer people than the company,
+the head office is implied (:func:`with_head_office`): a site named ``Head office`` with the
+people the others leave, in the company's country, first in line. Steps marked ``per_site``
+in the library are planned once per site, as ``STEP@SITE``, scaled by the site's headcount
+(rules ``by: employees`` read the site's employees; rules ``by: branches`` add nothing to one
+site; ``by: hierarchy_levels`` reads the company's), with the roles of the step: the same
+people serve every site.
 
 Waves come from ``plan.waves`` (the pilot alone in wave 1, default the head office, else the
 first site listed; then the other sites in the order listed, ``size`` per wave) or from a
@@ -40,10 +43,45 @@ from roadmap.reasons import Site as SiteReason
 from roadmap.resolve import Block, Resolution, _duration, words_of
 from roadmap.yamlio import LoadedYaml, did_you_mean
 
-__all__ = ["SitePlan", "check_sites", "expand_sites", "site_calendars", "site_masks", "site_step_ids", "wave_of"]
+__all__ = [
+    "HEAD_OFFICE",
+    "SitePlan",
+    "check_sites",
+    "expand_sites",
+    "site_calendars",
+    "site_masks",
+    "site_step_ids",
+    "wave_of",
+    "with_head_office",
+]
 
 SEP = "@"
 """Between a step id and a site name in a per-site step's id."""
+HEAD_OFFICE = "Head office"
+"""The name of an implied head office (the same in every language: it is part of task ids)."""
+
+
+def with_head_office(data: CompanyFile) -> CompanyFile:
+    """``data`` with its head office among the sites when ``sites`` does not list it: no site has
+    ``head_office: true`` and the listed sites hold fewer people than ``company.employees``. The
+    implied site (:data:`HEAD_OFFICE`, or ``Head office 2``... when a listed site has that name)
+    has the people the others leave, the company's country and calendar, and comes last in the
+    list (diagnostics keep their places) but first in line: the pilot unless ``plan.waves`` names
+    one, else first of the next wave; with a ``wave`` on every listed site, the lowest one."""
+    sites = data.sites
+    if not sites or any(site.head_office for site in sites):
+        return data
+    rest = data.company.employees - sum(site.employees for site in sites)
+    if rest <= 0:
+        return data
+    names = {site.name for site in sites}
+    name, k = HEAD_OFFICE, 2
+    while name in names:
+        name, k = f"{HEAD_OFFICE} {k}", k + 1
+    given = [site.wave for site in sites if site.wave is not None]
+    wave = min(given) if len(given) == len(sites) else None
+    head = Site(name=name, employees=rest, head_office=True, wave=wave)
+    return data.model_copy(update={"sites": (*sites, head)})
 
 
 def check_sites(data: CompanyFile, y: LoadedYaml, library: Library) -> Iterator[Diagnostic]:
@@ -122,7 +160,7 @@ def wave_of(data: CompanyFile) -> dict[str, int]:
     if pilot is None:
         pilot = next((site.name for site in sites if site.head_office), sites[0].name if sites else None)
     out = {pilot: 1} if pilot is not None else {}
-    rest = [site.name for site in sites if site.name != pilot]
+    rest = [site.name for site in sorted(sites, key=lambda s: not s.head_office) if site.name != pilot]
     for k, name in enumerate(rest):
         out[name] = 2 + k // waves.size
     return {site.name: out[site.name] for site in sites}

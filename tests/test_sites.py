@@ -19,6 +19,7 @@ from roadmap.errors import InputError
 from roadmap.library import load_library
 from roadmap.plan import Plan, build_plan, plan_file
 from roadmap.schedule import SchedTask, schedule_tasks
+from roadmap.sites import HEAD_OFFICE
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "builder-sites.yaml"
@@ -531,3 +532,37 @@ def test_only_the_last_gate_says_the_rollout_ends_there() -> None:
     assert [g.id for g in gates] == ["core.gate-1", "core.gate-2", "core.gate-3"]
     assert ["the next wave starts after it" in g.why[0] for g in gates] == [True, True, False]
     assert "the last: the rollout to the sites ends here" in gates[-1].why[0]
+
+
+def test_the_head_office_is_implied_when_the_sites_leave_people_out(tmp_path: Path) -> None:
+    branches = "  - {name: Lyon, employees: 100}\n  - {name: Nice, employees: 50}"
+    plan = plan_file(small(tmp_path, branches, "waves: {size: 1}"))[0]
+    head = next(site for site in plan.sites if site.name == HEAD_OFFICE)
+    assert (head.employees, head.country, head.wave) == (250, "FR", 1)  # 400 - 150, the company's, the pilot
+    assert [(s.name, s.wave) for s in plan.sites] == [("Head office", 1), ("Lyon", 2), ("Nice", 3)]
+    assert any(t.id == f"setup.invite@{HEAD_OFFICE}" for t in plan.tasks)
+    assert not any("headcount" in w or "employees" in w for w in plan.warnings)
+    piloted = plan_file(small(tmp_path, branches, "waves: {pilot: Nice, size: 1}", name="p.yaml"))[0]
+    assert [(s.name, s.wave) for s in piloted.sites] == [("Nice", 1), ("Head office", 2), ("Lyon", 3)]
+    waved = "  - {name: Lyon, employees: 100, wave: 2}\n  - {name: Nice, employees: 50, wave: 3}"
+    explicit = plan_file(small(tmp_path, waved, name="w.yaml"))[0]
+    assert [(s.name, s.wave) for s in explicit.sites] == [("Head office", 2), ("Lyon", 2), ("Nice", 3)]
+    named = "  - {name: Head office, employees: 100}\n  - {name: Nice, employees: 50}"
+    clash = plan_file(small(tmp_path, named, name="c2.yaml"))[0]
+    assert sorted(s.name for s in clash.sites) == ["Head office", "Head office 2", "Nice"]
+    whole = "  - {name: Lyon, employees: 300}\n  - {name: Nice, employees: 100}"
+    assert [s.name for s in plan_file(small(tmp_path, whole, name="x.yaml"))[0].sites] == ["Lyon", "Nice"]
+    marked = "  - {name: Lyon, employees: 100, head_office: true}\n  - {name: Nice, employees: 50}"
+    assert [s.name for s in plan_file(small(tmp_path, marked, name="m.yaml"))[0].sites] == ["Lyon", "Nice"]
+
+
+def test_progress_may_name_the_implied_head_offices_copy(tmp_path: Path) -> None:
+    path = small(tmp_path, "  - {name: Lyon, employees: 100}")
+    first = next(t for t in plan_file(path)[0].tasks if t.id == f"setup.invite@{HEAD_OFFICE}")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + f"progress:\n  setup.invite@{HEAD_OFFICE}: {{status: in_progress, start: {first.start}}}\n",
+        encoding="utf-8",
+    )
+    task = next(t for t in plan_file(path)[0].tasks if t.id == f"setup.invite@{HEAD_OFFICE}")
+    assert task.status == "in_progress"
