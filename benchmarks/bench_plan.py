@@ -184,7 +184,7 @@ def measure(n_steps: int, repeat: int) -> dict[str, Any]:
 
     def schedule() -> Any:
         calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
-        tasks = _sched_tasks(resolution, data.progress, calendar, None, "en")
+        tasks = _sched_tasks(resolution, data.progress, calendar, None)
         return schedule_tasks([n.task for n in tasks.values()], dict(data.team))
 
     def end_to_end() -> Any:  # what `roadmap plan --format json` does

@@ -108,7 +108,7 @@ def tj3_seconds(folder: Path, workdir: Path, timeout: float) -> tuple[float, int
     data = company.data
     resolution = resolve(library, data, "en", "company.yaml")
     calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
-    tasks = [note.task for note in _sched_tasks(resolution, data.progress, calendar, None, "en").values()]
+    tasks = [note.task for note in _sched_tasks(resolution, data.progress, calendar, None).values()]
     ours = max(schedule_tasks(tasks, dict(data.team)).finish.values()) + 1
     t0 = time.perf_counter()
     try:

@@ -31,7 +31,7 @@ def without_staffing() -> Iterator[None]:
     from roadmap.staffing import Staffing
 
     real = roadmap.plan.staffing
-    roadmap.plan.staffing = lambda tasks, result, team: Staffing({}, (), False)
+    roadmap.plan.staffing = lambda tasks, result, team, head_office=None: Staffing({}, (), False)
     try:
         yield
     finally:

@@ -53,7 +53,7 @@ def main() -> None:
         data = load_company(path, library).data
         resolution = resolve(library, data, "en", path.name)
         calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
-        tasks = [n.task for n in _sched_tasks(resolution, data.progress, calendar, None, "en").values()]
+        tasks = [n.task for n in _sched_tasks(resolution, data.progress, calendar, None).values()]
         cases[name] = {"path": path, "lib": tmp / name / "lib", "tasks": tasks, "team": dict(data.team)}
     best: dict[tuple[str, str], float] = {}
     for _ in range(args.repeat):
