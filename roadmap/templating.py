@@ -64,27 +64,59 @@ def plain(value: Any) -> Any:
 
     Pydantic models and dataclasses become dicts, tuples and sets lists, so a template reaches
     data only, never a model's methods (``parse_file``, ``parse_raw``...). Anything else
-    becomes its text.
+    becomes its text. Linear in the data (issue 14: a 10,000-step plan is walked in a few
+    hundredths of a second): one type test per value, each class's field names looked up once.
     """
     import dataclasses
     import types
 
     from pydantic import BaseModel
 
-    if value is None or isinstance(value, bool | int | float | str | dt.date):
-        return value
-    if isinstance(value, BaseModel):
-        return {name: plain(getattr(value, name)) for name in type(value).model_fields}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
-        return [plain(item) for item in items]
-    if isinstance(value, types.FunctionType | types.BuiltinFunctionType | functools.partial):
-        return value
-    return str(value)
+    scalars = (type(None), bool, int, float, str, dt.date, dt.datetime)
+    functions = (types.FunctionType, types.BuiltinFunctionType, functools.partial)
+    fields: dict[type, tuple[str, ...] | None] = {}
+
+    models: dict[type, bool] = {}
+
+    def names(kind: type, item: Any) -> tuple[str, ...] | None:
+        if kind not in fields:
+            if issubclass(kind, BaseModel):
+                fields[kind] = tuple(kind.model_fields)
+            elif dataclasses.is_dataclass(item):
+                fields[kind] = tuple(f.name for f in dataclasses.fields(item))
+            else:
+                fields[kind] = None
+        return fields[kind]
+
+    def walk(item: Any) -> Any:
+        kind = type(item)
+        if kind in scalars:
+            return item
+        if kind is list or kind is tuple:
+            return [walk(x) for x in item]
+        if kind is dict:
+            return {k if type(k) is str else str(k): walk(v) for k, v in item.items()}
+        if isinstance(item, bool | int | float | str | dt.date):  # subclasses (enums, IntEnum...)
+            return item
+        is_model = models.get(kind)
+        if is_model is None:
+            is_model = models[kind] = issubclass(kind, BaseModel)
+        if is_model:  # a pydantic model keeps its fields, and only them, in its __dict__
+            return {name: walk(v) for name, v in item.__dict__.items()}
+        own = names(kind, item)
+        if own is not None:
+            return {name: walk(getattr(item, name)) for name in own}
+        if isinstance(item, Mapping):
+            return {str(k): walk(v) for k, v in item.items()}
+        if isinstance(item, list | tuple):
+            return [walk(x) for x in item]
+        if isinstance(item, set | frozenset):
+            return [walk(x) for x in sorted(item, key=repr)]
+        if isinstance(item, functions):
+            return item
+        return str(item)
+
+    return walk(value)
 
 
 TIME_BUDGET = 10.0

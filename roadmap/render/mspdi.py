@@ -86,10 +86,16 @@ def _serialize(
     """``ET.indent(el, "  ")`` then ``ET.tostring(el, encoding="unicode")``, for a tree without
     namespaces, comments, tails or mixed content, at a fraction of their cost. The children of an
     element in ``lazy`` come from its iterator: each is built, written and dropped in turn, so the
-    largest parts of the file never sit in memory as elements."""
+    largest parts of the file never sit in memory as elements. Most elements are leaves without
+    attributes (``<Start>…</Start>``): those are written in place, without a call each."""
     tag = el.tag
     head = "<" + tag + "".join(f' {k}="{_escape_attrib(v)}"' for k, v in el.attrib.items())
-    children: Iterator[ET.Element] = lazy.get(id(el)) or iter(el)
+    lazy_children = lazy.get(id(el))
+    if lazy_children is None and not len(el):
+        text = el.text
+        out(f"{head}>{_escape_text(text)}</{tag}>" if text else head + " />")
+        return
+    children: Iterator[ET.Element] = lazy_children if lazy_children is not None else iter(el)
     first = next(children, None)
     if first is None:
         text = el.text
@@ -98,6 +104,11 @@ def _serialize(
     inner = "\n" + "  " * (level + 1)
     out(head + ">")
     for child in itertools.chain((first,), children):
+        if not len(child) and not child.attrib and id(child) not in lazy:  # a leaf: in place
+            text = child.text
+            name = child.tag
+            out(f"{inner}<{name}>{_escape_text(text)}</{name}>" if text else f"{inner}<{name} />")
+            continue
         out(inner)
         _serialize(child, level + 1, out, lazy)
     out("\n" + "  " * level + "</" + tag + ">")
