@@ -778,6 +778,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "sur {n} sites, du {start} au {finish} : voir les sections par site ci-dessous",
     ),
     "site_checklist_site_dates": ("{start} → {finish}", "du {start} au {finish}"),
+    "site_blackout_column": ("Blackout", "Période gelée"),
     "site_blackout_short": ("Blackout (nothing scheduled)", "Période gelée (rien de planifié)"),
     "site_checklist_blackout": (
         "Blackout (nothing of this site scheduled): {spans}",

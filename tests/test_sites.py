@@ -566,3 +566,19 @@ def test_progress_may_name_the_implied_head_offices_copy(tmp_path: Path) -> None
     )
     task = next(t for t in plan_file(path)[0].tasks if t.id == f"setup.invite@{HEAD_OFFICE}")
     assert task.status == "in_progress"
+
+
+def test_the_xlsx_sites_sheet_lists_a_sites_blackout_windows() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from roadmap.render import RenderContext, render
+
+    plan = example()
+    rows = list(
+        load_workbook(io.BytesIO(render("xlsx", RenderContext(plan=plan))))["Sites"].iter_rows(values_only=True)
+    )
+    by_site = {row[1]: row[7] for row in rows[1:]}
+    assert by_site["Atyrau"] == "2027-09-20 → 2027-10-08, 2027-12-15 → 2028-01-10"
+    assert by_site["Almaty"] is None

@@ -262,7 +262,8 @@ def _plan_sheet(ws: Worksheet, plan: Plan, titles: dict[str, str], lang: str) ->
 
 
 def _sites_sheet(ws: Worksheet, plan: Plan, lang: str) -> None:
-    """A row per site (issue 17), in wave order: wave, site, employees, country, start, go-live, finish."""
+    """A row per site (issue 17), in wave order: wave, site, employees, country, start, go-live,
+    finish, blackout windows (text: ``2027-09-20 → 2027-10-08, …``; empty when none)."""
     heads = [
         word(lang, "wave_column"),
         word(lang, "site"),
@@ -271,6 +272,7 @@ def _sites_sheet(ws: Worksheet, plan: Plan, lang: str) -> None:
         label(lang, "start"),
         word(lang, "go_live"),
         label(lang, "finish"),
+        word(lang, "blackout_column"),
     ]
     _header(ws, 1, heads)
     dates = date_format(lang)
@@ -283,13 +285,16 @@ def _sites_sheet(ws: Worksheet, plan: Plan, lang: str) -> None:
             site.start,
             site.go_live,
             site.finish,
+            _text(", ".join(word(lang, "checklist_site_dates", start=s.start, finish=s.finish) for s in site.blackout))
+            if site.blackout
+            else None,
         ]
         for col, value in enumerate(values, 1):
             cell = ws.cell(row=row, column=col, value=value)
             if isinstance(value, dt.date):
                 cell.number_format = dates
     ws.freeze_panes = "C2"
-    _widths(ws, {"A": 8, "B": 28, "C": 11, "D": 9, "E": 12, "F": 12, "G": 12})
+    _widths(ws, {"A": 8, "B": 28, "C": 11, "D": 9, "E": 12, "F": 12, "G": 12, "H": 48})
 
 
 def _by_stage(tasks: Iterable[Task]) -> list[tuple[str, list[Task]]]:

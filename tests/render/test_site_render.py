@@ -282,7 +282,8 @@ def test_xlsx_has_a_site_column_and_a_sites_sheet(hostile: RenderContext) -> Non
     assert sites_of['rollout.invite@=HYPERLINK("http://x")'] == '\'=HYPERLINK("http://x")'
     assert isinstance(ws.cell(row=1, column=12).value, dt.datetime)  # the bars start after it
     rows = list(wb["Sites"].iter_rows(values_only=True))
-    assert rows[0] == ("Wave", "Site", "Employees", "Country", "Start", "Go-live", "Finish")
+    assert rows[0] == ("Wave", "Site", "Employees", "Country", "Start", "Go-live", "Finish", "Blackout")
+    assert all(r[7] is None for r in rows[1:] if not any(s.blackout for s in hostile.plan.sites))
     assert [(r[0], r[1]) for r in rows[1:]] == [
         (s.wave, "'" + s.name if s.name.startswith("=") else s.name) for s in hostile.plan.sites
     ]
