@@ -1,10 +1,77 @@
 """The ``roadmap`` command line: parse, make one roadmap.app call, show, map errors to exit codes.
 
 Heavy modules (pydantic models, networkx, plotly, jinja2) are imported inside the commands so
-that ``roadmap --help`` stays fast.
+that ``roadmap --help`` stays fast; ``roadmap --help`` itself prints :data:`HELP` before typer
+is even imported (see :func:`_help_without_typer`).
 """
 
 from __future__ import annotations
+
+import sys
+
+HELP = """Usage: roadmap [OPTIONS] COMMAND [ARGS]...
+
+  Plan the rollout of a corporate intranet portal: five stages, a dated plan,
+  a Gantt report and a checklist.
+
+  Example: roadmap init company.yaml && roadmap ask company.yaml && roadmap
+  plan company.yaml
+
+Options:
+  --version             Print the version and exit.
+  --debug               Show the traceback of an internal error (to report a
+                        bug).
+  --install-completion  Install completion for the current shell.
+  --show-completion     Show completion for the current shell, to copy it or
+                        customize the installation.
+  --help                Show this message and exit.
+
+Commands:
+  stages         Show the stage library: stages, their steps and questions.
+  show           Show one stage, step, question, milestone or role in full.
+  validate       Check company files against the stage library; problems...
+  schema         Print the JSON Schema of the company file, with the...
+  plan           Plan a company: resolve the blocks, date them on its...
+  checklist      Print the project manager's checklist: per stage, open...
+  explain        Say why a step is when it is: predecessors, waits for...
+  diff           Say what moved between two plans and why: scope,...
+  ask            Answer the stage questionnaires; each answer is saved...
+  init           Write a starter company file: schema line, every section...
+  questionnaire  Write a printable questionnaire for a team that answers...
+  baseline       Save the current plan as the baseline that later plans...
+"""
+"""What typer prints for ``roadmap --help`` on a terminal 80 columns wide or more, or a pipe
+(tests/test_cli.py keeps it equal to typer's own output: rerun that test after changing a
+command's first line or an option of the app)."""
+
+
+def _help_without_typer() -> bool:
+    """Issue 14: ``roadmap --help`` from the console script prints :data:`HELP` at once, without
+    importing typer (most of the start-up: about 7× a bare interpreter with it, 2× without).
+    Only when typer would print the very same text: the console script, exactly ``--help``, a
+    width of 80 columns or more (typer's help is 78 wide from there)."""
+    import os
+
+    script = os.path.basename(sys.argv[0] if sys.argv else "")
+    if script not in ("roadmap", "roadmap.exe", "roadmap-script.py") or sys.argv[1:] != ["--help"]:
+        return False
+    import shutil
+
+    if sys.stdout is None or shutil.get_terminal_size().columns < 80:
+        return False
+    try:
+        sys.stdout.write(HELP)
+        sys.stdout.flush()
+    except OSError:  # `roadmap --help | head`: a closed pipe ends it quietly, as typer's path does
+        import contextlib
+
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return True
+
+
+if __name__ == "cli" and _help_without_typer():
+    raise SystemExit(0)
 
 try:  # Ctrl-C while the command line is still loading: exit 130 quietly, nothing to clean up
     import contextlib

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from cli import app
-from tests.conftest import EXAMPLES, MINI_COMPANY, write_tree
+from tests.conftest import EXAMPLES, MINI_COMPANY, ROOT, write_tree
 
 runner = CliRunner()
 
@@ -395,3 +398,31 @@ def test_an_existing_file_says_how_to_overwrite_it(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", str(target), "--name", "A", "--employees", "300"])
     assert result.exit_code == 2 and "already exists (use --force to overwrite it)" in result.output
     assert target.read_text(encoding="utf-8") == "keep me\n"
+
+
+def _help_run(code: str, columns: int, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": str(columns)}
+    return subprocess.run(
+        [sys.executable, *args, "-c", code, "--help"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_the_stored_help_is_what_typer_prints(columns: int) -> None:
+    """Issue 14: `roadmap --help` prints cli.HELP without importing typer; it must be typer's text."""
+    import cli
+
+    typer_says = _help_run("import cli; cli.main()", columns).stdout  # argv[0] is -c: typer's own path
+    assert typer_says == cli.HELP, "cli.HELP is stale: paste what `roadmap --help` prints into it"
+
+
+def test_the_console_script_prints_the_stored_help_without_importing_typer() -> None:
+    import cli
+
+    code = "import sys; sys.argv[0] = '/venv/bin/roadmap'; import cli; cli.main()"
+    done = _help_run(code, 80, "-X", "importtime")
+    assert done.stdout == cli.HELP
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "cli" in imported and not any(name.split(".")[0] in ("typer", "click", "rich") for name in imported)
+    narrow = _help_run(code, 60)  # typer wraps to the terminal: its own path
+    assert narrow.stdout != cli.HELP and narrow.stdout.startswith("Usage: roadmap [OPTIONS] COMMAND [ARGS]...")
