@@ -298,7 +298,9 @@ def _new_environment(templates_dir: Path | None) -> jinja2.Environment:
     return env
 
 
-def render_template(name: str, context: dict[str, Any], templates_dir: Path | None = None) -> str:
+def render_template(
+    name: str, context: dict[str, Any], templates_dir: Path | None = None, *, prepared: bool = False
+) -> str:
     """Render template ``name`` with ``context``; a broken template is an :class:`InputError`.
 
     The error names the template file and, when known, the line: a syntax error, an undefined
@@ -306,6 +308,7 @@ def render_template(name: str, context: dict[str, Any], templates_dir: Path | No
     a recursive macro, an unknown label), and a template file that is not UTF-8. Templates get
     plain data only (:func:`plain`); with ``templates_dir`` (a consultant's own templates) the
     render also has a time and output budget (:data:`TIME_BUDGET`, :data:`OUTPUT_BUDGET`).
+    ``prepared``: ``context`` is already :func:`plain` data (a caller rendering one context twice).
     """
     import jinja2
 
@@ -318,10 +321,11 @@ def render_template(name: str, context: dict[str, Any], templates_dir: Path | No
         raise InputError.at(exc.filename or name, f"template error: {exc.message}", line=exc.lineno or 0) from exc
     except UnicodeDecodeError as exc:
         raise InputError.at(_file_of(env, name), "template error: the file is not UTF-8 text") from exc
+    data = context if prepared else plain(context)
     try:
         if templates_dir is None:  # the bundled templates: trusted, no time budget for a huge plan
-            return template.render(plain(context))
-        return _render_within_budget(env, template, plain(context))
+            return template.render(data)
+        return _render_within_budget(env, template, data)
     except TemplateBudgetError as exc:
         file, line = _template_frame(exc, env, template.filename or name)
         raise InputError.at(file, f"template error: {exc}", line=line) from None

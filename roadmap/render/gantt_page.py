@@ -362,16 +362,17 @@ def render_page(ctx: RenderContext) -> str:
     """
     from markupsafe import Markup
 
-    from roadmap.templating import render_template
+    from roadmap.templating import plain, render_template
 
-    context, payload = _page_parts(ctx)
-    data = str(context["payload"])
-    context["payload"] = Markup("")  # the page around the data, measured once (no big page rendered twice)
-    rest = len(render_template("gantt.html.j2", context, ctx.templates_dir).encode("utf-8"))
+    parts, payload = _page_parts(ctx)
+    data = str(parts["payload"])
+    context: dict[str, Any] = plain({**parts, "payload": Markup("")})  # the page's data, made plain once
+    # the page around the data, measured once (no big page rendered twice)
+    rest = len(render_template("gantt.html.j2", context, ctx.templates_dir, prepared=True).encode("utf-8"))
     budget = page_budget(ctx)
     if rest + len(data.encode("utf-8")) <= budget:
         context["payload"] = Markup(data)  # noqa: S704 - escaped by safe_json
-        return render_template("gantt.html.j2", context, ctx.templates_dir)
+        return render_template("gantt.html.j2", context, ctx.templates_dir, prepared=True)
     size = rest + len(data.encode("utf-8"))
     del data
     tasks = list(ctx.plan.tasks)
@@ -399,7 +400,7 @@ def render_page(ctx: RenderContext) -> str:
     payload["strings"] = labels(high)
     context["payload"] = Markup(safe_json(payload))  # noqa: S704 - escaped by safe_json
     context["trim_note"] = t(ctx.lang, "report_hover_trimmed")
-    return render_template("gantt.html.j2", context, ctx.templates_dir)
+    return render_template("gantt.html.j2", context, ctx.templates_dir, prepared=True)
 
 
 def render(ctx: RenderContext) -> bytes:
