@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,12 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+# pytest rewrites the asserts of every test module when it imports it (about 3 s of each xdist
+# worker's start here) and keeps the result as bytecode next to the tests, unless bytecode is
+# not written at all: this machine sets PYTHONDONTWRITEBYTECODE=1. The tests' own rewritten
+# bytecode (in tests/__pycache__, git-ignored) is written anyway, so only the first run pays.
+sys.dont_write_bytecode = False
 
 # Property tests check behaviour, not speed: a loaded CI machine must not turn slow input
 # generation or a slow example into a failure. A full run (`.ci/run`: every test) tries 40
