@@ -100,6 +100,19 @@ class WorkingDays:
         return days
 
 
+class TaskDays:
+    """The working days of each task on its own calendar: a site's (issue 17) when it has one of
+    its own (another country, blackouts), else the plan's."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = WorkingDays(plan.calendar)
+        self.sites = {site.name: WorkingDays(site.calendar) for site in plan.sites if site.calendar is not None}
+
+    def of(self, task: Task) -> list[dt.date]:
+        """:meth:`WorkingDays.of` on the task's calendar."""
+        return self.sites.get(task.site or "", self.plan).of(task)
+
+
 def month_key(day: dt.date) -> str:
     """``YYYY-MM``."""
     return f"{day.year:04d}-{day.month:02d}"
@@ -107,7 +120,7 @@ def month_key(day: dt.date) -> str:
 
 def task_cells(plan: Plan) -> Iterable[tuple[Task, str, str, int]]:
     """(task, role, month, hundredths of a person-day) for every task, role and month it works in."""
-    days = WorkingDays(plan.calendar)
+    days = TaskDays(plan)
     for task in plan.tasks:
         if task.milestone or not task.demands:
             continue
@@ -156,11 +169,12 @@ def number(value: float, lang: str) -> str:
 def weekly_load(plan: Plan) -> tuple[list[dt.date], dict[str, list[float]]]:
     """Mondays of the plan's weeks, and per role the average people busy per working day of each week."""
     days = WorkingDays(plan.calendar)
+    own = TaskDays(plan)
     busy: dict[str, dict[dt.date, int]] = {}
     for task in plan.tasks:
         if task.milestone:
             continue
-        for day in days.of(task):
+        for day in own.of(task):
             for role, need in task.demands.items():
                 per_day = busy.setdefault(role, {})
                 per_day[day] = per_day.get(day, 0) + hundredths(need)

@@ -582,3 +582,17 @@ def test_the_xlsx_sites_sheet_lists_a_sites_blackout_windows() -> None:
     by_site = {row[1]: row[7] for row in rows[1:]}
     assert by_site["Atyrau"] == "2027-09-20 → 2027-10-08, 2027-12-15 → 2028-01-10"
     assert by_site["Almaty"] is None
+
+
+def test_effort_and_load_count_a_sites_steps_on_its_own_calendar() -> None:
+    from roadmap.effort import TaskDays, WorkingDays
+
+    plan = example()
+    own, plain = TaskDays(plan), WorkingDays(plan.calendar)
+    riyadh = [t for t in plan.tasks if t.site == "Riyadh" and not t.milestone]
+    assert riyadh
+    for task in [*riyadh, *(t for t in plan.tasks if t.site == "Atyrau" and not t.milestone)]:
+        days = own.of(task)
+        assert (days[0], days[-1], len(set(days))) == (task.start, task.finish, task.duration_days), task.id
+    # on the plan's (Kazakh) calendar a Saudi step would count its Fridays and lose its Sundays
+    assert any(len(set(plain.of(t))) != t.duration_days or plain.of(t)[-1] != t.finish for t in riyadh)

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from roadmap.effort import WorkingDays, month_key
+from roadmap.effort import TaskDays, month_key
 from roadmap.i18n import t
 from roadmap.plan import Plan, Task
 from roadmap.render import RenderContext
@@ -207,7 +207,7 @@ def _plan_sheet(ws: Worksheet, plan: Plan, titles: dict[str, str], lang: str) ->
 
     colours = stage_colours(plan)
     dates = date_format(lang)
-    days = WorkingDays(plan.calendar)
+    days = TaskDays(plan)
     row = 2
     titles_by_stage = {s.id: s for s in plan.stages}
     stage_fill = PatternFill("solid", fgColor=STAGE_FILL)
