@@ -3,13 +3,12 @@
 Load → resolve → schedule → render. This package never prints, prompts or exits; ``cli.py``
 does that. A script uses the same functions the command line does::
 
-    import datetime as dt
     from pathlib import Path
 
     import roadmap
 
     run = roadmap.plan_company(Path("company.yaml"), out_dir=Path("out"), formats=["json"])
-    print(run.plan.finish, [str(p) for p in run.written])
+    finish, written = run.plan.finish, list(run.written)  # data: the caller shows it
 
 Importing this package is cheap: the pipeline (pydantic, networkx, plotly...) is loaded by the
 functions when they run, and :class:`Plan` on first use.
