@@ -32,6 +32,7 @@ from roadmap.reasons import (
     InputDropped,
     NotBefore,
     PlanWarning,
+    SiteHeadcount,
     TaskReason,
     Waits,
 )
@@ -674,9 +675,10 @@ def _with_sites(plan: Plan, data: CompanyFile, site_plan: SitePlan, head_office:
     windows.sort(key=lambda w: (w.wave, w.name))
     update: dict[str, Any] = {"sites": tuple(windows)}
     total = sum(site.employees for site in data.sites)
-    if total != data.company.employees:
-        warning = t(lang, "warn_site_headcount", total=total, employees=data.company.employees)
-        update["warnings"] = (*plan.warnings, warning)
+    if total != data.company.employees:  # a warning, and its record line for line
+        record = SiteHeadcount(total=total, employees=data.company.employees)
+        update["warnings"] = (*plan.warnings, words(record, lang))
+        update["warning_reasons"] = (*plan.warning_reasons, record)
     return plan.model_copy(update=update)
 
 

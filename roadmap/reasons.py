@@ -445,6 +445,18 @@ class CostDropped(_Reason):
     """The block it is tied to."""
 
 
+class SiteHeadcount(_Reason):
+    """The sites' headcounts do not add up to the company's (issue 17)."""
+
+    MESSAGE = "warn_site_headcount"
+    code: Literal["site_headcount"] = "site_headcount"
+    """The kind of reason."""
+    total: int
+    """The sites' employees, added up."""
+    employees: int
+    """``company.employees``."""
+
+
 PlanWarning = Annotated[
     Fit
     | ProgressDropped
@@ -453,7 +465,8 @@ PlanWarning = Annotated[
     | InputDropped
     | DeadlineDropped
     | HolidaysUncovered
-    | CostDropped,
+    | CostDropped
+    | SiteHeadcount,
     Field(discriminator="code"),
 ]
 """A warning of the plan, as data."""
@@ -526,6 +539,7 @@ REASON_TYPES: tuple[type[_Reason], ...] = (
     DeadlineDropped,
     HolidaysUncovered,
     CostDropped,
+    SiteHeadcount,
 )
 """Every kind of reason: the registry a test walks to check each has words."""
 

@@ -42,6 +42,7 @@ from roadmap.reasons import (
     RequiresDropped,
     Scaling,
     Site,
+    SiteHeadcount,
     StageCondition,
     StageDroppedByAnswer,
     StageEmpty,
@@ -354,6 +355,8 @@ def words(reason: AnyReason, lang: str) -> str:
             return t(lang, key, country=country, years=str(first) if first == last else f"{first}–{last}")
         case CostDropped(cost=cost, block=block):
             return t(lang, key, cost=cost, block=block)
+        case SiteHeadcount(total=total, employees=employees):
+            return t(lang, key, total=total, employees=employees)
     raise AssertionError(f"no words for {reason!r}")  # pragma: no cover
 
 

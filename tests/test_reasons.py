@@ -48,6 +48,7 @@ from roadmap.reasons import (
     RequiresDropped,
     Scaling,
     Site,
+    SiteHeadcount,
     StageCondition,
     StageDroppedByAnswer,
     StageEmpty,
@@ -127,6 +128,7 @@ def _samples(library: Library) -> Iterator[object]:
     yield Gate(wave=1, sites=("Paris", "Lyon"))
     yield Gate(wave=2, sites=("Nice",), last=True)
     yield Lessons(days=3)
+    yield SiteHeadcount(total=500, employees=400)
 
 
 def test_every_reason_code_has_words_in_both_languages() -> None:
@@ -220,8 +222,9 @@ def test_why_and_reason_are_the_records_in_words(plans: list[tuple[Plan, Library
             seen.update(r.code for r in drop.reasons)
         assert plan.warnings == tuple(say(w, library, plan.lang) for w in plan.warning_reasons)
         seen.update(w.code for w in plan.warning_reasons)
-    # the sample test words the warnings no small plan raises: no holiday data, a cost on a dropped block
-    unseen = {"holidays_uncovered", "cost_dropped"}
+    # the sample test words the warnings no small plan raises: no holiday data, a cost on a dropped
+    # block, sites that miss the company's headcount (tests/test_sites.py plans that one)
+    unseen = {"holidays_uncovered", "cost_dropped", "site_headcount"}
     assert seen == {cls.model_fields["code"].default for cls in REASON_TYPES} - unseen
 
 

@@ -20,6 +20,7 @@ from roadmap.library import load_library
 from roadmap.plan import Plan, build_plan, plan_file
 from roadmap.schedule import SchedTask, schedule_tasks
 from roadmap.sites import HEAD_OFFICE
+from roadmap.wording import words
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "builder-sites.yaml"
@@ -596,3 +597,10 @@ def test_effort_and_load_count_a_sites_steps_on_its_own_calendar() -> None:
         assert (days[0], days[-1], len(set(days))) == (task.start, task.finish, task.duration_days), task.id
     # on the plan's (Kazakh) calendar a Saudi step would count its Fridays and lose its Sundays
     assert any(len(set(plain.of(t))) != t.duration_days or plain.of(t)[-1] != t.finish for t in riyadh)
+
+
+def test_a_headcount_mismatch_is_a_warning_with_its_record(tmp_path: Path) -> None:
+    plan = plan_file(small(tmp_path, "  - {name: A, employees: 300}\n  - {name: B, employees: 200}"))[0]
+    assert plan.warnings == ("the sites add up to 500 employees, the company has 400",)
+    assert [(r.code, r.total, r.employees) for r in plan.warning_reasons] == [("site_headcount", 500, 400)]  # type: ignore[union-attr]
+    assert plan.warnings == tuple(words(r, plan.lang) for r in plan.warning_reasons)  # line for line
