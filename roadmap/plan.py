@@ -768,8 +768,12 @@ def _site_calendar_info(plan: Plan, calendar: WorkCalendar, site: Site, lang: st
     if not blackout and info.model_dump() == plan.calendar.model_dump():
         return None
     names = {**info.holiday_names, **blackout}
-    return info.model_copy(
-        update={"holidays": tuple(sorted({*info.holidays, *blackout})), "holiday_names": dict(sorted(names.items()))}
+    return info.model_copy(  # a working weekend day inside a blackout is off too, as the scheduler has it
+        update={
+            "holidays": tuple(sorted({*info.holidays, *blackout})),
+            "holiday_names": dict(sorted(names.items())),
+            "extra_working_days": tuple(day for day in info.extra_working_days if day not in blackout),
+        }
     )
 
 

@@ -604,3 +604,18 @@ def test_a_headcount_mismatch_is_a_warning_with_its_record(tmp_path: Path) -> No
     assert plan.warnings == ("the sites add up to 500 employees, the company has 400",)
     assert [(r.code, r.total, r.employees) for r in plan.warning_reasons] == [("site_headcount", 500, 400)]  # type: ignore[union-attr]
     assert plan.warnings == tuple(words(r, plan.lang) for r in plan.warning_reasons)  # line for line
+
+
+def test_a_working_saturday_inside_a_blackout_is_off_in_the_sites_calendar(tmp_path: Path) -> None:
+    from roadmap.effort import WorkingDays
+
+    sites = (
+        "  - {name: A, employees: 200}\n"
+        "  - {name: Moscow, employees: 200, country: RU, blackout: [{from: 2027-02-15, to: 2027-02-26}]}"
+    )
+    plan = plan_file(small(tmp_path, sites))[0]
+    moscow = next(site for site in plan.sites if site.name == "Moscow")
+    assert moscow.calendar is not None
+    saturday = dt.date(2027, 2, 20)  # a transferred working day in Russia, inside the blackout
+    assert saturday in moscow.calendar.holidays and saturday not in moscow.calendar.extra_working_days
+    assert not WorkingDays(moscow.calendar).is_working(saturday)
