@@ -74,18 +74,14 @@ def plain(value: Any) -> Any:
 
     scalars = (type(None), bool, int, float, str, dt.date, dt.datetime)
     functions = (types.FunctionType, types.BuiltinFunctionType, functools.partial)
-    fields: dict[type, tuple[str, ...] | None] = {}
-
     models: dict[type, bool] = {}
+    fields: dict[type, tuple[str, ...] | None] = {}
+    """Per class: a dataclass instance's field names, None for any other kind of value."""
 
     def names(kind: type, item: Any) -> tuple[str, ...] | None:
-        if kind not in fields:
-            if issubclass(kind, BaseModel):
-                fields[kind] = tuple(kind.model_fields)
-            elif dataclasses.is_dataclass(item):
-                fields[kind] = tuple(f.name for f in dataclasses.fields(item))
-            else:
-                fields[kind] = None
+        if kind not in fields:  # a dataclass *class* is not data: it becomes its text
+            is_data = dataclasses.is_dataclass(item) and not isinstance(item, type)
+            fields[kind] = tuple(f.name for f in dataclasses.fields(item)) if is_data else None
         return fields[kind]
 
     def walk(item: Any) -> Any:

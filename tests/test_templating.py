@@ -152,3 +152,23 @@ def test_plan_uses_own_templates(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "gantt.html").read_text() == "<p>Uralmash Components — 7 charts</p>\n"  # the roadmap and six stages
     assert (out / "checklist.md").read_text().startswith("# Rollout checklist — Uralmash Components")
+
+
+def test_plain_turns_dataclass_instances_into_dicts_and_classes_into_text() -> None:
+    import dataclasses
+
+    from roadmap.templating import plain
+
+    @dataclasses.dataclass
+    class Point:
+        x: int
+        y: tuple[int, ...]
+
+    class Other:
+        pass
+
+    assert plain({"p": Point(1, (2, 3)), "cls": Point, "other": Other}) == {
+        "p": {"x": 1, "y": [2, 3]},
+        "cls": str(Point),
+        "other": str(Other),
+    }
