@@ -76,10 +76,12 @@ def extra_files(ctx: RenderContext) -> list[tuple[str, bytes]]:
     names = site_file_names(ctx.plan.sites, SITE_FILE_PREFIX, ".ics")
     tasks = site_tasks(ctx.plan)
     folder = ctx.option("ics_folder", "")
+    shared = _read_previous(ctx.option("ics_previous", ""))  # plan.ics, read once for every site
     files = []
     for site in ctx.plan.sites:
         name = names[site.name]
-        previous = str(Path(folder) / name) if folder else ""
+        # a site's own previous calendar first; else its events as plan.ics had them
+        previous = {**shared, **(_read_previous(str(Path(folder) / name)) if folder else {})}
         files.append((name, _calendar(ctx, level, site.name, tasks.get(site.name, []), previous)))
     return files
 
@@ -92,9 +94,14 @@ def _level(ctx: RenderContext) -> str:
 
 
 def _calendar(
-    ctx: RenderContext, level: str, site: str | None = None, tasks: list[Task] | None = None, previous_site: str = ""
+    ctx: RenderContext,
+    level: str,
+    site: str | None = None,
+    tasks: list[Task] | None = None,
+    previous: dict[str, _Seen] | None = None,
 ) -> bytes:
-    """The calendar of the whole plan, or of one ``site``'s ``tasks`` (its previous file: ``previous_site``)."""
+    """The calendar of the whole plan, or of one ``site``'s ``tasks``; ``previous``: the events
+    written before (default: the previous plan.ics, the ``ics_previous`` option)."""
     plan = ctx.plan
     name = plan.company.name if site is None else f"{plan.company.name} — {site}"
     lines = [
@@ -106,9 +113,8 @@ def _calendar(
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
     stamp = _stamp(plan.as_of or plan.start)
-    previous = _read_previous(ctx.option("ics_previous", ""))
-    if site is not None:  # a site's own previous calendar first; else its events as plan.ics had them
-        previous.update(_read_previous(previous_site))
+    if previous is None:
+        previous = _read_previous(ctx.option("ics_previous", ""))
     baseline_spans = _baseline_spans(plan, level, site)
     own_tasks = plan.tasks if tasks is None else tasks
     if level == "stage":
