@@ -216,14 +216,14 @@ def _run_guarded(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[s
 
 
 _FLAGS = {
-    "as_of": "--as-of",
     "formats": "--format",
     "fmt": "--format",
     "iterations": "--simulate",
     "ics_split": "--ics-per-site",
     "hierarchy_levels": "--levels",
 }
-"""The library's parameter names (in its errors) → this command line's flags."""
+"""The library's parameter names (in its errors) → this command line's flags, where the flag is not
+``--`` and the name with dashes (``as_of`` → ``--as-of``)."""
 
 
 def _error_text(exc: Exception) -> str:
@@ -552,10 +552,7 @@ def _parse_date(value: str | None, flag: str) -> dt.date | None:
     except ValueError:
         raise InputError.at(flag, f"'{value}' is not a date (YYYY-MM-DD)") from None
 
-    try:
-        check_date(day, flag)
-    except InputError as exc:  # the flag as given, not the library's parameter name
-        raise InputError.at(flag, exc.diagnostics[0].message) from None
+    check_date(day, flag.removeprefix("--").replace("-", "_"))  # shown as the flag again by _error_text
     return day
 
 
@@ -1079,10 +1076,9 @@ def init(
             library_dir=library,
             asker=_TerminalAsker(lang.value) if _interactive() else None,
         )
-    except FactsMissing as exc:
-        flags = {"name": "--name", "employees": "--employees"}
+    except FactsMissing as exc:  # the parameters' flags, as for every library error (_error_text)
         raise InputError(
-            [Diagnostic(flags[key], 0, 0, "required when not on a terminal") for key in exc.fields]
+            [Diagnostic(key, 0, 0, "required when not on a terminal", param=True) for key in exc.fields]
         ) from None
     typer.echo(t(lang.value, "init_wrote", path=written.path))
 

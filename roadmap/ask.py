@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from roadmap.diff import diff_plans
 from roadmap.errors import InputError
 from roadmap.i18n import t
 from roadmap.library import answer_problem
@@ -378,6 +377,8 @@ class Summary:
 
 def compare_plans(before: Plan, after: Plan) -> Summary:
     """Steps added or dropped, days added, risks raised and the finish, from ``before`` to ``after``."""
+    from roadmap.diff import diff_plans  # the plan modules: only once the answers are compared
+
     scope = diff_plans(before.model_dump(mode="json"), after.model_dump(mode="json"))  # the one plan comparison
     reasons = {d.id: d.reason for d in after.dropped}
     old_risks = [(r.text, r.because) for r in before.risks]

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from roadmap.errors import Diagnostic, InputError
 from roadmap.models import MAX_DAYS
-from roadmap.reasons import HolidaysUncovered
 from roadmap.yamlio import EARLIEST, LATEST, Loc
 
 if TYPE_CHECKING:
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from roadmap.calendar import WorkCalendar
     from roadmap.company import CompanyInput
     from roadmap.models import CompanyFile, Library
+    from roadmap.reasons import HolidaysUncovered
     from roadmap.resolve import Resolution
     from roadmap.yamlio import LoadedYaml
 
@@ -74,6 +74,8 @@ def calendar_warnings(calendar: WorkCalendar, start: dt.date, finish: dt.date) -
     years = sorted(year for year in calendar.uncovered_years if start.year <= year <= finish.year)
     if not years or calendar.country is None:
         return ()
+    from roadmap.reasons import HolidaysUncovered  # the reasons' models: only when there is one
+
     return (HolidaysUncovered(country=calendar.country, first=years[0], last=years[-1]),)
 
 

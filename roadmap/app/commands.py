@@ -184,6 +184,7 @@ def plan_company(
     ``one_shot``: the caller exits right after (the command line): the plan's objects are
     frozen out of the garbage collector's sight (issue 14); a long-lived caller leaves it False.
     """
+    import contextlib
     import gc
 
     from roadmap import plan as planning
@@ -191,21 +192,17 @@ def plan_company(
     from roadmap.render import DEFAULT_FORMATS, RenderContext, write_reports
     from roadmap.summary import SummaryInput, build_summary
     from roadmap.tracking import previous_outputs
+    from roadmap.yamlio import gc_paused
 
     fmts = list(formats) if formats else list(DEFAULT_FORMATS)
     base = find_baseline(file, baseline)
-    if one_shot:
-        # Planning builds a few hundred thousand objects that live until the process exits.
-        # Re-enabling the collector after plan_file's pause would make its next pass re-walk
-        # them all (~0.2 s at 10,000 steps) for nothing; frozen, no pass looks at them again.
-        gc.disable()
-    try:
+    # one_shot: planning builds a few hundred thousand objects that live until the process exits.
+    # Re-enabling the collector after plan_file's pause would make its next pass re-walk them all
+    # (~0.2 s at 10,000 steps) for nothing; frozen, no pass looks at them again.
+    with gc_paused() if one_shot else contextlib.nullcontext():
         result, company, lib = planning.plan_file(file, library_dir=library_dir, as_of=as_of, lang=lang, baseline=base)
         if one_shot:
             gc.freeze()
-    finally:
-        if one_shot:
-            gc.enable()
     if iterations is not None:  # issue 16
         result = with_forecast(result, company, lib, iterations=iterations, seed=seed, method=method, progress=progress)
     if strict:
