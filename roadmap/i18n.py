@@ -7,16 +7,8 @@ from typing import Any
 MESSAGES: dict[str, tuple[str, str]] = {
     # why a block was dropped
     "drop_stage_excluded": ("stage {stage} excluded in {file}", "étape {stage} exclue dans {file}"),
-    "drop_stage_by_answer": ("stage {stage} dropped by {cause}", "étape {stage} retirée par {cause}"),
-    "drop_stage_condition": ("stage {stage} applies only when {cond}", "l'étape {stage} ne s'applique que si {cond}"),
     "drop_excluded": ("excluded in {file}", "exclue dans {file}"),
-    "drop_condition": ("applies only when {cond}", "ne s'applique que si {cond}"),
-    "drop_optional_by": (
-        "optional, not selected (planned with {answers})",
-        "optionnelle, non retenue (planifiée avec {answers})",
-    ),
     "drop_optional": ("optional, no answer selects it", "optionnelle, aucune réponse ne la retient"),
-    "drop_requires": ("requires {req}, which was dropped", "requiert {req}, qui a été retirée"),
     "drop_empty_stage": (
         "no step of stage {stage} is left in the plan",
         "plus aucune tâche de l'étape {stage} dans le plan",
@@ -464,10 +456,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "starts no earlier than {date} (plan.not_before in {file})",
         "ne commence pas avant le {date} (plan.not_before dans {file})",
     ),
-    "why_capacity_full": (
-        "waits {days} working days for a free {roles} (team size)",
-        "attend {days} jours ouvrés qu'un {roles} se libère (taille de l'équipe)",
-    ),
     "risk_deadline": (
         "Deadline missed: {id} finishes {finish}, {late} working days after {date}",
         "Échéance manquée : {id} se termine le {finish}, {late} jours ouvrés après le {date}",
@@ -784,7 +772,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Blackout (nothing of this site scheduled): {spans}",
         "Période gelée (rien de ce site n'y est planifié) : {spans}",
     ),
-    "site_summary_wave": ("{wave} · {site}", "{wave} · {site}"),
 }
 
 

@@ -503,8 +503,6 @@ TaskReason = Annotated[
 ]
 """Why a task takes its working days and starts when it does."""
 
-Reason = DropReason | TaskReason
-
 for _record in (ProgressDropped, InputDropped):
     _record.model_rebuild()
 

@@ -23,10 +23,6 @@ if TYPE_CHECKING:
     from roadmap.models import CompanyFile, Library, Question, Stage, Step
 
 
-def _is_none(value: object) -> bool:
-    return value is None
-
-
 class Out(BaseModel):
     """Immutable, exact."""
 

@@ -233,11 +233,6 @@ def answers_phrase(question: Question, values: list[Any], lang: str) -> str:
     return t(lang, "cause_answer_label", value=labels, question=question.text.get(lang))
 
 
-def condition_facts(library: Library, source: str, env: Mapping[str, Any], lang: str) -> str:
-    """The answers and company facts a condition reads, with their current values, in words."""
-    return facts_text(library, condition_fact_values(library, source, env), lang)
-
-
 def condition_fact_values(library: Library, source: str, env: Mapping[str, Any]) -> tuple[Fact, ...]:
     """The answers and company facts a condition reads, with their current values (library order)."""
     names = sorted(set(parse_condition(source).names()), key=_library_order(library))
