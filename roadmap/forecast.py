@@ -430,25 +430,15 @@ def simulate(
 
     ``workers``: processes to schedule in (0: this one; default: all cores for a large run).
     """
-    from roadmap.calendar import build_calendar
     from roadmap.errors import InputError
-    from roadmap.plan import _sched_tasks
-    from roadmap.resolve import resolve
+    from roadmap.plan import scheduler_inputs
 
     if iterations < 1:
         raise InputError.of_param("iterations", f"expected a number of iterations >= 1, got {iterations}")
     if method not in METHODS:
         raise InputError.of_param("method", f"unknown sampling method '{method}': expected {' or '.join(METHODS)}")
-    data = company.data
-    calendar: WorkCalendar | DayIndex
-    if data.sites:  # issue 17: the per-site copies, each on its calendar, on calendar-day indices
-        from roadmap.plan import site_scheduler_tasks
-
-        resolution, calendar, tasks = site_scheduler_tasks(company, library, plan.as_of, plan.lang)
-    else:
-        resolution = resolve(library, data, plan.lang, company.path.name)
-        calendar = build_calendar(data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays)
-        tasks = [n.task for n in _sched_tasks(resolution, data.progress, calendar, plan.as_of).values()]
+    # as build_plan schedules it: per-site copies on their calendars (issue 17), plan.not_before
+    resolution, calendar, tasks = scheduler_inputs(company, library, plan.as_of, plan.lang)
     model = build_model(resolution, library, company, tasks, plan.lang)
     samples = run(model, iterations, seed, method, progress, workers)
     return summarize(

@@ -551,21 +551,22 @@ def _scheduler_tasks(
     return index, masks, _on_calendars(notes, resolution, data, index, masks, as_of)
 
 
-def site_scheduler_tasks(
+def scheduler_inputs(
     company: CompanyInput, library: Library, as_of: dt.date | None, lang: str
-) -> tuple[Resolution, DayIndex, list[SchedTask]]:
-    """Issue 17, for the forecast: a company with sites resolved, copied per site, as scheduler tasks."""
-    from roadmap.sites import expand_sites
-
+) -> tuple[Resolution, WorkCalendar | DayIndex, list[SchedTask]]:
+    """For the forecast: the company resolved (copied per site when it has sites) and its
+    scheduler tasks, as :func:`build_plan` schedules them (``plan.not_before`` included), with the
+    index they are on (working days; with sites, calendar days)."""
     data = company.data
-    resolution, _ = expand_sites(
-        resolve(library, data, lang, company.path.name), library, data, lang, company.path.name
-    )
+    resolution = resolve(library, data, lang, company.path.name)
+    if data.sites:  # issue 17
+        from roadmap.sites import expand_sites
+
+        resolution, _ = expand_sites(resolution, library, data, lang, company.path.name)
     calendar = build_calendar(
         data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays, language=lang
     )
-    index, _, notes = _scheduler_tasks(company, resolution, calendar, as_of, lang, sites=True)
-    assert isinstance(index, DayIndex)  # with sites
+    index, _, notes = _scheduler_tasks(company, resolution, calendar, as_of, lang, sites=bool(data.sites))
     return resolution, index, [n.task for n in notes.values()]
 
 

@@ -443,3 +443,17 @@ def test_show_spells_out_quantified_risks_only() -> None:
         {"include": ("s.b",)},
         {"risk": "Tard", "probability": 0.3, "impact_days": (5, 15), "steps": ("s.a",)},
     ]
+
+
+def test_the_forecast_holds_plan_not_before_as_the_plan_does(tmp_path: Path) -> None:
+    """The forecast schedules as build_plan does, plan.not_before included (with or without sites)."""
+    source = Path(__file__).resolve().parent.parent / "examples" / "services-180.yaml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    late = "2027-09-01"
+    data["plan"]["not_before"] = {"setup.kickoff": late}
+    path = tmp_path / "late.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    plan, company, library = plan_file(path)
+    assert str(next(t for t in plan.tasks if t.id == "setup.kickoff").start) >= late
+    fc = simulate(plan, company, library, iterations=200, seed=1)
+    assert str(fc.finish.p50) > late and fc.plan_finish_percentile < 100
