@@ -18,7 +18,8 @@ and the page stays as it was. Both read the plan alone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from roadmap.plan import Plan, SiteWindow, Task
@@ -310,18 +311,19 @@ def line_of_balance(plan: Plan, lang: str) -> Section:
     )
 
 
-def _cell(site_tasks: Sequence[Task], site: SiteWindow, month: dt.date, lang: str) -> tuple[str, str, str | None]:
-    """(text, tooltip, template step id for the colour) of a site's month."""
+def _cell(
+    site_tasks: Sequence[Task], site: SiteWindow, month: dt.date, lang: str, worked: Callable[[Task], Counter[int]]
+) -> tuple[str, str, str | None]:
+    """(text, tooltip, template step id for the colour) of a site's month; ``worked``: a task's
+    working days per month (``year * 12 + month``), counted on its site's calendar."""
     following = (month + dt.timedelta(days=32)).replace(day=1)
     end = following - dt.timedelta(days=1)
+    key = month.year * 12 + month.month
     busy: list[tuple[int, Task]] = []
     for task in site_tasks:
         if task.milestone or task.finish < month or task.start > end:
             continue
-        first, last = max(task.start, month), min(task.finish, end)
-        span = (last - first).days + 1
-        share = round(span * task.duration_days / max((task.finish - task.start).days + 1, 1))
-        busy.append((max(share, 1), task))
+        busy.append((max(worked(task)[key], 1), task))
     tip = [f"{step_title(task)}: {task.start} → {task.finish}" for _, task in busy]
     live = site.go_live is not None and month <= site.go_live <= end
     if live:
@@ -343,11 +345,20 @@ def site_calendar(plan: Plan, lang: str) -> Section:
     """The sites-by-month section: a table per :data:`CALENDAR_MONTHS` months, escaped."""
     from markupsafe import Markup, escape
 
+    from roadmap.effort import TaskDays
     from roadmap.render.gantt import Section
     from roadmap.render.sites import site_tasks
 
     colours = step_colours(plan)
     tasks = site_tasks(plan)
+    own = TaskDays(plan)
+    counted: dict[str, Counter[int]] = {}
+
+    def worked(task: Task) -> Counter[int]:
+        if task.id not in counted:
+            counted[task.id] = Counter(day.year * 12 + day.month for day in own.of(task))
+        return counted[task.id]
+
     span = months(min(site.start for site in plan.sites), max(site.finish for site in plan.sites))
     parts = [
         "<style>.site-cal{overflow-x:auto;margin:6px 0 10px}"
@@ -375,7 +386,7 @@ def site_calendar(plan: Plan, lang: str) -> Section:
             for site in members:
                 cells = []
                 for month in chunk:
-                    text, tip, step = _cell(tasks.get(site.name, []), site, month, lang)
+                    text, tip, step = _cell(tasks.get(site.name, []), site, month, lang, worked)
                     inside = site.start <= (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1) and (
                         month <= site.finish
                     )
