@@ -523,8 +523,8 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         questions=question_words(library, answers, honest.status.assumed, honest.status.unanswered, lang),
         rates=data.rates,
     )
-    if site_plan is not None:
-        plan = _with_sites(plan, data, site_plan, calendar, lang)
+    if site_plan is not None and masks is not None:
+        plan = _with_sites(plan, data, site_plan, masks.calendars, lang)
     plan = with_effort_and_cost(plan, data)
     if as_of is not None:  # what is overdue: against the same company planned without the status date
         plan = plan.model_copy(update={"due": due_and_overdue(plan, build_plan(company, library, lang=lang))})
@@ -576,6 +576,8 @@ class _Masks:
 
     head_office: DayMask
     sites: dict[str, DayMask]
+    calendars: dict[str, WorkCalendar]
+    """Each site's calendar (blackouts aside), for its window in plan.json."""
 
     def of(self, site: str | None) -> DayMask:
         """The calendar of a site's step, or of the head office's."""
@@ -586,17 +588,18 @@ def _site_index(
     data: CompanyFile, calendar: WorkCalendar, as_of: dt.date | None, lang: str, company: CompanyInput
 ) -> tuple[DayIndex, _Masks]:
     """The shared index of calendar days (from the earliest date the plan knows) and the calendars."""
-    from roadmap.sites import site_masks
+    from roadmap.sites import site_calendars, site_masks
 
     dates = [data.plan.start, *(d for p in data.progress.values() for d in (p.start, p.finish) if d is not None)]
     if as_of is not None:
         dates.append(as_of)
     index = DayIndex(min(dates))
     try:
-        head_office, sites = site_masks(data, index, calendar, lang)
+        calendars = site_calendars(data, index.origin, calendar, lang)
+        head_office, sites = site_masks(data, index, calendar, calendars)
     except ValueError as exc:
         raise InputError.at(company.path, str(exc)) from exc
-    return index, _Masks(head_office, sites)
+    return index, _Masks(head_office, sites, calendars)
 
 
 def _on_calendars(
@@ -647,11 +650,10 @@ def _in_progress_days(
     return mask.count(first, mask.end(resume, remaining) + 1)
 
 
-def _with_sites(plan: Plan, data: CompanyFile, site_plan: SitePlan, head_office: WorkCalendar, lang: str) -> Plan:
+def _with_sites(
+    plan: Plan, data: CompanyFile, site_plan: SitePlan, calendars: Mapping[str, WorkCalendar], lang: str
+) -> Plan:
     """``plan`` with its sites' windows, and a warning when their headcounts miss the company's."""
-    from roadmap.sites import site_calendars
-
-    calendars = site_calendars(data, plan.start, head_office, lang)
     by_site: dict[str, list[Task]] = {}
     for task in plan.tasks:
         if task.site is not None:

@@ -29,7 +29,7 @@ gives none; ``plan.weekend`` applies to the sites of the company's country), the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from roadmap.calendar import WorkCalendar, build_calendar, default_weekend
@@ -291,9 +291,10 @@ def site_calendars(data: CompanyFile, origin: dt.date, head_office: WorkCalendar
 
 
 def site_masks(
-    data: CompanyFile, index: DayIndex, head_office: WorkCalendar, lang: str
+    data: CompanyFile, index: DayIndex, head_office: WorkCalendar, calendars: Mapping[str, WorkCalendar]
 ) -> tuple[DayMask, dict[str, DayMask]]:
-    """The head office's working days and each site's, on the shared calendar-day index."""
+    """The head office's working days and each site's (``calendars``: :func:`site_calendars`, here
+    with their blackout windows), on the shared calendar-day index."""
     origin = index.origin
     ordinal = origin.toordinal()
 
@@ -305,7 +306,6 @@ def site_masks(
         return DayMask(works, key)
 
     hq = of(head_office, (), "")
-    calendars = site_calendars(data, origin, head_office, lang)
     shared: dict[tuple[str | None, tuple[tuple[int, int], ...]], DayMask] = {(data.company.country, ()): hq}
     masks: dict[str, DayMask] = {}
     for site in data.sites:
