@@ -21,6 +21,7 @@ from typing import Any
 from roadmap.baseline import check_plan_shape, read_plan_json
 from roadmap.effort import WorkingDays
 from roadmap.plan import CalendarInfo
+from roadmap.summary_parts import signed
 
 WORKING = "working days"
 CALENDAR = "calendar days"
@@ -360,7 +361,7 @@ def _causes(
     for pred in sorted(new_preds & old_preds):
         was, is_ = old_tasks.get(pred), new_tasks.get(pred)
         if was and is_ and was["finish"] != is_["finish"]:
-            moved.append(f"{pred} ({_signed(shift(was['finish'], is_['finish']))})")
+            moved.append(f"{pred} ({signed(shift(was['finish'], is_['finish']))})")
     if moved:
         causes.append("after " + ", ".join(moved) + " moved")
     if not causes and before["start"] != now["start"]:
@@ -417,10 +418,6 @@ def _duration_reasons(task: dict[str, Any], records: bool) -> list[tuple[str, st
 
 def _lines(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _signed(n: int) -> str:
-    return f"+{n}" if n > 0 else str(n)
 
 
 def _day_counter(old: dict[str, Any], new: dict[str, Any]) -> tuple[Callable[[str, str], int], str]:

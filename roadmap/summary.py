@@ -20,7 +20,7 @@ from roadmap.company import CompanyInput
 from roadmap.i18n import t
 from roadmap.models import Library
 from roadmap.plan import Plan
-from roadmap.summary_parts import Line, Section, Style, Table
+from roadmap.summary_parts import Line, Section, Style, Table, signed
 
 TOP_RISKS = 3
 """Risks listed in the short summary (all of them with ``--details``)."""
@@ -84,7 +84,7 @@ def stages(src: SummaryInput) -> Section | None:
     for stage in plan.stages:
         row = [f"{stage.order}. {stage.title}", str(stage.start), str(stage.finish), str(stage.working_days)]
         if with_slip:
-            row.append(_signed(stage.slip_days) if stage.slip_days is not None else t(lang, "cli_new"))
+            row.append(signed(stage.slip_days) if stage.slip_days is not None else t(lang, "cli_new"))
         rows.append(tuple(row))
     return Section(
         "stages",
@@ -105,7 +105,7 @@ def baseline_moves(src: SummaryInput) -> Section | None:
     if not src.details:
         return Section("baseline", None, (Line(t(lang, "sum_moved", n=len(moved), new=len(new))),))
     rows = [
-        (f"{task.id} {task.title}", str(task.baseline_finish), str(task.finish), _signed(task.slip_days or 0))
+        (f"{task.id} {task.title}", str(task.baseline_finish), str(task.finish), signed(task.slip_days or 0))
         for task in moved
     ]
     rows += [(f"{task.id} {task.title}", "", str(task.finish), t(lang, "cli_new")) for task in new]
@@ -247,10 +247,6 @@ def build_summary(src: SummaryInput, sections: Sequence[str] | None = None) -> l
 def _colon(lang: str) -> str:
     """``: `` (French typography: `` : ``)."""
     return " : " if lang == "fr" else ": "
-
-
-def _signed(days: int) -> str:
-    return f"+{days}" if days > 0 else str(days)
 
 
 __all__ = ["SECTIONS", "Line", "Section", "SummaryInput", "Table", "build_summary"]

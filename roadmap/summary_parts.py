@@ -46,3 +46,8 @@ class Section:
     title: str | None = None
     lines: tuple[Line, ...] = ()
     table: Table | None = None
+
+
+def signed(n: int) -> str:
+    """``+3``, ``0``, ``-2``: a shift in days with its sign."""
+    return f"+{n}" if n > 0 else str(n)

@@ -258,12 +258,13 @@ class FactAsker(Protocol):
         ...
 
 
-INDUSTRIES = ("manufacturing", "construction", "services", "other")
-"""The industries a company file accepts (see ``roadmap.models.Industry``)."""
-
-
 def company_facts(lang: str, monday: dt.date) -> tuple[Fact, ...]:
     """The facts ``init`` asks for, in order, with their checks (``monday``: the default start)."""
+    from typing import get_args
+
+    from roadmap.models import Industry
+
+    industries: tuple[str, ...] = get_args(Industry)  # the ones a company file accepts
 
     def say(key: str, **values: Any) -> str:
         from roadmap.i18n import t
@@ -295,7 +296,7 @@ def company_facts(lang: str, monday: dt.date) -> tuple[Fact, ...]:
     return (
         Fact("name", say("name"), lambda s: None if s.strip() else say("name_bad")),
         Fact("employees", say("employees"), number(1)),
-        Fact("industry", say("industry"), lambda s: None if s in INDUSTRIES else say("industry"), "other", INDUSTRIES),
+        Fact("industry", say("industry"), lambda s: None if s in industries else say("industry"), "other", industries),
         Fact("country", say("country"), country_ok),
         Fact("branches", say("branches"), number(0), "0"),
         Fact("levels", say("levels"), number(1), "3"),

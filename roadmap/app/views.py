@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from roadmap.app.commands import LibraryView
     from roadmap.diff import PlanDiff
     from roadmap.explain import Explanation
-    from roadmap.summary import Line, Section
+    from roadmap.summary_parts import Line, Section
 
 
 def explanation_sections(why: Explanation, lang: str) -> tuple[Section, ...]:
     """Why a step is when it is: its dates and slack, what it waits for, its duration in parts."""
     from roadmap.i18n import t
-    from roadmap.summary import Line, Section
+    from roadmap.summary_parts import Line, Section
 
     task = why.task
     when = (
@@ -57,7 +57,7 @@ def explanation_sections(why: Explanation, lang: str) -> tuple[Section, ...]:
 
 def diff_sections(result: PlanDiff) -> tuple[Section, ...]:
     """What moved between two plans, one line per change (never wrapped: grep-able)."""
-    from roadmap.summary import Line, Section
+    from roadmap.summary_parts import Line, Section, signed
 
     lines: list[Line] = []
 
@@ -66,11 +66,11 @@ def diff_sections(result: PlanDiff) -> tuple[Section, ...]:
 
     unit = result.unit
     finish = result.finish
-    say(f"{finish.old} → {finish.new} ({_shift(finish.shift)} {unit})", "bold", "Finish:")
+    say(f"{finish.old} → {finish.new} ({signed(finish.shift)} {unit})", "bold", "Finish:")
     if result.start.shift:
-        say(f"{result.start.old} → {result.start.new} ({_shift(result.start.shift)} {unit})", "bold", "Start:")
+        say(f"{result.start.old} → {result.start.new} ({signed(result.start.shift)} {unit})", "bold", "Start:")
     if result.p80 is not None:  # issue 16
-        say(f"{result.p80.old} → {result.p80.new} ({_shift(result.p80.shift)} {unit})", "bold", "Forecast P80:")
+        say(f"{result.p80.old} → {result.p80.new} ({signed(result.p80.shift)} {unit})", "bold", "Forecast P80:")
     if result.unchanged:
         say("No differences.")
         return (Section("diff", None, tuple(lines)),)
@@ -109,15 +109,11 @@ def diff_sections(result: PlanDiff) -> tuple[Section, ...]:
         say(f"Dates moved ({unit}):", "bold")
         for move in result.moves:
             say(
-                f"  {move.id}: start {move.old_start} → {move.new_start} ({_shift(move.start_shift)}), "
-                f"finish {move.old_finish} → {move.new_finish} ({_shift(move.finish_shift)})"
+                f"  {move.id}: start {move.old_start} → {move.new_start} ({signed(move.start_shift)}), "
+                f"finish {move.old_finish} → {move.new_finish} ({signed(move.finish_shift)})"
                 f" — {'; '.join(move.because)}"
             )
     return (Section("diff", None, tuple(lines)),)
-
-
-def _shift(days: int) -> str:
-    return f"+{days}" if days > 0 else str(days)
 
 
 @dataclass(frozen=True)

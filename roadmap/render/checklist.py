@@ -91,7 +91,7 @@ def stage_sections(ctx: RenderContext) -> list[dict[str, Any]]:
 
 def site_sections(ctx: RenderContext) -> list[dict[str, Any]]:
     """One section per site of the plan (issue 17), in wave order: its dates and its own steps."""
-    from roadmap.render.sites import site_tasks, step_title, word
+    from roadmap.render.sites import blackout_spans, site_tasks, step_title, word
 
     plan, lang = ctx.plan, ctx.lang
     tasks = site_tasks(plan)
@@ -103,15 +103,7 @@ def site_sections(ctx: RenderContext) -> list[dict[str, Any]]:
             "go_live": word(lang, "go_live_on", date=site.go_live) if site.go_live else None,
             "employees": word(lang, "employees", n=site.employees),
             "country": site.country,
-            "blackout": word(
-                lang,
-                "checklist_blackout",
-                spans=", ".join(
-                    word(lang, "checklist_site_dates", start=span.start, finish=span.finish) for span in site.blackout
-                ),
-            )
-            if site.blackout
-            else None,
+            "blackout": word(lang, "checklist_blackout", spans=blackout_spans(site, lang)) if site.blackout else None,
             "steps": [
                 {**step_item(task, ctx), "title": step_title(task)}
                 for task in tasks.get(site.name, [])

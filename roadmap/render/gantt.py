@@ -157,13 +157,14 @@ HOVER_DETAILS = (
 """From everything to the least a label says: title, stage, dates, working days, state, slack."""
 
 
-def _cut(text: str, chars: int | None) -> str:
+def cut(text: str, chars: int | None) -> str:
+    """``text`` on one line, shortened to ``chars`` characters with ``…`` (None: whole)."""
     text = " ".join(text.split())
     return text if chars is None or len(text) <= chars else text[: max(chars - 1, 1)].rstrip() + "…"
 
 
 def _wrapped(text: str, chars: int | None = None) -> str:
-    text = _cut(text, chars)
+    text = cut(text, chars)
     if len(text) <= HOVER_WIDTH:  # most lines
         return esc(text)
     lines: list[str] = []  # greedy, at spaces only: a long word (a URL) stays whole
@@ -193,7 +194,7 @@ def hover_text(
     chars = detail.chars
     lines = [
         f"<b>{_wrapped(site_title(task), chars and 2 * chars)}</b>",
-        f"{esc(_cut(stage_titles.get(task.stage, task.stage), chars))} · {esc(task.id)}",
+        f"{esc(cut(stage_titles.get(task.stage, task.stage), chars))} · {esc(task.id)}",
     ]
     if task.milestone:
         lines.append(t(lang, "report_hover_milestone", date=task.finish))

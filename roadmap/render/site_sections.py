@@ -332,8 +332,9 @@ def _cell(
         return ("◆ " + str(site.go_live.day) if live and site.go_live else "", "\n".join(tip), None)
     main = max(busy, key=lambda pair: (pair[0], -pair[1].start.toordinal()))[1]
     text = step_title(main)
-    if len(text) > CELL_CHARS:
-        text = text[: CELL_CHARS - 1].rstrip() + "…"
+    from roadmap.render.gantt import cut
+
+    text = cut(text, CELL_CHARS)
     if live and site.go_live:
         text = f"◆ {site.go_live.day} · {text}"
     elif len(busy) > 1:

@@ -50,6 +50,11 @@ def site_tasks(plan: Plan) -> dict[str, list[Task]]:
     return out
 
 
+def blackout_spans(site: SiteWindow, lang: str) -> str:
+    """A site's blackout windows in words (``2027-09-20 → 2027-10-08, …``); empty without any."""
+    return ", ".join(word(lang, "checklist_site_dates", start=s.start, finish=s.finish) for s in site.blackout)
+
+
 def site_title(task: Task) -> str:
     """A task's title as a row or an event shows it: with its site's name when the title does not
     say it (``Inviting employees — Almaty``; issue 17). Steps planned once: their title."""

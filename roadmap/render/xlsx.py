@@ -38,7 +38,7 @@ from roadmap.plan import Plan, Task
 from roadmap.render import RenderContext
 from roadmap.render.cells import neutralise
 from roadmap.render.facts import answer_rows
-from roadmap.render.sites import word
+from roadmap.render.sites import blackout_spans, word
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
@@ -285,9 +285,7 @@ def _sites_sheet(ws: Worksheet, plan: Plan, lang: str) -> None:
             site.start,
             site.go_live,
             site.finish,
-            _text(", ".join(word(lang, "checklist_site_dates", start=s.start, finish=s.finish) for s in site.blackout))
-            if site.blackout
-            else None,
+            _text(blackout_spans(site, lang)) if site.blackout else None,
         ]
         for col, value in enumerate(values, 1):
             cell = ws.cell(row=row, column=col, value=value)
