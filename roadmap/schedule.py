@@ -375,6 +375,15 @@ def _distinct_needs(g: _Graph, n_roles: int) -> list[list[int]]:
     return [sorted(lv) for lv in levels]
 
 
+def _fresh(g: _Graph, caps: list[int]) -> tuple[list[int], list[int], _Usage, list[int]]:
+    """Empty start and finish lists, the team's bookings from the earliest day any task may take,
+    and each task's count of predecessors still to place."""
+    firsts = [fs for fs in g.fixed_start if fs is not None]
+    firsts.extend(nb for k, nb in enumerate(g.not_before) if not g.fixed[k])
+    usage = _Usage(caps, _levels(g, len(caps)), min(firsts, default=0))
+    return [0] * g.n, [0] * g.n, usage, [len(p) for p in g.preds]
+
+
 def _ready_heap(
     g: _Graph, priority: Sequence[int] | None, waiting: list[int]
 ) -> tuple[list[tuple[int, int, int]], list[int], list[int]]:
@@ -399,12 +408,7 @@ def _place(g: _Graph, caps: list[int], priority: Sequence[int] | None = None) ->
     if g.masks is not None:
         return _place_calendars(g, caps, priority)
     n = g.n
-    start = [0] * n
-    finish = [0] * n
-    firsts = [fs for fs in g.fixed_start if fs is not None]
-    firsts.extend(nb for k, nb in enumerate(g.not_before) if not g.fixed[k])
-    usage = _Usage(caps, _levels(g, len(caps)), min(firsts, default=0))
-    waiting = [len(p) for p in g.preds]
+    start, finish, usage, waiting = _fresh(g, caps)
     for k in range(n):
         fs = g.fixed_start[k]
         if fs is not None:
@@ -645,12 +649,7 @@ def _place_calendars(g: _Graph, caps: list[int], priority: Sequence[int] | None 
     masks = g.masks
     assert masks is not None  # called only then
     n = g.n
-    start = [0] * n
-    finish = [0] * n
-    firsts = [fs for fs in g.fixed_start if fs is not None]
-    firsts.extend(nb for k, nb in enumerate(g.not_before) if not g.fixed[k])
-    usage = _Usage(caps, _levels(g, len(caps)), min(firsts, default=0))
-    waiting = [len(p) for p in g.preds]
+    start, finish, usage, waiting = _fresh(g, caps)
     for k in range(n):
         fs = g.fixed_start[k]
         if fs is None:

@@ -464,6 +464,21 @@ def bottom_axis_trace() -> dict[str, Any]:
     }
 
 
+def dated_line_shape(uid: str, day: dt.date, colour: str, dash: str) -> dict[str, Any]:
+    """A dated line (status date, deadline...) across a chart's whole height, as a plotly shape."""
+    return {
+        "type": "line",
+        "name": uid,
+        "xref": "x",
+        "yref": "paper",
+        "x0": day.isoformat(),
+        "x1": day.isoformat(),
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": colour, "width": 2, "dash": dash},
+    }
+
+
 def dated_lines(plan: Plan, lang: str, markers: tuple[Marker, ...] = ()) -> list[tuple[str, dt.date, str, str, str]]:
     """``(uid, date, legend name, colour, dash)`` of the status date and of each marker, escaped."""
     out: list[tuple[str, dt.date, str, str, str]] = []
@@ -581,19 +596,7 @@ def chart_layout(
         )
     ]
     for uid, day, _, colour, dash in lines or ():
-        shapes.append(
-            {
-                "type": "line",
-                "name": uid,
-                "xref": "x",
-                "yref": "paper",
-                "x0": day.isoformat(),
-                "x1": day.isoformat(),
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": colour, "width": 2, "dash": dash},
-            }
-        )
+        shapes.append(dated_line_shape(uid, day, colour, dash))
     xaxis: dict[str, Any] = {
         "type": "date",
         "side": "top",

@@ -98,6 +98,7 @@ def lob_figure(plan: Plan, lang: str) -> dict[str, Any]:
         DAY_FIRST_TICKS,
         LEGEND_ROW_PX,
         LEGEND_TOP_PX,
+        dated_line_shape,
         dated_lines,
         esc,
         label,
@@ -226,19 +227,7 @@ def lob_figure(plan: Plan, lang: str) -> dict[str, Any]:
                 }
             )
     for uid, day, _, colour, dash in dated_lines(plan, lang):
-        shapes.append(
-            {
-                "type": "line",
-                "name": uid,
-                "xref": "x",
-                "yref": "paper",
-                "x0": day.isoformat(),
-                "x1": day.isoformat(),
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": colour, "width": 2, "dash": dash},
-            }
-        )
+        shapes.append(dated_line_shape(uid, day, colour, dash))
     layout = {
         "template": "none",
         "height": height,
