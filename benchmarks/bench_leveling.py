@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/bench_leveling.py              # 60 instances, prints a table
     .venv/bin/python benchmarks/bench_leveling.py --tj3        # also schedule each with tj3
     .venv/bin/python benchmarks/bench_leveling.py --known      # instances with a known optimum
+    .venv/bin/python benchmarks/bench_leveling.py --rcpsp      # j30-like RCPSP instances, optima by CP-SAT
+    .venv/bin/python benchmarks/bench_leveling.py --psplib DIR --optima j30opt.sm   # PSPLIB itself
 
 Instances (seeded, the same on every run): 30 to 120 tasks, durations 1–10 working days, a
 sparse random precedence graph (lags 0–2 on some links), one or two roles per task out of
@@ -11,7 +13,10 @@ instance is capacity-bound. The lower bound is max(critical path, ⌈role work �
 
 ``--known``: instances whose optimum is known by construction (see :func:`packed_instance`):
 tasks cut out of a full ``capacity × horizon`` grid per role, so the optimum is the horizon.
-PSPLIB's j30 set is not available offline here; these play its part (same size, same kind).
+``--rcpsp``: the RCPSP instances of :mod:`rcpsp` (drawn as ProGen drew PSPLIB's j30: 30 jobs,
+4 resources with multi-unit demands), scored against their proven optima, stored in
+``benchmarks/data/rcpsp_optima.json``. ``--psplib DIR``: the ``.sm`` files of a PSPLIB set,
+scored against its optimum table.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.rcpsp import Instance, progen, read_optima, read_sm  # noqa: E402
 from roadmap.schedule import SchedTask, schedule_tasks  # noqa: E402
 
 ROLES = ("pm", "dev", "it", "qa")
@@ -84,6 +90,58 @@ def packed_instance(seed: int) -> tuple[list[SchedTask], dict[str, int], int]:
     return tasks, caps, horizon
 
 
+def rcpsp_tasks(inst: Instance) -> tuple[list[SchedTask], dict[str, int]]:
+    """An RCPSP instance as the scheduler's tasks: resources are roles, requests are people."""
+    tasks = []
+    for j, (days, need) in enumerate(zip(inst.durations, inst.demands, strict=True)):
+        preds = tuple(sorted((f"j{p:02d}", 0) for p, succs in enumerate(inst.successors) if j in succs))
+        used = [(f"R{r + 1}", float(units)) for r, units in enumerate(need) if units]
+        tasks.append(
+            SchedTask(
+                id=f"j{j:02d}",
+                duration=days,
+                preds=preds,
+                roles=tuple(r for r, _ in used),
+                demand=tuple(u for _, u in used),
+            )
+        )
+    return tasks, {f"R{r + 1}": cap for r, cap in enumerate(inst.capacities)}
+
+
+def rcpsp_rows(args: argparse.Namespace) -> list[tuple[str, int, int, int, int]]:
+    """(name, tasks, optimum, first pass, improved) per RCPSP instance."""
+    todo: list[tuple[Instance, int]] = []
+    if args.psplib:
+        optima = read_optima(args.optima)
+        for path in sorted(args.psplib.glob("*.sm"))[: args.count]:
+            if path.stem in optima:
+                todo.append((read_sm(path.read_text(encoding="utf-8"), path.stem), optima[path.stem]))
+    else:
+        stored = json.loads((ROOT / "benchmarks" / "data" / "rcpsp_optima.json").read_text(encoding="utf-8"))
+        for seed in range(args.count):
+            inst = progen(seed)
+            entry = stored.get(inst.name)
+            if entry and entry["proved"]:
+                todo.append((inst, entry["optimum"]))
+    rows = []
+    for inst, optimum in todo:
+        tasks, caps = rcpsp_tasks(inst)
+        rows.append((inst.name, len(tasks), optimum, makespan(tasks, caps, improvement=False), makespan(tasks, caps)))
+    return rows
+
+
+def print_rcpsp(rows: list[tuple[str, int, int, int, int]], elapsed: float) -> None:
+    first = [r[3] / r[2] - 1 for r in rows]
+    best = [r[4] / r[2] - 1 for r in rows]
+    print("| instances | first pass: mean / max deviation | improved: mean / max deviation | optimal |")
+    print("|---:|---:|---:|---:|")
+    print(
+        f"| {len(rows)} | {statistics.mean(first):.2%} / {max(first):.2%} "
+        f"| {statistics.mean(best):.2%} / {max(best):.2%} | {sum(r[4] == r[2] for r in rows)} |"
+    )
+    print(f"\n{elapsed:.1f} s in all (both passes)")
+
+
 def lower_bound(tasks: list[SchedTask], caps: dict[str, int]) -> int:
     """max(critical path, ⌈role work ÷ capacity⌉) in days."""
     by_id = {t.id: t for t in tasks}
@@ -124,7 +182,15 @@ def main() -> None:
     parser.add_argument("--tj3", action="store_true", help="compare with TaskJuggler (tj3 must be installed)")
     parser.add_argument("--known", action="store_true", help="instances with an optimum known by construction")
     parser.add_argument("--tj3-cache", type=Path, help="JSON file of TaskJuggler's makespans, reused and extended")
+    parser.add_argument("--rcpsp", action="store_true", help="j30-like RCPSP instances with proven optima")
+    parser.add_argument("--psplib", type=Path, help="a folder of PSPLIB .sm files (with --optima)")
+    parser.add_argument("--optima", type=Path, help="PSPLIB's optimum table for --psplib (e.g. j30opt.sm)")
     args = parser.parse_args()
+    if args.rcpsp or args.psplib:
+        t0 = time.perf_counter()
+        rows = rcpsp_rows(args)
+        print_rcpsp(rows, time.perf_counter() - t0)
+        return
     rows = []
     cache: dict[str, int | None] = {}
     if args.tj3_cache and args.tj3_cache.is_file():

@@ -97,6 +97,9 @@ class Model:
     """Ids of the steps (not milestones) of the plan, sorted."""
     base: dict[str, int]
     """Task id → its planned duration."""
+    order: tuple[str, ...] = ()
+    """The plan's task ids by start (then finish, id): the order each iteration's serial pass
+    takes free tasks in, so it keeps the plan's sequencing (no improvement search per iteration)."""
 
 
 @dataclass
@@ -114,9 +117,16 @@ class Samples:
 
 
 def build_model(
-    resolution: Resolution, library: Library, company: CompanyInput, tasks: Sequence[SchedTask], lang: str = "en"
+    resolution: Resolution,
+    library: Library,
+    company: CompanyInput,
+    tasks: Sequence[SchedTask],
+    lang: str = "en",
+    *,
+    order: Sequence[str] = (),
 ) -> Model:
-    """The ranges and risk events of a resolved plan; ``tasks`` are the plan's scheduler tasks."""
+    """The ranges and risk events of a resolved plan; ``tasks`` are the plan's scheduler tasks,
+    ``order`` its task ids by start (:attr:`Model.order`)."""
     from roadmap.resolve import chosen_effects
 
     data = company.data
@@ -161,6 +171,7 @@ def build_model(
         stage_of={bid: kept[bid].stage.id for bid in kept},
         steps=sorted(bid for bid in kept if kept[bid].step is not None),
         base={t.id: t.duration for t in tasks},
+        order=tuple(order),
     )
 
 
@@ -312,7 +323,7 @@ def _schedule_chunk(model: Model, chunk: list[dict[str, int]]) -> list[Result]:
     out: list[Result] = []
     for days in chunk:
         tasks = [SchedTask(duration=days[t.id], **spec[t.id]) if t.id in days else t for t in model.tasks]
-        result = schedule_tasks(tasks, model.team)
+        result = schedule_tasks(tasks, model.team, order=model.order)
         finish = result.finish
         critical = result.critical
         out.append(
@@ -439,7 +450,8 @@ def simulate(
         raise InputError.of_param("method", f"unknown sampling method '{method}': expected {' or '.join(METHODS)}")
     # as build_plan schedules it: per-site copies on their calendars (issue 17), plan.not_before
     resolution, calendar, tasks = scheduler_inputs(company, library, plan.as_of, plan.lang)
-    model = build_model(resolution, library, company, tasks, plan.lang)
+    order = [t.id for t in sorted(plan.tasks, key=lambda t: (t.start, t.finish, t.id))]
+    model = build_model(resolution, library, company, tasks, plan.lang, order=order)
     samples = run(model, iterations, seed, method, progress, workers)
     return summarize(
         samples,

@@ -12,8 +12,18 @@ clock, so the same input always gives the same plan):
   of those late starts. Neither pass can lengthen the schedule (a serial pass over a list
   sorted by the starts of a feasible schedule starts every task no later than there), so each
   round keeps or shortens the makespan;
-* with the budget left, seeded random perturbations of the latest-start rule, each followed
-  by forward–backward rounds.
+* seeded random perturbations of the latest-start rule, each followed by forward–backward
+  rounds, until :data:`POPULATION` ÷ 2 distinct schedules are known;
+* with the budget left, a seeded genetic search (Hartmann's activity-list crossover): two
+  parents drawn by binary tournament among the :data:`POPULATION` shortest distinct schedules
+  found, a two-point crossover of their activity lists (tasks in order of their starts), a few
+  adjacent swaps and one task moved elsewhere in the list, then a forward pass over the child's
+  list and forward–backward rounds.
+
+The budget is counted in passes, never in seconds: :func:`pass_budget` gives up to
+:data:`MAX_PASSES` to a small plan and shrinks with size; the search also stops after
+:data:`MIN_PATIENCE` passes (or a quarter of the budget, :data:`PATIENCE_SHARE`, the more of
+the two) without a shorter schedule.
 
 Every candidate is produced by the scheduler's own serial pass (``place``, priorities in,
 starts out): the improvement never places a task itself, so it keeps every dependency and
@@ -25,28 +35,42 @@ stops early when the makespan reaches a lower bound (critical path, role work ÷
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from random import Random
 
 __all__ = ["IMPROVEMENT_RULE", "earliest_finishes", "improve", "pass_budget"]
 
 IMPROVEMENT_RULE = (
     "; then, within a budget of passes that depends on the plan's size only, other priority rules"
-    " (latest finish, longest remaining path, rank positional weight, role-days) and seeded random"
-    " ones, each refined by forward-backward improvement; the shortest schedule is kept, the first"
-    " one on a tie"
+    " (latest finish, longest remaining path, rank positional weight, role-days), seeded random"
+    " ones and a seeded genetic search over activity lists, each refined by forward-backward"
+    " improvement; the shortest schedule is kept, the first one on a tie"
 )
 """Appended to the priority rule reported with the schedule."""
 
-PASS_WORK = 60_000
-"""Task placements the improvement may spend (passes × tasks), before the limits below."""
-MAX_PASSES = 240
+PASS_WORK = 120_000
+"""Task placements the improvement may spend (passes × tasks) on a plan of up to
+:data:`FULL_WORK_TASKS` tasks; above it the work shrinks in proportion (a plan ten times as
+large gets a tenth of it), so the stage costs less and less of a large plan's run."""
+FULL_WORK_TASKS = 1_000
+MAX_PASSES = 2_000
 """Most passes on a small plan."""
-MIN_PASSES = 4
-"""Passes even a very large plan gets (two forward-backward rounds)."""
+MIN_PASSES = 2
+"""Passes even a very large plan gets (one forward-backward round)."""
 FB_ROUNDS = 4
 """Most forward-backward rounds from one starting schedule (it stops earlier when one does not help)."""
 SEED = 14
 """Seed of the random priority perturbations."""
+POPULATION = 50
+"""Distinct schedules the genetic phase keeps and breeds from."""
+MIN_PATIENCE = 100
+"""Passes without a shorter schedule after which the search stops, at least."""
+PATIENCE_SHARE = 4
+"""... or the budget divided by this (a quarter of it), whichever is more."""
+MUTATION = 0.05
+"""Chance that a child's activity list swaps a task with the next one."""
 
 
 class _Graph(Protocol):
@@ -77,7 +101,8 @@ def pass_budget(n: int) -> int:
     """Scheduler passes the improvement may run on a plan of ``n`` tasks."""
     if n <= 0:
         return 0
-    return max(MIN_PASSES, min(MAX_PASSES, PASS_WORK // n))
+    work = PASS_WORK if n <= FULL_WORK_TASKS else PASS_WORK * FULL_WORK_TASKS // n
+    return max(MIN_PASSES, min(MAX_PASSES, work // n))
 
 
 class _Mirror:
@@ -207,10 +232,13 @@ class _Search:
         """The mirrored problem's links, made on the first backward pass."""
         self.untopo: list[int] = []
         """Minus each task's position in the forward topological order."""
+        self.patience = max(MIN_PATIENCE, self.budget // PATIENCE_SHARE)
+        """Passes the search may run without finding a shorter schedule before it stops."""
+        self.stale = 0
 
     @property
     def done(self) -> bool:
-        return self.budget <= 0 or self.best_span <= self.bound
+        return self.budget <= 0 or self.best_span <= self.bound or self.stale >= self.patience
 
     def forward(self, priority: Sequence[int]) -> tuple[list[int], list[int]]:
         """One forward pass; remembered when it is the shortest yet."""
@@ -219,6 +247,9 @@ class _Search:
         span = _makespan(finish)
         if span < self.best_span:
             self.best, self.best_span = (start, finish), span
+            self.stale = 0
+        else:
+            self.stale += 1
         return start, finish
 
     def backward(self, finish: list[int]) -> list[int]:
@@ -238,18 +269,79 @@ class _Search:
         _, mirror_finish = self.place(mirror, self.caps, priority)
         return [horizon - f for f in mirror_finish]
 
-    def justify(self, start: list[int], finish: list[int]) -> None:
-        """Forward-backward rounds from one schedule, while they shorten it."""
+    def justify(self, start: list[int], finish: list[int]) -> tuple[list[int], list[int]]:
+        """Forward-backward rounds from one schedule, while they shorten it; the last schedule."""
         span = _makespan(finish)
         for _ in range(FB_ROUNDS):
             if self.done:
-                return
+                break
             late = self.backward(finish)
-            start, finish = self.forward(_order_key(late, start))
-            new_span = _makespan(finish)
+            new_start, new_finish = self.forward(_order_key(late, start))
+            new_span = _makespan(new_finish)
             if new_span >= span:
-                return
-            span = new_span
+                break
+            start, finish, span = new_start, new_finish, new_span
+        return start, finish
+
+
+class _Population:
+    """The best distinct schedules found, as activity lists (tasks in order of their starts)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.members: list[tuple[int, list[int]]] = []
+        """(makespan, activity list), shortest first; on a tie the earlier found first."""
+        self.seen: set[tuple[int, ...]] = set()
+
+    def add(self, start: list[int], finish: list[int]) -> None:
+        order = sorted(range(len(start)), key=lambda k: (start[k], finish[k], k))
+        key = tuple(order)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        span = _makespan(finish)
+        at = len(self.members)
+        while at and self.members[at - 1][0] > span:
+            at -= 1
+        self.members.insert(at, (span, order))
+        del self.members[self.size :]
+
+    def parent(self, rng: Random) -> list[int]:
+        """The shorter of two members drawn at random (a binary tournament)."""
+        a, b = rng.randrange(len(self.members)), rng.randrange(len(self.members))
+        return self.members[min(a, b)][1]
+
+
+def _crossover(mother: list[int], father: list[int], rng: Random) -> list[int]:
+    """Hartmann's two-point crossover of activity lists, then mutation (a few adjacent swaps and
+    one task moved elsewhere): the child keeps the mother's head and tail and takes its middle
+    in the father's order."""
+    n = len(mother)
+    q1 = rng.randrange(n + 1)
+    q2 = rng.randrange(q1, n + 1)
+    taken = set(mother[:q1])
+    middle: list[int] = []
+    for k in father:
+        if len(middle) == q2 - q1:
+            break
+        if k not in taken:
+            middle.append(k)
+            taken.add(k)
+    child = mother[:q1] + middle + [k for k in mother if k not in taken]
+    for i in range(n - 1):
+        if rng.random() < MUTATION:
+            child[i], child[i + 1] = child[i + 1], child[i]
+    moved = child.pop(rng.randrange(n))  # and one task moved to another place in the list
+    child.insert(rng.randrange(n), moved)
+    return child
+
+
+def _list_key(order: list[int]) -> list[int]:
+    """An activity list as the scheduler's priorities (its position, lower first)."""
+    key = [0] * len(order)
+    for position, k in enumerate(order):
+        key[k] = position
+    return key
 
 
 def improve(
@@ -262,18 +354,22 @@ def improve(
     search = _Search(g, caps, place, start, finish)
     if search.done:
         return start, finish
-    search.justify(start, finish)
+    population = _Population(POPULATION)
+    population.add(*search.justify(start, finish))
     rules = _rules(g)
     for key in rules:
         if search.done:
             break
-        search.justify(*search.forward(key))
+        population.add(*search.justify(*search.forward(key)))
     import random  # only when the search goes this far
 
     rng = random.Random(SEED)  # noqa: S311 (a seeded search, not a secret)
     base = rules[0]
     scale = max(1, max(g.span, default=0) + 1)
-    while not search.done:
+    while not search.done and len(population.members) < POPULATION // 2:
         noise = [base[k] + rng.randrange(3 * scale) for k in range(n)]
-        search.justify(*search.forward(noise))
+        population.add(*search.justify(*search.forward(noise)))
+    while not search.done:
+        child = _crossover(population.parent(rng), population.parent(rng), rng)
+        population.add(*search.justify(*search.forward(_list_key(child))))
     return search.best

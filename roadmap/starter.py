@@ -17,7 +17,6 @@ SCHEMA_REF = "./company.schema.json"
 _COMMENT_COLUMN = 28
 
 
-
 @dataclass(frozen=True)
 class StarterFacts:
     """The company facts a starter file is written with."""

@@ -35,9 +35,9 @@ DROPPED_FIELDS = ("id", "reason", "stage", "title")
 CALENDAR_FIELDS = ("weekend", "holidays", "extra_working_days", "country", "holiday_names")
 
 DIGESTS = {
-    "construction-2800": "9b03ad4c31e1eb99169da8cbb0829668a39ff00dea9d3f1e6fd9849f8510527e",
-    "manufacturer-1200": "05a192aa8b060c8d2d09fefacc009d19216ea80b34ef092f213ca198796ad418",
-    "services-180": "19765c76bd66f030c17af81e6905a6d509cab189112c8c75236b6a182d17f700",
+    "construction-2800": "6ac7186ddf94d7d322f2b55954cc0adacc10a76f47ddef681bb8953882a63ebc",
+    "manufacturer-1200": "93c43db3d1619c24b49ada9b6730ebd23bf93f6fc8ad161b779c3f6c73e6be95",
+    "services-180": "998d4ccaecb3753db127f6c66132ba67b5599277a6e2967e51a45083c11007c6",
 }
 """sha256 of each example's plan.json (English, no status date) as it was before issue 11, cut."""
 

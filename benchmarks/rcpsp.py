@@ -1,0 +1,173 @@
+"""RCPSP instances for the leveling benchmark: PSPLIB's ``.sm`` format, and a ProGen-like generator.
+
+PSPLIB (Kolisch & Sprecher, 1996) is the published benchmark of the resource-constrained
+project scheduling problem: j30 holds 480 instances of 30 jobs on 4 renewable resources, each
+with a proven optimum (``j30opt.sm``). It is not reachable from this machine, so
+:func:`progen` draws instances the way ProGen drew j30's, from the same parameters:
+
+* 30 jobs, durations 1–10, each job 1–3 successors among later jobs (network complexity
+  1.5/1.8/2.1), each job with at least one predecessor and one successor through the dummies;
+* resource factor RF ∈ {0.25, 0.5, 0.75, 1}: the share of the 4 resources a job uses, demands
+  1–10;
+* resource strength RS ∈ {0.2, 0.5, 0.7, 1}: capacity = Kmin + RS × (Kmax − Kmin), Kmin the
+  largest single demand and Kmax the peak of the earliest-start schedule (RS 0.2 is the hard
+  end, as in j30).
+
+Their optima come from ``benchmarks/rcpsp_optima.py`` (CP-SAT, run once; the results are
+stored in ``benchmarks/data/rcpsp_optima.json`` with the proof status). Real PSPLIB files can be
+given too (``bench_leveling.py --psplib DIR --optima j30opt.sm``).
+
+An instance maps onto the scheduler one to one: a job is a task, a resource is a role whose
+capacity is the availability, a job's requests are its people per role, a precedence is a
+finish-to-start link with no lag. The dummy source and sink are left out.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+RESOURCES = 4
+JOBS = 30
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A single-mode RCPSP instance (jobs numbered 1..n, without the dummies)."""
+
+    name: str
+    durations: tuple[int, ...]
+    successors: tuple[tuple[int, ...], ...]
+    """Successors of each job (0-based indices among the real jobs)."""
+    demands: tuple[tuple[int, ...], ...]
+    """Units of each resource each job needs."""
+    capacities: tuple[int, ...]
+
+    def lower_bound(self) -> int:
+        """max(critical path, ⌈work ÷ capacity⌉ per resource)."""
+        n = len(self.durations)
+        finish = [0] * n
+        preds: list[list[int]] = [[] for _ in range(n)]
+        for j, succs in enumerate(self.successors):
+            for s in succs:
+                preds[s].append(j)
+        for j in _topo(n, self.successors):
+            finish[j] = max((finish[p] for p in preds[j]), default=0) + self.durations[j]
+        bound = max(finish)
+        for r, cap in enumerate(self.capacities):
+            work = sum(d * dem[r] for d, dem in zip(self.durations, self.demands, strict=True))
+            bound = max(bound, -(-work // cap))
+        return bound
+
+
+def _topo(n: int, successors: tuple[tuple[int, ...], ...]) -> list[int]:
+    indeg = [0] * n
+    for succs in successors:
+        for s in succs:
+            indeg[s] += 1
+    ready = [j for j in range(n) if not indeg[j]]
+    order = []
+    while ready:
+        j = ready.pop()
+        order.append(j)
+        for s in successors[j]:
+            indeg[s] -= 1
+            if not indeg[s]:
+                ready.append(s)
+    return order
+
+
+def progen(seed: int) -> Instance:
+    """A j30-like instance; the parameters cycle over ProGen's j30 grid with the seed."""
+    rng = random.Random(seed)
+    nc = (1.5, 1.8, 2.1)[seed % 3]
+    rf = (0.25, 0.5, 0.75, 1.0)[(seed // 3) % 4]
+    rs = (0.2, 0.5, 0.7, 1.0)[(seed // 12) % 4]
+    n = JOBS
+    durations = tuple(rng.randint(1, 10) for _ in range(n))
+    succ: list[set[int]] = [set() for _ in range(n)]
+    # Start and end jobs: the first 3 have no predecessor, the last 3 no successor (as j30).
+    for j in range(n - 3):
+        succ[j].add(rng.randint(max(j + 1, 3), n - 1))
+    has_pred = {s for ss in succ for s in ss}
+    for s in range(3, n):
+        if s not in has_pred:
+            succ[rng.randint(0, min(s - 1, n - 4))].add(s)
+    target = round(nc * (n + 2)) - 6  # arcs among real jobs, the dummies' arcs aside
+    tries = 0
+    while sum(map(len, succ)) < target and tries < 10_000:
+        tries += 1
+        j = rng.randint(0, n - 4)
+        if len(succ[j]) >= 3:
+            continue
+        s = rng.randint(max(j + 1, 3), n - 1)
+        succ[j].add(s)
+    uses = max(1, round(rf * RESOURCES))
+    demands = []
+    for _ in range(n):
+        chosen = set(rng.sample(range(RESOURCES), uses))
+        demands.append(tuple(rng.randint(1, 10) if r in chosen else 0 for r in range(RESOURCES)))
+    successors = tuple(tuple(sorted(s)) for s in succ)
+    # Kmax: the peak of the earliest-start schedule.
+    preds: list[list[int]] = [[] for _ in range(n)]
+    for j, ss in enumerate(successors):
+        for s in ss:
+            preds[s].append(j)
+    start = [0] * n
+    for j in _topo(n, successors):
+        start[j] = max((start[p] + durations[p] for p in preds[j]), default=0)
+    horizon = max(start[j] + durations[j] for j in range(n))
+    caps = []
+    for r in range(RESOURCES):
+        kmin = max(d[r] for d in demands)
+        kmax = max(
+            sum(demands[j][r] for j in range(n) if start[j] <= t < start[j] + durations[j]) for t in range(horizon)
+        )
+        caps.append(max(1, kmin + round(rs * (kmax - kmin))))
+    return Instance(f"progen{seed:03d}", durations, successors, tuple(demands), tuple(caps))
+
+
+def read_sm(text: str, name: str) -> Instance:
+    """A PSPLIB single-mode ``.sm`` file."""
+    lines = text.splitlines()
+
+    def section(title: str) -> int:
+        for k, line in enumerate(lines):
+            if line.strip().startswith(title):
+                return k
+        raise ValueError(f"{name}: no {title!r} section")
+
+    total = int(re.search(r"jobs \(incl\. supersource/sink \):\s*(\d+)", text).group(1))  # type: ignore[union-attr]
+    n = total - 2
+    k = section("PRECEDENCE RELATIONS") + 2
+    successors: list[tuple[int, ...]] = [()] * n
+    for line in lines[k : k + total]:
+        cols = [int(c) for c in line.split()]
+        job, succs = cols[0], cols[3:]
+        if 1 < job < total:
+            successors[job - 2] = tuple(sorted(s - 2 for s in succs if s < total))
+    k = section("REQUESTS/DURATIONS") + 3
+    durations = [0] * n
+    demands: list[tuple[int, ...]] = [()] * n
+    for line in lines[k : k + total]:
+        cols = [int(c) for c in line.split()]
+        job = cols[0]
+        if 1 < job < total:
+            durations[job - 2] = cols[2]
+            demands[job - 2] = tuple(cols[3:])
+    k = section("RESOURCEAVAILABILITIES") + 2
+    capacities = tuple(int(c) for c in lines[k].split())
+    return Instance(name, tuple(durations), tuple(successors), tuple(demands), capacities)
+
+
+def read_optima(path: Path) -> dict[str, int]:
+    """PSPLIB's ``j30opt.sm`` table (parameter, instance, makespan, …) → ``{"j301_1": 43, …}``."""
+    prefix = path.name.removesuffix("opt.sm").removesuffix("hrs.sm")
+    optima = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        cols = line.split()
+        if len(cols) >= 3 and cols[0].isdigit() and cols[1].isdigit() and cols[2].isdigit():
+            optima[f"{prefix}{cols[0]}_{cols[1]}"] = int(cols[2])
+    return optima
