@@ -171,3 +171,41 @@ def read_optima(path: Path) -> dict[str, int]:
         if len(cols) >= 3 and cols[0].isdigit() and cols[1].isdigit() and cols[2].isdigit():
             optima[f"{prefix}{cols[0]}_{cols[1]}"] = int(cols[2])
     return optima
+
+
+def write_library(inst: Instance, folder: Path) -> dict[str, int]:
+    """``inst`` as a roadmap library in ``folder`` (one stage, a step per job, a role per
+    resource, a job's requests as ``{role: people}``); return the team to plan it with.
+
+    With a company file whose ``team`` is that and no holidays, the plan's span in working days
+    is the schedule's makespan (the stage's own milestone closes on the last job's finish)."""
+    import yaml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    roles = {f"r{r + 1}": {"title": {"en": f"R{r + 1}", "fr": f"R{r + 1}"}} for r in range(len(inst.capacities))}
+    (folder / "roles.yaml").write_text(yaml.safe_dump({"roles": roles}), encoding="utf-8")
+    preds: list[list[int]] = [[] for _ in inst.durations]
+    for j, succs in enumerate(inst.successors):
+        for s in succs:
+            preds[s].append(j)
+    steps = []
+    for j, (days, need) in enumerate(zip(inst.durations, inst.demands, strict=True)):
+        step: dict[str, object] = {
+            "id": f"rcpsp.job-{j + 1}",
+            "title": {"en": f"Job {j + 1}", "fr": f"Tâche {j + 1}"},
+            "duration_days": days,
+            "roles": {f"r{r + 1}": units for r, units in enumerate(need) if units},
+        }
+        if preds[j]:
+            step["after"] = [f"rcpsp.job-{p + 1}" for p in sorted(preds[j])]
+        steps.append(step)
+    stage = {
+        "id": "rcpsp",
+        "order": 1,
+        "title": {"en": inst.name, "fr": inst.name},
+        "goal": {"en": "RCPSP instance", "fr": "Instance RCPSP"},
+        "steps": steps,
+        "questions": [],
+    }
+    (folder / "rcpsp.yaml").write_text(yaml.safe_dump(stage, allow_unicode=True), encoding="utf-8")
+    return {f"r{r + 1}": cap for r, cap in enumerate(inst.capacities)}

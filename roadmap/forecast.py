@@ -98,8 +98,8 @@ class Model:
     base: dict[str, int]
     """Task id → its planned duration."""
     order: tuple[str, ...] = ()
-    """The plan's task ids by start (then finish, id): the order each iteration's serial pass
-    takes free tasks in, so it keeps the plan's sequencing (no improvement search per iteration)."""
+    """The plan's task ids by start (then finish, id): each iteration's schedule is the shorter of
+    the first pass and a pass in this order (no improvement search per iteration)."""
 
 
 @dataclass
