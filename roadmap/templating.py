@@ -253,8 +253,9 @@ def _regular_files_loader() -> type[jinja2.FileSystemLoader]:
 def environment(templates_dir: Path | None = None) -> jinja2.Environment:
     """A sandboxed Jinja2 environment reading ``templates_dir`` first, then the bundled templates.
 
-    Every operator, call, attribute, item and filter checks the time budget; repetitions,
-    padding widths and powers that would build something huge are refused before they run.
+    With ``templates_dir``, every operator, call, attribute, item and filter checks the time
+    budget; repetitions, padding widths and powers that would build something huge are refused
+    before they run. The bundled templates alone are trusted: sandboxed, without those checks.
     The bundled templates' environment is made once a process: each template is compiled once
     (a consultant's folder gets a new one each time, so an edited template is read again).
     """
@@ -270,8 +271,11 @@ def _bundled_environment() -> jinja2.Environment:
 
 def _new_environment(templates_dir: Path | None) -> jinja2.Environment:
     import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
-    sandbox = _sandbox_class()
+    # The bundled templates are ours: sandboxed still, but without the budget's checks on every
+    # call, attribute and filter (a third of the checklist's time at 10,000 steps, issue 14).
+    sandbox = _sandbox_class() if templates_dir is not None else SandboxedEnvironment
 
     folders: list[str] = []
     if templates_dir is not None:
@@ -289,8 +293,9 @@ def _new_environment(templates_dir: Path | None) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["md"] = md_escape
-    for name, func in list(env.filters.items()):
-        env.filters[name] = _budget_filter(env, name, func)
+    if templates_dir is not None:
+        for name, func in list(env.filters.items()):
+            env.filters[name] = _budget_filter(env, name, func)
     return env
 
 

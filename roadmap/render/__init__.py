@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from roadmap.errors import InputError
 from roadmap.output import write_set
@@ -40,6 +40,14 @@ class RenderContext:
     def option(self, name: str, default: str) -> str:
         """A format-specific option."""
         return dict(self.options).get(name, default)
+
+    def template_plan(self, fields: tuple[str, ...]) -> Plan | dict[str, Any]:
+        """The ``plan`` a template gets: with the bundled templates only the plan's ``fields``
+        they read (issue 14: a 10,000-step plan's tasks are not made plain for a page that shows
+        them from other data), with a consultant's own templates (``--templates``) all of it."""
+        if self.templates_dir is not None:
+            return self.plan
+        return {name: getattr(self.plan, name) for name in fields}
 
 
 FORMATS: dict[str, tuple[str, str]] = {

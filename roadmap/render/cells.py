@@ -18,11 +18,16 @@ _INVISIBLE = re.compile(
     "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]*"
 )
 """Leading characters a reader does not see: spaces of any width, zero-width and direction marks."""
+_PLAIN_STARTS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+"""First characters that are neither a trigger nor invisible: no further look needed."""
+_QUOTED = re.compile('[,;"\t\r\n]')
 
 
 def neutralise(text: str) -> str:
     """``text`` with a leading ``'`` when a spreadsheet could read it as a formula."""
     if not text:
+        return text
+    if text[0] in _PLAIN_STARTS:  # most cells: an id, a date, a word
         return text
     if text[0] in "\t\r\n":
         return "'" + text
@@ -36,7 +41,7 @@ def needs_quotes(text: str) -> bool:
     LibreOffice's default import splits on ``,`` and ``;`` (and tabs): quote a field holding
     any of them, a quote, a line break, or leading/trailing spaces.
     """
-    return any(c in text for c in ',;"\t\r\n') or text != text.strip(" ")
+    return _QUOTED.search(text) is not None or text[:1] == " " or text[-1:] == " "
 
 
 def csv_field(text: str) -> str:

@@ -146,6 +146,10 @@ def _per_site_lines(stages: list[dict[str, Any]], ctx: RenderContext) -> list[di
     return out
 
 
+PLAN_FIELDS = ("start", "finish", "working_days", "as_of", "warnings", "dropped", "risks")
+"""The fields of the plan the bundled ``checklist.md.j2`` reads (:meth:`RenderContext.template_plan`)."""
+
+
 def checklist_context(ctx: RenderContext) -> dict[str, Any]:
     """Everything ``checklist.md.j2`` reads (see the template's header for the list)."""
     lang = ctx.lang
@@ -156,7 +160,7 @@ def checklist_context(ctx: RenderContext) -> dict[str, Any]:
         "lang": lang,
         "t": lambda key, **values: t(lang, key, **values),
         "days": lambda n: working_days(lang, n),
-        "plan": ctx.plan,
+        "plan": ctx.template_plan(PLAN_FIELDS),
         "company_name": ctx.plan.company.name,
         "stages": stages,
         "due": due_list(ctx),

@@ -304,6 +304,10 @@ def assumptions(ctx: RenderContext) -> list[str]:
     return out + list(ctx.plan.warnings)
 
 
+PLAN_FIELDS = ("stages", "dropped", "risks", "warnings", "calendar", "as_of", "start", "finish", "working_days")
+"""The fields of the plan the bundled ``gantt.html.j2`` reads (:meth:`RenderContext.template_plan`)."""
+
+
 def page_context(ctx: RenderContext) -> dict[str, Any]:
     """Everything ``gantt.html.j2`` reads (see the template's header for the list)."""
     return _page_parts(ctx)[0]
@@ -324,7 +328,7 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
         "lang": lang,
         "t": lambda key, **values: t(lang, key, **values),
         "days": lambda n: working_days(lang, n),
-        "plan": plan,
+        "plan": ctx.template_plan(PLAN_FIELDS),  # its tasks are in the payload
         "brand": branding(plan),
         "company_name": plan.company.name,
         "facts": company_facts(plan, lang),
@@ -332,6 +336,7 @@ def _page_parts(ctx: RenderContext) -> tuple[dict[str, Any], dict[str, Any]]:
         "assumptions": assumptions(ctx),
         "band_items": BAND_ITEMS,
         "steps_count": sum(1 for task in plan.tasks if not task.milestone),
+        "has_tasks": bool(plan.tasks),
         "slip_column": any(stage.slip_days for stage in plan.stages),
         "weekend": weekday_names(plan.calendar.weekend, lang),
         "colours": stage_colours(plan),

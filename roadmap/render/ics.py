@@ -264,8 +264,9 @@ def _baseline_spans(plan: Plan, level: str, site: str | None = None) -> dict[str
 
 def _revise(lines: list[str], previous: dict[str, _Seen], moved: dict[str, int]) -> list[str]:
     """Give every component its SEQUENCE and DTSTAMP (see the module's docstring)."""
-    out = list(lines)
-    for first, last in reversed(_components(lines)):
+    out: list[str] = []
+    copied = 0  # lines[:copied] are in out
+    for first, last in _components(lines):
         body = lines[first + 1 : last]
         uid = next(line[4:] for line in body if line.startswith("UID:"))
         stamp = next(line[8:] for line in body if line.startswith("DTSTAMP:"))
@@ -278,8 +279,10 @@ def _revise(lines: list[str], previous: dict[str, _Seen], moved: dict[str, int])
                 sequence = max(sequence, seen.sequence + 1)
                 stamp = max(stamp, _after(seen.stamp))
         at = first + 1 + next(k for k, line in enumerate(body) if line.startswith("DTSTAMP:"))
-        out[at] = f"DTSTAMP:{stamp}"
-        out.insert(at + 1, f"SEQUENCE:{sequence}")
+        out.extend(lines[copied:at])
+        out += (f"DTSTAMP:{stamp}", f"SEQUENCE:{sequence}")
+        copied = at + 1
+    out.extend(lines[copied:])
     return out
 
 
@@ -347,18 +350,16 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line at 75 octets (continuations start with a space), never inside a character."""
-    if len(line.encode("utf-8")) <= MAX_OCTETS:
+    data = line.encode("utf-8")
+    if len(data) <= MAX_OCTETS:
         return line
-    parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    limit = MAX_OCTETS
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, MAX_OCTETS - 1
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return "\r\n ".join(parts)
+    parts: list[bytes] = []
+    start, limit = 0, MAX_OCTETS
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: the cut goes before its character
+            cut -= 1
+        parts.append(data[start:cut])
+        start, limit = cut, MAX_OCTETS - 1
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")

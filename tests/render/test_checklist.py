@@ -268,3 +268,25 @@ def test_a_one_day_plan_says_one_working_day(mini_library: Path, make_company: C
     assert "Plan 2027-01-04 → 2027-01-04, 1 working day. " in render_text(ctx)
     page = render("gantt", ctx).decode()
     assert "2027-01-04 → 2027-01-04 · 1 working day<" in page
+
+
+def test_bundled_templates_get_the_plan_fields_they_read_own_templates_all_of_it(
+    mini_library: Path, make_company: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Issue 14: the bundled checklist and page do not make a 10,000-step plan's tasks plain for
+    nothing; a consultant's copy (``--templates``) still reaches every field, tasks included."""
+    from roadmap.render.checklist import PLAN_FIELDS, checklist_context
+    from roadmap.render.gantt_page import PLAN_FIELDS as PAGE_FIELDS
+    from roadmap.render.gantt_page import page_context
+
+    plan = plan_file(make_company(), library_dir=mini_library)[0]
+    bundled = RenderContext(plan)
+    assert set(checklist_context(bundled)["plan"]) == set(PLAN_FIELDS)
+    assert set(page_context(bundled)["plan"]) == set(PAGE_FIELDS)
+    own = write_tree(tmp_path / "own", {"checklist.md.j2": "{{ plan.tasks | length }} {{ plan.tasks[0].id }}\n"})
+    text = render_text(RenderContext(plan, templates_dir=own))
+    assert text == f"{len(plan.tasks)} {plan.tasks[0].id}\n"
+    for template, fields in (("checklist.md.j2", PLAN_FIELDS), ("gantt.html.j2", PAGE_FIELDS)):
+        source = (Path(__file__).resolve().parents[2] / "templates" / template).read_text(encoding="utf-8")
+        body = source.split("-#}", 1)[1]  # past the header comment
+        assert set(re.findall(r"\bplan\.([a-z_]+)", body)) == set(fields)

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roadmap.plan import plan_file
 from roadmap.render import RenderContext, render, write_reports
 from roadmap.render.csv_out import BASELINE_COLUMNS, COLUMNS, SITE_COLUMN, neutralise
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, examples
 
 
 def _ctx(path: Path, library: Path | None = None, lang: str = "en") -> RenderContext:
@@ -82,6 +84,22 @@ def test_neutralise() -> None:
     assert neutralise("=1") == "'=1"
     assert neutralise("plain") == "plain"
     assert neutralise("") == ""
+    assert neutralise("\u3164=1") == "'\u3164=1"  # an invisible letter before the trigger
+
+
+_CELL_TEXT = st.text(st.sampled_from('aZ09 ,;"\t\r\n=+-@\u00a0\u200b\u3164\uff1d\u2212é'), max_size=8)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(_CELL_TEXT)
+def test_the_cell_fast_paths_agree_with_the_rules(text: str) -> None:
+    """neutralise() and needs_quotes() skip work for common cells (issue 14); the answers are the rules'."""
+    from roadmap.render.cells import _INVISIBLE, TRIGGERS, needs_quotes
+
+    rest = text[_INVISIBLE.match(text).end() :]  # type: ignore[union-attr]
+    formula = bool(text) and (text[0] in "\t\r\n" or rest[:1] in TRIGGERS)
+    assert neutralise(text) == ("'" + text if formula else text)
+    assert needs_quotes(text) == (any(c in text for c in ',;"\t\r\n') or text != text.strip(" "))
 
 
 def test_columns_cover_every_plan_json_task_field(mini_library: Path, make_company: Callable[..., Path]) -> None:

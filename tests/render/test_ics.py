@@ -7,13 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from roadmap.errors import InputError
 from roadmap.plan import plan_file
 from roadmap.render import RenderContext, render, write_reports
 from roadmap.render.ics import escape_text, fold
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, examples
 
 
 def _ctx(path: Path, library: Path | None = None, lang: str = "en", **options: str) -> RenderContext:
@@ -218,3 +220,29 @@ def test_dtstamp_is_the_status_date(mini_library: Path, make_company: Callable[.
     cal = Calendar.from_ical(render("ics", RenderContext(plan=plan)))
     stamps = {ev.decoded("DTSTAMP") for ev in cal.walk("VEVENT")}
     assert stamps == {dt.datetime(2027, 2, 1, tzinfo=dt.UTC)}
+
+
+def _fold_by_characters(line: str) -> str:
+    """RFC 5545 folding as written first: character by character (the reference)."""
+    if len(line.encode("utf-8")) <= 75:
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    size, limit = 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, 74
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_fold_cuts_bytes_where_the_character_loop_did(line: str) -> None:
+    """fold() works on the line's bytes (issue 14: ics at 10,000 steps); it cuts exactly where a
+    character-by-character fold does, never inside a character."""
+    assert fold(line) == _fold_by_characters(line)
