@@ -66,6 +66,12 @@ class WorkingDays:
         self.weekend = {WEEKDAYS.index(d) for d in calendar.weekend if d in WEEKDAYS}
         self.holidays = set(calendar.holidays)
         self.extra = set(calendar.extra_working_days)
+        self._first = 0
+        """Ordinal of the first day of the table below (none yet: :meth:`_cover` builds it)."""
+        self._dates: list[dt.date] = []
+        """The working days of the table's span, in order."""
+        self._before: list[int] = [0]
+        """Per day of the span (and one past it): how many of ``_dates`` come before it."""
 
     def is_working(self, day: dt.date) -> bool:
         """Whether ``day`` is worked."""
@@ -88,16 +94,29 @@ class WorkingDays:
         n = task.duration_days
         if n <= 0:
             return []
-        days: list[dt.date] = []
-        day = task.start
-        while day <= task.finish and len(days) < n:
-            if self.is_working(day):
-                days.append(day)
-            day += dt.timedelta(days=1)
+        lo, hi = task.start.toordinal(), task.finish.toordinal()
+        if lo < self._first or hi + 1 - self._first >= len(self._before):
+            self._cover(lo, hi)
+        first = self._before[lo - self._first]
+        days = self._dates[first : min(self._before[hi + 1 - self._first], first + n)]
         if not days:
             days.append(task.start)
         days.extend([days[-1]] * (n - len(days)))
         return days
+
+    def _cover(self, lo: int, hi: int) -> None:
+        """Make the table span the ordinals ``lo``..``hi`` too (a year on each side to spare)."""
+        if len(self._before) > 1:  # keep what the table spans already
+            lo, hi = min(lo, self._first), max(hi, self._first + len(self._before) - 2)
+        lo, hi = max(1, lo - 366), min(dt.date.max.toordinal(), hi + 366)
+        self._first = lo
+        self._dates, self._before = [], []
+        for ordinal in range(lo, hi + 1):
+            self._before.append(len(self._dates))
+            day = dt.date.fromordinal(ordinal)
+            if self.is_working(day):
+                self._dates.append(day)
+        self._before.append(len(self._dates))
 
 
 class TaskDays:

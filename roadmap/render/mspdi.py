@@ -71,7 +71,7 @@ DEFAULT_CURRENCY = "USD"
 
 def render(ctx: RenderContext) -> bytes:
     """plan.xml."""
-    lazy: dict[int, Iterator[ET.Element]] = {}
+    lazy: dict[int, Iterator[ET.Element | _Xml]] = {}
     root = _build(ctx, lazy)
     out = io.StringIO()
     out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n')
@@ -80,8 +80,61 @@ def render(ctx: RenderContext) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+class _Xml:
+    """A task or an assignment written straight as text, the way :func:`_serialize` writes an
+    element at level 2 (issue 14: a 10,000-step plan has half a million of their leaves, and
+    building elements only to write them cost half of plan.xml's time). ``sub`` adds a child,
+    a leaf when it has text, else an element of its own that closes with the next child."""
+
+    __slots__ = ("at", "closed", "count", "level", "open", "parts", "tag")
+
+    def __init__(self, tag: str, level: int = 2, parts: list[str] | None = None) -> None:
+        self.parts: list[str] = [] if parts is None else parts
+        self.tag = tag
+        self.level = level
+        self.at = len(self.parts)
+        self.parts.append(f"<{tag}>")
+        self.count = 0
+        self.open: _Xml | None = None
+        self.closed = False
+
+    def sub(self, tag: str, text: str | None = None) -> _Xml:
+        """A child ``<tag>text</tag>`` (returns self), or without text an element (returned)."""
+        if self.open is not None:
+            self.open.close()
+            self.open = None
+        self.count += 1
+        inner = "\n" + "  " * (self.level + 1)
+        if text is None:
+            self.parts.append(inner)
+            self.open = _Xml(tag, self.level + 1, self.parts)
+            return self.open
+        if "&" in text or "<" in text or ">" in text:
+            text = _escape_text(text)
+        self.parts.append(f"{inner}<{tag}>{text}</{tag}>" if text else f"{inner}<{tag} />")
+        return self
+
+    def close(self) -> None:
+        """Write the end tag (``<tag />`` for an element without children), once."""
+        if self.closed:
+            return
+        self.closed = True
+        if self.open is not None:
+            self.open.close()
+            self.open = None
+        if self.count:
+            self.parts.append("\n" + "  " * self.level + f"</{self.tag}>")
+        else:
+            self.parts[self.at] = f"<{self.tag} />"
+
+    def xml(self) -> str:
+        """The element as text, closed."""
+        self.close()
+        return "".join(self.parts)
+
+
 def _serialize(
-    el: ET.Element, level: int, out: Callable[[str], object], lazy: Mapping[int, Iterator[ET.Element]]
+    el: ET.Element, level: int, out: Callable[[str], object], lazy: Mapping[int, Iterator[ET.Element | _Xml]]
 ) -> None:
     """``ET.indent(el, "  ")`` then ``ET.tostring(el, encoding="unicode")``, for a tree without
     namespaces, comments, tails or mixed content, at a fraction of their cost. The children of an
@@ -95,23 +148,35 @@ def _serialize(
         text = el.text
         out(f"{head}>{_escape_text(text)}</{tag}>" if text else head + " />")
         return
-    children: Iterator[ET.Element] = lazy_children if lazy_children is not None else iter(el)
+    children: Iterator[ET.Element | _Xml] = lazy_children if lazy_children is not None else iter(el)
     first = next(children, None)
     if first is None:
         text = el.text
         out(f"{head}>{_escape_text(text)}</{tag}>" if text else head + " />")
         return
     inner = "\n" + "  " * (level + 1)
-    out(head + ">")
+    leaves = [head + ">"]  # a run of leaves is written at once
     for child in itertools.chain((first,), children):
+        if isinstance(child, _Xml):  # written as it was built
+            leaves.append(inner)
+            leaves.append(child.xml())
+            continue
         if not len(child) and not child.attrib and id(child) not in lazy:  # a leaf: in place
             text = child.text
             name = child.tag
-            out(f"{inner}<{name}>{_escape_text(text)}</{name}>" if text else f"{inner}<{name} />")
+            if not text:
+                leaves.append(f"{inner}<{name} />")
+                continue
+            if "&" in text or "<" in text or ">" in text:
+                text = _escape_text(text)
+            leaves.append(f"{inner}<{name}>{text}</{name}>")
             continue
-        out(inner)
+        leaves.append(inner)
+        out("".join(leaves))
+        leaves = []
         _serialize(child, level + 1, out, lazy)
-    out("\n" + "  " * level + "</" + tag + ">")
+    leaves.append("\n" + "  " * level + "</" + tag + ">")
+    out("".join(leaves))
 
 
 def _escape_text(text: str) -> str:
@@ -132,18 +197,7 @@ def _escape_attrib(text: str) -> str:
     return text
 
 
-def build_project(ctx: RenderContext) -> ET.Element:
-    """The ``<Project>`` element of the plan."""
-    lazy: dict[int, Iterator[ET.Element]] = {}
-    project = _build(ctx, lazy)
-    for parent in project.iter():
-        children = lazy.pop(id(parent), None)
-        if children is not None:
-            parent.extend(children)
-    return project
-
-
-def _build(ctx: RenderContext, lazy: dict[int, Iterator[ET.Element]]) -> ET.Element:
+def _build(ctx: RenderContext, lazy: dict[int, Iterator[ET.Element | _Xml]]) -> ET.Element:
     """The ``<Project>`` element, the children of its tasks and assignments in ``lazy`` (by ``id``)."""
     plan = ctx.plan
     company = _name(plan.company.name)
@@ -219,7 +273,7 @@ class _SiteCalendars:
 
 def _tasks(
     plan: Plan, uids: dict[str, int], wbs: dict[str, str], team_order: dict[str, list[str]], cals: _SiteCalendars
-) -> Iterator[ET.Element]:
+) -> Iterator[_Xml]:
     """The project summary, then each stage's summary followed by its steps and milestone."""
     yield _project_summary(plan)
     row = 1
@@ -230,11 +284,11 @@ def _tasks(
             uids[f"stage:{stage.id}"], row, _name(stage.title), str(number), 1, wbs.get(stage.id, str(number))
         )
         _dates(summary, stage.start, stage.finish, _working_days(plan.calendar, stage.start, stage.finish), False)
-        _sub(summary, "Milestone", "0")
-        _sub(summary, "Summary", "1")
-        _sub(summary, "Critical", "1" if any(task.critical for task in own) else "0")
-        _sub(summary, "PercentComplete", str(_stage_percent(own)))
-        _sub(summary, "ConstraintType", "0")
+        summary.sub("Milestone", "0")
+        summary.sub("Summary", "1")
+        summary.sub("Critical", "1" if any(task.critical for task in own) else "0")
+        summary.sub("PercentComplete", str(_stage_percent(own)))
+        summary.sub("ConstraintType", "0")
         _baseline(summary, [task for task in own if task.baseline_start], plan.calendar, milestone=False)
         yield summary
         row += 1
@@ -258,7 +312,7 @@ def _stage_with_sites(
     wbs: dict[str, str],
     team_order: dict[str, list[str]],
     cals: _SiteCalendars,
-) -> Iterator[ET.Element]:
+) -> Iterator[_Xml]:
     """A stage's tasks when some are per-site steps (issue 17): the others at level 2 in plan
     order and, where its first per-site task was, a summary per wave (level 2), in it a summary
     per site (level 3) over that site's tasks of the stage (level 4). Summaries span their tasks."""
@@ -315,16 +369,16 @@ def _site_key(stage: str, site: str) -> str:
 
 def _summary(
     uid: int, row: int, name: str, outline: str, level: int, tasks: list[Task], calendar: CalendarInfo
-) -> ET.Element:
+) -> _Xml:
     """A summary task over ``tasks`` (a wave's or a site's): from their first start to their last finish."""
     start, finish = min(task.start for task in tasks), max(task.finish for task in tasks)
     el = _task_head(uid, row, _name(name), outline, level)
     _dates(el, start, finish, _working_days(calendar, start, finish), False)
-    _sub(el, "Milestone", "0")
-    _sub(el, "Summary", "1")
-    _sub(el, "Critical", "1" if any(task.critical for task in tasks) else "0")
-    _sub(el, "PercentComplete", str(_stage_percent(tasks)))
-    _sub(el, "ConstraintType", "0")
+    el.sub("Milestone", "0")
+    el.sub("Summary", "1")
+    el.sub("Critical", "1" if any(task.critical for task in tasks) else "0")
+    el.sub("PercentComplete", str(_stage_percent(tasks)))
+    el.sub("ConstraintType", "0")
     _baseline(el, [task for task in tasks if task.baseline_start], calendar, milestone=False)
     return el
 
@@ -344,22 +398,22 @@ def _resources(project: ET.Element, plan: Plan, roles: list[tuple[str, str]]) ->
 
 def _assignments(
     plan: Plan, uids: dict[str, int], roles: list[tuple[str, str]], cals: _SiteCalendars
-) -> Iterator[ET.Element]:
+) -> Iterator[_Xml]:
     resource_uid = {role: uid for uid, (role, _) in enumerate(roles, start=1)}
     next_uid = 1
     for task in plan.tasks:
         for role in task.roles:
             days = _working_days(cals.info(task.site), task.start, task.finish)
-            assignment = ET.Element("Assignment")
-            _sub(assignment, "UID", str(next_uid))
-            _sub(assignment, "TaskUID", str(uids[task.id]))
-            _sub(assignment, "ResourceUID", str(resource_uid[role]))
-            _sub(assignment, "PercentWorkComplete", str(task.percent))
-            _sub(assignment, "Finish", _at(task.finish, DAY_FINISH))
-            _sub(assignment, "Start", _at(task.start, DAY_START))
+            assignment = _Xml("Assignment")
+            assignment.sub("UID", str(next_uid))
+            assignment.sub("TaskUID", str(uids[task.id]))
+            assignment.sub("ResourceUID", str(resource_uid[role]))
+            assignment.sub("PercentWorkComplete", str(task.percent))
+            assignment.sub("Finish", _at(task.finish, DAY_FINISH))
+            assignment.sub("Start", _at(task.start, DAY_START))
             people = task.demands.get(role, 1.0)
-            _sub(assignment, "Units", f"{people:g}")
-            _sub(assignment, "Work", _work(days, people))
+            assignment.sub("Units", f"{people:g}")
+            assignment.sub("Work", _work(days, people))
             next_uid += 1
             yield assignment
 
@@ -373,7 +427,7 @@ def _task(
     team_order: dict[str, list[str]],
     cals: _SiteCalendars,
     level: int = 2,
-) -> ET.Element:
+) -> _Xml:
     """A step or milestone at outline ``level`` (``numbers``: outline number, WBS code); a site's
     step works on its site's calendar, resources' calendars aside (issue 17)."""
     calendar = cals.info(task.site)
@@ -383,40 +437,40 @@ def _task(
     else:
         days = _working_days(calendar, task.start, task.finish)
         _dates(el, task.start, task.finish, days, False)
-        _sub(el, "Work", _work(days, sum(task.demands.get(r, 1.0) for r in task.roles)))
-    _sub(el, "EffortDriven", "0")
-    _sub(el, "Milestone", "1" if task.milestone else "0")
-    _sub(el, "Summary", "0")
-    _sub(el, "Critical", "1" if task.critical else "0")
-    _sub(el, "TotalSlack", str(task.slack_days * LAG_UNITS_PER_DAY))
-    _sub(el, "PercentComplete", str(task.percent))
+        el.sub("Work", _work(days, sum(task.demands.get(r, 1.0) for r in task.roles)))
+    el.sub("EffortDriven", "0")
+    el.sub("Milestone", "1" if task.milestone else "0")
+    el.sub("Summary", "0")
+    el.sub("Critical", "1" if task.critical else "0")
+    el.sub("TotalSlack", str(task.slack_days * LAG_UNITS_PER_DAY))
+    el.sub("PercentComplete", str(task.percent))
     if task.status in ("in_progress", "done"):
-        _sub(el, "ActualStart", _at(task.start, DAY_FINISH if task.milestone else DAY_START))
+        el.sub("ActualStart", _at(task.start, DAY_FINISH if task.milestone else DAY_START))
     if task.status == "done":
-        _sub(el, "ActualFinish", _at(task.finish, DAY_FINISH))
+        el.sub("ActualFinish", _at(task.finish, DAY_FINISH))
     days = 0 if task.milestone else _working_days(calendar, task.start, task.finish)
     done = days * 100 if task.status == "done" else days * task.percent  # in hundredths of a day
-    _sub(el, "ActualDuration", _seconds(done * HOURS_PER_DAY * 36))
-    _sub(el, "RemainingDuration", _seconds((days * 100 - done) * HOURS_PER_DAY * 36))
+    el.sub("ActualDuration", _seconds(done * HOURS_PER_DAY * 36))
+    el.sub("RemainingDuration", _seconds((days * 100 - done) * HOURS_PER_DAY * 36))
     start_time = DAY_FINISH if task.milestone else DAY_START
-    _sub(el, "ConstraintType", SNET)
+    el.sub("ConstraintType", SNET)
     own_calendar = cals.uids.get(task.site) if task.site is not None else None
     if own_calendar is not None:
-        _sub(el, "CalendarUID", str(own_calendar))
-    _sub(el, "ConstraintDate", _at(task.finish if task.milestone else task.start, start_time))
+        el.sub("CalendarUID", str(own_calendar))
+    el.sub("ConstraintDate", _at(task.finish if task.milestone else task.start, start_time))
     if own_calendar is not None:
-        _sub(el, "IgnoreResourceCalendar", "1")
+        el.sub("IgnoreResourceCalendar", "1")
     notes = [task.description] if task.description else []
     notes.extend(task.why)
     if notes:
-        _sub(el, "Notes", _text("\n".join(notes)))
+        el.sub("Notes", _text("\n".join(notes)))
     for pred_id, lag in _links(task, team_order):
-        link = _sub(el, "PredecessorLink")
-        _sub(link, "PredecessorUID", str(uids[pred_id]))
-        _sub(link, "Type", "1")
-        _sub(link, "CrossProject", "0")
-        _sub(link, "LinkLag", str(lag * LAG_UNITS_PER_DAY))
-        _sub(link, "LagFormat", DAYS_FORMAT)
+        link = el.sub("PredecessorLink")
+        link.sub("PredecessorUID", str(uids[pred_id]))
+        link.sub("Type", "1")
+        link.sub("CrossProject", "0")
+        link.sub("LinkLag", str(lag * LAG_UNITS_PER_DAY))
+        link.sub("LagFormat", DAYS_FORMAT)
     _baseline(el, [task] if task.baseline_start else [], calendar, milestone=task.milestone)
     return el
 
@@ -434,55 +488,53 @@ def _links(task: Task, team_order: dict[str, list[str]]) -> list[tuple[str, int]
     return links
 
 
-def _baseline(el: ET.Element, tasks: list[Task], calendar: CalendarInfo, *, milestone: bool) -> None:
+def _baseline(el: _Xml, tasks: list[Task], calendar: CalendarInfo, *, milestone: bool) -> None:
     """Baseline 0 of a task (or of a stage summary: the span of its steps' baselines)."""
     starts = [task.baseline_start for task in tasks if task.baseline_start]
     finishes = [task.baseline_finish for task in tasks if task.baseline_finish]
     if not starts or not finishes:
         return
-    baseline = _sub(el, "Baseline")
-    _sub(baseline, "Number", "0")
-    _sub(baseline, "Start", _at(min(starts), DAY_FINISH if milestone else DAY_START))
-    _sub(baseline, "Finish", _at(max(finishes), DAY_FINISH))
-    _sub(baseline, "Duration", _hours(0 if milestone else _working_days(calendar, min(starts), max(finishes))))
-    _sub(baseline, "DurationFormat", DAYS_FORMAT)
+    baseline = el.sub("Baseline")
+    baseline.sub("Number", "0")
+    baseline.sub("Start", _at(min(starts), DAY_FINISH if milestone else DAY_START))
+    baseline.sub("Finish", _at(max(finishes), DAY_FINISH))
+    baseline.sub("Duration", _hours(0 if milestone else _working_days(calendar, min(starts), max(finishes))))
+    baseline.sub("DurationFormat", DAYS_FORMAT)
 
 
-def _task_head(uid: int, row: int, name: str, outline: str, level: int, wbs: str | None = None) -> ET.Element:
-    el = ET.Element("Task")
-    _sub(el, "UID", str(uid))
-    _sub(el, "ID", str(row))
-    _sub(el, "Name", name)
-    _sub(el, "Active", "1")
-    _sub(el, "Manual", "0")
-    _sub(el, "Type", "1")
-    _sub(el, "IsNull", "0")
-    _sub(el, "WBS", wbs or outline)
-    _sub(el, "OutlineNumber", outline)
-    _sub(el, "OutlineLevel", str(level))
-    _sub(el, "Priority", "500")
+def _task_head(uid: int, row: int, name: str, outline: str, level: int, wbs: str | None = None) -> _Xml:
+    el = _Xml("Task")
+    el.sub("UID", str(uid))
+    el.sub("ID", str(row))
+    el.sub("Name", name)
+    el.sub("Active", "1")
+    el.sub("Manual", "0")
+    el.sub("Type", "1")
+    el.sub("IsNull", "0")
+    el.sub("WBS", wbs or outline)
+    el.sub("OutlineNumber", outline)
+    el.sub("OutlineLevel", str(level))
+    el.sub("Priority", "500")
     return el
 
 
-def _dates(
-    el: ET.Element, start: dt.date, finish: dt.date, days: int, milestone: bool, work_days: int | None = None
-) -> None:
-    _sub(el, "Start", _at(start, DAY_FINISH if milestone else DAY_START))
-    _sub(el, "Finish", _at(finish, DAY_FINISH))
-    _sub(el, "Duration", _hours(days))
-    _sub(el, "DurationFormat", DAYS_FORMAT)
+def _dates(el: _Xml, start: dt.date, finish: dt.date, days: int, milestone: bool, work_days: int | None = None) -> None:
+    el.sub("Start", _at(start, DAY_FINISH if milestone else DAY_START))
+    el.sub("Finish", _at(finish, DAY_FINISH))
+    el.sub("Duration", _hours(days))
+    el.sub("DurationFormat", DAYS_FORMAT)
     if work_days is not None:
-        _sub(el, "Work", _hours(work_days))
+        el.sub("Work", _hours(work_days))
 
 
-def _project_summary(plan: Plan) -> ET.Element:
+def _project_summary(plan: Plan) -> _Xml:
     el = _task_head(0, 0, _name(plan.company.name), "0", 0)
     _dates(el, plan.start, plan.finish, _working_days(plan.calendar, plan.start, plan.finish), False)
-    _sub(el, "Milestone", "0")
-    _sub(el, "Summary", "1")
-    _sub(el, "Critical", "1" if plan.critical_path else "0")
-    _sub(el, "PercentComplete", str(_stage_percent(list(plan.tasks))))
-    _sub(el, "ConstraintType", "0")
+    el.sub("Milestone", "0")
+    el.sub("Summary", "1")
+    el.sub("Critical", "1" if plan.critical_path else "0")
+    el.sub("PercentComplete", str(_stage_percent(list(plan.tasks))))
+    el.sub("ConstraintType", "0")
     return el
 
 

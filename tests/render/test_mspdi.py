@@ -628,3 +628,29 @@ def test_rescheduling_with_progress_keeps_slack_and_critical_flags(mpxj: Any, tm
     scheduler.schedule(project, project.getProjectProperties().getStartDate())
     _check_against_plan(project, plan)
     _check_slack(project, plan)
+
+
+def test_tasks_written_as_text_match_the_element_writer() -> None:
+    """Issue 14: tasks and assignments are written straight as text (_Xml); the text is what
+    the element serializer gives for the same element at their level."""
+    from roadmap.render.mspdi import _serialize, _sub, _Xml
+
+    def fill(sub: Any) -> None:
+        sub("UID", "1")
+        sub("Name", "R&D <b> > a")
+        sub("Notes", "")
+        link = sub("PredecessorLink", None)
+        link_sub = link.sub if isinstance(link, _Xml) else lambda tag, text=None: _sub(link, tag, text)
+        link_sub("PredecessorUID", "2")
+        link_sub("Nested", None)
+        sub("Bare", None)
+        sub("After", "z")
+
+    text = _Xml("Task")
+    fill(text.sub)
+    element = ET.Element("Task")
+    fill(lambda tag, text=None: _sub(element, tag, text))
+    written: list[str] = []
+    _serialize(element, 2, written.append, {})
+    assert text.xml() == "".join(written)
+    assert "<Bare />" in text.xml() and "<Nested />" in text.xml() and "R&amp;D &lt;b&gt; &gt; a" in text.xml()
