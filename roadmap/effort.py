@@ -104,6 +104,10 @@ class WorkingDays:
         days.extend([days[-1]] * (n - len(days)))
         return days
 
+    def cover(self, first: dt.date, last: dt.date) -> None:
+        """Make :meth:`of` ready for tasks between ``first`` and ``last`` (it extends itself anyway)."""
+        self._cover(first.toordinal(), last.toordinal())
+
     def _cover(self, lo: int, hi: int) -> None:
         """Make the table span the ordinals ``lo``..``hi`` too (a year on each side to spare)."""
         if len(self._before) > 1:  # keep what the table spans already
@@ -126,6 +130,8 @@ class TaskDays:
     def __init__(self, plan: Plan) -> None:
         self.plan = WorkingDays(plan.calendar)
         self.sites = {site.name: WorkingDays(site.calendar) for site in plan.sites if site.calendar is not None}
+        for days in (self.plan, *self.sites.values()):  # the plan's span at once, not task by task
+            days.cover(plan.start, plan.finish)
 
     def of(self, task: Task) -> list[dt.date]:
         """:meth:`WorkingDays.of` on the task's calendar."""
@@ -187,16 +193,23 @@ def number(value: float, lang: str) -> str:
 
 def weekly_load(plan: Plan) -> tuple[list[dt.date], dict[str, list[float]]]:
     """Mondays of the plan's weeks, and per role the average people busy per working day of each week."""
+    from collections import Counter
+
     days = WorkingDays(plan.calendar)
     own = TaskDays(plan)
-    busy: dict[str, dict[dt.date, int]] = {}
+    held: dict[str, dict[int, Counter[dt.date]]] = {}  # role -> hundredths of a person -> days held so
     for task in plan.tasks:
-        if task.milestone:
+        if task.milestone or not task.demands:
             continue
-        for day in own.of(task):
-            for role, need in task.demands.items():
-                per_day = busy.setdefault(role, {})
-                per_day[day] = per_day.get(day, 0) + hundredths(need)
+        worked = own.of(task)
+        for role, need in task.demands.items():
+            held.setdefault(role, {}).setdefault(hundredths(need), Counter()).update(worked)
+    busy: dict[str, dict[dt.date, int]] = {}
+    for role, by_need in held.items():
+        per_day = busy[role] = {}
+        for need, counted in by_need.items():
+            for day, n in counted.items():
+                per_day[day] = per_day.get(day, 0) + need * n
     first = plan.start - dt.timedelta(days=plan.start.weekday())
     weeks: list[dt.date] = []
     week = first

@@ -267,3 +267,48 @@ def test_baseline_and_diff_show_the_cost_delta_per_stage(tmp_path: Path) -> None
     ]
     result = CliRunner().invoke(app, ["diff", str(baseline), str(baseline)])
     assert "Cost changed" not in result.output
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    weekend=st.sets(st.sampled_from(("sat", "sun", "fri")), max_size=2),
+    holidays=st.sets(st.integers(min_value=0, max_value=60), max_size=8),
+    extra=st.sets(st.integers(min_value=0, max_value=60), max_size=3),
+    tasks=st.lists(
+        st.tuples(
+            st.integers(min_value=-800, max_value=900), st.integers(min_value=0, max_value=40), st.integers(1, 30)
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_a_tasks_working_days_come_from_the_table_as_from_a_walk(
+    weekend: set[str], holidays: set[int], extra: set[int], tasks: list[tuple[int, int, int]]
+) -> None:
+    """Issue 14: WorkingDays.of reads one table per calendar (extended as tasks need it); the days
+    are those a day-by-day walk from the start finds (cut at the duration, padded with the last)."""
+    from roadmap.effort import WorkingDays
+    from roadmap.plan import CalendarInfo, Task
+
+    base = dt.date(2027, 1, 4)
+    info = CalendarInfo(
+        weekend=tuple(sorted(weekend)),
+        holidays=tuple(sorted(base + dt.timedelta(days=k) for k in holidays)),
+        extra_working_days=tuple(sorted(base + dt.timedelta(days=k) for k in extra)),
+    )
+    days = WorkingDays(info)
+
+    def walk(task: Task) -> list[dt.date]:
+        found: list[dt.date] = []
+        day = task.start
+        while day <= task.finish and len(found) < task.duration_days:
+            if days.is_working(day):
+                found.append(day)
+            day += dt.timedelta(days=1)
+        found = found or [task.start]
+        return found + [found[-1]] * (task.duration_days - len(found))
+
+    for offset, span, n in tasks:
+        start = base + dt.timedelta(days=offset)
+        task = Task.model_construct(id="x", start=start, finish=start + dt.timedelta(days=span), duration_days=n)
+        assert days.of(task) == walk(task)
