@@ -251,11 +251,12 @@ def _regular_files_loader() -> type[jinja2.FileSystemLoader]:
 
 
 def environment(templates_dir: Path | None = None) -> jinja2.Environment:
-    """A sandboxed Jinja2 environment reading ``templates_dir`` first, then the bundled templates.
+    """A Jinja2 environment reading ``templates_dir`` first, then the bundled templates.
 
     With ``templates_dir``, every operator, call, attribute, item and filter checks the time
     budget; repetitions, padding widths and powers that would build something huge are refused
-    before they run. The bundled templates alone are trusted: sandboxed, without those checks.
+    before they run, in Jinja2's sandbox. The bundled templates alone are trusted: rendered by a
+    plain environment (their data is plain all the same).
     The bundled templates' environment is made once a process: each template is compiled once
     (a consultant's folder gets a new one each time, so an edited template is read again).
     """
@@ -271,11 +272,11 @@ def _bundled_environment() -> jinja2.Environment:
 
 def _new_environment(templates_dir: Path | None) -> jinja2.Environment:
     import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
 
-    # The bundled templates are ours: sandboxed still, but without the budget's checks on every
-    # call, attribute and filter (a third of the checklist's time at 10,000 steps, issue 14).
-    sandbox = _sandbox_class() if templates_dir is not None else SandboxedEnvironment
+    # The bundled templates are ours (and get plain data like any template): no sandbox, no
+    # budget checks on every call, attribute and filter (half the checklist's time at 10,000
+    # steps, issue 14). A consultant's folder gets both.
+    sandbox = _sandbox_class() if templates_dir is not None else jinja2.Environment
 
     folders: list[str] = []
     if templates_dir is not None:

@@ -115,6 +115,18 @@ def test_templates_run_sandboxed(tmp_path: Path) -> None:
         render_template("x.md.j2", {}, own)
 
 
+def test_only_the_bundled_templates_render_outside_the_sandbox(tmp_path: Path) -> None:
+    """Issue 14: ours skip the sandbox's checks; any folder of one's own keeps them, even one
+    holding a copy of a bundled template."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from roadmap.templating import environment
+
+    assert not isinstance(environment(), SandboxedEnvironment)
+    copy = write_tree(tmp_path, {"checklist.md.j2": (bundled_templates() / "checklist.md.j2").read_text("utf-8")})
+    assert isinstance(environment(copy), SandboxedEnvironment)
+
+
 def test_a_missing_folder_or_template_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="templates folder not found"):
         render_template("gantt.html.j2", {}, tmp_path / "nope")
