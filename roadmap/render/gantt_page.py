@@ -370,15 +370,15 @@ def render_page(ctx: RenderContext) -> str:
     from roadmap.templating import plain, render_template
 
     parts, payload = _page_parts(ctx)
-    data = str(parts["payload"])
+    data = parts.pop("payload")  # the charts' JSON, kept as it is (megabytes at 10,000 steps: no copies)
     context: dict[str, Any] = plain({**parts, "payload": Markup("")})  # the page's data, made plain once
     # the page around the data, measured once (no big page rendered twice)
     rest = len(render_template("gantt.html.j2", context, ctx.templates_dir, prepared=True).encode("utf-8"))
     budget = page_budget(ctx)
-    if rest + len(data.encode("utf-8")) <= budget:
-        context["payload"] = Markup(data)  # noqa: S704 - escaped by safe_json
+    size = rest + (len(data) if data.isascii() else len(data.encode("utf-8")))
+    if size <= budget:
+        context["payload"] = data
         return render_template("gantt.html.j2", context, ctx.templates_dir, prepared=True)
-    size = rest + len(data.encode("utf-8"))
     del data
     tasks = list(ctx.plan.tasks)
     room = budget - (size - len(safe_json(payload["strings"]).encode("utf-8")))
