@@ -13,7 +13,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from roadmap.errors import EnvironmentProblem, FileExists, describe_os_error
@@ -72,20 +72,34 @@ def _copy_mode(tmp: Path, path: Path) -> None:
     os.chmod(tmp, 0o666 & ~umask)
 
 
-def write_set(out_dir: Path, files: Sequence[tuple[str, bytes]]) -> list[Path]:
+def write_set(out_dir: Path, files: Iterable[tuple[str, bytes]]) -> list[Path]:
     """Write ``files`` (name, bytes) into ``out_dir`` as one set: stage them all, then swap them in.
 
+    ``files`` may be a generator (issue 14: the reports of a 50,000-step plan): each file is
+    staged as it comes and dropped from memory, and none is swapped in before the last is
+    staged. When the set fails before that (a bad file name, a report that cannot be made),
+    nothing is written, and a folder this call created is removed again.
     Raises :class:`EnvironmentProblem` naming the files already in place when it fails part-way.
     """
+    existed = out_dir.exists()
     _make_folder(out_dir)
-    targets = [out_dir / name for name, _ in files]
-    for target in targets:
-        if target.is_dir():
-            raise EnvironmentProblem(f"{target}: is a folder, not a file: nothing was written")
+    try:
+        return _write_staged(out_dir, files)
+    except BaseException:
+        if not existed:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # only when still empty
+        raise
+
+
+def _write_staged(out_dir: Path, files: Iterable[tuple[str, bytes]]) -> list[Path]:
     written: list[Path] = []
     with _staging(out_dir) as staging:
         staged: list[tuple[Path, Path]] = []
-        for (name, payload), target in zip(files, targets, strict=True):
+        for name, payload in files:
+            target = out_dir / name
+            if target.is_dir():
+                raise EnvironmentProblem(f"{target}: is a folder, not a file: nothing was written")
             temp = staging / name
             try:
                 _fill(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), payload)

@@ -839,7 +839,12 @@ def test_sigterm_while_writing_leaves_no_temp_files(
     out = tmp_path / "out"
     result = invoke("plan", make_company(), "--out", out, "--format", "json,csv", *lib_args(mini_library))
     assert result.exit_code == 143
-    assert list(out.iterdir()) == []
+    assert not out.exists()  # no temp file, and the folder this run made is gone again
+    out.mkdir()
+    count[0] = 0
+    result = invoke("plan", make_company(), "--out", out, "--format", "json,csv", *lib_args(mini_library))
+    assert result.exit_code == 143
+    assert list(out.iterdir()) == []  # a folder that was there stays, empty
 
 
 def test_write_set_writes_all_or_reports(tmp_path: Path) -> None:
@@ -852,6 +857,23 @@ def test_write_set_writes_all_or_reports(tmp_path: Path) -> None:
     with pytest.raises(EnvironmentProblem, match="is a folder"):
         write_set(out, [("a.txt", b"3"), (".", b"3")])
     assert (out / "a.txt").read_bytes() == b"2"
+
+
+def test_write_set_stages_each_file_as_it_comes_and_shows_none_before_the_last(tmp_path: Path) -> None:
+    """Issue 14: reports are staged one by one (a 50,000-step set is never all in memory), and
+    still appear together."""
+    from roadmap.output import write_set
+
+    out = tmp_path / "o"
+
+    def files() -> Iterator[tuple[str, bytes]]:
+        yield "a.txt", b"1"
+        staged = [p for p in out.rglob("a.txt")]
+        assert len(staged) == 1 and staged[0].parent != out  # in the staging folder, not yet in place
+        yield "b.txt", b"2"
+
+    assert [p.name for p in write_set(out, files())] == ["a.txt", "b.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "b.txt"]
 
 
 # ---------------------------------------------------------------- 7. CSV and Markdown

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,7 +98,8 @@ def render_files(fmt: str, ctx: RenderContext) -> list[tuple[str, bytes]]:
 
 
 def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> list[Path]:
-    """Render every format first, then write them into ``out_dir`` as one set (staged, then swapped in)."""
+    """Render every format and write them into ``out_dir`` as one set: each staged as soon as it
+    is made (never all in memory at once), then all swapped in together."""
     from roadmap.yamlio import gc_paused
 
     previous = out_dir / FORMATS["ics"][0]
@@ -106,9 +107,13 @@ def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> 
         ctx = replace(ctx, options=(*ctx.options, ("ics_previous", str(previous))))
     if "ics" in formats:  # a site's calendar finds its previous copy there (issue 17)
         ctx = replace(ctx, options=(*ctx.options, ("ics_folder", str(out_dir))))
-    rendered = []
-    for fmt in formats:
-        # issue 14: the text formats build many objects without cycles; see gc_paused
-        with gc_paused() if fmt != "gantt" else contextlib.nullcontext():
-            rendered.extend(render_files(fmt, ctx))
-    return write_set(out_dir, rendered)
+
+    def rendered() -> Iterator[tuple[str, bytes]]:
+        for fmt in formats:
+            # issue 14: the text formats build many objects without cycles; see gc_paused
+            with gc_paused() if fmt != "gantt" else contextlib.nullcontext():
+                files = render_files(fmt, ctx)
+            yield from files
+            del files
+
+    return write_set(out_dir, rendered())
