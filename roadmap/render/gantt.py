@@ -20,17 +20,20 @@ labels and legend names from pseudo-HTML.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from roadmap.i18n import t
 from roadmap.models import WEEKDAYS
-from roadmap.plan import Plan, Task
+from roadmap.plan import Plan, StageSummary, Task
 from roadmap.render.facts import working_days
 from roadmap.render.sites import site_title
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import plotly.graph_objects as go
 
 ROW_PX = 22
@@ -266,6 +269,7 @@ def figure_spec(
     markers: tuple[Marker, ...] = (),
     hovers: dict[str, str] | None = None,
     tasks: list[Task] | None = None,
+    layout_only: bool = False,
 ) -> dict[str, Any]:
     """The Gantt chart of the whole plan, or of one ``stage``, as plotly.js data: ``{data, layout}``.
 
@@ -277,20 +281,27 @@ def figure_spec(
     ``bottom-axis`` (an empty trace that makes plotly draw the bottom date axis of a long chart).
     ``hovers`` (task id → hover label) saves building the labels again for another chart, and
     ``tasks`` (the plan's tasks of ``stage``, in plan order) finding them again.
+    ``layout_only``: ``data`` holds only each trace's ``name`` (what the layout's legend needs;
+    the page draws a stage's chart from the whole chart's data, issue 14).
     """
     if tasks is None:
         tasks = [task for task in plan.tasks if stage is None or task.stage == stage]
     row = {task.id: i for i, task in enumerate(tasks)}
     colours = stage_colours(plan)
-    if hovers is None:
+    if hovers is None and not layout_only:
         hovers = hover_texts(plan, lang, tasks)
+    labels = hovers or {}
     steps = [task for task in tasks if not task.milestone]
     data: list[dict[str, Any]] = []
 
+    def add(name: str, trace: Callable[[], dict[str, Any]]) -> None:
+        data.append({"name": name} if layout_only else trace())
+
     baselined = [task for task in steps if task.baseline_start and task.baseline_finish]
     if baselined:
-        data.append(
-            {
+        add(
+            t(lang, "report_legend_baseline"),
+            lambda: {
                 "type": "bar",
                 "uid": "baseline",
                 "name": t(lang, "report_legend_baseline"),
@@ -310,39 +321,41 @@ def figure_spec(
                 },
                 "hoverinfo": "skip",
                 "legendrank": 900,
-            }
+            },
         )
     by_stage: dict[str, list[Task]] = {}
     for task in steps:
         by_stage.setdefault(task.stage, []).append(task)
+
+    def stage_bars(summary: StageSummary, own: list[Task]) -> dict[str, Any]:
+        return {
+            "type": "bar",
+            "uid": f"stage-{summary.id}",
+            "name": label(f"{summary.order}. {summary.title}", LEGEND_CHARS),
+            "orientation": "h",
+            "y": [row[task.id] for task in own],
+            "base": [task.start.isoformat() for task in own],
+            "x": [_span_ms(task.start, task.finish) for task in own],
+            "width": 0.6,
+            "marker": {"color": colours[summary.id], "line": {"width": 0}},
+            "text": [_percent_label(task, lang) for task in own],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "textfont": {"size": 10},
+            "hovertext": [labels[task.id] for task in own],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "legendrank": 100 + summary.order,
+        }
+
     for summary in plan.stages:
         own = by_stage.get(summary.id, [])
-        if not own:
-            continue
-        data.append(
-            {
-                "type": "bar",
-                "uid": f"stage-{summary.id}",
-                "name": label(f"{summary.order}. {summary.title}", LEGEND_CHARS),
-                "orientation": "h",
-                "y": [row[task.id] for task in own],
-                "base": [task.start.isoformat() for task in own],
-                "x": [_span_ms(task.start, task.finish) for task in own],
-                "width": 0.6,
-                "marker": {"color": colours[summary.id], "line": {"width": 0}},
-                "text": [_percent_label(task, lang) for task in own],
-                "textposition": "outside",
-                "cliponaxis": False,
-                "textfont": {"size": 10},
-                "hovertext": [hovers[task.id] for task in own],
-                "hovertemplate": "%{hovertext}<extra></extra>",
-                "legendrank": 100 + summary.order,
-            }
-        )
+        if own:
+            add(label(f"{summary.order}. {summary.title}", LEGEND_CHARS), functools.partial(stage_bars, summary, own))
     started = [task for task in steps if task.percent > 0]
     if started:
-        data.append(
-            {
+        add(
+            t(lang, "report_legend_done"),
+            lambda: {
                 "type": "bar",
                 "uid": "done",
                 "name": t(lang, "report_legend_done"),
@@ -354,12 +367,13 @@ def figure_spec(
                 "marker": {"color": "rgba(20,20,20,0.55)", "line": {"width": 0}},
                 "hoverinfo": "skip",
                 "legendrank": 800,
-            }
+            },
         )
     critical = [task for task in steps if task.critical]
     if critical:
-        data.append(
-            {
+        add(
+            t(lang, "report_legend_critical"),
+            lambda: {
                 "type": "bar",
                 "uid": "critical",
                 "name": t(lang, "report_legend_critical"),
@@ -371,10 +385,11 @@ def figure_spec(
                 "marker": {"color": "rgba(0,0,0,0)", "line": {"color": CRITICAL, "width": 2}},
                 "hoverinfo": "skip",
                 "legendrank": 600,
-            }
+            },
         )
     links = _links(tasks, row) if arrows else []
-    if links:
+
+    def links_trace() -> dict[str, Any]:
         xs: list[str | None] = []
         ys: list[int | None] = []
         sizes: list[int] = []
@@ -388,25 +403,27 @@ def figure_spec(
                 xs += [x0.isoformat(), x1.isoformat(), None]
                 ys += [row[pred.id], row[succ.id], None]
                 sizes += [0, 8, 0]
-        data.append(
-            {
-                "type": "scatter",
-                "uid": "links",
-                "name": t(lang, "report_legend_links"),
-                "mode": "lines+markers",
-                "x": xs,
-                "y": ys,
-                "line": {"color": "rgba(90,90,90,0.55)", "width": 1},
-                "marker": {"symbol": "arrow", "angleref": "previous", "size": sizes, "color": "rgba(90,90,90,0.8)"},
-                "connectgaps": False,
-                "hoverinfo": "skip",
-                "legendrank": 700,
-            }
-        )
+        return {
+            "type": "scatter",
+            "uid": "links",
+            "name": t(lang, "report_legend_links"),
+            "mode": "lines+markers",
+            "x": xs,
+            "y": ys,
+            "line": {"color": "rgba(90,90,90,0.55)", "width": 1},
+            "marker": {"symbol": "arrow", "angleref": "previous", "size": sizes, "color": "rgba(90,90,90,0.8)"},
+            "connectgaps": False,
+            "hoverinfo": "skip",
+            "legendrank": 700,
+        }
+
+    if links:
+        add(t(lang, "report_legend_links"), links_trace)
     milestones = [task for task in tasks if task.milestone]
     if milestones:
-        data.append(
-            {
+        add(
+            t(lang, "report_legend_milestones"),
+            lambda: {
                 "type": "scatter",
                 "uid": "milestones",
                 "name": t(lang, "report_legend_milestones"),
@@ -422,10 +439,10 @@ def figure_spec(
                         "width": [2 if task.critical else 1 for task in milestones],
                     },
                 },
-                "hovertext": [hovers[task.id] for task in milestones],
+                "hovertext": [labels[task.id] for task in milestones],
                 "hovertemplate": "%{hovertext}<extra></extra>",
                 "legendrank": 500,
-            }
+            },
         )
     lines = dated_lines(plan, lang, markers)
     for i, (uid, _, name, colour, dash) in enumerate(lines):

@@ -254,6 +254,7 @@ def page_payload(ctx: RenderContext, sections: list[Section] | None = None) -> d
             markers=markers,
             hovers=hovers,
             tasks=by_stage.get(summary.id, []),
+            layout_only=True,  # the script draws a stage's chart from the whole chart's data
         )
         figures.append({"id": f"stage-{summary.id}", "stage": index, "layout": spec["layout"]})
     off: dict[str, list[list[str]]] = {}

@@ -1411,3 +1411,17 @@ def test_an_extra_section_chart_is_drawn_and_markers_reach_every_chart(
     )
     out = probed(chromium_run(path, "--window-size=1400,900", "--dump-dom"))
     assert out["section"] > 0 and out["marker"] == 1 and out["pwned"] is None
+
+
+@pytest.mark.parametrize("name", ["manufacturer-1200", "builder-sites"])
+def test_a_stage_charts_layout_needs_no_trace_data(name: str) -> None:
+    """Issue 14: the page builds each stage chart's layout without its bars (the script draws them
+    from the whole chart's data): the layout is the one the full figure has."""
+    from roadmap.render.gantt import figure_spec
+
+    plan = plan_file(ROOT / "examples" / f"{name}.yaml", as_of=dt.date(2027, 6, 1))[0]
+    for stage in plan.stages:
+        full = figure_spec(plan, "fr", stage=stage.id)
+        bare = figure_spec(plan, "fr", stage=stage.id, layout_only=True)
+        assert bare["layout"] == full["layout"]
+        assert [trace.get("name") for trace in bare["data"]] == [trace.get("name") for trace in full["data"]]
