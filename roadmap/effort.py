@@ -197,7 +197,7 @@ def weekly_load(plan: Plan) -> tuple[list[dt.date], dict[str, list[float]]]:
 
     days = WorkingDays(plan.calendar)
     own = TaskDays(plan)
-    held: dict[str, dict[int, Counter[dt.date]]] = {}  # role -> hundredths of a person -> days held so
+    held: dict[str, dict[int, Counter[dt.date]]] = {}  # role -> hundredths of a person -> times each day is held
     for task in plan.tasks:
         if task.milestone or not task.demands:
             continue
