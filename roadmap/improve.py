@@ -55,6 +55,7 @@ PASS_WORK = 120_000
 :data:`FULL_WORK_TASKS` tasks; above it the work shrinks in proportion (a plan ten times as
 large gets a tenth of it), so the stage costs less and less of a large plan's run."""
 FULL_WORK_TASKS = 1_000
+"""Plans up to this many tasks get all of :data:`PASS_WORK`."""
 MAX_PASSES = 2_000
 """Most passes on a small plan."""
 MIN_PASSES = 2
@@ -62,7 +63,7 @@ MIN_PASSES = 2
 FB_ROUNDS = 4
 """Most forward-backward rounds from one starting schedule (it stops earlier when one does not help)."""
 SEED = 14
-"""Seed of the random priority perturbations."""
+"""Seed of the random priority perturbations and of the genetic search."""
 POPULATION = 50
 """Distinct schedules the genetic phase keeps and breeds from."""
 MIN_PATIENCE = 100
