@@ -117,9 +117,10 @@ def rcpsp_rows(args: argparse.Namespace) -> list[tuple[str, int, int, int, int]]
             if path.stem in optima:
                 todo.append((read_sm(path.read_text(encoding="utf-8"), path.stem), optima[path.stem]))
     else:
-        stored = json.loads((ROOT / "benchmarks" / "data" / "rcpsp_optima.json").read_text(encoding="utf-8"))
+        data = "rcpsp_optima.json" if args.jobs == 30 else f"rcpsp_optima_j{args.jobs}.json"
+        stored = json.loads((ROOT / "benchmarks" / "data" / data).read_text(encoding="utf-8"))
         for seed in range(args.count):
-            inst = progen(seed)
+            inst = progen(seed, args.jobs)
             entry = stored.get(inst.name)
             if entry and entry["proved"]:
                 todo.append((inst, entry["optimum"]))
@@ -183,6 +184,9 @@ def main() -> None:
     parser.add_argument("--known", action="store_true", help="instances with an optimum known by construction")
     parser.add_argument("--tj3-cache", type=Path, help="JSON file of TaskJuggler's makespans, reused and extended")
     parser.add_argument("--rcpsp", action="store_true", help="j30-like RCPSP instances with proven optima")
+    parser.add_argument(
+        "--jobs", type=int, default=30, help="--rcpsp: jobs per instance (30, or 60 with its own optima)"
+    )
     parser.add_argument("--psplib", type=Path, help="a folder of PSPLIB .sm files (with --optima)")
     parser.add_argument("--optima", type=Path, help="PSPLIB's optimum table for --psplib (e.g. j30opt.sm)")
     args = parser.parse_args()

@@ -79,13 +79,14 @@ def _topo(n: int, successors: tuple[tuple[int, ...], ...]) -> list[int]:
     return order
 
 
-def progen(seed: int) -> Instance:
-    """A j30-like instance; the parameters cycle over ProGen's j30 grid with the seed."""
-    rng = random.Random(seed)
+def progen(seed: int, jobs: int = JOBS) -> Instance:
+    """A j30-like instance (``jobs`` jobs: j60, j90, j120 are drawn the same way); the parameters
+    cycle over ProGen's grid with the seed."""
+    rng = random.Random(seed if jobs == JOBS else f"{jobs}:{seed}")
     nc = (1.5, 1.8, 2.1)[seed % 3]
     rf = (0.25, 0.5, 0.75, 1.0)[(seed // 3) % 4]
     rs = (0.2, 0.5, 0.7, 1.0)[(seed // 12) % 4]
-    n = JOBS
+    n = jobs
     durations = tuple(rng.randint(1, 10) for _ in range(n))
     succ: list[set[int]] = [set() for _ in range(n)]
     # Start and end jobs: the first 3 have no predecessor, the last 3 no successor (as j30).
@@ -126,7 +127,8 @@ def progen(seed: int) -> Instance:
             sum(demands[j][r] for j in range(n) if start[j] <= t < start[j] + durations[j]) for t in range(horizon)
         )
         caps.append(max(1, kmin + round(rs * (kmax - kmin))))
-    return Instance(f"progen{seed:03d}", durations, successors, tuple(demands), tuple(caps))
+    name = f"progen{seed:03d}" if jobs == JOBS else f"progen{jobs}j{seed:03d}"
+    return Instance(name, durations, successors, tuple(demands), tuple(caps))
 
 
 def read_sm(text: str, name: str) -> Instance:

@@ -1,7 +1,8 @@
 """Optimal makespans of the generated RCPSP instances, with CP-SAT (run once; the results are stored).
 
     python -m pip install ortools   # in any venv: this script needs nothing of roadmap's
-    python benchmarks/rcpsp_optima.py --count 96 > benchmarks/data/rcpsp_optima.json
+    python benchmarks/rcpsp_optima.py --count 240 > benchmarks/data/rcpsp_optima.json
+    python benchmarks/rcpsp_optima.py --jobs 60 --count 48 > benchmarks/data/rcpsp_optima_j60.json
 
 Each instance is solved to optimality (a time limit per instance; an instance not proven
 optimal is stored with ``"proved": false`` and its best bound, and the benchmark leaves it out).
@@ -52,10 +53,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=96)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--jobs", type=int, default=30, help="jobs per instance (PSPLIB: 30, 60, 90, 120)")
     args = parser.parse_args()
     out = {}
     for seed in range(args.count):
-        inst = progen(seed)
+        inst = progen(seed, args.jobs)
         best, bound, proved = solve(inst, args.seconds)
         out[inst.name] = {"optimum": best, "bound": bound, "proved": proved, "lower_bound": inst.lower_bound()}
         print(inst.name, best, bound, proved, file=sys.stderr)
