@@ -99,7 +99,8 @@ class Model:
     """Task id → its planned duration."""
     order: tuple[str, ...] = ()
     """The plan's task ids by start (then finish, id): each iteration's schedule is the shorter of
-    the first pass and a pass in this order (no improvement search per iteration)."""
+    the first pass and a pass in this order (no improvement search per iteration; an empty
+    order: the first pass alone)."""
 
 
 @dataclass
@@ -323,7 +324,7 @@ def _schedule_chunk(model: Model, chunk: list[dict[str, int]]) -> list[Result]:
     out: list[Result] = []
     for days in chunk:
         tasks = [SchedTask(duration=days[t.id], **spec[t.id]) if t.id in days else t for t in model.tasks]
-        result = schedule_tasks(tasks, model.team, order=model.order)
+        result = schedule_tasks(tasks, model.team, improvement=False, order=model.order)
         finish = result.finish
         critical = result.critical
         out.append(

@@ -22,8 +22,8 @@ clock, so the same input always gives the same plan):
 
 The budget is counted in passes, never in seconds: :func:`pass_budget` gives up to
 :data:`MAX_PASSES` to a small plan and shrinks with size; the search also stops after
-:data:`MIN_PATIENCE` passes (or a quarter of the budget, :data:`PATIENCE_SHARE`, the more of
-the two) without a shorter schedule.
+:data:`MIN_PATIENCE` forward passes (or a quarter of the budget, :data:`PATIENCE_SHARE`, the
+more of the two) without a shorter schedule (backward passes spend budget, not patience).
 
 Every candidate is produced by the scheduler's own serial pass (``place``, priorities in,
 starts out): the improvement never places a task itself, so it keeps every dependency and
@@ -67,7 +67,7 @@ SEED = 14
 POPULATION = 50
 """Distinct schedules the genetic phase keeps and breeds from."""
 MIN_PATIENCE = 100
-"""Passes without a shorter schedule after which the search stops, at least."""
+"""Forward passes without a shorter schedule after which the search stops, at least."""
 PATIENCE_SHARE = 4
 """... or the budget divided by this (a quarter of it), whichever is more."""
 MUTATION = 0.05
@@ -211,11 +211,7 @@ def _rules(g: _Graph) -> list[list[int]]:
 
 def _order_key(values: Sequence[int], secondary: Sequence[int]) -> list[int]:
     """Dense integer ranks of (value, secondary) pairs: a priority for the scheduler."""
-    ranked = sorted(range(len(values)), key=lambda k: (values[k], secondary[k], k))
-    key = [0] * len(values)
-    for position, k in enumerate(ranked):
-        key[k] = position
-    return key
+    return _list_key(sorted(range(len(values)), key=lambda k: (values[k], secondary[k], k)))
 
 
 class _Search:
@@ -234,7 +230,7 @@ class _Search:
         self.untopo: list[int] = []
         """Minus each task's position in the forward topological order."""
         self.patience = max(MIN_PATIENCE, self.budget // PATIENCE_SHARE)
-        """Passes the search may run without finding a shorter schedule before it stops."""
+        """Forward passes the search may run without finding a shorter schedule before it stops."""
         self.stale = 0
 
     @property
@@ -260,10 +256,7 @@ class _Search:
         horizon = _makespan(finish)
         if self.links is None:
             self.links = mirrored_links(g)
-            topo = [0] * g.n
-            for position, k in enumerate(g.order):
-                topo[k] = position
-            self.untopo = [-x for x in topo]
+            self.untopo = [-x for x in _list_key(g.order)]
         mirror = _Mirror(g, horizon, self.links)
         # In mirrored time the latest-finishing task comes first; ties by the forward topological rank.
         priority = _order_key([horizon - f for f in finish], self.untopo)

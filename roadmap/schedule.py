@@ -613,10 +613,10 @@ def schedule_tasks(
     Fixed (started or done) tasks are placed first, wherever they are, and count against the
     capacities even when they exceed them. The result does not depend on the order of
     ``tasks``. ``improvement=False`` keeps the first pass (no :mod:`roadmap.improve` stage).
-    ``order`` (task ids, e.g. a plan's own start order) replaces the improvement stage: a
-    second pass takes the tasks free to start in that order (tasks not named last), and it is
-    kept unless the first pass finishes strictly earlier. The forecast re-plans each iteration
-    so: with the planned durations it finishes no later than the plan.
+    ``order`` (task ids, e.g. a plan's own start order) adds a second pass that takes the tasks
+    free to start in that order (tasks not named last); it is kept unless the first pass
+    finishes strictly earlier. The forecast re-plans each iteration so, without the
+    improvement: with the planned durations it finishes no later than the plan.
     Raises :class:`ScheduleError` on a duplicate id, an unknown predecessor, a
     dependency cycle (named in the message) or a bad value.
     """
@@ -624,12 +624,12 @@ def schedule_tasks(
     caps = _capacities(g, capacity, default_capacity)
     start, finish = _place(g, caps)
     first = _FirstPass(tuple(tasks), g, tuple(caps), max(finish, default=0))
-    if order is not None:
+    if order:
         rank = {tid: k for k, tid in enumerate(order)}
         in_order = _place(g, caps, [rank.get(tid, len(rank)) for tid in g.ids])
         if max(in_order[1], default=0) <= first.finish:
             start, finish = in_order
-    improvement = improvement and order is None and g.masks is None  # issue 17: not with a calendar per task
+    improvement = improvement and g.masks is None  # issue 17: not with a calendar per task
     if improvement:  # issue 14: never longer than the first pass
         start, finish = improve(g, caps, start, finish, _place)
     project_finish = max(finish, default=0)
