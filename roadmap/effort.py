@@ -95,8 +95,10 @@ class WorkingDays:
         if n <= 0:
             return []
         lo, hi = task.start.toordinal(), task.finish.toordinal()
+        if hi < lo:  # no day between them: the start, repeated
+            return [task.start] * n
         if lo < self._first or hi + 1 - self._first >= len(self._before):
-            self._cover(lo, hi)
+            self._cover(lo, hi, spare=366)
         first = self._before[lo - self._first]
         days = self._dates[first : min(self._before[hi + 1 - self._first], first + n)]
         if not days:
@@ -108,11 +110,11 @@ class WorkingDays:
         """Make :meth:`of` ready for tasks between ``first`` and ``last`` (it extends itself anyway)."""
         self._cover(first.toordinal(), last.toordinal())
 
-    def _cover(self, lo: int, hi: int) -> None:
-        """Make the table span the ordinals ``lo``..``hi`` too (a year on each side to spare)."""
+    def _cover(self, lo: int, hi: int, spare: int = 0) -> None:
+        """Make the table span the ordinals ``lo``..``hi`` too, ``spare`` days more on each side."""
         if len(self._before) > 1:  # keep what the table spans already
             lo, hi = min(lo, self._first), max(hi, self._first + len(self._before) - 2)
-        lo, hi = max(1, lo - 366), min(dt.date.max.toordinal(), hi + 366)
+        lo, hi = max(1, lo - spare), min(dt.date.max.toordinal(), hi + spare)
         self._first = lo
         self._dates, self._before = [], []
         for ordinal in range(lo, hi + 1):
@@ -129,9 +131,12 @@ class TaskDays:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = WorkingDays(plan.calendar)
-        self.sites = {site.name: WorkingDays(site.calendar) for site in plan.sites if site.calendar is not None}
-        for days in (self.plan, *self.sites.values()):  # the plan's span at once, not task by task
-            days.cover(plan.start, plan.finish)
+        self.plan.cover(plan.start, plan.finish)  # the span at once, not task by task
+        self.sites: dict[str, WorkingDays] = {}
+        for site in plan.sites:
+            if site.calendar is not None:
+                self.sites[site.name] = days = WorkingDays(site.calendar)
+                days.cover(site.start, site.finish)  # a site's own window: its steps lie in it
 
     def of(self, task: Task) -> list[dt.date]:
         """:meth:`WorkingDays.of` on the task's calendar."""
@@ -193,23 +198,17 @@ def number(value: float, lang: str) -> str:
 
 def weekly_load(plan: Plan) -> tuple[list[dt.date], dict[str, list[float]]]:
     """Mondays of the plan's weeks, and per role the average people busy per working day of each week."""
-    from collections import Counter
-
-    days = WorkingDays(plan.calendar)
     own = TaskDays(plan)
-    held: dict[str, dict[int, Counter[dt.date]]] = {}  # role -> hundredths of a person -> times each day is held
+    days = own.plan
+    busy: dict[str, dict[dt.date, int]] = {}
     for task in plan.tasks:
         if task.milestone or not task.demands:
             continue
         worked = own.of(task)
         for role, need in task.demands.items():
-            held.setdefault(role, {}).setdefault(hundredths(need), Counter()).update(worked)
-    busy: dict[str, dict[dt.date, int]] = {}
-    for role, by_need in held.items():
-        per_day = busy[role] = {}
-        for need, counted in by_need.items():
-            for day, n in counted.items():
-                per_day[day] = per_day.get(day, 0) + need * n
+            held, per_day = hundredths(need), busy.setdefault(role, {})
+            for day in worked:
+                per_day[day] = per_day.get(day, 0) + held
     first = plan.start - dt.timedelta(days=plan.start.weekday())
     weeks: list[dt.date] = []
     week = first

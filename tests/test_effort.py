@@ -276,7 +276,7 @@ def test_baseline_and_diff_show_the_cost_delta_per_stage(tmp_path: Path) -> None
     extra=st.sets(st.integers(min_value=0, max_value=60), max_size=3),
     tasks=st.lists(
         st.tuples(
-            st.integers(min_value=-800, max_value=900), st.integers(min_value=0, max_value=40), st.integers(1, 30)
+            st.integers(min_value=-800, max_value=900), st.integers(min_value=-5, max_value=40), st.integers(1, 30)
         ),
         min_size=1,
         max_size=6,
