@@ -100,6 +100,9 @@ class _Xml:
 
     def sub(self, tag: str, text: str | None = None) -> _Xml:
         """A child ``<tag>text</tag>`` (returns self), or without text an element (returned)."""
+        if self.closed:
+            msg = f"<{self.tag}> is closed: a child added now would land after it"
+            raise ValueError(msg)
         if self.open is not None:
             self.open.close()
             self.open = None
@@ -109,7 +112,7 @@ class _Xml:
             self.parts.append(inner)
             self.open = _Xml(tag, self.level + 1, self.parts)
             return self.open
-        if "&" in text or "<" in text or ">" in text:
+        if "&" in text or "<" in text or ">" in text:  # checked here, not in a call: the hot path of plan.xml
             text = _escape_text(text)
         self.parts.append(f"{inner}<{tag}>{text}</{tag}>" if text else f"{inner}<{tag} />")
         return self
@@ -128,7 +131,10 @@ class _Xml:
             self.parts[self.at] = f"<{self.tag} />"
 
     def xml(self) -> str:
-        """The element as text, closed."""
+        """The element as text, closed (a top element: a nested one shares its parent's text)."""
+        if self.at:
+            msg = f"<{self.tag}> is nested: write its top element"
+            raise ValueError(msg)
         self.close()
         return "".join(self.parts)
 
@@ -144,10 +150,6 @@ def _serialize(
     tag = el.tag
     head = "<" + tag + "".join(f' {k}="{_escape_attrib(v)}"' for k, v in el.attrib.items())
     lazy_children = lazy.get(id(el))
-    if lazy_children is None and not len(el):
-        text = el.text
-        out(f"{head}>{_escape_text(text)}</{tag}>" if text else head + " />")
-        return
     children: Iterator[ET.Element | _Xml] = lazy_children if lazy_children is not None else iter(el)
     first = next(children, None)
     if first is None:
@@ -164,12 +166,7 @@ def _serialize(
         if not len(child) and not child.attrib and id(child) not in lazy:  # a leaf: in place
             text = child.text
             name = child.tag
-            if not text:
-                leaves.append(f"{inner}<{name} />")
-                continue
-            if "&" in text or "<" in text or ">" in text:
-                text = _escape_text(text)
-            leaves.append(f"{inner}<{name}>{text}</{name}>")
+            leaves.append(f"{inner}<{name}>{_escape_text(text)}</{name}>" if text else f"{inner}<{name} />")
             continue
         leaves.append(inner)
         out("".join(leaves))
