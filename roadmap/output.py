@@ -78,17 +78,21 @@ def write_set(out_dir: Path, files: Iterable[tuple[str, bytes]]) -> list[Path]:
     ``files`` may be a generator (issue 14: the reports of a 50,000-step plan): each file is
     staged as it comes and dropped from memory, and none is swapped in before the last is
     staged. When the set fails before that (a bad file name, a report that cannot be made),
-    nothing is written, and a folder this call created is removed again.
+    nothing is written, and the folders this call created are removed again.
     Raises :class:`EnvironmentProblem` naming the files already in place when it fails part-way.
     """
-    existed = out_dir.exists()
-    _make_folder(out_dir)
+    created: list[Path] = []
     try:
+        _make_folder(out_dir, created)
         return _write_staged(out_dir, files)
     except BaseException:
-        if not existed:
-            with contextlib.suppress(OSError):
-                out_dir.rmdir()  # only when still empty
+        for folder in created:  # the deepest first, each only while empty
+            try:
+                folder.rmdir()
+            except FileNotFoundError:  # never made (mkdir failed on the way)
+                continue
+            except OSError:
+                break
         raise
 
 
@@ -120,9 +124,14 @@ def _write_staged(out_dir: Path, files: Iterable[tuple[str, bytes]]) -> list[Pat
     return written
 
 
-def _make_folder(out_dir: Path) -> None:
+def _make_folder(out_dir: Path, created: list[Path]) -> None:
+    """Make ``out_dir`` (and its missing parents, added to ``created``, the deepest first)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise EnvironmentProblem(f"{out_dir}: is a file, not a folder for the reports")
+    folder = out_dir
+    while not folder.exists() and folder != folder.parent:
+        created.append(folder)
+        folder = folder.parent
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

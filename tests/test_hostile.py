@@ -876,6 +876,22 @@ def test_write_set_stages_each_file_as_it_comes_and_shows_none_before_the_last(t
     assert sorted(p.name for p in out.iterdir()) == ["a.txt", "b.txt"]
 
 
+def test_a_failed_set_removes_every_folder_it_made(tmp_path: Path) -> None:
+    from roadmap.output import write_set
+
+    def failing() -> Iterator[tuple[str, bytes]]:
+        yield "a.txt", b"1"
+        raise RuntimeError("a report that cannot be made")
+
+    with pytest.raises(RuntimeError):
+        write_set(tmp_path / "new" / "a" / "b", failing())
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "kept").mkdir()
+    with pytest.raises(RuntimeError):
+        write_set(tmp_path / "kept" / "b", failing())
+    assert [p.name for p in tmp_path.iterdir()] == ["kept"] and not any((tmp_path / "kept").iterdir())
+
+
 # ---------------------------------------------------------------- 7. CSV and Markdown
 
 
