@@ -20,7 +20,6 @@ labels and legend names from pseudo-HTML.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -281,8 +280,8 @@ def figure_spec(
     ``bottom-axis`` (an empty trace that makes plotly draw the bottom date axis of a long chart).
     ``hovers`` (task id → hover label) saves building the labels again for another chart, and
     ``tasks`` (the plan's tasks of ``stage``, in plan order) finding them again.
-    ``layout_only``: ``data`` holds only each trace's ``name`` (what the layout's legend needs;
-    the page draws a stage's chart from the whole chart's data, issue 14).
+    ``layout_only``: the bar, link and milestone traces are reduced to their ``name`` (what the
+    layout's legend needs; the page draws a stage's chart from the whole chart's data, issue 14).
     """
     if tasks is None:
         tasks = [task for task in plan.tasks if stage is None or task.stage == stage]
@@ -294,17 +293,18 @@ def figure_spec(
     steps = [task for task in tasks if not task.milestone]
     data: list[dict[str, Any]] = []
 
-    def add(name: str, trace: Callable[[], dict[str, Any]]) -> None:
-        data.append({"name": name} if layout_only else trace())
+    def add(name: str, build: Callable[..., dict[str, Any]], *args: Any) -> None:
+        """A trace named ``name``: only its name when ``layout_only``."""
+        data.append({"name": name} if layout_only else build(name, *args))
 
     baselined = [task for task in steps if task.baseline_start and task.baseline_finish]
     if baselined:
         add(
             t(lang, "report_legend_baseline"),
-            lambda: {
+            lambda name: {
                 "type": "bar",
                 "uid": "baseline",
-                "name": t(lang, "report_legend_baseline"),
+                "name": name,
                 "orientation": "h",
                 "y": [row[task.id] for task in baselined],
                 "base": [task.baseline_start.isoformat() for task in baselined if task.baseline_start],
@@ -327,11 +327,11 @@ def figure_spec(
     for task in steps:
         by_stage.setdefault(task.stage, []).append(task)
 
-    def stage_bars(summary: StageSummary, own: list[Task]) -> dict[str, Any]:
+    def stage_bars(name: str, summary: StageSummary, own: list[Task]) -> dict[str, Any]:
         return {
             "type": "bar",
             "uid": f"stage-{summary.id}",
-            "name": label(f"{summary.order}. {summary.title}", LEGEND_CHARS),
+            "name": name,
             "orientation": "h",
             "y": [row[task.id] for task in own],
             "base": [task.start.isoformat() for task in own],
@@ -350,15 +350,15 @@ def figure_spec(
     for summary in plan.stages:
         own = by_stage.get(summary.id, [])
         if own:
-            add(label(f"{summary.order}. {summary.title}", LEGEND_CHARS), functools.partial(stage_bars, summary, own))
+            add(label(f"{summary.order}. {summary.title}", LEGEND_CHARS), stage_bars, summary, own)
     started = [task for task in steps if task.percent > 0]
     if started:
         add(
             t(lang, "report_legend_done"),
-            lambda: {
+            lambda name: {
                 "type": "bar",
                 "uid": "done",
-                "name": t(lang, "report_legend_done"),
+                "name": name,
                 "orientation": "h",
                 "y": [row[task.id] for task in started],
                 "base": [task.start.isoformat() for task in started],
@@ -373,10 +373,10 @@ def figure_spec(
     if critical:
         add(
             t(lang, "report_legend_critical"),
-            lambda: {
+            lambda name: {
                 "type": "bar",
                 "uid": "critical",
-                "name": t(lang, "report_legend_critical"),
+                "name": name,
                 "orientation": "h",
                 "y": [row[task.id] for task in critical],
                 "base": [task.start.isoformat() for task in critical],
@@ -389,7 +389,7 @@ def figure_spec(
         )
     links = _links(tasks, row) if arrows else []
 
-    def links_trace() -> dict[str, Any]:
+    def links_trace(name: str) -> dict[str, Any]:
         xs: list[str | None] = []
         ys: list[int | None] = []
         sizes: list[int] = []
@@ -406,7 +406,7 @@ def figure_spec(
         return {
             "type": "scatter",
             "uid": "links",
-            "name": t(lang, "report_legend_links"),
+            "name": name,
             "mode": "lines+markers",
             "x": xs,
             "y": ys,
@@ -423,10 +423,10 @@ def figure_spec(
     if milestones:
         add(
             t(lang, "report_legend_milestones"),
-            lambda: {
+            lambda name: {
                 "type": "scatter",
                 "uid": "milestones",
-                "name": t(lang, "report_legend_milestones"),
+                "name": name,
                 "mode": "markers",
                 "x": [bar_end(task).isoformat() for task in milestones],
                 "y": [row[task.id] for task in milestones],

@@ -371,8 +371,9 @@ def render_page(ctx: RenderContext) -> str:
     from roadmap.templating import plain, render_template
 
     parts, payload = _page_parts(ctx)
-    data = parts.pop("payload")  # the charts' JSON, kept as it is (megabytes at 10,000 steps: no copies)
-    context: dict[str, Any] = plain({**parts, "payload": Markup("")})  # the page's data, made plain once
+    data = parts["payload"]  # the charts' JSON, kept as it is (megabytes at 10,000 steps: no copies)
+    parts["payload"] = Markup("")
+    context: dict[str, Any] = plain(parts)  # the page's data, made plain once
     # the page around the data, measured once (no big page rendered twice)
     rest = len(render_template("gantt.html.j2", context, ctx.templates_dir, prepared=True).encode("utf-8"))
     budget = page_budget(ctx)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from roadmap.plan import Plan, SiteWindow, Task
+from roadmap.render.gantt import cut
 from roadmap.render.sites import month_label, months, step_title, template_step, template_steps, waves, word
 
 if TYPE_CHECKING:
@@ -320,10 +321,7 @@ def _cell(
     if not busy:
         return ("◆ " + str(site.go_live.day) if live and site.go_live else "", "\n".join(tip), None)
     main = max(busy, key=lambda pair: (pair[0], -pair[1].start.toordinal()))[1]
-    text = step_title(main)
-    from roadmap.render.gantt import cut
-
-    text = cut(text, CELL_CHARS)
+    text = cut(step_title(main), CELL_CHARS)
     if live and site.go_live:
         text = f"◆ {site.go_live.day} · {text}"
     elif len(busy) > 1:
