@@ -273,18 +273,17 @@ def _bundled_environment() -> jinja2.Environment:
 def _new_environment(templates_dir: Path | None) -> jinja2.Environment:
     import jinja2
 
+    folders = [str(bundled_templates())]
     # The bundled templates are ours (and get plain data like any template): no sandbox, no
     # budget checks on every call, attribute and filter (half the checklist's time at 10,000
     # steps, issue 14). A consultant's folder gets both.
-    sandbox = _sandbox_class() if templates_dir is not None else jinja2.Environment
-
-    folders: list[str] = []
+    env_class: type[jinja2.Environment] = jinja2.Environment
     if templates_dir is not None:
         if not templates_dir.is_dir():
             raise InputError.at(templates_dir, "templates folder not found")
-        folders.append(str(templates_dir))
-    folders.append(str(bundled_templates()))
-    env = sandbox(
+        folders.insert(0, str(templates_dir))
+        env_class = _sandbox_class()
+    env = env_class(
         loader=_regular_files_loader()(folders, encoding="utf-8"),
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
@@ -310,7 +309,8 @@ def render_template(
     a recursive macro, an unknown label), and a template file that is not UTF-8. Templates get
     plain data only (:func:`plain`); with ``templates_dir`` (a consultant's own templates) the
     render also has a time and output budget (:data:`TIME_BUDGET`, :data:`OUTPUT_BUDGET`).
-    ``prepared``: ``context`` is already :func:`plain` data (a caller rendering one context twice).
+    ``prepared``: the caller made ``context`` plain itself (:func:`plain`; a caller rendering one
+    context twice): it is not checked again, for a consultant's templates either.
     """
     import jinja2
 
