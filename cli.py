@@ -45,6 +45,19 @@ Commands:
 command's first line or an option of the app)."""
 
 
+def _silence_stdout() -> None:
+    """stdout was closed by its reader (``| head``): point it at /dev/null so exiting stays quiet."""
+    import contextlib
+    import os
+
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # closed or replaced: the process's own stdout
+        fd = 1
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+
+
 def _help_without_typer() -> bool:
     """Issue 14: ``roadmap --help`` from the console script prints :data:`HELP` at once, without
     importing typer (most of the start-up: about 7× a bare interpreter with it, 2× without).
@@ -63,10 +76,7 @@ def _help_without_typer() -> bool:
         sys.stdout.write(HELP)
         sys.stdout.flush()
     except OSError:  # `roadmap --help | head`: a closed pipe ends it quietly, as typer's path does
-        import contextlib
-
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
     return True
 
 
@@ -259,18 +269,6 @@ def _say_err(text: str) -> None:
         stream.write(text.encode(encoding, "replace").decode(encoding, "replace") + "\n")
         stream.flush()
     except (OSError, ValueError):
-        pass
-
-
-def _silence_stdout() -> None:
-    """stdout was closed by its reader (``| head``): point it at /dev/null so exiting stays quiet."""
-    import os
-    import sys
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
         pass
 
 
@@ -489,7 +487,7 @@ def plan(
     from roadmap.render import parse_formats
 
     fmts = parse_formats(formats) if formats else None
-    status_date = _parse_date(as_of, "--as-of")
+    status_date = _parse_date(as_of, "as_of")
     with _progress_bar() as report:
         run = plan_company(
             file,
@@ -536,24 +534,21 @@ def checklist(
 
     from roadmap.app import make_checklist
 
-    status_date = _parse_date(as_of, "--as-of")
+    status_date = _parse_date(as_of, "as_of")
     made = make_checklist(file, as_of=status_date, lang=lang.value, library_dir=library, templates_dir=templates)
     _console().print(Markdown(made.markdown))
 
 
-def _parse_date(value: str | None, flag: str) -> dt.date | None:
+def _parse_date(value: str | None, param: str) -> dt.date | None:
+    """The date given for the library's parameter ``param``; the library checks its range."""
     if value is None:
         return None
     from roadmap.errors import InputError
-    from roadmap.limits import check_date
 
     try:
-        day = dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError.at(flag, f"'{value}' is not a date (YYYY-MM-DD)") from None
-
-    check_date(day, flag.removeprefix("--").replace("-", "_"))  # shown as the flag again by _error_text
-    return day
+        raise InputError.of_param(param, f"'{value}' is not a date (YYYY-MM-DD)") from None
 
 
 _STYLES = {
@@ -627,7 +622,7 @@ def explain(
     """
     from roadmap.app import explain_task
 
-    status_date = _parse_date(as_of, "--as-of")
+    status_date = _parse_date(as_of, "as_of")
     _print_sections(explain_task(step, file, as_of=status_date, lang=lang.value, library_dir=library).sections)
 
 
@@ -685,7 +680,7 @@ def baseline_save(
     """
     from roadmap.app import save_baseline
 
-    status_date = _parse_date(as_of, "--as-of")
+    status_date = _parse_date(as_of, "as_of")
     saved = save_baseline(file, baseline=baseline, as_of=status_date, force=force, lang=lang.value, library_dir=library)
     from roadmap.i18n import t
 
@@ -1060,7 +1055,7 @@ def init(
     from roadmap.errors import Diagnostic, InputError
     from roadmap.i18n import t
 
-    start_date = _parse_date(start, "--start")
+    start_date = _parse_date(start, "start")
     try:
         written = init_company(
             file,
@@ -1133,9 +1128,6 @@ def questionnaire(
 
 def main() -> None:
     """Console-script entry point: Ctrl-C while starting up exits 130, a closed stdout quietly."""
-    import os
-    import sys
-
     try:
         app(prog_name="roadmap")
     except KeyboardInterrupt:
@@ -1145,8 +1137,7 @@ def main() -> None:
             if sys.stdout is not None:
                 sys.stdout.flush()
         except (OSError, ValueError):
-            with contextlib.suppress(OSError, ValueError):
-                os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            _silence_stdout()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from roadmap.errors import Diagnostic, InputError
 from roadmap.models import MAX_DAYS
+from roadmap.reasons import HolidaysUncovered
 from roadmap.yamlio import EARLIEST, LATEST, Loc
 
 if TYPE_CHECKING:
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from roadmap.calendar import WorkCalendar
     from roadmap.company import CompanyInput
     from roadmap.models import CompanyFile, Library
-    from roadmap.reasons import HolidaysUncovered
     from roadmap.resolve import Resolution
     from roadmap.yamlio import LoadedYaml
 
@@ -33,10 +33,8 @@ def check_date(day: dt.date, param: str) -> None:
         raise InputError.of_param(param, f"{day} is outside {RANGE}")
 
 
-def check_plan_limits(company: CompanyInput, resolution: Resolution, as_of: dt.date | None) -> None:
-    """Every step's computed duration ≤ :data:`~roadmap.models.MAX_DAYS`; ``as_of`` in range."""
-    if as_of is not None:
-        check_date(as_of, "as_of")
+def check_plan_limits(company: CompanyInput, resolution: Resolution) -> None:
+    """Every step's computed duration ≤ :data:`~roadmap.models.MAX_DAYS`."""
     problems: list[Diagnostic] = []
     for block in resolution.blocks.values():
         if block.duration <= MAX_DAYS:
@@ -74,8 +72,6 @@ def calendar_warnings(calendar: WorkCalendar, start: dt.date, finish: dt.date) -
     years = sorted(year for year in calendar.uncovered_years if start.year <= year <= finish.year)
     if not years or calendar.country is None:
         return ()
-    from roadmap.reasons import HolidaysUncovered  # the reasons' models: only when there is one
-
     return (HolidaysUncovered(country=calendar.country, first=years[0], last=years[-1]),)
 
 

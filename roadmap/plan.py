@@ -22,7 +22,7 @@ from roadmap.forecast_model import Forecast
 from roadmap.i18n import t
 from roadmap.inputs import AnswerStatus, answer_status, check_status_date, progress_warnings
 from roadmap.library import load_library
-from roadmap.limits import calendar_warnings, check_calendar_end, check_plan_limits
+from roadmap.limits import calendar_warnings, check_calendar_end, check_date, check_plan_limits
 from roadmap.models import Company, CompanyFile, Library, Progress, Rates, Site
 from roadmap.reasons import (
     DeadlineDropped,
@@ -359,15 +359,17 @@ def save_company_baseline(
 def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None = None, lang: str = "en") -> Plan:
     """Resolve and schedule a validated company against a library."""
     data = company.data
-    if as_of is not None and (late := check_status_date(data, company.source, as_of)):
-        raise InputError(late)
+    if as_of is not None:
+        check_date(as_of, "as_of")
+        if late := check_status_date(data, company.source, as_of):
+            raise InputError(late)
     resolution = resolve(library, data, lang, company.path.name)
     site_plan: SitePlan | None = None
     if data.sites:  # issue 17: per-site copies of the per-site steps, a gate per wave
         from roadmap.sites import expand_sites
 
         resolution, site_plan = expand_sites(resolution, library, data, lang, company.path.name)
-    check_plan_limits(company, resolution, as_of)
+    check_plan_limits(company, resolution)
     try:
         calendar = build_calendar(
             data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays, language=lang
