@@ -10,7 +10,8 @@ site; ``by: hierarchy_levels`` reads the company's), with the roles of the step:
 people serve every site.
 
 Waves come from ``plan.waves`` (the pilot alone in wave 1, default the head office, else the
-first site listed; then the other sites in the order listed, ``size`` per wave) or from a
+first site listed; then the head office when it is not the pilot, then the other sites in the
+order listed, ``size`` per wave) or from a
 ``wave`` on every site; without either, every site is in wave 1. Each wave ends with a gate,
 ``<stage>.gate-<wave>`` (the stage of the library's last per-site step), after the wave's last
 per-site steps (its hypercare), behind an optional lessons-learned step
@@ -151,7 +152,8 @@ def site_step_ids(data: CompanyFile, library: Library) -> set[str]:
 
 
 def wave_of(data: CompanyFile) -> dict[str, int]:
-    """Site name → wave (1 first), in the order ``sites`` lists them."""
+    """Site name → wave (1 first): the pilot, then the head office (listed or implied: first in
+    line), then the others in the order ``sites`` lists them."""
     sites = data.sites
     waves = data.plan.waves
     if waves is None:

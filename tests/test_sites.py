@@ -557,6 +557,16 @@ def test_the_head_office_is_implied_when_the_sites_leave_people_out(tmp_path: Pa
     assert [s.name for s in plan_file(small(tmp_path, marked, name="m.yaml"))[0].sites] == ["Lyon", "Nice"]
 
 
+def test_a_head_office_listed_last_still_goes_first_after_the_pilot(tmp_path: Path) -> None:
+    """Marked or implied, the head office is first in line: the pilot, else first of wave 2."""
+    listed = (
+        "  - {name: Lyon, employees: 100}\n  - {name: Nice, employees: 50}\n"
+        "  - {name: Paris, employees: 250, head_office: true}"
+    )
+    plan = plan_file(small(tmp_path, listed, "waves: {pilot: Nice, size: 1}"))[0]
+    assert {s.name: s.wave for s in plan.sites} == {"Nice": 1, "Paris": 2, "Lyon": 3}
+
+
 def test_progress_may_name_the_implied_head_offices_copy(tmp_path: Path) -> None:
     path = small(tmp_path, "  - {name: Lyon, employees: 100}")
     first = next(t for t in plan_file(path)[0].tasks if t.id == f"setup.invite@{HEAD_OFFICE}")
