@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.rcpsp import Instance, progen, read_optima, read_sm  # noqa: E402
+from benchmarks.rcpsp import JOBS, Instance, progen, rcpsp_tasks, read_optima, read_sm  # noqa: E402
 from roadmap.schedule import SchedTask, schedule_tasks  # noqa: E402
 
 ROLES = ("pm", "dev", "it", "qa")
@@ -90,24 +90,6 @@ def packed_instance(seed: int) -> tuple[list[SchedTask], dict[str, int], int]:
     return tasks, caps, horizon
 
 
-def rcpsp_tasks(inst: Instance) -> tuple[list[SchedTask], dict[str, int]]:
-    """An RCPSP instance as the scheduler's tasks: resources are roles, requests are people."""
-    tasks = []
-    for j, (days, need) in enumerate(zip(inst.durations, inst.demands, strict=True)):
-        preds = tuple(sorted((f"j{p:02d}", 0) for p, succs in enumerate(inst.successors) if j in succs))
-        used = [(f"R{r + 1}", float(units)) for r, units in enumerate(need) if units]
-        tasks.append(
-            SchedTask(
-                id=f"j{j:02d}",
-                duration=days,
-                preds=preds,
-                roles=tuple(r for r, _ in used),
-                demand=tuple(u for _, u in used),
-            )
-        )
-    return tasks, {f"R{r + 1}": cap for r, cap in enumerate(inst.capacities)}
-
-
 def rcpsp_rows(args: argparse.Namespace) -> list[tuple[str, int, int, int, int]]:
     """(name, tasks, optimum, first pass, improved) per RCPSP instance."""
     todo: list[tuple[Instance, int]] = []
@@ -117,7 +99,7 @@ def rcpsp_rows(args: argparse.Namespace) -> list[tuple[str, int, int, int, int]]
             if path.stem in optima:
                 todo.append((read_sm(path.read_text(encoding="utf-8"), path.stem), optima[path.stem]))
     else:
-        data = "rcpsp_optima.json" if args.jobs == 30 else f"rcpsp_optima_j{args.jobs}.json"
+        data = "rcpsp_optima.json" if args.jobs == JOBS else f"rcpsp_optima_j{args.jobs}.json"
         stored = json.loads((ROOT / "benchmarks" / "data" / data).read_text(encoding="utf-8"))
         for seed in range(args.count):
             inst = progen(seed, args.jobs)
@@ -132,6 +114,9 @@ def rcpsp_rows(args: argparse.Namespace) -> list[tuple[str, int, int, int, int]]
 
 
 def print_rcpsp(rows: list[tuple[str, int, int, int, int]], elapsed: float) -> None:
+    if not rows:
+        print("no instance with a known optimum")
+        return
     first = [r[3] / r[2] - 1 for r in rows]
     best = [r[4] / r[2] - 1 for r in rows]
     print("| instances | first pass: mean / max deviation | improved: mean / max deviation | optimal |")
@@ -190,6 +175,10 @@ def main() -> None:
     parser.add_argument("--psplib", type=Path, help="a folder of PSPLIB .sm files (with --optima)")
     parser.add_argument("--optima", type=Path, help="PSPLIB's optimum table for --psplib (e.g. j30opt.sm)")
     args = parser.parse_args()
+    if args.psplib and not args.optima:
+        parser.error("--psplib needs --optima (the set's optimum table, e.g. j30opt.sm)")
+    if args.rcpsp and not args.psplib and args.jobs not in (30, 60):
+        parser.error("--jobs: optima are stored for 30 and 60 jobs (benchmarks/rcpsp_optima.py makes others)")
     if args.rcpsp or args.psplib:
         t0 = time.perf_counter()
         rows = rcpsp_rows(args)

@@ -28,6 +28,10 @@ import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roadmap.schedule import SchedTask
 
 RESOURCES = 4
 JOBS = 30
@@ -45,21 +49,35 @@ class Instance:
     """Units of each resource each job needs."""
     capacities: tuple[int, ...]
 
+    def predecessors(self) -> list[list[int]]:
+        """Predecessors of each job, in increasing order."""
+        return _predecessors(self.successors)
+
     def lower_bound(self) -> int:
         """max(critical path, ⌈work ÷ capacity⌉ per resource)."""
-        n = len(self.durations)
-        finish = [0] * n
-        preds: list[list[int]] = [[] for _ in range(n)]
-        for j, succs in enumerate(self.successors):
-            for s in succs:
-                preds[s].append(j)
-        for j in _topo(n, self.successors):
-            finish[j] = max((finish[p] for p in preds[j]), default=0) + self.durations[j]
-        bound = max(finish)
+        starts = _earliest_starts(self.durations, self.successors)
+        bound = max(start + days for start, days in zip(starts, self.durations, strict=True))
         for r, cap in enumerate(self.capacities):
             work = sum(d * dem[r] for d, dem in zip(self.durations, self.demands, strict=True))
             bound = max(bound, -(-work // cap))
         return bound
+
+
+def _predecessors(successors: tuple[tuple[int, ...], ...]) -> list[list[int]]:
+    preds: list[list[int]] = [[] for _ in successors]
+    for j, succs in enumerate(successors):
+        for s in succs:
+            preds[s].append(j)
+    return preds
+
+
+def _earliest_starts(durations: tuple[int, ...], successors: tuple[tuple[int, ...], ...]) -> list[int]:
+    """Each job's start in the earliest-start schedule (no resources)."""
+    preds = _predecessors(successors)
+    start = [0] * len(durations)
+    for j in _topo(len(durations), successors):
+        start[j] = max((start[p] + durations[p] for p in preds[j]), default=0)
+    return start
 
 
 def _topo(n: int, successors: tuple[tuple[int, ...], ...]) -> list[int]:
@@ -111,14 +129,7 @@ def progen(seed: int, jobs: int = JOBS) -> Instance:
         chosen = set(rng.sample(range(RESOURCES), uses))
         demands.append(tuple(rng.randint(1, 10) if r in chosen else 0 for r in range(RESOURCES)))
     successors = tuple(tuple(sorted(s)) for s in succ)
-    # Kmax: the peak of the earliest-start schedule.
-    preds: list[list[int]] = [[] for _ in range(n)]
-    for j, ss in enumerate(successors):
-        for s in ss:
-            preds[s].append(j)
-    start = [0] * n
-    for j in _topo(n, successors):
-        start[j] = max((start[p] + durations[p] for p in preds[j]), default=0)
+    start = _earliest_starts(durations, successors)  # Kmax: the peak of the earliest-start schedule
     horizon = max(start[j] + durations[j] for j in range(n))
     caps = []
     for r in range(RESOURCES):
@@ -186,10 +197,7 @@ def write_library(inst: Instance, folder: Path) -> dict[str, int]:
     folder.mkdir(parents=True, exist_ok=True)
     roles = {f"r{r + 1}": {"title": {"en": f"R{r + 1}", "fr": f"R{r + 1}"}} for r in range(len(inst.capacities))}
     (folder / "roles.yaml").write_text(yaml.safe_dump({"roles": roles}), encoding="utf-8")
-    preds: list[list[int]] = [[] for _ in inst.durations]
-    for j, succs in enumerate(inst.successors):
-        for s in succs:
-            preds[s].append(j)
+    preds = inst.predecessors()
     steps = []
     for j, (days, need) in enumerate(zip(inst.durations, inst.demands, strict=True)):
         step: dict[str, object] = {
@@ -211,3 +219,23 @@ def write_library(inst: Instance, folder: Path) -> dict[str, int]:
     }
     (folder / "rcpsp.yaml").write_text(yaml.safe_dump(stage, allow_unicode=True), encoding="utf-8")
     return {f"r{r + 1}": cap for r, cap in enumerate(inst.capacities)}
+
+
+def rcpsp_tasks(inst: Instance) -> tuple[list[SchedTask], dict[str, int]]:
+    """An RCPSP instance as the scheduler's tasks: resources are roles, requests are people."""
+    from roadmap.schedule import SchedTask
+
+    preds = inst.predecessors()
+    tasks = []
+    for j, (days, need) in enumerate(zip(inst.durations, inst.demands, strict=True)):
+        used = [(f"R{r + 1}", float(units)) for r, units in enumerate(need) if units]
+        tasks.append(
+            SchedTask(
+                id=f"j{j:02d}",
+                duration=days,
+                preds=tuple((f"j{p:02d}", 0) for p in preds[j]),
+                roles=tuple(r for r, _ in used),
+                demand=tuple(u for _, u in used),
+            )
+        )
+    return tasks, {f"R{r + 1}": cap for r, cap in enumerate(inst.capacities)}

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from benchmarks.bench_leveling import rcpsp_tasks
-from benchmarks.rcpsp import progen, write_library
+from benchmarks.rcpsp import progen, rcpsp_tasks, write_library
 from roadmap.plan import plan_file
 from roadmap.schedule import schedule_tasks
 from tests.conftest import ROOT
