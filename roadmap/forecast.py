@@ -468,20 +468,22 @@ def simulate(
 
 def summary_lines(forecast: Forecast, plan_finish: dt.date, lang: str = "en", top: int = 5) -> list[str]:
     """Plain lines for the terminal: percentiles, the plan date's chance, the top drivers."""
-    from roadmap.i18n import t
+    from roadmap.i18n import decimal, t
 
     f = forecast.finish
     lines = [
         t(lang, "fc_headline", n=forecast.iterations, method=forecast.method, seed=forecast.seed),
         t(lang, "fc_finish", p50=f.p50, p80=f.p80, p90=f.p90),
-        t(lang, "fc_plan_date", date=plan_finish, pct=forecast.plan_finish_percentile),
+        t(lang, "fc_plan_date", date=plan_finish, pct=decimal(forecast.plan_finish_percentile, lang)),
         t(lang, "fc_convergence", days=forecast.convergence.p80_change_days, batches=forecast.convergence.batches),
     ]
     if forecast.drivers:
         lines.append(t(lang, "fc_drivers"))
         for d in forecast.drivers[:top]:
             title = forecast.titles.get(d.id)
-            lines.append(f"  {d.rho:+.2f} {d.id} ({t(lang, 'fc_kind_' + d.kind)})" + (f": {title}" if title else ""))
+            key = "fc_driver_titled" if title else "fc_driver"
+            rho = decimal(d.rho, lang, 2, sign=True)
+            lines.append("  " + t(lang, key, rho=rho, id=d.id, kind=t(lang, "fc_kind_" + d.kind), title=title))
     return lines
 
 

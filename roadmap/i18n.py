@@ -411,6 +411,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Top drivers (Spearman rho with the finish):",
         "Principaux facteurs (rho de Spearman avec la fin) :",
     ),
+    "fc_driver": ("{rho} {id} ({kind})", "{rho} {id} ({kind})"),
+    "fc_driver_titled": ("{rho} {id} ({kind}): {title}", "{rho} {id} ({kind}) : {title}"),
     "fc_kind_step": ("step", "tâche"),
     "fc_kind_risk": ("risk", "risque"),
     "fc_section": ("Forecast", "Prévision"),
@@ -773,6 +775,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Période gelée (rien de ce site n'y est planifié) : {spans}",
     ),
 }
+
+
+def decimal(value: float, lang: str, places: int = 1, *, sign: bool = False) -> str:
+    """``value`` with ``places`` decimals, a decimal comma in French (``0.5`` → ``0,5``)."""
+    text = f"{value:+.{places}f}" if sign else f"{value:.{places}f}"
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def t(lang: str, key: str, **values: Any) -> str:

@@ -457,3 +457,20 @@ def test_the_forecast_holds_plan_not_before_as_the_plan_does(tmp_path: Path) -> 
     assert str(next(t for t in plan.tasks if t.id == "setup.kickoff").start) >= late
     fc = simulate(plan, company, library, iterations=200, seed=1)
     assert str(fc.finish.p50) > late and fc.plan_finish_percentile < 100
+
+
+def test_the_french_summary_writes_decimal_commas() -> None:
+    """The plan date's share and the drivers' rho read as French numbers (``0,5 %``, ``+0,36``)."""
+    from roadmap.forecast import summary_lines
+    from roadmap.i18n import decimal
+
+    assert (decimal(0.5, "fr"), decimal(0.5, "en"), decimal(0.364, "fr", 2, sign=True)) == ("0,5", "0.5", "+0,36")
+    source = Path(__file__).resolve().parent.parent / "examples" / "services-180.yaml"
+    plan, company, library = plan_file(source, lang="fr")
+    fc = simulate(plan, company, library, iterations=60, seed=3)
+    french = summary_lines(fc, plan.finish, "fr")
+    english = summary_lines(fc, plan.finish, "en")
+    assert f"{decimal(fc.plan_finish_percentile, 'fr')} %" in french[2]
+    assert f"{fc.plan_finish_percentile:.1f}%" in english[2]
+    drivers = [line for line in french if line.startswith("  ") and ("(tâche)" in line or "(risque)" in line)]
+    assert drivers and all("," in line.split()[0] and "." not in line.split()[0] for line in drivers)

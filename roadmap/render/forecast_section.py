@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from roadmap.i18n import t
+from roadmap.i18n import decimal, t
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -121,7 +121,7 @@ def forecast_section(plan: Plan, lang: str) -> Markup:
         f"<h2>{escape(t(lang, 'fc_section'))}</h2>"
         f'<p class="note">{escape(t(lang, "fc_headline", n=fc.iterations, method=fc.method, seed=fc.seed))} · '
         f"{escape(t(lang, 'fc_finish', p50=f.p50, p80=f.p80, p90=f.p90))} · "
-        f"{escape(t(lang, 'fc_plan_date', date=plan.finish, pct=fc.plan_finish_percentile))}</p>"
+        f"{escape(t(lang, 'fc_plan_date', date=plan.finish, pct=decimal(fc.plan_finish_percentile, lang)))}</p>"
         f"<h3>{escape(t(lang, 'fc_chart_title'))}</h3>{curve_svg}"
         f"<h3>{escape(t(lang, 'fc_stage_p80'))}</h3>{rows_svg}"
         f"<table><tr><th>{escape(t(lang, 'report_stage'))}</th><th>{escape(t(lang, 'fc_plan_col'))}</th>"
