@@ -197,7 +197,8 @@ def number(value: float, lang: str) -> str:
 
 
 def weekly_load(plan: Plan) -> tuple[list[dt.date], dict[str, list[float]]]:
-    """Mondays of the plan's weeks, and per role the average people busy per working day of each week."""
+    """Mondays of the plan's weeks, and per role the average people busy per working day of each
+    week (a day the plan's calendar works, or one a site's step works on its own calendar)."""
     own = TaskDays(plan)
     days = own.plan
     busy: dict[str, dict[dt.date, int]] = {}
@@ -215,12 +216,15 @@ def weekly_load(plan: Plan) -> tuple[list[dt.date], dict[str, list[float]]]:
     while week <= plan.finish:
         weeks.append(week)
         week += dt.timedelta(days=7)
+    # A week's working days: the plan's, and any day a step works on its site's own calendar (a
+    # Sunday worked abroad), so the average stays within the team, as each day does.
+    someone = {day for per_day in busy.values() for day in per_day}
     out: dict[str, list[float]] = {}
     for role in sorted(busy):
         series = []
         for monday in weeks:
             week_days = [monday + dt.timedelta(days=k) for k in range(7)]
-            worked = [d for d in week_days if days.is_working(d)] or week_days[:1]
+            worked = [d for d in week_days if days.is_working(d) or d in someone] or week_days[:1]
             total = sum(busy[role].get(d, 0) for d in week_days)
             series.append(round(total / len(worked) / HUNDRED, 2))
         out[role] = series

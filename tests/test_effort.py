@@ -312,3 +312,17 @@ def test_a_tasks_working_days_come_from_the_table_as_from_a_walk(
         start = base + dt.timedelta(days=offset)
         task = Task.model_construct(id="x", start=start, finish=start + dt.timedelta(days=span), duration_days=n)
         assert days.of(task) == walk(task)
+
+
+def test_the_weekly_load_never_passes_the_team_with_site_calendars() -> None:
+    """A site working on a day the plan's calendar rests (another country's week) counts that day:
+    the chart's promise that no bar passes the team size holds (it showed 3.75 of 3 people)."""
+    from roadmap.effort import weekly_load
+    from roadmap.plan import plan_file
+    from tests.conftest import ROOT
+
+    plan = plan_file(ROOT / "examples" / "builder-sites.yaml")[0]
+    _, series = weekly_load(plan)
+    assert series
+    for role, values in series.items():
+        assert max(values) <= plan.team.get(role, 1), role
