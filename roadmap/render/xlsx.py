@@ -85,6 +85,10 @@ def date_format(lang: str) -> str:
     return "dd/mm/yyyy" if lang == "fr" else "yyyy-mm-dd"
 
 
+PRINT_FIT_COLUMNS = 12
+"""A sheet of at most this many columns prints one page wide."""
+
+
 def render(ctx: RenderContext) -> bytes:
     """plan.xlsx."""
     from openpyxl import Workbook
@@ -101,7 +105,29 @@ def render(ctx: RenderContext) -> bytes:
     _effort_sheet(wb.create_sheet(label(lang, "effort")), ctx.plan, titles, lang)
     _cost_sheet(wb.create_sheet(label(lang, "cost")), ctx, titles)
     _assumptions_sheet(wb.create_sheet(label(lang, "assumptions")), ctx, titles)
+    _printable(wb)
     return _deterministic(wb, ctx.plan)
+
+
+def _printable(wb: Workbook) -> None:
+    """Every sheet prints landscape with what stays on screen kept on each page (the frozen
+    header row, and the Plan sheet's step columns beside its week-by-week bars); a sheet of a
+    few columns fits one page wide, a wider one runs on across pages rather than shrink."""
+    from openpyxl.utils.cell import coordinate_from_string, get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    for ws in wb.worksheets:
+        ws.page_setup.orientation = "landscape"
+        if ws.freeze_panes:
+            column, row = coordinate_from_string(ws.freeze_panes)
+            if row > 1:
+                ws.print_title_rows = f"1:{row - 1}"
+            if column != "A":
+                ws.print_title_cols = f"A:{get_column_letter(ws[column + '1'].column - 1)}"
+        if ws.max_column <= PRINT_FIT_COLUMNS:
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 # ---------------------------------------------------------------- helpers

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from roadmap.plan import plan_file
 from roadmap.render import RenderContext, render
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 from tests.libgen import company, stage, step, write_company, write_library
 
 D = dt.date
@@ -200,3 +200,16 @@ def test_libreoffice_recalculates_the_same_totals(tmp_path: Path) -> None:
     effort = list(csv.reader((out / "plan-Effort.csv").read_text(encoding="utf-8").splitlines()))
     totals = [row for row in effort if row and row[0] == "Total"]
     assert Decimal(totals[0][-1]) == Decimal(str(ctx.plan.effort.total))
+
+
+def test_every_sheet_prints_landscape_with_its_frozen_labels_on_each_page() -> None:
+    """Printed, the Plan sheet repeats its header row and step columns beside the bars, and the
+    narrow sheets fit one page wide (LibreOffice printed 34 pages of bare column strips)."""
+    plan = plan_file(ROOT / "examples" / "manufacturer-1200.yaml")[0]
+    wb = load_workbook(io.BytesIO(render("xlsx", RenderContext(plan))))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        fits = bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+        assert fits == (ws.max_column <= 12), ws.title
+    first = wb.worksheets[0]
+    assert (first.freeze_panes, first.print_title_rows, first.print_title_cols) == ("D2", "$1:$1", "$A:$C")
