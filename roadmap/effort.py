@@ -106,6 +106,15 @@ class WorkingDays:
         days.extend([days[-1]] * (n - len(days)))
         return days
 
+    def count(self, start: dt.date, finish: dt.date) -> int:
+        """Working days in ``[start, finish]`` (0 when ``finish`` is before ``start``)."""
+        if finish < start:
+            return 0
+        lo, hi = start.toordinal(), finish.toordinal()
+        if lo < self._first or hi + 1 - self._first >= len(self._before):
+            self._cover(lo, hi, spare=366)
+        return self._before[hi + 1 - self._first] - self._before[lo - self._first]
+
     def cover(self, first: dt.date, last: dt.date) -> None:
         """Make :meth:`of` ready for tasks between ``first`` and ``last`` (it extends itself anyway)."""
         self._cover(first.toordinal(), last.toordinal())

@@ -34,7 +34,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
-from roadmap.models import WEEKDAYS
+from roadmap.effort import WorkingDays
 from roadmap.plan import CalendarInfo, Plan, Task
 from roadmap.render import RenderContext
 
@@ -71,13 +71,17 @@ DEFAULT_CURRENCY = "USD"
 
 def render(ctx: RenderContext) -> bytes:
     """plan.xml."""
-    lazy: dict[int, Iterator[ET.Element | _Xml]] = {}
-    root = _build(ctx, lazy)
-    out = io.StringIO()
-    out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n')
-    _serialize(root, 0, out.write, lazy)
-    out.write("\n")
-    return out.getvalue().encode("utf-8")
+    _DAYS.clear()
+    try:
+        lazy: dict[int, Iterator[ET.Element | _Xml]] = {}
+        root = _build(ctx, lazy)
+        out = io.StringIO()
+        out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n')
+        _serialize(root, 0, out.write, lazy)
+        out.write("\n")
+        return out.getvalue().encode("utf-8")
+    finally:
+        _DAYS.clear()
 
 
 class _Xml:
@@ -679,47 +683,15 @@ def _stage_percent(tasks: list[Task]) -> int:
 
 
 def _working_days(info: CalendarInfo, start: dt.date, finish: dt.date) -> int:
-    """Working days in ``[start, finish]`` by the plan's calendar."""
-    if finish < start:
-        return 0
-    counter = _COUNTERS.get(id(info))
-    if counter is None or counter.info is not info or not counter.covers(start, finish):
-        low, high = start, finish
-        if counter is not None and counter.info is info:
-            low, high = min(low, counter.low), max(high, counter.high)
-        counter = _COUNTERS[id(info)] = _DayCounter(info, low, high)
-        while len(_COUNTERS) > 4:  # a few plans at most: drop the oldest
-            del _COUNTERS[next(iter(_COUNTERS))]
-    return counter.count(start, finish)
+    """Working days in ``[start, finish]`` by ``info`` (one day table per calendar and render)."""
+    kept = _DAYS.get(id(info))
+    if kept is None or kept[0] is not info:
+        kept = _DAYS[id(info)] = (info, WorkingDays(info))
+    return kept[1].count(start, finish)
 
 
-class _DayCounter:
-    """Working days of a calendar as prefix counts over a span of dates: each count in O(1)."""
-
-    def __init__(self, info: CalendarInfo, low: dt.date, high: dt.date) -> None:
-        self.info, self.low, self.high = info, low, high
-        weekend = {WEEKDAYS.index(day) for day in info.weekend}
-        holidays = set(info.holidays)
-        extra = set(info.extra_working_days)
-        self.prefix = [0]
-        total = 0
-        day = low
-        one = dt.timedelta(days=1)
-        while day <= high:
-            if day in extra or (day.weekday() not in weekend and day not in holidays):
-                total += 1
-            self.prefix.append(total)
-            day += one
-        self.base = low.toordinal()
-
-    def covers(self, start: dt.date, finish: dt.date) -> bool:
-        return self.low <= start and finish <= self.high
-
-    def count(self, start: dt.date, finish: dt.date) -> int:
-        return self.prefix[finish.toordinal() - self.base + 1] - self.prefix[start.toordinal() - self.base]
-
-
-_COUNTERS: dict[int, _DayCounter] = {}
+_DAYS: dict[int, tuple[CalendarInfo, WorkingDays]] = {}
+"""The calendars of the plan being written (emptied by :func:`render`)."""
 
 
 def _at(day: dt.date, time: str) -> str:
