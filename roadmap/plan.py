@@ -473,6 +473,7 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
     fit = fit_record(data)
     honest = _honest_parts(company, library, resolution, calendar, tasks, lang)
     warned = ((fit,) if fit else ()) + honest.warnings + calendar_warnings(calendar, plan_start, plan_finish)
+    warned += _site_headcount(data)
     answers = {
         q: resolution.env[q]
         for q in resolution.applicable_questions
@@ -655,7 +656,7 @@ def _in_progress_days(
 def _with_sites(
     plan: Plan, data: CompanyFile, site_plan: SitePlan, calendars: Mapping[str, WorkCalendar], lang: str
 ) -> Plan:
-    """``plan`` with its sites' windows, and a warning when their headcounts miss the company's."""
+    """``plan`` with its sites' windows."""
     by_site: dict[str, list[Task]] = {}
     for task in plan.tasks:
         if task.site is not None:
@@ -678,13 +679,15 @@ def _with_sites(
             )
         )
     windows.sort(key=lambda w: (w.wave, w.name))
-    update: dict[str, Any] = {"sites": tuple(windows)}
+    return plan.model_copy(update={"sites": tuple(windows)})
+
+
+def _site_headcount(data: CompanyFile) -> tuple[SiteHeadcount, ...]:
+    """A warning when the sites' headcounts (the implied head office included) miss the company's."""
     total = sum(site.employees for site in data.sites)
-    if total != data.company.employees:  # a warning, and its record line for line
-        record = SiteHeadcount(total=total, employees=data.company.employees)
-        update["warnings"] = (*plan.warnings, words(record, lang))
-        update["warning_reasons"] = (*plan.warning_reasons, record)
-    return plan.model_copy(update=update)
+    if not data.sites or total == data.company.employees:
+        return ()
+    return (SiteHeadcount(total=total, employees=data.company.employees),)
 
 
 def _block_title(block: Block, lang: str) -> str:
