@@ -38,6 +38,7 @@ there gives its events' revisions, as plan.ics does for the plan's.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -194,8 +195,11 @@ def _stamp(day: dt.date) -> str:
     return f"{_date(day)}T000000Z"
 
 
+_NAME_END = re.compile(r"[;:]")
+
+
 def _name_of(line: str) -> str:
-    return re.split(r"[;:]", line, maxsplit=1)[0].upper()
+    return _NAME_END.split(line, maxsplit=1)[0].upper()
 
 
 def _fingerprint(lines: list[str]) -> str:
@@ -217,13 +221,23 @@ def _components(lines: list[str]) -> list[tuple[int, int]]:
 
 
 def _read_previous(path: str) -> dict[str, _Seen]:
-    """UID → what the previous plan.ics said of it (empty when there is none or it cannot be read)."""
+    """UID → what the previous plan.ics said of it (empty when there is none or it cannot be read).
+
+    Read once per version of the file: plan.ics and the per-site calendars of one run both ask
+    for it (the caller must not change the mapping)."""
     if not path:
         return {}
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        info = Path(path).stat()
+        return _read_version(path, info.st_mtime_ns, info.st_size, info.st_ino)
     except (OSError, UnicodeDecodeError):
         return {}
+
+
+@functools.lru_cache(maxsize=1)
+def _read_version(path: str, mtime_ns: int, size: int, inode: int) -> dict[str, _Seen]:
+    """:func:`_read_previous` of one version of the file (its time, size and inode name it)."""
+    text = Path(path).read_text(encoding="utf-8")
     lines = re.sub(r"\r?\n[ \t]", "", text).splitlines()  # unfold
     seen: dict[str, _Seen] = {}
     for first, last in _components(lines):
