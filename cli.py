@@ -104,7 +104,7 @@ if TYPE_CHECKING:
     from roadmap.app import AskEvent, Fact, Progress, Refused
     from roadmap.app.views import Node
     from roadmap.ask import Parsed, Pending
-    from roadmap.summary import Section
+    from roadmap.summary_parts import Section
 
 app = typer.Typer(
     name="roadmap",

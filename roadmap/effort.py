@@ -346,6 +346,7 @@ def money_text(value: Decimal, currency: str, lang: str) -> str:
 
 __all__ = [
     "Effort",
+    "TaskDays",
     "WorkingDays",
     "effort_rows",
     "load_chart_html",

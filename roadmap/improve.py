@@ -34,6 +34,7 @@ stops early when the makespan reaches a lower bound (critical path, role work ÷
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -293,11 +294,7 @@ class _Population:
         if key in self.seen:
             return
         self.seen.add(key)
-        span = _makespan(finish)
-        at = len(self.members)
-        while at and self.members[at - 1][0] > span:
-            at -= 1
-        self.members.insert(at, (span, order))
+        bisect.insort_right(self.members, (_makespan(finish), order), key=lambda member: member[0])
         del self.members[self.size :]
 
     def parent(self, rng: Random) -> list[int]:

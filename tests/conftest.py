@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, settings
 
 # pytest rewrites the asserts of every test module when it imports it (about 3 s of each xdist
 # worker's start here) and keeps the result as bytecode next to the tests, unless bytecode is
-# not written at all: this machine sets PYTHONDONTWRITEBYTECODE=1. The tests' own rewritten
-# bytecode (in tests/__pycache__, git-ignored) is written anyway, so only the first run pays.
+# not written at all: this machine sets PYTHONDONTWRITEBYTECODE=1. Bytecode is written anyway
+# from here on (the tests' rewritten modules, and the library's, all git-ignored), so only the
+# first run pays.
 sys.dont_write_bytecode = False
 
 # Property tests check behaviour, not speed: a loaded CI machine must not turn slow input

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from roadmap.explain import Explanation
     from roadmap.models import Library
     from roadmap.plan import Plan
-    from roadmap.summary import Section
+    from roadmap.summary_parts import Section
 
     from .asking import FactAsker
 
