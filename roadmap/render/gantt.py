@@ -327,17 +327,26 @@ def figure_spec(
     for task in steps:
         by_stage.setdefault(task.stage, []).append(task)
 
-    def stage_bars(name: str, summary: StageSummary, own: list[Task]) -> dict[str, Any]:
+    def bars(
+        uid: str, name: str, own: list[Task], x: list[int], width: float, marker: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The fields every bar trace of the tasks' own dates starts with."""
         return {
             "type": "bar",
-            "uid": f"stage-{summary.id}",
+            "uid": uid,
             "name": name,
             "orientation": "h",
             "y": [row[task.id] for task in own],
             "base": [task.start.isoformat() for task in own],
-            "x": [_span_ms(task.start, task.finish) for task in own],
-            "width": 0.6,
-            "marker": {"color": colours[summary.id], "line": {"width": 0}},
+            "x": x,
+            "width": width,
+            "marker": marker,
+        }
+
+    def stage_bars(name: str, summary: StageSummary, own: list[Task]) -> dict[str, Any]:
+        spans = [_span_ms(task.start, task.finish) for task in own]
+        return {
+            **bars(f"stage-{summary.id}", name, own, spans, 0.6, {"color": colours[summary.id], "line": {"width": 0}}),
             "text": [_percent_label(task, lang) for task in own],
             "textposition": "outside",
             "cliponaxis": False,
@@ -356,15 +365,14 @@ def figure_spec(
         add(
             t(lang, "report_legend_done"),
             lambda name: {
-                "type": "bar",
-                "uid": "done",
-                "name": name,
-                "orientation": "h",
-                "y": [row[task.id] for task in started],
-                "base": [task.start.isoformat() for task in started],
-                "x": [_span_ms(task.start, task.finish) * task.percent // 100 for task in started],
-                "width": 0.22,
-                "marker": {"color": "rgba(20,20,20,0.55)", "line": {"width": 0}},
+                **bars(
+                    "done",
+                    name,
+                    started,
+                    [_span_ms(task.start, task.finish) * task.percent // 100 for task in started],
+                    0.22,
+                    {"color": "rgba(20,20,20,0.55)", "line": {"width": 0}},
+                ),
                 "hoverinfo": "skip",
                 "legendrank": 800,
             },
@@ -374,15 +382,14 @@ def figure_spec(
         add(
             t(lang, "report_legend_critical"),
             lambda name: {
-                "type": "bar",
-                "uid": "critical",
-                "name": name,
-                "orientation": "h",
-                "y": [row[task.id] for task in critical],
-                "base": [task.start.isoformat() for task in critical],
-                "x": [_span_ms(task.start, task.finish) for task in critical],
-                "width": 0.6,
-                "marker": {"color": "rgba(0,0,0,0)", "line": {"color": CRITICAL, "width": 2}},
+                **bars(
+                    "critical",
+                    name,
+                    critical,
+                    [_span_ms(task.start, task.finish) for task in critical],
+                    0.6,
+                    {"color": "rgba(0,0,0,0)", "line": {"color": CRITICAL, "width": 2}},
+                ),
                 "hoverinfo": "skip",
                 "legendrank": 600,
             },
