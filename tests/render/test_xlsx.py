@@ -8,15 +8,21 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from roadmap.plan import plan_file
 from roadmap.render import RenderContext, render
+from roadmap.render.xlsx import SheetRows, _splice
 from tests.conftest import EXAMPLES, ROOT
 from tests.libgen import company, stage, step, write_company, write_library
 
@@ -213,3 +219,91 @@ def test_every_sheet_prints_landscape_with_its_frozen_labels_on_each_page() -> N
         assert fits == (ws.max_column <= 12), ws.title
     first = wb.worksheets[0]
     assert (first.freeze_panes, first.print_title_rows, first.print_title_cols) == ("D2", "$1:$1", "$A:$C")
+
+
+# ---------------------------------------------------------------- the Plan sheet's rows as text
+
+
+def _bold(cell: Any) -> None:
+    cell.font = Font(bold=True)
+
+
+def _filled(cell: Any) -> None:
+    cell.fill = PatternFill("solid", fgColor="ABCDEF")
+
+
+def _dated(cell: Any) -> None:
+    cell.value = START
+    cell.number_format = "dd/mm/yyyy"
+
+
+_STYLES = (_bold, _filled, _dated)
+_DATED = 2
+_CONTROL = [chr(c) for c in range(32) if c not in (9, 10, 13)]
+_LEGAL_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=_CONTROL), max_size=12)
+_VALUE = st.one_of(
+    st.none(),
+    _LEGAL_TEXT,
+    st.sampled_from(["", " ", " lead", "trail ", "#N/A", "#DIV/0!", "=SUM(A1:A2)", "=", "a & <b> c", "x" * 32_800]),
+    st.integers(-(10**17), 10**17),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.dates(min_value=D(1900, 3, 1), max_value=D(2200, 12, 31)),
+)
+Cells = tuple[int, Any, int | None]
+_CELL = st.tuples(st.integers(1, 40), _VALUE, st.one_of(st.none(), st.integers(0, len(_STYLES) - 1)))
+
+
+def _sheet_xml(rows: list[list[Cells]], fast: bool) -> tuple[bytes, bytes]:
+    """sheet1.xml and styles.xml of a workbook holding ``rows`` below a header row: written by
+    SheetRows (``fast``) or by openpyxl's own cells."""
+    wb = Workbook()
+    ws = wb.active
+    ws.cell(row=1, column=1, value="Head").font = Font(italic=True)
+    ws.cell(row=1, column=3, value=START).number_format = "mm-dd"
+    body = SheetRows(ws) if fast else None
+    ids = [body.style(make) for make in _STYLES] if body else []
+    for number, cells in enumerate(rows, 2):
+        outline = number % 2
+        if body:
+            body.add(number, [(c, v, None if k is None else ids[k]()) for c, v, k in cells], outline=outline)
+            continue
+        for column, value, k in cells:
+            cell = ws.cell(row=number, column=column)
+            if k is not None:
+                _STYLES[k](cell)
+            cell.value = value
+        if outline and cells:
+            ws.row_dimensions[number].outlineLevel = outline
+    raw = io.BytesIO()
+    wb.save(raw)
+    with zipfile.ZipFile(raw) as saved:
+        sheet, styles = saved.read("xl/worksheets/sheet1.xml"), saved.read("xl/styles.xml")
+    return (_splice(sheet, body) if body else sheet), styles
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_CELL, max_size=8), min_size=1, max_size=6))
+def test_sheet_rows_are_the_xml_openpyxl_writes_for_the_same_cells(drawn: list[list[Cells]]) -> None:
+    # one cell per column, in column order; a date always has a date style (as on the Plan sheet)
+    one_each = [sorted({c[0]: c for c in row}.values(), key=lambda c: c[0]) for row in drawn]
+    rows = [[(c, v, _DATED if isinstance(v, dt.date) else k) for c, v, k in row] for row in one_each]
+    assert _sheet_xml(rows, fast=True) == _sheet_xml(rows, fast=False)
+
+
+def test_sheet_rows_refuse_a_control_character_as_openpyxl_does() -> None:
+    ws = Workbook().active
+    with pytest.raises(IllegalCharacterError):
+        SheetRows(ws).add(2, [(1, "bell\x07", None)])
+
+
+def test_the_plan_sheet_rows_read_back_as_cells(tmp_path: Path) -> None:
+    ctx = make_ctx(tmp_path)
+    sheet = book(render("xlsx", ctx))["Plan"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    by_id = {row[1]: row for row in rows if row[1]}
+    task = next(t for t in ctx.plan.tasks if t.id == "s.b")
+    got = by_id["s.b"]
+    start, finish = (dt.datetime.combine(day, dt.time()) for day in (task.start, task.finish))
+    assert got[:6] == ("s", "s.b", task.title, start, finish, task.duration_days)
+    assert sheet.max_row == len(ctx.plan.tasks) + len({t.stage for t in ctx.plan.tasks}) + 1
+    assert sheet.row_dimensions[3].outlineLevel == 1
