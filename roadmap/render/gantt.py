@@ -281,7 +281,8 @@ def figure_spec(
     ``hovers`` (task id → hover label) saves building the labels again for another chart, and
     ``tasks`` (the plan's tasks of ``stage``, in plan order) finding them again.
     ``layout_only``: the bar, link and milestone traces are reduced to their ``name`` (what the
-    layout's legend needs; the page draws a stage's chart from the whole chart's data, issue 14).
+    layout's legend needs) and the y axis has no labels (the page draws a stage's chart from the
+    whole chart's data and rows, issue 14).
     """
     if tasks is None:
         tasks = [task for task in plan.tasks if stage is None or task.stage == stage]
@@ -470,7 +471,9 @@ def figure_spec(
     if long_chart:
         data.append(bottom_axis_trace())
     legend = [str(trace["name"]) for trace in data if trace.get("showlegend", True)]
-    layout = chart_layout(plan, tasks, lang, legend=legend, lines=lines, bottom_axis=long_chart)
+    layout = chart_layout(
+        plan, tasks, lang, legend=legend, lines=lines, bottom_axis=long_chart, tick_labels=not layout_only
+    )
     return {"data": data, "layout": layout}
 
 
@@ -591,8 +594,10 @@ def chart_layout(
     lines: list[tuple[str, dt.date, str, str, str]] | None = None,
     *,
     bottom_axis: bool = False,
+    tick_labels: bool = True,
 ) -> dict[str, Any]:
-    """The layout of a chart of ``tasks``: ``legend`` names its legend entries, ``lines`` its dated lines."""
+    """The layout of a chart of ``tasks``: ``legend`` names its legend entries, ``lines`` its dated
+    lines; without ``tick_labels`` the y axis has no ``tickvals``/``ticktext`` (the page adds its own)."""
     n = max(len(tasks), 1)
     top = MARGIN_TOP + LEGEND_ROW_PX * legend_rows(legend)
     bottom = MARGIN_BOTTOM + (BOTTOM_AXIS_PX if bottom_axis else 0)
@@ -656,8 +661,14 @@ def chart_layout(
         "xaxis": xaxis,
         "yaxis": {
             "tickmode": "array",
-            "tickvals": list(range(len(tasks))),
-            "ticktext": [("◆ " if task.milestone else "") + row_label(task) for task in tasks],
+            **(
+                {
+                    "tickvals": list(range(len(tasks))),
+                    "ticktext": [("◆ " if task.milestone else "") + row_label(task) for task in tasks],
+                }
+                if tick_labels
+                else {}
+            ),
             "range": [n - 0.5, -0.5],
             "automargin": True,
             "showgrid": False,

@@ -231,7 +231,7 @@ def page_payload(ctx: RenderContext, sections: list[Section] | None = None) -> d
     if n_links > WHOLE_CHART_LINKS:  # the links stay in the data for the stage charts
         legend = [str(tr["name"]) for tr in whole["data"] if tr.get("showlegend", True) and tr["uid"] != "links"]
         layout = chart_layout(
-            plan, tasks, lang, legend, dated_lines(plan, lang, markers), bottom_axis="xaxis2" in layout
+            plan, tasks, lang, legend, dated_lines(plan, lang, markers), bottom_axis="xaxis2" in layout, tick_labels=False
         )
     row = {task.id: i for i, task in enumerate(tasks)}
     for trace in whole["data"]:

@@ -121,6 +121,24 @@ class _Xml:
         self.parts.append(f"{inner}<{tag}>{text}</{tag}>" if text else f"{inner}<{tag} />")
         return self
 
+    def leaves(self, *items: tuple[str, str]) -> _Xml:
+        """Children ``<tag>text</tag>``, one per ``(tag, text)``: what a ``sub`` each writes, in one call
+        (the hot path of plan.xml: half a million leaves at 10,000 steps). Returns self."""
+        if self.closed:
+            msg = f"<{self.tag}> is closed: a child added now would land after it"
+            raise ValueError(msg)
+        if self.open is not None:
+            self.open.close()
+            self.open = None
+        self.count += len(items)
+        inner = "\n" + "  " * (self.level + 1)
+        parts = self.parts
+        for tag, text in items:
+            if "&" in text or "<" in text or ">" in text:
+                text = _escape_text(text)
+            parts.append(f"{inner}<{tag}>{text}</{tag}>" if text else f"{inner}<{tag} />")
+        return self
+
     def close(self) -> None:
         """Write the end tag (``<tag />`` for an element without children), once."""
         if self.closed:
@@ -405,18 +423,18 @@ def _assignments(
     for task in plan.tasks:
         for role in task.roles:
             days = _working_days(cals.info(task.site), task.start, task.finish)
-            assignment = _Xml("Assignment")
-            assignment.sub("UID", str(next_uid))
-            assignment.sub("TaskUID", str(uids[task.id]))
-            assignment.sub("ResourceUID", str(resource_uid[role]))
-            assignment.sub("PercentWorkComplete", str(task.percent))
-            assignment.sub("Finish", _at(task.finish, DAY_FINISH))
-            assignment.sub("Start", _at(task.start, DAY_START))
             people = task.demands.get(role, 1.0)
-            assignment.sub("Units", f"{people:g}")
-            assignment.sub("Work", _work(days, people))
+            yield _Xml("Assignment").leaves(
+                ("UID", str(next_uid)),
+                ("TaskUID", str(uids[task.id])),
+                ("ResourceUID", str(resource_uid[role])),
+                ("PercentWorkComplete", str(task.percent)),
+                ("Finish", _at(task.finish, DAY_FINISH)),
+                ("Start", _at(task.start, DAY_START)),
+                ("Units", f"{people:g}"),
+                ("Work", _work(days, people)),
+            )
             next_uid += 1
-            yield assignment
 
 
 def _task(
@@ -433,28 +451,31 @@ def _task(
     step works on its site's calendar, resources' calendars aside (issue 17)."""
     calendar = cals.info(task.site)
     el = _task_head(uids[task.id], row, _name(task.title), numbers[0], level, numbers[1])
+    days = 0 if task.milestone else _working_days(calendar, task.start, task.finish)
     if task.milestone:
         _dates(el, task.finish, task.finish, 0, True, 0)
     else:
-        days = _working_days(calendar, task.start, task.finish)
         _dates(el, task.start, task.finish, days, False)
         el.sub("Work", _work(days, sum(task.demands.get(r, 1.0) for r in task.roles)))
-    el.sub("EffortDriven", "0")
-    el.sub("Milestone", "1" if task.milestone else "0")
-    el.sub("Summary", "0")
-    el.sub("Critical", "1" if task.critical else "0")
-    el.sub("TotalSlack", str(task.slack_days * LAG_UNITS_PER_DAY))
-    el.sub("PercentComplete", str(task.percent))
+    el.leaves(
+        ("EffortDriven", "0"),
+        ("Milestone", "1" if task.milestone else "0"),
+        ("Summary", "0"),
+        ("Critical", "1" if task.critical else "0"),
+        ("TotalSlack", str(task.slack_days * LAG_UNITS_PER_DAY)),
+        ("PercentComplete", str(task.percent)),
+    )
     if task.status in ("in_progress", "done"):
         el.sub("ActualStart", _at(task.start, DAY_FINISH if task.milestone else DAY_START))
     if task.status == "done":
         el.sub("ActualFinish", _at(task.finish, DAY_FINISH))
-    days = 0 if task.milestone else _working_days(calendar, task.start, task.finish)
     done = days * 100 if task.status == "done" else days * task.percent  # in hundredths of a day
-    el.sub("ActualDuration", _seconds(done * HOURS_PER_DAY * 36))
-    el.sub("RemainingDuration", _seconds((days * 100 - done) * HOURS_PER_DAY * 36))
+    el.leaves(
+        ("ActualDuration", _seconds(done * HOURS_PER_DAY * 36)),
+        ("RemainingDuration", _seconds((days * 100 - done) * HOURS_PER_DAY * 36)),
+        ("ConstraintType", SNET),
+    )
     start_time = DAY_FINISH if task.milestone else DAY_START
-    el.sub("ConstraintType", SNET)
     own_calendar = cals.uids.get(task.site) if task.site is not None else None
     if own_calendar is not None:
         el.sub("CalendarUID", str(own_calendar))
@@ -466,12 +487,13 @@ def _task(
     if notes:
         el.sub("Notes", _text("\n".join(notes)))
     for pred_id, lag in _links(task, team_order):
-        link = el.sub("PredecessorLink")
-        link.sub("PredecessorUID", str(uids[pred_id]))
-        link.sub("Type", "1")
-        link.sub("CrossProject", "0")
-        link.sub("LinkLag", str(lag * LAG_UNITS_PER_DAY))
-        link.sub("LagFormat", DAYS_FORMAT)
+        el.sub("PredecessorLink").leaves(
+            ("PredecessorUID", str(uids[pred_id])),
+            ("Type", "1"),
+            ("CrossProject", "0"),
+            ("LinkLag", str(lag * LAG_UNITS_PER_DAY)),
+            ("LagFormat", DAYS_FORMAT),
+        )
     _baseline(el, [task] if task.baseline_start else [], calendar, milestone=task.milestone)
     return el
 
@@ -504,26 +526,28 @@ def _baseline(el: _Xml, tasks: list[Task], calendar: CalendarInfo, *, milestone:
 
 
 def _task_head(uid: int, row: int, name: str, outline: str, level: int, wbs: str | None = None) -> _Xml:
-    el = _Xml("Task")
-    el.sub("UID", str(uid))
-    el.sub("ID", str(row))
-    el.sub("Name", name)
-    el.sub("Active", "1")
-    el.sub("Manual", "0")
-    el.sub("Type", "1")
-    el.sub("IsNull", "0")
-    el.sub("WBS", wbs or outline)
-    el.sub("OutlineNumber", outline)
-    el.sub("OutlineLevel", str(level))
-    el.sub("Priority", "500")
-    return el
+    return _Xml("Task").leaves(
+        ("UID", str(uid)),
+        ("ID", str(row)),
+        ("Name", name),
+        ("Active", "1"),
+        ("Manual", "0"),
+        ("Type", "1"),
+        ("IsNull", "0"),
+        ("WBS", wbs or outline),
+        ("OutlineNumber", outline),
+        ("OutlineLevel", str(level)),
+        ("Priority", "500"),
+    )
 
 
 def _dates(el: _Xml, start: dt.date, finish: dt.date, days: int, milestone: bool, work_days: int | None = None) -> None:
-    el.sub("Start", _at(start, DAY_FINISH if milestone else DAY_START))
-    el.sub("Finish", _at(finish, DAY_FINISH))
-    el.sub("Duration", _hours(days))
-    el.sub("DurationFormat", DAYS_FORMAT)
+    el.leaves(
+        ("Start", _at(start, DAY_FINISH if milestone else DAY_START)),
+        ("Finish", _at(finish, DAY_FINISH)),
+        ("Duration", _hours(days)),
+        ("DurationFormat", DAYS_FORMAT),
+    )
     if work_days is not None:
         el.sub("Work", _hours(work_days))
 

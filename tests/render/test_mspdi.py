@@ -654,3 +654,20 @@ def test_tasks_written_as_text_match_the_element_writer() -> None:
     _serialize(element, 2, written.append, {})
     assert text.xml() == "".join(written)
     assert "<Bare />" in text.xml() and "<Nested />" in text.xml() and "R&amp;D &lt;b&gt; &gt; a" in text.xml()
+
+
+def test_leaves_write_what_a_sub_each_writes() -> None:
+    from roadmap.render.mspdi import _Xml
+
+    items = (("UID", "7"), ("Name", "R&D <b> > a"), ("Notes", ""), ("After", "z"))
+    one_by_one = _Xml("Task")
+    one_by_one.sub("Link").sub("Inner", "1")  # an open child is closed first, either way
+    for tag, text in items:
+        one_by_one.sub(tag, text)
+    at_once = _Xml("Task")
+    at_once.sub("Link").sub("Inner", "1")
+    at_once.leaves(*items)
+    assert at_once.xml() == one_by_one.xml()
+    assert "R&amp;D &lt;b&gt; &gt; a" in at_once.xml() and "<Notes />" in at_once.xml()
+    with pytest.raises(ValueError, match="closed"):
+        at_once.leaves(("Late", "1"))
