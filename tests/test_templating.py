@@ -184,3 +184,19 @@ def test_plain_turns_dataclass_instances_into_dicts_and_classes_into_text() -> N
         "cls": str(Point),
         "other": str(Other),
     }
+
+
+def test_the_bundled_environment_reads_a_dicts_key_first(tmp_path: Path) -> None:
+    """Issue 14: the bundled templates' ``a.b`` on plain data is the key ``b`` (a key named like a
+    dict method included); anything else, and a missing key, goes as Jinja2 goes."""
+    import jinja2
+
+    bundled = environment()
+    data = {"step": {"items": "the key", "title": "T"}, "text": "abc"}
+    template = bundled.from_string("{{ step.items }} {{ step.title }} {{ text.upper() }}")
+    assert template.render(data) == "the key T ABC"
+    with pytest.raises(jinja2.UndefinedError):
+        bundled.from_string("{{ step.missing }}").render(data)
+    assert bundled.from_string("{{ step.keys() | list | join(',') }}").render(data) == "items,title"
+    own = environment(tmp_path)  # a consultant's folder: Jinja2's order (the method first) and its sandbox
+    assert "built-in method items" in own.from_string("{{ step.items }}").render(data)
