@@ -230,9 +230,8 @@ def page_payload(ctx: RenderContext, sections: list[Section] | None = None) -> d
     layout = whole["layout"]
     if n_links > WHOLE_CHART_LINKS:  # the links stay in the data for the stage charts
         legend = [str(tr["name"]) for tr in whole["data"] if tr.get("showlegend", True) and tr["uid"] != "links"]
-        layout = chart_layout(
-            plan, tasks, lang, legend, dated_lines(plan, lang, markers), bottom_axis="xaxis2" in layout, tick_labels=False
-        )
+        lines = dated_lines(plan, lang, markers)
+        layout = chart_layout(plan, tasks, lang, legend, lines, bottom_axis="xaxis2" in layout, tick_labels=False)
     row = {task.id: i for i, task in enumerate(tasks)}
     for trace in whole["data"]:
         trace.pop("hovertext", None)  # the script takes each point's label from strings, by its row
