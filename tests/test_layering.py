@@ -267,3 +267,14 @@ def test_the_library_names_no_command_line_flag() -> None:
     ]
     assert found == []
     assert _flags_in_code('x = "use --force"\n"""docstring --as-of"""\n') == [(1, "--force")]
+
+
+def test_the_gantt_page_reads_plotly_js_without_importing_plotly() -> None:
+    """Issue 14: the page's plotly.js is read from plotly's package folder, the same text
+    plotly's own get_plotlyjs gives, without plotly's import."""
+    from plotly.offline import get_plotlyjs
+
+    from roadmap.render.gantt import plotly_js
+
+    assert plotly_js() == get_plotlyjs()
+    assert "plotly" not in loaded_after("from roadmap.render.gantt import plotly_js\nplotly_js()")

@@ -692,7 +692,19 @@ def chart_layout(
 
 
 def plotly_js() -> str:
-    """The plotly.js bundle shipped with plotly (inline in the page: no CDN, no network)."""
+    """The plotly.js bundle shipped with plotly (inline in the page: no CDN, no network).
+
+    Read from plotly's package folder without importing plotly (issue 14: the import is most of
+    the time it takes); plotly's own ``get_plotlyjs`` where the file is not there to read.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("plotly")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        bundle = Path(folder) / "package_data" / "plotly.min.js"
+        if bundle.is_file():
+            return bundle.read_text("utf-8")
     from plotly.offline import get_plotlyjs
 
     return str(get_plotlyjs())
