@@ -78,7 +78,8 @@ def write_set(out_dir: Path, files: Iterable[tuple[str, bytes]]) -> list[Path]:
     ``files`` may be a generator (issue 14: the reports of a 50,000-step plan): each file is
     staged as it comes and dropped from memory, and none is swapped in before the last is
     staged. When the set fails before that (a bad file name, a report that cannot be made),
-    nothing is written, and the folders this call created are removed again.
+    nothing is written, ``files`` is closed (a generator's own clean-up runs first) and the
+    folders this call created are removed again.
     Raises :class:`EnvironmentProblem` naming the files already in place when it fails part-way.
     """
     created: list[Path] = []
@@ -86,6 +87,9 @@ def write_set(out_dir: Path, files: Iterable[tuple[str, bytes]]) -> list[Path]:
         _make_folder(out_dir, created)
         return _write_staged(out_dir, files)
     except BaseException:
+        close = getattr(files, "close", None)
+        if close is not None:  # a generator let go of: what it holds goes first (a helper's folder)
+            close()
         for folder in created:  # the deepest first, each only while empty
             try:
                 folder.rmdir()

@@ -892,6 +892,36 @@ def test_a_failed_set_removes_every_folder_it_made(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["kept"] and not any((tmp_path / "kept").iterdir())
 
 
+
+def test_a_set_failing_on_its_own_lets_go_of_the_files_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generator is closed before the folders are removed: what it keeps in the folder (a
+    helper's files, issue 14) goes with it, and the folder made for the set can go too."""
+    from roadmap import output
+
+    out = tmp_path / "new" / "out"
+
+    def files() -> Iterator[tuple[str, bytes]]:
+        held = out / ".roadmap-staging-helper"
+        held.mkdir()
+        try:
+            yield "a.txt", b"1"
+            yield "b.txt", b"2"
+        finally:
+            held.rmdir()
+
+    real = output._fill
+
+    def full_disk(fd: int, payload: bytes) -> None:
+        if payload == b"2":
+            os.close(fd)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd, payload)
+
+    monkeypatch.setattr(output, "_fill", full_disk)
+    with pytest.raises(EnvironmentProblem, match="no space left"):
+        output.write_set(out, files())
+    assert list(tmp_path.iterdir()) == []
+
 # ---------------------------------------------------------------- 7. CSV and Markdown
 
 

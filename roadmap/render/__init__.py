@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from roadmap.errors import InputError
 from roadmap.output import write_set
+from roadmap.render.helper import Helper, helper_formats
 
 if TYPE_CHECKING:
     from roadmap.plan import Plan
@@ -99,7 +100,9 @@ def render_files(fmt: str, ctx: RenderContext) -> list[tuple[str, bytes]]:
 
 def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> list[Path]:
     """Render every format and write them into ``out_dir`` as one set: each staged as soon as it
-    is made (never all in memory at once), then all swapped in together."""
+    is made (never all in memory at once), then all swapped in together; returns the files in
+    the order of ``formats``. A big plan shares the formats with a helper process
+    (:mod:`roadmap.render.helper`): the same files, sooner."""
     from roadmap.yamlio import gc_paused
 
     previous = out_dir / FORMATS["ics"][0]
@@ -108,12 +111,40 @@ def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> 
     if "ics" in formats:  # a site's calendar finds its previous copy there (issue 17)
         ctx = replace(ctx, options=(*ctx.options, ("ics_folder", str(out_dir))))
 
-    def rendered() -> Iterator[tuple[str, bytes]]:
-        for fmt in formats:
-            # issue 14: the text formats build many objects without cycles; see gc_paused
-            with gc_paused() if fmt != "gantt" else contextlib.nullcontext():
-                files = render_files(fmt, ctx)
+    def make(fmt: str) -> list[tuple[str, bytes]]:
+        # issue 14: the text formats build many objects without cycles; see gc_paused
+        with gc_paused() if fmt != "gantt" else contextlib.nullcontext():
+            return render_files(fmt, ctx)
+
+    theirs = helper_formats(formats, len(ctx.plan.tasks), ctx.templates_dir is not None)
+    place: dict[str, tuple[int, int]] = {}
+    """File name → (its format's place, its place among the format's files): the order of ``written``."""
+    helpers: list[Helper] = []
+
+    def made_here(fmts: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+        for fmt in fmts:
+            files = make(fmt)
+            place.update((name, (formats.index(fmt), k)) for k, (name, _) in enumerate(files))
             yield from files
             del files
 
-    return write_set(out_dir, rendered())
+    def rendered() -> Iterator[tuple[str, bytes]]:
+        if theirs:  # a big plan: a helper makes some formats meanwhile (issue 14); out_dir exists now
+            with contextlib.suppress(OSError):  # no room for its folder, no process to spare: all here
+                helpers.append(Helper(make, theirs, out_dir))
+        try:
+            yield from made_here([fmt for fmt in formats if not helpers or fmt not in theirs])
+            made = helpers[0].files() if helpers else []
+            if made is None:  # the helper did not finish: make them here (an error shows as it always did)
+                yield from made_here(theirs)
+                return
+            for k, (fmt, name, path) in enumerate(made):
+                place[name] = (formats.index(fmt), k)
+                yield name, path.read_bytes()
+                path.unlink()
+        finally:  # done, failed or let go of: the helper is stopped and its folder removed
+            for helper in helpers:
+                helper.close()
+
+    written = write_set(out_dir, rendered())
+    return sorted(written, key=lambda path: place.get(path.name, (len(formats), 0)))

@@ -1,0 +1,143 @@
+"""The helper process of a big plan's reports (issue 14): the same files, in the same order,
+whether it makes its share, fails or is stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from roadmap.render import helper
+from roadmap.render.helper import COST, HELPER_TASKS, helper_formats
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "examples" / "manufacturer-1200.yaml"
+EVERY = "json,gantt,checklist,mspdi,ics,csv,mermaid,xlsx"
+RUN = """
+import os, sys
+import roadmap.render.helper as helper
+helper.HELPER_TASKS = {tasks}
+PARENT = os.getpid()
+{patch}
+import cli
+cli.main()
+"""
+
+
+def plan(out: Path, *, tasks: int, patch: str = "", formats: str = EVERY) -> subprocess.CompletedProcess[str]:
+    """``roadmap plan`` of the example in a fresh process, a helper used from ``tasks`` tasks on."""
+    code = RUN.format(tasks=tasks, patch=patch)
+    argv = [sys.executable, "-c", code, "plan", str(EXAMPLE), "--format", formats, "--out", str(out)]
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(out.iterdir())}
+
+
+def wrote(stdout: str, out: Path) -> list[str]:
+    return [line.split(str(out) + "/", 1)[1] for line in stdout.splitlines() if line.startswith("wrote ")]
+
+
+def test_a_small_plan_or_a_single_format_gets_no_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(helper, "_can_fork", lambda: True)
+    every = EVERY.split(",")
+    assert helper_formats(every, HELPER_TASKS - 1, own_templates=False) == []
+    assert helper_formats(["gantt"], HELPER_TASKS, own_templates=False) == []
+    assert helper_formats(every, HELPER_TASKS, own_templates=True) == []  # their time budget is this process's
+    monkeypatch.setattr(helper, "_can_fork", lambda: False)
+    assert helper_formats(every, HELPER_TASKS, own_templates=False) == []
+
+
+def test_the_helper_takes_about_half_of_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(helper, "_can_fork", lambda: True)
+    every = EVERY.split(",")
+    theirs = helper_formats(every, HELPER_TASKS, own_templates=False)
+    assert "gantt" in theirs and theirs == [fmt for fmt in every if fmt in theirs]  # in the given order
+    ours = [fmt for fmt in every if fmt not in theirs]
+    assert abs(sum(COST[f] for f in theirs) - sum(COST[f] for f in ours)) <= min(COST.values())
+
+
+def test_the_helper_makes_the_same_files_in_the_same_order(tmp_path: Path) -> None:
+    alone, shared = plan(tmp_path / "alone", tasks=10**9), plan(tmp_path / "shared", tasks=1)
+    assert alone.returncode == 0 and shared.returncode == 0, alone.stderr + shared.stderr
+    assert files(tmp_path / "shared") == files(tmp_path / "alone")  # nothing hidden left behind either
+    assert wrote(shared.stdout, tmp_path / "shared") == wrote(alone.stdout, tmp_path / "alone")
+    assert wrote(alone.stdout, tmp_path / "alone")[:2] == ["plan.json", "gantt.html"]
+
+
+def test_a_helper_that_fails_leaves_its_formats_to_this_process(tmp_path: Path) -> None:
+    failing = (
+        "import roadmap.render.gantt_page as page\n"
+        "real = page.render\n"
+        "def render(ctx):\n"
+        "    if os.getpid() != PARENT:\n"
+        "        raise RuntimeError('the helper breaks')\n"
+        "    return real(ctx)\n"
+        "page.render = render\n"
+    )
+    alone, shared = plan(tmp_path / "alone", tasks=10**9), plan(tmp_path / "shared", tasks=1, patch=failing)
+    assert shared.returncode == 0 and "Traceback" not in shared.stderr, shared.stderr
+    assert files(tmp_path / "shared") == files(tmp_path / "alone")
+    assert wrote(shared.stdout, tmp_path / "shared") == wrote(alone.stdout, tmp_path / "alone")
+
+
+def test_an_error_in_a_helpers_format_shows_as_it_would_without_one(tmp_path: Path) -> None:
+    broken = (
+        "import roadmap.render.gantt_page as page\n"
+        "def render(ctx):\n"
+        "    raise RuntimeError('a bug in the page')\n"
+        "page.render = render\n"
+    )
+    alone = plan(tmp_path / "alone", tasks=10**9, patch=broken)
+    shared = plan(tmp_path / "shared", tasks=1, patch=broken)
+    assert shared.returncode == alone.returncode == 3
+    assert shared.stderr.replace("shared", "alone") == alone.stderr
+    assert not (tmp_path / "shared").exists()  # nothing written, the folder made for it removed again
+
+
+@pytest.mark.external  # real processes and signals
+@pytest.mark.parametrize(("sig", "code", "group"), [(signal.SIGTERM, 143, False), (signal.SIGINT, 130, True)])
+def test_stopped_while_the_helper_works_nothing_is_written_and_the_helper_is_gone(
+    tmp_path: Path, sig: signal.Signals, code: int, group: bool
+) -> None:
+    """SIGTERM reaches this process only; Ctrl-C the whole process group."""
+    pid_file = tmp_path / "helper.pid"
+    slow = (
+        "import time\n"
+        "import roadmap.render.gantt_page as page\n"
+        "def render(ctx):\n"
+        f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(60)\n"
+        "page.render = render\n"
+    )
+    out = tmp_path / "out"
+    argv = [sys.executable, "-c", RUN.format(tasks=1, patch=slow), "plan", str(EXAMPLE), "--format", EVERY]
+    proc = subprocess.Popen(
+        [*argv, "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    helper_pid = int(pid_file.read_text())
+    time.sleep(0.5)  # this process has made its own share and waits for the helper
+    if group:
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == code, err
+    assert "Traceback" not in err
+    with pytest.raises(ProcessLookupError):  # stopped and reaped, not left running or a zombie
+        os.kill(helper_pid, 0)
+    assert not out.exists() or not list(out.iterdir())  # no report, no hidden folder
