@@ -37,6 +37,12 @@ COLUMNS = (
     "effort",
 )
 BASELINE_COLUMNS = ("baseline_start", "baseline_finish", "slip_days")
+PLAIN = frozenset(
+    ("start", "finish", "duration_days", "milestone", "critical", "slack_days", "status", "percent", *BASELINE_COLUMNS)
+)
+"""Columns the plan computes itself (dates, numbers, ``true``/``false``, a status word): no
+separator, quote or formula in them; only a negative number's leading space is quoted (issue
+14: a call less per cell, see :func:`_plain`)."""
 SITE_COLUMN = "site"
 """Only in a plan with sites (issue 17): the site's name, empty for the steps planned once."""
 
@@ -53,9 +59,10 @@ def render_plan(plan: Plan) -> str:
     if plan.sites:  # issue 17: the site of a per-site step, after its stage
         columns = (*columns[:2], SITE_COLUMN, *columns[2:])
     lines = [",".join(csv_field(name) for name in columns)]
+    kinds = [(name, name in PLAIN) for name in columns]
     for task in plan.tasks:
         row = _row(task)
-        lines.append(",".join(csv_field(_cell(row[name])) for name in columns))
+        lines.append(",".join(_plain(row[name]) if plain else csv_field(_cell(row[name])) for name, plain in kinds))
     return "\ufeff" + "".join(line + "\r\n" for line in lines)
 
 
@@ -85,6 +92,12 @@ def _row(task: Task) -> dict[str, str | int | None]:
         "effort": ";".join(f"{role}={days:g}" for role, days in task.effort.items()),
         "site": task.site,
     }
+
+
+def _plain(value: str | int | None) -> str:
+    """A :data:`PLAIN` column's field: what ``csv_field(_cell(value))`` gives, without its checks."""
+    text = _cell(value)
+    return csv_field(text) if text[:1] == " " else text
 
 
 def _bool(value: bool) -> str:

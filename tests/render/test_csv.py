@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -141,3 +142,16 @@ def test_no_cell_starts_like_a_formula(mini_library: Path, make_company: Callabl
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
     assert {int(row[-1]) for row in rows[1:]} == {-3}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_the_columns_written_as_they_are_never_need_quotes_or_a_guard(example: Path) -> None:
+    """Issue 14: PLAIN columns skip most of the quoting checks; what the plan puts in them
+    (dates, numbers, a negative slip, true/false, a status word) comes out the same."""
+    from roadmap.render.cells import csv_field
+    from roadmap.render.csv_out import PLAIN, _cell, _plain, _row
+
+    plan = plan_file(example, as_of=dt.date(2027, 6, 1))[0]
+    values = [_row(task)[name] for task in plan.tasks for name in PLAIN] + [-3, 0, None, "2027-01-04"]
+    for value in values:
+        assert _plain(value) == csv_field(_cell(value)), value
