@@ -269,6 +269,7 @@ def figure_spec(
     hovers: dict[str, str] | None = None,
     tasks: list[Task] | None = None,
     layout_only: bool = False,
+    page: bool = False,
 ) -> dict[str, Any]:
     """The Gantt chart of the whole plan, or of one ``stage``, as plotly.js data: ``{data, layout}``.
 
@@ -283,12 +284,15 @@ def figure_spec(
     ``layout_only``: the bar, link and milestone traces are reduced to their ``name`` (what the
     layout's legend needs) and the y axis has no labels (the page draws a stage's chart from the
     whole chart's data and rows, issue 14).
+    ``page``: the traces as the page's script takes them: no ``hovertext`` (each point's label is
+    the page's string of its row) and the links as ``pairs`` of rows (predecessor, successor, …:
+    the script draws each arrow from its rows' dates) instead of points.
     """
     if tasks is None:
         tasks = [task for task in plan.tasks if stage is None or task.stage == stage]
     row = {task.id: i for i, task in enumerate(tasks)}
     colours = stage_colours(plan)
-    if hovers is None and not layout_only:
+    if hovers is None and not layout_only and not page:
         hovers = hover_texts(plan, lang, tasks)
     labels = hovers or {}
     steps = [task for task in tasks if not task.milestone]
@@ -352,7 +356,7 @@ def figure_spec(
             "textposition": "outside",
             "cliponaxis": False,
             "textfont": {"size": 10},
-            "hovertext": [labels[task.id] for task in own],
+            **({} if page else {"hovertext": [labels[task.id] for task in own]}),
             "hovertemplate": "%{hovertext}<extra></extra>",
             "legendrank": 100 + summary.order,
         }
@@ -398,6 +402,13 @@ def figure_spec(
     links = _links(tasks, row) if arrows else []
 
     def links_trace(name: str) -> dict[str, Any]:
+        trace: dict[str, Any] = {"type": "scatter", "uid": "links", "name": name, "mode": "lines+markers"}
+        marker: dict[str, Any] = {"symbol": "arrow", "angleref": "previous", "color": "rgba(90,90,90,0.8)"}
+        style = {"connectgaps": False, "hoverinfo": "skip", "legendrank": 700}
+        line = {"color": "rgba(90,90,90,0.55)", "width": 1}
+        if page:  # the script draws each arrow from its two rows' dates
+            pairs = [r for pred, succ in links for r in (row[pred.id], row[succ.id])]
+            return {**trace, "line": line, "marker": marker, **style, "pairs": pairs}
         xs: list[str | None] = []
         ys: list[int | None] = []
         sizes: list[int] = []
@@ -411,19 +422,8 @@ def figure_spec(
                 xs += [x0.isoformat(), x1.isoformat(), None]
                 ys += [row[pred.id], row[succ.id], None]
                 sizes += [0, 8, 0]
-        return {
-            "type": "scatter",
-            "uid": "links",
-            "name": name,
-            "mode": "lines+markers",
-            "x": xs,
-            "y": ys,
-            "line": {"color": "rgba(90,90,90,0.55)", "width": 1},
-            "marker": {"symbol": "arrow", "angleref": "previous", "size": sizes, "color": "rgba(90,90,90,0.8)"},
-            "connectgaps": False,
-            "hoverinfo": "skip",
-            "legendrank": 700,
-        }
+        marker = {"symbol": marker["symbol"], "angleref": marker["angleref"], "size": sizes, "color": marker["color"]}
+        return {**trace, "x": xs, "y": ys, "line": line, "marker": marker, **style}
 
     if links:
         add(t(lang, "report_legend_links"), links_trace)
@@ -447,7 +447,7 @@ def figure_spec(
                         "width": [2 if task.critical else 1 for task in milestones],
                     },
                 },
-                "hovertext": [labels[task.id] for task in milestones],
+                **({} if page else {"hovertext": [labels[task.id] for task in milestones]}),
                 "hovertemplate": "%{hovertext}<extra></extra>",
                 "legendrank": 500,
             },

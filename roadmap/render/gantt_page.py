@@ -226,21 +226,12 @@ def page_payload(ctx: RenderContext, sections: list[Section] | None = None) -> d
     tasks = list(plan.tasks)
     hovers = hover_texts(plan, lang)
     n_links = sum(len(task.predecessors) for task in tasks)
-    whole = figure_spec(plan, lang, markers=markers, hovers=hovers)
+    whole = figure_spec(plan, lang, markers=markers, page=True)
     layout = whole["layout"]
     if n_links > WHOLE_CHART_LINKS:  # the links stay in the data for the stage charts
         legend = [str(tr["name"]) for tr in whole["data"] if tr.get("showlegend", True) and tr["uid"] != "links"]
         lines = dated_lines(plan, lang, markers)
         layout = chart_layout(plan, tasks, lang, legend, lines, bottom_axis="xaxis2" in layout, tick_labels=False)
-    row = {task.id: i for i, task in enumerate(tasks)}
-    for trace in whole["data"]:
-        trace.pop("hovertext", None)  # the script takes each point's label from strings, by its row
-        if trace["uid"] == "links":  # the script draws each arrow from its two rows' dates
-            pairs = [(row[p.id], row[task.id]) for task in tasks for p in task.predecessors if p.id in row]
-            for key in ("x", "y"):
-                trace.pop(key)
-            trace["marker"] = {k: v for k, v in trace["marker"].items() if k != "size"}
-            trace["pairs"] = [r for pair in pairs for r in pair]
     figures = [{"id": "all", "stage": None, "layout": layout}]
     by_stage: dict[str, list[Task]] = {}
     for task in tasks:

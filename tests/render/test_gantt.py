@@ -1427,3 +1427,23 @@ def test_a_stage_charts_layout_needs_no_trace_data(name: str) -> None:
         labels = {key: full["layout"]["yaxis"].pop(key) for key in ("tickvals", "ticktext")}
         assert bare["layout"] == full["layout"] and labels["ticktext"]
         assert [trace.get("name") for trace in bare["data"]] == [trace.get("name") for trace in full["data"]]
+
+
+@pytest.mark.parametrize("name", ["manufacturer-1200", "builder-sites"])
+def test_the_page_form_of_the_traces_is_the_full_form_without_labels_and_points(name: str) -> None:
+    """Issue 14: ``figure_spec(page=True)`` gives the traces as the page's script takes them: the
+    full traces without their hover labels, and the links as row pairs instead of points (same
+    keys, same order)."""
+    from roadmap.render.gantt import figure_spec
+
+    plan = plan_file(ROOT / "examples" / f"{name}.yaml", as_of=dt.date(2027, 6, 1))[0]
+    full, page = figure_spec(plan, "fr"), figure_spec(plan, "fr", page=True)
+    row = {task.id: i for i, task in enumerate(plan.tasks)}
+    for trace in full["data"]:
+        trace.pop("hovertext", None)
+        if trace["uid"] == "links":
+            del trace["x"], trace["y"], trace["marker"]["size"]
+            pairs = [(row[p.id], row[task.id]) for task in plan.tasks for p in task.predecessors if p.id in row]
+            trace["pairs"] = [r for pair in pairs for r in pair]
+    assert "links" in [trace["uid"] for trace in page["data"]]
+    assert json.dumps(page["data"]) == json.dumps(full["data"]) and page["layout"] == full["layout"]
