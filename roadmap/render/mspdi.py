@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import itertools
 import re
-import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from roadmap.effort import WorkingDays
@@ -73,22 +71,19 @@ def render(ctx: RenderContext) -> bytes:
     """plan.xml."""
     _DAYS.clear()
     try:
-        lazy: dict[int, Iterator[ET.Element | _Xml]] = {}
-        root = _build(ctx, lazy)
         out = io.StringIO()
-        out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n')
-        _serialize(root, 0, out.write, lazy)
-        out.write("\n")
+        _document(ctx, out.write)
         return out.getvalue().encode("utf-8")
     finally:
         _DAYS.clear()
 
 
 class _Xml:
-    """A task or an assignment written straight as text, the way :func:`_serialize` writes an
-    element at level 2 (issue 14: a 10,000-step plan has half a million of their leaves, and
-    building elements only to write them cost half of plan.xml's time). ``sub`` adds a child,
-    a leaf when it has text, else an element of its own that closes with the next child."""
+    """An element written straight as text, as ``ET.indent(tree, "  ")`` then ``ET.tostring`` would
+    write it at ``level`` (issue 14: a 10,000-step plan has half a million leaves, and building
+    elements only to write them cost half of plan.xml's time). ``sub`` adds a child, a leaf when
+    it has text, else an element of its own that closes with the next child; ``leaves`` adds
+    several leaves at once."""
 
     __slots__ = ("at", "closed", "count", "level", "open", "parts", "tag")
 
@@ -152,6 +147,18 @@ class _Xml:
         else:
             self.parts[self.at] = f"<{self.tag} />"
 
+    def body(self) -> str:
+        """The element's children as text, closed, without the element's own tags (a top element:
+        the caller writes the tags around what comes next, as :func:`_document` does)."""
+        if self.at:
+            msg = f"<{self.tag}> is nested: write its top element"
+            raise ValueError(msg)
+        if self.open is not None:
+            self.open.close()
+            self.open = None
+        self.closed = True
+        return "".join(self.parts[1:])
+
     def xml(self) -> str:
         """The element as text, closed (a top element: a nested one shares its parent's text)."""
         if self.at:
@@ -159,43 +166,6 @@ class _Xml:
             raise ValueError(msg)
         self.close()
         return "".join(self.parts)
-
-
-def _serialize(
-    el: ET.Element, level: int, out: Callable[[str], object], lazy: Mapping[int, Iterator[ET.Element | _Xml]]
-) -> None:
-    """``ET.indent(el, "  ")`` then ``ET.tostring(el, encoding="unicode")``, for a tree without
-    namespaces, comments, tails or mixed content, at a fraction of their cost. The children of an
-    element in ``lazy`` come from its iterator: each is built, written and dropped in turn, so the
-    largest parts of the file never sit in memory as elements. Most elements are leaves without
-    attributes (``<Start>…</Start>``): those are written in place, without a call each."""
-    tag = el.tag
-    head = "<" + tag + "".join(f' {k}="{_escape_attrib(v)}"' for k, v in el.attrib.items())
-    lazy_children = lazy.get(id(el))
-    children: Iterator[ET.Element | _Xml] = lazy_children if lazy_children is not None else iter(el)
-    first = next(children, None)
-    if first is None:
-        text = el.text
-        out(f"{head}>{_escape_text(text)}</{tag}>" if text else head + " />")
-        return
-    inner = "\n" + "  " * (level + 1)
-    leaves = [head + ">"]  # a run of leaves is written at once
-    for child in itertools.chain((first,), children):
-        if isinstance(child, _Xml):  # written as it was built
-            leaves.append(inner)
-            leaves.append(child.xml())
-            continue
-        if not len(child) and not child.attrib and id(child) not in lazy:  # a leaf: in place
-            text = child.text
-            name = child.tag
-            leaves.append(f"{inner}<{name}>{_escape_text(text)}</{name}>" if text else f"{inner}<{name} />")
-            continue
-        leaves.append(inner)
-        out("".join(leaves))
-        leaves = []
-        _serialize(child, level + 1, out, lazy)
-    leaves.append("\n" + "  " * level + "</" + tag + ">")
-    out("".join(leaves))
 
 
 def _escape_text(text: str) -> str:
@@ -208,16 +178,9 @@ def _escape_text(text: str) -> str:
     return text
 
 
-def _escape_attrib(text: str) -> str:
-    text = _escape_text(text)
-    for char, entity in (('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;")):
-        if char in text:
-            text = text.replace(char, entity)
-    return text
-
-
-def _build(ctx: RenderContext, lazy: dict[int, Iterator[ET.Element | _Xml]]) -> ET.Element:
-    """The ``<Project>`` element, the children of its tasks and assignments in ``lazy`` (by ``id``)."""
+def _document(ctx: RenderContext, write: Callable[[str], object]) -> None:
+    """The whole file, in pieces: the project's fields and calendars, then each task and each
+    assignment as it is made (the largest parts of the file never sit in memory at once)."""
     plan = ctx.plan
     company = _name(plan.company.name)
     name = _name(plan.company.name, PROJECT_NAME_MAX)
@@ -225,50 +188,64 @@ def _build(ctx: RenderContext, lazy: dict[int, Iterator[ET.Element | _Xml]]) -> 
     if ctx.plan.branding and ctx.plan.branding.title:
         title = _name(ctx.plan.branding.title)
     roles = _used_roles(ctx)
-    project = ET.Element("Project", {"xmlns": NAMESPACE})
-    _sub(project, "SaveVersion", "14")
-    _sub(project, "Name", name)
-    _sub(project, "Title", title)
-    _sub(project, "Company", company)
-    _sub(project, "ScheduleFromStart", "1")
-    _sub(project, "StartDate", _at(plan.start, DAY_START))
-    _sub(project, "FinishDate", _at(plan.finish, DAY_FINISH))
-    _sub(project, "CurrencyCode", CURRENCIES.get(plan.calendar.country or "", DEFAULT_CURRENCY))
-    _sub(project, "CalendarUID", str(PROJECT_CALENDAR_UID))
-    _sub(project, "DefaultStartTime", DAY_START)
-    _sub(project, "DefaultFinishTime", DAY_FINISH)
-    _sub(project, "MinutesPerDay", str(HOURS_PER_DAY * 60))
-    _sub(project, "MinutesPerWeek", str(HOURS_PER_DAY * 60 * (7 - len(plan.calendar.weekend))))
-    _sub(project, "DaysPerMonth", "20")
-    _sub(project, "DefaultTaskType", "1")
-    _sub(project, "DurationFormat", DAYS_FORMAT)
-    _sub(project, "WorkFormat", "2")
-    _sub(project, "HonorConstraints", "1")
-    _sub(project, "NewTasksEffortDriven", "0")
-    _sub(project, "WeekStartDay", "1")
+    head = _Xml("Project", 0)
+    head.leaves(
+        ("SaveVersion", "14"),
+        ("Name", name),
+        ("Title", title),
+        ("Company", company),
+        ("ScheduleFromStart", "1"),
+        ("StartDate", _at(plan.start, DAY_START)),
+        ("FinishDate", _at(plan.finish, DAY_FINISH)),
+        ("CurrencyCode", CURRENCIES.get(plan.calendar.country or "", DEFAULT_CURRENCY)),
+        ("CalendarUID", str(PROJECT_CALENDAR_UID)),
+        ("DefaultStartTime", DAY_START),
+        ("DefaultFinishTime", DAY_FINISH),
+        ("MinutesPerDay", str(HOURS_PER_DAY * 60)),
+        ("MinutesPerWeek", str(HOURS_PER_DAY * 60 * (7 - len(plan.calendar.weekend)))),
+        ("DaysPerMonth", "20"),
+        ("DefaultTaskType", "1"),
+        ("DurationFormat", DAYS_FORMAT),
+        ("WorkFormat", "2"),
+        ("HonorConstraints", "1"),
+        ("NewTasksEffortDriven", "0"),
+        ("WeekStartDay", "1"),
+    )
     if plan.as_of:
-        _sub(project, "StatusDate", _at(plan.as_of, DAY_FINISH))
-    _sub(project, "NewTasksAreManual", "0")
-    calendars = _sub(project, "Calendars")
-    calendars.append(_project_calendar(ctx))
+        head.sub("StatusDate", _at(plan.as_of, DAY_FINISH))
+    head.sub("NewTasksAreManual", "0")
+    calendars = head.sub("Calendars")
+    _project_calendar(calendars, ctx)
     for uid, (_, role_title) in enumerate(roles, start=PROJECT_CALENDAR_UID + 1):
-        calendars.append(_resource_calendar(uid, role_title))
+        _resource_calendar(calendars, uid, role_title)
     cals = _SiteCalendars.of(plan, PROJECT_CALENDAR_UID + len(roles) + 1)
     for site in plan.sites:  # issue 17: a site's own calendar, for its steps
         if site.name in cals.uids:
             info = cals.infos[site.name]
             name = _name(f"{site.name} ({site.country})" if site.country else site.name)
-            calendars.append(_base_calendar(cals.uids[site.name], name, info, _names(info)))
+            _base_calendar(calendars, cals.uids[site.name], name, info, _names(info))
     uids = _task_uids(plan)
     team_order: dict[str, list[str]] = {}
     for earlier, later in plan.resource_links:
         team_order.setdefault(later, []).append(earlier)
-    tasks = _sub(project, "Tasks")
-    lazy[id(tasks)] = _tasks(plan, uids, _wbs_codes(plan), team_order, cals)
-    _resources(project, plan, roles)
-    assignments = _sub(project, "Assignments")
-    lazy[id(assignments)] = _assignments(plan, uids, roles, cals)
-    return project
+    write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Project xmlns="{NAMESPACE}">')
+    write(head.body())
+    _stream(write, "Tasks", _tasks(plan, uids, _wbs_codes(plan), team_order, cals))
+    write("\n  " + _resources(plan, roles).xml())
+    _stream(write, "Assignments", _assignments(plan, uids, roles, cals))
+    write("\n</Project>\n")
+
+
+def _stream(write: Callable[[str], object], tag: str, children: Iterator[_Xml]) -> None:
+    """``<tag>`` (a child of the project) with each child written as it comes; ``<tag />`` without any."""
+    first = next(children, None)
+    if first is None:
+        write(f"\n  <{tag} />")
+        return
+    write(f"\n  <{tag}>\n    {first.xml()}")
+    for child in children:
+        write("\n    " + child.xml())
+    write(f"\n  </{tag}>")
 
 
 @dataclass(frozen=True)
@@ -402,17 +379,19 @@ def _summary(
     return el
 
 
-def _resources(project: ET.Element, plan: Plan, roles: list[tuple[str, str]]) -> None:
-    resources = _sub(project, "Resources")
+def _resources(plan: Plan, roles: list[tuple[str, str]]) -> _Xml:
+    resources = _Xml("Resources", 1)
     for uid, (role, role_title) in enumerate(roles, start=1):
-        resource = _sub(resources, "Resource")
-        _sub(resource, "UID", str(uid))
-        _sub(resource, "ID", str(uid))
-        _sub(resource, "Name", role_title)
-        _sub(resource, "Type", "1")
-        _sub(resource, "IsNull", "0")
-        _sub(resource, "MaxUnits", f"{plan.team.get(role, 1):.2f}")
-        _sub(resource, "CalendarUID", str(PROJECT_CALENDAR_UID + uid))
+        resources.sub("Resource").leaves(
+            ("UID", str(uid)),
+            ("ID", str(uid)),
+            ("Name", role_title),
+            ("Type", "1"),
+            ("IsNull", "0"),
+            ("MaxUnits", f"{plan.team.get(role, 1):.2f}"),
+            ("CalendarUID", str(PROJECT_CALENDAR_UID + uid)),
+        )
+    return resources
 
 
 def _assignments(
@@ -563,61 +542,60 @@ def _project_summary(plan: Plan) -> _Xml:
     return el
 
 
-def _project_calendar(ctx: RenderContext) -> ET.Element:
+def _project_calendar(calendars: _Xml, ctx: RenderContext) -> None:
     """The project's base calendar."""
     info = ctx.plan.calendar
     country = f" ({info.country})" if info.country else ""
-    return _base_calendar(PROJECT_CALENDAR_UID, f"Roadmap{country}", info, _names(info))
+    _base_calendar(calendars, PROJECT_CALENDAR_UID, f"Roadmap{country}", info, _names(info))
 
 
-def _base_calendar(uid: int, name: str, info: CalendarInfo, names: dict[dt.date, str]) -> ET.Element:
+def _base_calendar(calendars: _Xml, uid: int, name: str, info: CalendarInfo, names: dict[dt.date, str]) -> None:
     """A base calendar: week days, then exceptions in both the legacy and the 2007 form."""
-    cal = ET.Element("Calendar")
-    _sub(cal, "UID", str(uid))
-    _sub(cal, "Name", name)
-    _sub(cal, "IsBaseCalendar", "1")
-    _sub(cal, "IsBaselineCalendar", "0")
-    _sub(cal, "BaseCalendarUID", "-1")
-    week = _sub(cal, "WeekDays")
-    for name in ("sun", "mon", "tue", "wed", "thu", "fri", "sat"):
-        week_day = _sub(week, "WeekDay")
-        _sub(week_day, "DayType", str(_MSPDI_DAY[name]))
-        working = name not in info.weekend
-        _sub(week_day, "DayWorking", "1" if working else "0")
+    cal = calendars.sub("Calendar").leaves(
+        ("UID", str(uid)),
+        ("Name", name),
+        ("IsBaseCalendar", "1"),
+        ("IsBaselineCalendar", "0"),
+        ("BaseCalendarUID", "-1"),
+    )
+    week = cal.sub("WeekDays")
+    for day_name in ("sun", "mon", "tue", "wed", "thu", "fri", "sat"):
+        working = day_name not in info.weekend
+        week_day = week.sub("WeekDay").leaves(
+            ("DayType", str(_MSPDI_DAY[day_name])), ("DayWorking", "1" if working else "0")
+        )
         if working:
             _working_times(week_day)
     exceptions = _exceptions(info)
     for day, working in exceptions:  # the pre-2007 form, still read by some importers
-        week_day = _sub(week, "WeekDay")
-        _sub(week_day, "DayType", "0")
-        _sub(week_day, "DayWorking", "1" if working else "0")
+        week_day = week.sub("WeekDay").leaves(("DayType", "0"), ("DayWorking", "1" if working else "0"))
         _time_period(week_day, day)
         if working:
             _working_times(week_day)
     if exceptions:
-        block = _sub(cal, "Exceptions")
+        block = cal.sub("Exceptions")
         for day, working in exceptions:
-            exc = _sub(block, "Exception")
-            _sub(exc, "EnteredByOccurrences", "0")
+            exc = block.sub("Exception").leaves(("EnteredByOccurrences", "0"))
             _time_period(exc, day)
-            _sub(exc, "Occurrences", "1")
-            _sub(exc, "Name", names.get(day) or ("Working day" if working else "Holiday"))
-            _sub(exc, "Type", "1")
-            _sub(exc, "DayWorking", "1" if working else "0")
+            exc.leaves(
+                ("Occurrences", "1"),
+                ("Name", names.get(day) or ("Working day" if working else "Holiday")),
+                ("Type", "1"),
+                ("DayWorking", "1" if working else "0"),
+            )
             if working:
                 _working_times(exc)
-    return cal
 
 
-def _resource_calendar(uid: int, name: str) -> ET.Element:
+def _resource_calendar(calendars: _Xml, uid: int, name: str) -> None:
     """A resource's own calendar: derived from the project calendar, no changes."""
-    cal = ET.Element("Calendar")
-    _sub(cal, "UID", str(uid))
-    _sub(cal, "Name", name[:51])
-    _sub(cal, "IsBaseCalendar", "0")
-    _sub(cal, "IsBaselineCalendar", "0")
-    _sub(cal, "BaseCalendarUID", str(PROJECT_CALENDAR_UID))
-    return cal
+    calendars.sub("Calendar").leaves(
+        ("UID", str(uid)),
+        ("Name", name[:51]),
+        ("IsBaseCalendar", "0"),
+        ("IsBaselineCalendar", "0"),
+        ("BaseCalendarUID", str(PROJECT_CALENDAR_UID)),
+    )
 
 
 def _exceptions(info: CalendarInfo) -> list[tuple[dt.date, bool]]:
@@ -631,18 +609,14 @@ def _names(info: CalendarInfo) -> dict[dt.date, str]:
     return {day: _name(name) for day, name in info.holiday_names.items()}
 
 
-def _time_period(parent: ET.Element, day: dt.date) -> None:
-    period = _sub(parent, "TimePeriod")
-    _sub(period, "FromDate", _at(day, "00:00:00"))
-    _sub(period, "ToDate", _at(day, "23:59:00"))
+def _time_period(parent: _Xml, day: dt.date) -> None:
+    parent.sub("TimePeriod").leaves(("FromDate", _at(day, "00:00:00")), ("ToDate", _at(day, "23:59:00")))
 
 
-def _working_times(parent: ET.Element) -> None:
-    times = _sub(parent, "WorkingTimes")
+def _working_times(parent: _Xml) -> None:
+    times = parent.sub("WorkingTimes")
     for start, finish in WORKING_TIMES:
-        time = _sub(times, "WorkingTime")
-        _sub(time, "FromTime", start)
-        _sub(time, "ToTime", finish)
+        times.sub("WorkingTime").leaves(("FromTime", start), ("ToTime", finish))
 
 
 def _task_uids(plan: Plan) -> dict[str, int]:
@@ -752,9 +726,3 @@ def _name(value: str, limit: int = NAME_MAX) -> str:
     """A one-line name: no control characters, whitespace runs as one space, within the schema's length."""
     return _SPACES.sub(" ", _text(value)).strip()[:limit]
 
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
-    el = ET.SubElement(parent, tag)
-    if text is not None:
-        el.text = text
-    return el

@@ -14,7 +14,7 @@ import pytest
 from roadmap.plan import Plan, Task, plan_file
 from roadmap.render import RenderContext, render, write_reports
 from roadmap.render.mspdi import LAG_UNITS_PER_DAY, NAMESPACE, resource_name
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 
 NS = {"p": NAMESPACE}
 
@@ -630,30 +630,34 @@ def test_rescheduling_with_progress_keeps_slack_and_critical_flags(mpxj: Any, tm
     _check_slack(project, plan)
 
 
-def test_tasks_written_as_text_match_the_element_writer() -> None:
-    """Issue 14: tasks and assignments are written straight as text (_Xml); the text is what
-    the element serializer gives for the same element at their level."""
-    from roadmap.render.mspdi import _serialize, _sub, _Xml
+@pytest.mark.parametrize("name", ["manufacturer-1200", "builder-sites"])
+def test_plan_xml_is_what_elementtree_writes_for_its_own_tree(name: str) -> None:
+    """Issue 14: plan.xml is written straight as text (_Xml), in pieces; parsed back and written
+    again by the standard library (``ET.indent`` then ``ET.tostring``), it is the same text:
+    the same escaping, empty elements and indentation."""
+    plan = plan_file(ROOT / "examples" / f"{name}.yaml", as_of=dt.date(2027, 6, 1))[0]
+    text = render("mspdi", RenderContext(plan=plan)).decode("utf-8")
+    declaration, body = text.split("\n", 1)
+    assert declaration == '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    ET.register_namespace("", NAMESPACE)
+    root = ET.fromstring(body)
+    ET.indent(root, "  ")
+    assert ET.tostring(root, encoding="unicode") + "\n" == body
+    assert "<Calendars>" in body and "<Exceptions>" in body and "<Assignments>" in body
 
-    def fill(sub: Any) -> None:
-        sub("UID", "1")
-        sub("Name", "R&D <b> > a")
-        sub("Notes", "")
-        link = sub("PredecessorLink", None)
-        link_sub = link.sub if isinstance(link, _Xml) else lambda tag, text=None: _sub(link, tag, text)
-        link_sub("PredecessorUID", "2")
-        link_sub("Nested", None)
-        sub("Bare", None)
-        sub("After", "z")
 
-    text = _Xml("Task")
-    fill(text.sub)
-    element = ET.Element("Task")
-    fill(lambda tag, text=None: _sub(element, tag, text))
-    written: list[str] = []
-    _serialize(element, 2, written.append, {})
-    assert text.xml() == "".join(written)
-    assert "<Bare />" in text.xml() and "<Nested />" in text.xml() and "R&amp;D &lt;b&gt; &gt; a" in text.xml()
+def test_an_element_with_nothing_in_it_closes_at_once() -> None:
+    from roadmap.render.mspdi import _Xml
+
+    empty = _Xml("Resources", 1)
+    assert empty.xml() == "<Resources />"
+    top = _Xml("Project", 0)
+    top.sub("Calendars").sub("Calendar").leaves(("UID", "1"))
+    assert top.body() == "\n  <Calendars>\n    <Calendar>\n      <UID>1</UID>\n    </Calendar>\n  </Calendars>"
+    with pytest.raises(ValueError, match="closed"):  # its children are written: nothing may follow
+        top.sub("Tasks")
+    with pytest.raises(ValueError, match="nested"):  # a nested element's text is its parent's
+        _Xml("Project", 0).sub("Tasks").body()
 
 
 def test_leaves_write_what_a_sub_each_writes() -> None:
