@@ -363,22 +363,9 @@ def build_plan(company: CompanyInput, library: Library, *, as_of: dt.date | None
         check_date(as_of, "as_of")
         if late := check_status_date(data, company.source, as_of):
             raise InputError(late)
-    resolution = resolve(library, data, lang, company.path.name)
-    site_plan: SitePlan | None = None
-    if data.sites:  # issue 17: per-site copies of the per-site steps, a gate per wave
-        from roadmap.sites import expand_sites
-
-        resolution, site_plan = expand_sites(resolution, library, data, lang, company.path.name)
-    check_plan_limits(company, resolution)
-    try:
-        calendar = build_calendar(
-            data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays, language=lang
-        )
-    except ValueError as exc:
-        raise InputError.at(company.path, str(exc)) from exc
-    index, masks, sched_tasks = _scheduler_tasks(
-        company, resolution, calendar, as_of, lang, sites=site_plan is not None
-    )
+    prepared = _prepare(company, library, as_of, lang)
+    resolution, site_plan, calendar = prepared.resolution, prepared.site_plan, prepared.calendar
+    index, masks, sched_tasks = prepared.index, prepared.masks, prepared.sched_tasks
     too_big = over_capacity(
         (b.step for b in resolution.blocks.values() if b.step and sched_tasks[b.id].task.fixed_start is None),
         data.team,
@@ -560,17 +547,45 @@ def scheduler_inputs(
     """For the forecast: the company resolved (copied per site when it has sites) and its
     scheduler tasks, as :func:`build_plan` schedules them (``plan.not_before`` included), with the
     index they are on (working days; with sites, calendar days)."""
+    prepared = _prepare(company, library, as_of, lang)
+    return prepared.resolution, prepared.index, [n.task for n in prepared.sched_tasks.values()]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What scheduling a company starts from (:func:`_prepare`)."""
+
+    resolution: Resolution
+    site_plan: SitePlan | None
+    calendar: WorkCalendar
+    index: WorkCalendar | DayIndex
+    """The index the scheduler counts on: working days; with sites, calendar days."""
+    masks: _Masks | None
+    sched_tasks: dict[str, _Note]
+
+
+def _prepare(company: CompanyInput, library: Library, as_of: dt.date | None, lang: str) -> _Prepared:
+    """The company resolved (with sites, its per-site copies and a gate per wave, issue 17) and
+    checked against the plan limits, its calendar, and the scheduler's tasks on their index: the
+    start both :func:`build_plan` and the forecast (:func:`scheduler_inputs`) schedule from."""
     data = company.data
     resolution = resolve(library, data, lang, company.path.name)
-    if data.sites:  # issue 17
+    site_plan: SitePlan | None = None
+    if data.sites:
         from roadmap.sites import expand_sites
 
-        resolution, _ = expand_sites(resolution, library, data, lang, company.path.name)
-    calendar = build_calendar(
-        data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays, language=lang
+        resolution, site_plan = expand_sites(resolution, library, data, lang, company.path.name)
+    check_plan_limits(company, resolution)
+    try:
+        calendar = build_calendar(
+            data.plan.start, data.company.country, data.plan.weekend, data.plan.holidays, language=lang
+        )
+    except ValueError as exc:
+        raise InputError.at(company.path, str(exc)) from exc
+    index, masks, sched_tasks = _scheduler_tasks(
+        company, resolution, calendar, as_of, lang, sites=site_plan is not None
     )
-    index, _, notes = _scheduler_tasks(company, resolution, calendar, as_of, lang, sites=bool(data.sites))
-    return resolution, index, [n.task for n in notes.values()]
+    return _Prepared(resolution, site_plan, calendar, index, masks, sched_tasks)
 
 
 @dataclass(frozen=True)
