@@ -781,12 +781,11 @@ def _calendar_info(calendar: WorkCalendar, start: dt.date, finish: dt.date, coun
 
 def _site_calendar_info(plan: Plan, calendar: WorkCalendar, site: Site, lang: str) -> CalendarInfo | None:
     """A site's calendar over the plan's span with its blackout days; None when it is the plan's."""
+    from roadmap.sites import blackout_days
+
     info = _calendar_info(calendar, plan.start, plan.finish, calendar.country)
     blackout = {
-        day: t(lang, "site_blackout")
-        for window in site.blackout
-        for n in range((window.to - window.from_).days + 1)
-        if plan.start <= (day := window.from_ + dt.timedelta(days=n)) <= plan.finish and calendar.is_working(day)
+        day: t(lang, "site_blackout") for day in blackout_days(site, calendar) if plan.start <= day <= plan.finish
     }
     if not blackout and info.model_dump() == plan.calendar.model_dump():
         return None

@@ -47,6 +47,7 @@ from roadmap.yamlio import LoadedYaml, did_you_mean
 __all__ = [
     "HEAD_OFFICE",
     "SitePlan",
+    "blackout_days",
     "check_sites",
     "expand_sites",
     "site_calendars",
@@ -292,30 +293,37 @@ def site_calendars(data: CompanyFile, origin: dt.date, head_office: WorkCalendar
     return out
 
 
+def blackout_days(site: Site, calendar: WorkCalendar) -> frozenset[dt.date]:
+    """The days ``site`` would work on ``calendar`` but does not: the working days of its blackout
+    windows (a working weekend day included). The one rule of a blackout: the scheduler's mask
+    (:func:`site_masks`) and plan.json's site calendar both take the site's days off from here."""
+    days = (w.from_ + dt.timedelta(days=n) for w in site.blackout for n in range((w.to - w.from_).days + 1))
+    return frozenset(day for day in days if calendar.is_working(day))
+
+
 def site_masks(
     data: CompanyFile, index: DayIndex, head_office: WorkCalendar, calendars: Mapping[str, WorkCalendar]
 ) -> tuple[DayMask, dict[str, DayMask]]:
-    """The head office's working days and each site's (``calendars``: :func:`site_calendars`, here
-    with their blackout windows), on the shared calendar-day index."""
-    origin = index.origin
-    ordinal = origin.toordinal()
+    """The head office's working days and each site's (``calendars``: :func:`site_calendars`, less
+    its :func:`blackout_days`), on the shared calendar-day index."""
+    ordinal = index.origin.toordinal()
 
-    def of(calendar: WorkCalendar, windows: tuple[tuple[int, int], ...], key: str) -> DayMask:
+    def of(calendar: WorkCalendar, off: frozenset[dt.date], key: str) -> DayMask:
         def works(i: int) -> bool:
             day = dt.date.fromordinal(ordinal + i)
-            return calendar.is_working(day) and not any(a <= i <= b for a, b in windows)
+            return calendar.is_working(day) and day not in off
 
         return DayMask(works, key)
 
-    hq = of(head_office, (), "")
-    shared: dict[tuple[str | None, tuple[tuple[int, int], ...]], DayMask] = {(data.company.country, ()): hq}
+    hq = of(head_office, frozenset(), "")
+    shared: dict[tuple[str | None, frozenset[dt.date]], DayMask] = {(data.company.country, frozenset()): hq}
     masks: dict[str, DayMask] = {}
     for site in data.sites:
         country = site.country or data.company.country
         calendar = calendars[site.name]
-        windows = tuple(sorted((index.to_index(w.from_), index.to_index(w.to)) for w in site.blackout))
-        mask = shared.get((country, windows))  # sites on the same calendar share its days
+        off = blackout_days(site, calendar)
+        mask = shared.get((country, off))  # sites on the same calendar share its days
         if mask is None:
-            mask = shared[country, windows] = of(calendar, windows, site.name)
+            mask = shared[country, off] = of(calendar, off, site.name)
         masks[site.name] = mask
     return hq, masks

@@ -193,6 +193,26 @@ def test_ready_and_blackout_hold_a_sites_steps(tmp_path: Path) -> None:
     assert min(t.start for t in dark.tasks if t.site == "A") > first + dt.timedelta(days=13)
 
 
+
+def test_a_blackout_is_one_rule_for_the_schedule_and_the_site_calendar(tmp_path: Path) -> None:
+    """The site's days off in plan.json's site calendar are the blackout days the scheduler
+    skipped (roadmap.sites.blackout_days): working days only, weekends and holidays aside."""
+    from roadmap.sites import blackout_days
+
+    free = plan_file(small(tmp_path, "  - {name: A, employees: 200}", name="a.yaml"))[0]
+    first = min(t.start for t in free.tasks if t.site == "A")
+    last = first + dt.timedelta(days=13)  # two weekends inside
+    window = f"[{{from: {first}, to: {last}}}]"
+    dark, company, _ = plan_file(small(tmp_path, f"  - {{name: A, employees: 200, blackout: {window}}}", name="c.yaml"))
+    site = next(s for s in company.data.sites if s.name == "A")
+    calendar = build_calendar(dark.start, "FR", None, ())
+    off = blackout_days(site, calendar)
+    assert off and all(calendar.is_working(day) for day in off) and len(off) < 14
+    (info,) = [s.calendar for s in dark.sites if s.name == "A"]
+    assert info is not None and off <= set(info.holidays)
+    for task in (t for t in dark.tasks if t.site == "A" and not t.milestone):
+        assert task.start > last or task.finish < first
+
 # ---------------------------------------------------------------- validation
 
 
