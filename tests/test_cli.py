@@ -426,3 +426,13 @@ def test_the_console_script_prints_the_stored_help_without_importing_typer() -> 
     assert "cli" in imported and not any(name.split(".")[0] in ("typer", "click", "rich") for name in imported)
     narrow = _help_run(code, 60)  # typer wraps to the terminal: its own path
     assert narrow.stdout != cli.HELP and narrow.stdout.startswith("Usage: roadmap [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_init_offers_the_industries_a_company_file_accepts() -> None:
+    """cli.IndustryChoice (typer's choices) is a copy of roadmap.models.Industry: kept in step."""
+    from typing import get_args
+
+    from cli import IndustryChoice
+    from roadmap.models import Industry
+
+    assert tuple(choice.value for choice in IndustryChoice) == get_args(Industry)
