@@ -41,6 +41,8 @@ import datetime as dt
 import functools
 import hashlib
 import re
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,8 +83,8 @@ def extra_files(ctx: RenderContext) -> list[tuple[str, bytes]]:
     files = []
     for site in ctx.plan.sites:
         name = names[site.name]
-        # a site's own previous calendar first; else its events as plan.ics had them
-        previous = {**shared, **(_read_previous(str(Path(folder) / name)) if folder else {})}
+        # a site's own previous calendar first; else its events as plan.ics had them (not copied)
+        previous = ChainMap(_read_previous(str(Path(folder) / name)) if folder else {}, shared)
         files.append((name, _calendar(ctx, level, site.name, tasks.get(site.name, []), previous)))
     return files
 
@@ -99,7 +101,7 @@ def _calendar(
     level: str,
     site: str | None = None,
     tasks: list[Task] | None = None,
-    previous: dict[str, _Seen] | None = None,
+    previous: Mapping[str, _Seen] | None = None,
 ) -> bytes:
     """The calendar of the whole plan, or of one ``site``'s ``tasks``; ``previous``: the events
     written before (default: the previous plan.ics, the ``ics_previous`` option)."""
@@ -279,7 +281,7 @@ def _baseline_spans(plan: Plan, level: str, site: str | None = None) -> dict[str
     return moved
 
 
-def _revise(lines: list[str], previous: dict[str, _Seen], moved: dict[str, int]) -> list[str]:
+def _revise(lines: list[str], previous: Mapping[str, _Seen], moved: dict[str, int]) -> list[str]:
     """Give every component its SEQUENCE and DTSTAMP (see the module's docstring)."""
     out: list[str] = []
     copied = 0  # lines[:copied] are in out
