@@ -139,8 +139,9 @@ class TaskDays:
     its own (another country, blackouts), else the plan's."""
 
     def __init__(self, plan: Plan) -> None:
-        self.plan = WorkingDays(plan.calendar)
-        self.plan.cover(plan.start, plan.finish)  # the span at once, not task by task
+        self.shared = WorkingDays(plan.calendar)
+        """The plan's own calendar: the steps planned once, and the sites without a calendar of their own."""
+        self.shared.cover(plan.start, plan.finish)  # the span at once, not task by task
         self.sites: dict[str, WorkingDays] = {}
         for site in plan.sites:
             if site.calendar is not None:
@@ -149,7 +150,7 @@ class TaskDays:
 
     def of(self, task: Task) -> list[dt.date]:
         """:meth:`WorkingDays.of` on the task's calendar."""
-        return self.sites.get(task.site or "", self.plan).of(task)
+        return self.sites.get(task.site or "", self.shared).of(task)
 
 
 def month_key(day: dt.date) -> str:
@@ -209,7 +210,7 @@ def weekly_load(plan: Plan) -> tuple[list[dt.date], dict[str, list[float]]]:
     """Mondays of the plan's weeks, and per role the average people busy per working day of each
     week (a day the plan's calendar works, or one a site's step works on its own calendar)."""
     own = TaskDays(plan)
-    days = own.plan
+    days = own.shared
     busy: dict[str, dict[dt.date, int]] = {}
     for task in plan.tasks:
         if task.milestone or not task.demands:

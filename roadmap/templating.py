@@ -65,7 +65,7 @@ def plain(value: Any) -> Any:
     Pydantic models and dataclasses become dicts, tuples and sets lists, so a template reaches
     data only, never a model's methods (``parse_file``, ``parse_raw``...). Anything else
     becomes its text. Linear in the data (issue 14: a 10,000-step plan is walked in a few
-    hundredths of a second): one type test per value, each class's field names looked up once.
+    hundredths of a second): one type test per value, each class's shape looked up once.
     """
     import dataclasses
     import types
@@ -74,15 +74,18 @@ def plain(value: Any) -> Any:
 
     scalars = (type(None), bool, int, float, str, dt.date, dt.datetime)
     functions = (types.FunctionType, types.BuiltinFunctionType, functools.partial)
-    models: dict[type, bool] = {}
-    fields: dict[type, tuple[str, ...] | None] = {}
-    """Per class: a dataclass instance's field names, None for any other kind of value."""
+    shapes: dict[type, tuple[str, ...] | bool | None] = {}
+    """Per class: True for a pydantic model, a dataclass instance's field names, None otherwise."""
 
-    def names(kind: type, item: Any) -> tuple[str, ...] | None:
-        if kind not in fields:  # a dataclass *class* is not data: it becomes its text
-            is_data = dataclasses.is_dataclass(item) and not isinstance(item, type)
-            fields[kind] = tuple(f.name for f in dataclasses.fields(item)) if is_data else None
-        return fields[kind]
+    def shape(kind: type, item: Any) -> tuple[str, ...] | bool | None:
+        if kind not in shapes:  # a dataclass *class* is not data: it becomes its text
+            if issubclass(kind, BaseModel):
+                shapes[kind] = True
+            elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+                shapes[kind] = tuple(f.name for f in dataclasses.fields(item))
+            else:
+                shapes[kind] = None
+        return shapes[kind]
 
     def walk(item: Any) -> Any:
         kind = type(item)
@@ -94,13 +97,10 @@ def plain(value: Any) -> Any:
             return {k if type(k) is str else str(k): walk(v) for k, v in item.items()}
         if isinstance(item, bool | int | float | str | dt.date):  # subclasses (enums, IntEnum...)
             return item
-        is_model = models.get(kind)
-        if is_model is None:
-            is_model = models[kind] = issubclass(kind, BaseModel)
-        if is_model:  # a pydantic model keeps its fields, and only them, in its __dict__
+        own = shape(kind, item)
+        if own is True:  # a pydantic model keeps its fields, and only them, in its __dict__
             return {name: walk(v) for name, v in item.__dict__.items()}
-        own = names(kind, item)
-        if own is not None:
+        if isinstance(own, tuple):
             return {name: walk(getattr(item, name)) for name in own}
         if isinstance(item, Mapping):
             return {str(k): walk(v) for k, v in item.items()}
