@@ -100,14 +100,19 @@ def write_set(out_dir: Path, files: Iterable[tuple[str, bytes]]) -> list[Path]:
         raise
 
 
+def refuse_folder(target: Path) -> None:
+    """A report's place taken by a folder: :class:`EnvironmentProblem` (nothing is written)."""
+    if target.is_dir():
+        raise EnvironmentProblem(f"{target}: is a folder, not a file: nothing was written")
+
+
 def _write_staged(out_dir: Path, files: Iterable[tuple[str, bytes]]) -> list[Path]:
     written: list[Path] = []
     with _staging(out_dir) as staging:
         staged: list[tuple[Path, Path]] = []
         for name, payload in files:
             target = out_dir / name
-            if target.is_dir():
-                raise EnvironmentProblem(f"{target}: is a folder, not a file: nothing was written")
+            refuse_folder(target)
             temp = staging / name
             try:
                 _fill(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), payload)

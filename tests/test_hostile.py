@@ -628,6 +628,21 @@ def test_an_output_file_that_is_a_folder(mini_library: Path, make_company: Calla
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["plan.json"]
 
 
+def test_a_folder_in_a_reports_place_is_said_before_anything_is_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import roadmap.render as rendering
+    from roadmap.plan import plan_file
+
+    plan = plan_file(EXAMPLES[0])[0]
+    (tmp_path / "out" / "gantt.html").mkdir(parents=True)
+    made: list[str] = []
+    monkeypatch.setattr(rendering, "render_files", lambda fmt, ctx: made.append(fmt) or [])
+    with pytest.raises(EnvironmentProblem, match=r"gantt\.html: is a folder, not a file: nothing was written"):
+        rendering.write_reports(rendering.RenderContext(plan=plan), ["json", "gantt"], tmp_path / "out")
+    assert made == []
+
+
 @pytest.mark.parametrize(("code", "reason"), [(errno.ENOSPC, "no space left on device"), (errno.EROFS, "read-only")])
 def test_a_full_disk_or_read_only_folder(
     code: int,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roadmap.errors import InputError
-from roadmap.output import write_set
+from roadmap.output import refuse_folder, write_set
 from roadmap.render.helper import Helper, helper_formats
 
 if TYPE_CHECKING:
@@ -105,6 +105,8 @@ def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> 
     (:mod:`roadmap.render.helper`): the same files, sooner."""
     from roadmap.yamlio import gc_paused
 
+    for fmt in formats:  # a folder in a report's place: said before anything is rendered
+        refuse_folder(out_dir / FORMATS[fmt][0])
     previous = out_dir / FORMATS["ics"][0]
     if "ics" in formats and previous.is_file():  # its SEQUENCE numbers go on from the last run's
         ctx = replace(ctx, options=(*ctx.options, ("ics_previous", str(previous))))
