@@ -99,37 +99,21 @@ class _Xml:
 
     def sub(self, tag: str, text: str | None = None) -> _Xml:
         """A child ``<tag>text</tag>`` (returns self), or without text an element (returned)."""
-        if self.closed:
-            msg = f"<{self.tag}> is closed: a child added now would land after it"
-            raise ValueError(msg)
-        if self.open is not None:
-            self.open.close()
-            self.open = None
+        if text is not None:
+            return self.leaves((tag, text))
+        self.parts.append(self._next_child())
         self.count += 1
-        inner = "\n" + "  " * (self.level + 1)
-        if text is None:
-            self.parts.append(inner)
-            self.open = _Xml(tag, self.level + 1, self.parts)
-            return self.open
-        if "&" in text or "<" in text or ">" in text:  # checked here, not in a call: the hot path of plan.xml
-            text = _escape_text(text)
-        self.parts.append(f"{inner}<{tag}>{text}</{tag}>" if text else f"{inner}<{tag} />")
-        return self
+        self.open = _Xml(tag, self.level + 1, self.parts)
+        return self.open
 
     def leaves(self, *items: tuple[str, str]) -> _Xml:
-        """Children ``<tag>text</tag>``, one per ``(tag, text)``: what a ``sub`` each writes, in one call
-        (the hot path of plan.xml: half a million leaves at 10,000 steps). Returns self."""
-        if self.closed:
-            msg = f"<{self.tag}> is closed: a child added now would land after it"
-            raise ValueError(msg)
-        if self.open is not None:
-            self.open.close()
-            self.open = None
+        """Children ``<tag>text</tag>``, one per ``(tag, text)``, in one call (the hot path of
+        plan.xml: half a million leaves at 10,000 steps). Returns self."""
+        inner = self._next_child()
         self.count += len(items)
-        inner = "\n" + "  " * (self.level + 1)
         parts = self.parts
         for tag, text in items:
-            if "&" in text or "<" in text or ">" in text:
+            if "&" in text or "<" in text or ">" in text:  # checked here, not in a call
                 text = _escape_text(text)
             parts.append(f"{inner}<{tag}>{text}</{tag}>" if text else f"{inner}<{tag} />")
         return self
@@ -139,9 +123,7 @@ class _Xml:
         if self.closed:
             return
         self.closed = True
-        if self.open is not None:
-            self.open.close()
-            self.open = None
+        self._close_open()
         if self.count:
             self.parts.append("\n" + "  " * self.level + f"</{self.tag}>")
         else:
@@ -153,11 +135,22 @@ class _Xml:
         if self.at:
             msg = f"<{self.tag}> is nested: write its top element"
             raise ValueError(msg)
+        self._close_open()
+        self.closed = True
+        return "".join(self.parts[1:])
+
+    def _next_child(self) -> str:
+        """Make way for a child (the open one is closed); its indentation."""
+        if self.closed:
+            msg = f"<{self.tag}> is closed: a child added now would land after it"
+            raise ValueError(msg)
+        self._close_open()
+        return "\n" + "  " * (self.level + 1)
+
+    def _close_open(self) -> None:
         if self.open is not None:
             self.open.close()
             self.open = None
-        self.closed = True
-        return "".join(self.parts[1:])
 
     def xml(self) -> str:
         """The element as text, closed (a top element: a nested one shares its parent's text)."""
