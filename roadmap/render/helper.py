@@ -34,6 +34,7 @@ HELPER_TASKS = 2_000
 COST = {"gantt": 40, "mspdi": 33, "checklist": 27, "xlsx": 24, "ics": 12, "csv": 11, "json": 9, "mermaid": 4}
 """Each format's time at 10,000 steps (hundredths of a second, its imports included)."""
 LIST = "made.json"
+"""The helper's list of what it made, written last: ``[[format, file name, its file], ...]``."""
 
 Make = Callable[[str], list[tuple[str, bytes]]]
 """A format's files: ``(file name, bytes)``."""
@@ -65,7 +66,7 @@ class Helper:
     """A copy of this process making ``formats`` with ``make`` into a hidden folder of ``out_dir``.
 
     :meth:`files` waits for it; :meth:`close` stops it if it still runs and removes its folder
-    (always call it: ``with Helper(...) as helper``).
+    (always call it, in a ``finally``).
     """
 
     def __init__(self, make: Make, formats: Sequence[str], out_dir: Path) -> None:
@@ -78,16 +79,13 @@ class Helper:
         if self.pid == 0:
             _work(make, formats, self.folder)
 
-    def __enter__(self) -> Helper:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def files(self) -> list[tuple[str, str, Path]] | None:
         """``(format, file name, where it is)`` of what the helper made, in order; None when it
         did not make all of it (the caller makes those formats itself)."""
-        _, status = os.waitpid(self.pid, 0)
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:  # reaped by someone else (a caller ignoring SIGCHLD): its list may be whole
+            status = 0
         self.pid = 0  # reaped (interrupted while waiting, it is still there for close to stop)
         if os.waitstatus_to_exitcode(status) != 0:
             return None
