@@ -22,6 +22,12 @@ RUN = """
 import os, sys
 import roadmap.render.helper as helper
 helper.HELPER_TASKS = {tasks}
+helper._can_fork = lambda: True  # one CPU or two, the helper is used (and said in {mark!r})
+work = helper._work
+def said(make, formats, folder):
+    open({mark!r}, "w").write(",".join(formats))
+    work(make, formats, folder)
+helper._work = said
 PARENT = os.getpid()
 {patch}
 import cli
@@ -30,8 +36,9 @@ cli.main()
 
 
 def plan(out: Path, *, tasks: int, patch: str = "", formats: str = EVERY) -> subprocess.CompletedProcess[str]:
-    """``roadmap plan`` of the example in a fresh process, a helper used from ``tasks`` tasks on."""
-    code = RUN.format(tasks=tasks, patch=patch)
+    """``roadmap plan`` of the example in a fresh process, a helper used from ``tasks`` tasks on
+    (the formats it was given are then in ``out``'s sibling ``out.helper``)."""
+    code = RUN.format(tasks=tasks, patch=patch, mark=str(out) + ".helper")
     argv = [sys.executable, "-c", code, "plan", str(EXAMPLE), "--format", formats, "--out", str(out)]
     return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
 
@@ -63,9 +70,13 @@ def test_the_helper_takes_about_half_of_the_work(monkeypatch: pytest.MonkeyPatch
     assert abs(sum(COST[f] for f in theirs) - sum(COST[f] for f in ours)) <= min(COST.values())
 
 
-def test_the_helper_makes_the_same_files_in_the_same_order(tmp_path: Path) -> None:
+def test_the_helper_makes_the_same_files_in_the_same_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(helper, "_can_fork", lambda: True)
+    share = helper_formats(EVERY.split(","), HELPER_TASKS, own_templates=False)
     alone, shared = plan(tmp_path / "alone", tasks=10**9), plan(tmp_path / "shared", tasks=1)
     assert alone.returncode == 0 and shared.returncode == 0, alone.stderr + shared.stderr
+    assert not (tmp_path / "alone.helper").exists()
+    assert (tmp_path / "shared.helper").read_text() == ",".join(share)  # its share, made there
     assert files(tmp_path / "shared") == files(tmp_path / "alone")  # nothing hidden left behind either
     assert wrote(shared.stdout, tmp_path / "shared") == wrote(alone.stdout, tmp_path / "alone")
     assert wrote(alone.stdout, tmp_path / "alone")[:2] == ["plan.json", "gantt.html"]
@@ -83,6 +94,7 @@ def test_a_helper_that_fails_leaves_its_formats_to_this_process(tmp_path: Path) 
     )
     alone, shared = plan(tmp_path / "alone", tasks=10**9), plan(tmp_path / "shared", tasks=1, patch=failing)
     assert shared.returncode == 0 and "Traceback" not in shared.stderr, shared.stderr
+    assert "gantt" in (tmp_path / "shared.helper").read_text()
     assert files(tmp_path / "shared") == files(tmp_path / "alone")
     assert wrote(shared.stdout, tmp_path / "shared") == wrote(alone.stdout, tmp_path / "alone")
 
@@ -96,7 +108,7 @@ def test_an_error_in_a_helpers_format_shows_as_it_would_without_one(tmp_path: Pa
     )
     alone = plan(tmp_path / "alone", tasks=10**9, patch=broken)
     shared = plan(tmp_path / "shared", tasks=1, patch=broken)
-    assert shared.returncode == alone.returncode == 3
+    assert shared.returncode == alone.returncode == 3 and (tmp_path / "shared.helper").exists()
     assert shared.stderr.replace("shared", "alone") == alone.stderr
     assert not (tmp_path / "shared").exists()  # nothing written, the folder made for it removed again
 
@@ -117,7 +129,8 @@ def test_stopped_while_the_helper_works_nothing_is_written_and_the_helper_is_gon
         "page.render = render\n"
     )
     out = tmp_path / "out"
-    argv = [sys.executable, "-c", RUN.format(tasks=1, patch=slow), "plan", str(EXAMPLE), "--format", EVERY]
+    script = RUN.format(tasks=1, patch=slow, mark=str(tmp_path / "helper"))
+    argv = [sys.executable, "-c", script, "plan", str(EXAMPLE), "--format", EVERY]
     proc = subprocess.Popen(
         [*argv, "--out", str(out)],
         cwd=ROOT,
