@@ -20,6 +20,9 @@ Text is data, never a formula: every text cell goes through :func:`_text`, which
 it as plan.csv does (a leading ``'`` before ``=``, ``+``, ``-``, ``@``...). French with
 ``--lang fr``: labels, date format ``dd/mm/yyyy`` and the currency after the amount. The bytes
 are deterministic: fixed document dates and fixed timestamps inside the zip.
+
+openpyxl writes the workbook, but the Plan sheet's rows below its header (nearly every cell of
+a big plan) are written as text by :class:`SheetRows`, in exactly openpyxl's XML (issue 14).
 """
 
 from __future__ import annotations
