@@ -113,6 +113,19 @@ def test_an_error_in_a_helpers_format_shows_as_it_would_without_one(tmp_path: Pa
     assert not (tmp_path / "shared").exists()  # nothing written, the folder made for it removed again
 
 
+
+def test_an_error_in_this_processs_share_stops_the_helper_and_leaves_nothing(tmp_path: Path) -> None:
+    broken = (
+        "import roadmap.render.json_out as out\n"
+        "def render(ctx):\n"
+        "    raise RuntimeError('a bug in plan.json')\n"
+        "out.render = render\n"
+    )
+    shared = plan(tmp_path / "shared", tasks=1, patch=broken)
+    assert shared.returncode == 3 and "Traceback" not in shared.stderr, shared.stderr
+    assert "json" not in (tmp_path / "shared.helper").read_text()  # the helper was at work meanwhile
+    assert not (tmp_path / "shared").exists()  # nothing written, no hidden folder left
+
 @pytest.mark.external  # real processes and signals
 @pytest.mark.parametrize(("sig", "code", "group"), [(signal.SIGTERM, 143, False), (signal.SIGINT, 130, True)])
 def test_stopped_while_the_helper_works_nothing_is_written_and_the_helper_is_gone(
