@@ -22,10 +22,12 @@ RUN = """
 import os, sys
 import roadmap.render.helper as helper
 helper.HELPER_TASKS = {tasks}
-helper._can_fork = lambda: True  # one CPU or two, the helper is used (and said in {mark!r})
+helper._can_fork = lambda: True  # one CPU or two, the helper is used (and said in MARK)
+MARK = {mark!r}
 work = helper._work
 def said(make, formats, folder):
-    open({mark!r}, "w").write(",".join(formats))
+    open(MARK + ".part", "w").write(",".join(formats))
+    os.replace(MARK + ".part", MARK)
     work(make, formats, folder)
 helper._work = said
 PARENT = os.getpid()
@@ -116,8 +118,11 @@ def test_an_error_in_a_helpers_format_shows_as_it_would_without_one(tmp_path: Pa
 
 def test_an_error_in_this_processs_share_stops_the_helper_and_leaves_nothing(tmp_path: Path) -> None:
     broken = (
+        "import time\n"
         "import roadmap.render.json_out as out\n"
         "def render(ctx):\n"
+        "    while not os.path.exists(MARK):  # the helper is at work\n"
+        "        time.sleep(0.01)\n"
         "    raise RuntimeError('a bug in plan.json')\n"
         "out.render = render\n"
     )
