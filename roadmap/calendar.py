@@ -16,11 +16,15 @@ dictionary and a list lookup and :meth:`WorkCalendar.to_date` is a list lookup.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+import threading
 import warnings
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import cache
+from pathlib import Path
 
 import holidays
 from holidays.constants import PUBLIC
@@ -65,10 +69,57 @@ def _check_country(country: str) -> None:
 
 def _country_holidays(country: str, language: str | None = None) -> holidays.HolidayBase:
     _check_country(country)
-    book = holidays.country_holidays(country, years=(), categories=(PUBLIC,))
+    entity = _country_class(country)
+    if entity is None:  # the package's own way
+        book = holidays.country_holidays(country, years=(), categories=(PUBLIC,))
+        if language is None:
+            return book
+        picked = _pick_language(book, language)
+        return holidays.country_holidays(country, years=(), categories=(PUBLIC,), language=picked)
+    book = entity(years=(), categories=(PUBLIC,))
     if language is None:
         return book
-    return holidays.country_holidays(country, years=(), categories=(PUBLIC,), language=_pick_language(book, language))
+    return entity(years=(), categories=(PUBLIC,), language=_pick_language(book, language))
+
+
+_LOADING = threading.Lock()
+
+
+@cache
+def _country_class(country: str) -> type[holidays.HolidayBase] | None:
+    """The holidays class of ``country``, from its own module loaded alone (issue 14).
+
+    ``holidays.country_holidays`` imports the package of every country first (``holidays/
+    countries/__init__.py``: about 280 modules, 60 ms of each start) to use one of them. Here the
+    country's module is found in the package's registry and run by itself: the same class, the
+    same dates (``tests/test_calendar.py`` compares every country with the package's own way).
+    None when the package is laid out otherwise, or the module will not load alone: the caller
+    then asks the package.
+    """
+    try:
+        from holidays.registry import COUNTRIES
+
+        module = next(name for name, names in COUNTRIES.items() if country in names[1:])
+        class_name = COUNTRIES[module][0]
+    except (ImportError, AttributeError, StopIteration, TypeError, IndexError):
+        return None
+    full = f"holidays.countries.{module}"
+    with _LOADING:
+        loaded = sys.modules.get(full)
+        if loaded is None:
+            path = Path(holidays.__file__).parent / "countries" / f"{module}.py"
+            spec = importlib.util.spec_from_file_location(full, path)
+            if spec is None or spec.loader is None or not path.is_file():
+                return None
+            loaded = importlib.util.module_from_spec(spec)
+            sys.modules[full] = loaded
+            try:
+                spec.loader.exec_module(loaded)
+            except Exception:  # the package's own way then
+                del sys.modules[full]
+                return None
+    entity = getattr(loaded, class_name, None)
+    return entity if isinstance(entity, type) and issubclass(entity, holidays.HolidayBase) else None
 
 
 def _pick_language(book: holidays.HolidayBase, language: str) -> str | None:

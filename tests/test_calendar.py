@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from datetime import date, timedelta
 
@@ -17,7 +19,7 @@ from roadmap.calendar import (
     build_calendar,
     default_weekend,
 )
-from tests.conftest import examples
+from tests.conftest import ROOT, examples
 
 
 def days(start: date, finish: date) -> list[date]:
@@ -275,3 +277,38 @@ def test_bad_weekend(weekend: list[str]) -> None:
 def test_empty_weekend_is_allowed() -> None:
     cal = build_calendar(date(2026, 1, 1), None, weekend=[])
     assert cal.count_working(date(2026, 1, 1), date(2026, 1, 31)) == 31
+
+
+def test_each_country_loaded_alone_has_the_packages_own_holidays() -> None:
+    """Issue 14: a country's holidays class comes from its own module, loaded alone
+    (roadmap.calendar._country_class); for every country the package knows, the holidays,
+    their names (in the language picked for English and for French) and the weekend are the
+    package's own."""
+    from holidays.constants import PUBLIC
+
+    from roadmap.calendar import _country_class, _pick_language, _supported_countries
+
+    alone = 0
+    for code in sorted(_supported_countries()):
+        entity = _country_class(code)
+        if entity is None:  # a module that needs the whole package: the package's own way is used
+            continue
+        alone += 1
+        for lang in (None, "en", "fr"):
+            picked = _pick_language(entity(years=(), categories=(PUBLIC,)), lang) if lang else None
+            ours = entity(years=range(2027, 2029), categories=(PUBLIC,), language=picked)
+            theirs = holidays.country_holidays(code, years=range(2027, 2029), categories=(PUBLIC,), language=picked)
+            assert dict(ours) == dict(theirs), (code, lang)
+            assert set(ours.weekend) == set(theirs.weekend), code
+    assert alone > 200
+
+
+def test_a_plan_loads_only_its_countrys_holidays() -> None:
+    code = (
+        "import datetime as dt, sys\n"
+        "from roadmap.calendar import build_calendar\n"
+        "build_calendar(dt.date(2027, 1, 4), 'FR', None, (), language='fr')\n"
+        "print('holidays.countries' in sys.modules, 'holidays.countries.germany' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
