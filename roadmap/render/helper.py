@@ -23,7 +23,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -35,6 +35,8 @@ COST = {"gantt": 40, "mspdi": 33, "checklist": 27, "xlsx": 24, "ics": 12, "csv":
 """Each format's time at 10,000 steps (hundredths of a second, its imports included)."""
 LIST = "made.json"
 """The helper's list of what it made, written last: ``[[format, file name, its file], ...]``."""
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 
 Make = Callable[[str], list[tuple[str, bytes]]]
 """A format's files: ``(file name, bytes)``."""
@@ -71,13 +73,22 @@ class Helper:
 
     def __init__(self, make: Make, formats: Sequence[str], out_dir: Path) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+        self.pid = 0
+        # Ctrl-C and SIGTERM wait while the process splits: the copy must not take the caller's
+        # way out (its clean-up, its messages) before it has its own handlers
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
             self.pid = os.fork()
-        except OSError:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            if self.pid == 0:
+                try:
+                    _work(make, formats, self.folder, held)
+                finally:
+                    os._exit(1)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a signal held meanwhile lands here
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            self.close()
             raise
-        if self.pid == 0:
-            _work(make, formats, self.folder)
 
     def files(self) -> list[tuple[str, str, Path]] | None:
         """``(format, file name, where it is)`` of what the helper made, in order; None when it
@@ -106,16 +117,19 @@ class Helper:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _work(make: Make, formats: Sequence[str], folder: Path) -> NoReturn:
+def _work(make: Make, formats: Sequence[str], folder: Path, held: Iterable[int]) -> NoReturn:
     """The helper's whole life: make the formats, write them and their list, leave at once.
 
-    ``os._exit``: nothing of the caller's runs here after the work (no ``finally`` of its own,
-    no buffered output flushed twice). Its output goes nowhere: it has nothing to say.
+    It is born with Ctrl-C and SIGTERM held (``held``: the signals blocked before): either one
+    now just stops it. ``os._exit``: nothing of the caller's runs here after the work (no
+    ``finally`` of its own, no buffered output flushed twice). Its output goes nowhere: it has
+    nothing to say.
     """
     code = 1
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches both: this one just stops
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for stop in _STOPS:  # Ctrl-C reaches both processes: this one just stops
+            signal.signal(stop, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)

@@ -25,10 +25,10 @@ helper.HELPER_TASKS = {tasks}
 helper._can_fork = lambda: True  # one CPU or two, the helper is used (and said in MARK)
 MARK = {mark!r}
 work = helper._work
-def said(make, formats, folder):
+def said(make, formats, *rest):
     open(MARK + ".part", "w").write(",".join(formats))
     os.replace(MARK + ".part", MARK)
-    work(make, formats, folder)
+    work(make, formats, *rest)
 helper._work = said
 PARENT = os.getpid()
 {patch}
@@ -71,6 +71,26 @@ def test_the_helper_takes_about_half_of_the_work(monkeypatch: pytest.MonkeyPatch
     ours = [fmt for fmt in every if fmt not in theirs]
     assert abs(sum(COST[f] for f in theirs) - sum(COST[f] for f in ours)) <= min(COST.values())
 
+
+def test_the_helper_is_born_with_ctrl_c_held_and_this_process_gets_it_back(tmp_path: Path) -> None:
+    """The copy sets its own way out before a Ctrl-C or SIGTERM may reach it; here, the signals
+    blocked for the split are unblocked again."""
+    code = (
+        "import signal, sys\n"
+        "from pathlib import Path\n"
+        "from roadmap.render.helper import Helper\n"
+        "def make(fmt):\n"
+        "    return [(fmt + '.txt', str(sorted(signal.pthread_sigmask(signal.SIG_BLOCK, []))).encode())]\n"
+        f"helper = Helper(make, ['a'], Path({str(tmp_path)!r}))\n"
+        "print(sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])))\n"
+        "made = helper.files()\n"
+        "print(made[0][2].read_text())\n"
+        "helper.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["[]", "[]"]  # nothing left blocked, in either process
+    assert list(tmp_path.iterdir()) == []
 
 def test_the_helper_makes_the_same_files_in_the_same_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(helper, "_can_fork", lambda: True)
