@@ -121,6 +121,7 @@ def _write_staged(out_dir: Path, files: Iterable[tuple[str, bytes]]) -> list[Pat
                 message = f"{target}: cannot write it ({describe_os_error(exc)}); nothing was written"
                 raise EnvironmentProblem(message) from None
             staged.append((temp, target))
+            del payload  # not kept while the next file is made
         with _folder_lock(out_dir):
             for temp, target in staged:
                 try:

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from roadmap.errors import InputError
 from roadmap.output import refuse_folder, write_set
-from roadmap.render.helper import Helper, helper_formats
 
 if TYPE_CHECKING:
     from roadmap.plan import Plan
@@ -118,35 +117,40 @@ def write_reports(ctx: RenderContext, formats: Sequence[str], out_dir: Path) -> 
         with gc_paused() if fmt != "gantt" else contextlib.nullcontext():
             return render_files(fmt, ctx)
 
+    from roadmap.render.helper import Helper, helper_formats
+
     theirs = helper_formats(formats, len(ctx.plan.tasks), ctx.templates_dir is not None)
     place: dict[str, tuple[int, int]] = {}
-    """File name → (its format's place, its place among the format's files): the order of ``written``."""
-    helpers: list[Helper] = []
+    """File name → (its format's place, its place in the making): the order of ``written``."""
 
     def made_here(fmts: Sequence[str]) -> Iterator[tuple[str, bytes]]:
         for fmt in fmts:
             files = make(fmt)
-            place.update((name, (formats.index(fmt), k)) for k, (name, _) in enumerate(files))
+            place.update((name, (formats.index(fmt), len(place))) for name, _ in files)
             yield from files
             del files
 
     def rendered() -> Iterator[tuple[str, bytes]]:
+        helper = None
         if theirs:  # a big plan: a helper makes some formats meanwhile (issue 14); out_dir exists now
             with contextlib.suppress(OSError):  # no room for its folder, no process to spare: all here
-                helpers.append(Helper(make, theirs, out_dir))
+                helper = Helper(make, theirs, out_dir)
         try:
-            yield from made_here([fmt for fmt in formats if not helpers or fmt not in theirs])
-            made = helpers[0].files() if helpers else []
+            if helper is None:
+                yield from made_here(formats)
+                return
+            yield from made_here([fmt for fmt in formats if fmt not in theirs])
+            made = helper.files()
             if made is None:  # the helper did not finish: make them here (an error shows as it always did)
                 yield from made_here(theirs)
                 return
-            for k, (fmt, name, path) in enumerate(made):
-                place[name] = (formats.index(fmt), k)
+            for fmt, name, path in made:
+                place[name] = (formats.index(fmt), len(place))
                 yield name, path.read_bytes()
                 path.unlink()
         finally:  # done, failed or let go of: the helper is stopped and its folder removed
-            for helper in helpers:
+            if helper is not None:
                 helper.close()
 
     written = write_set(out_dir, rendered())
-    return sorted(written, key=lambda path: place.get(path.name, (len(formats), 0)))
+    return sorted(written, key=lambda path: place[path.name])
