@@ -30,7 +30,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from roadmap.effort import WorkingDays
 from roadmap.plan import CalendarInfo, Plan, Task
@@ -69,13 +69,9 @@ DEFAULT_CURRENCY = "USD"
 
 def render(ctx: RenderContext) -> bytes:
     """plan.xml."""
-    _DAYS.clear()
-    try:
-        out = io.StringIO()
-        _document(ctx, out.write)
-        return out.getvalue().encode("utf-8")
-    finally:
-        _DAYS.clear()
+    out = io.StringIO()
+    _document(ctx, out.write)
+    return out.getvalue().encode("utf-8")
 
 
 class _Xml:
@@ -248,6 +244,8 @@ class _SiteCalendars:
     plan: CalendarInfo
     uids: dict[str, int]
     infos: dict[str, CalendarInfo]
+    tables: dict[str | None, WorkingDays] = field(default_factory=dict)
+    """The day table of each calendar, made when first asked for (one per calendar and file)."""
 
     @classmethod
     def of(cls, plan: Plan, first_uid: int) -> _SiteCalendars:
@@ -255,16 +253,20 @@ class _SiteCalendars:
         uids = {site.name: uid for uid, site in enumerate(own, start=first_uid)}
         return cls(plan.calendar, uids, {site.name: site.calendar for site in own if site.calendar is not None})
 
-    def info(self, site: str | None) -> CalendarInfo:
-        """The calendar a step of ``site`` (None: planned once) works on."""
-        return self.plan if site is None else self.infos.get(site, self.plan)
+    def days(self, site: str | None) -> WorkingDays:
+        """The working days of the calendar a step of ``site`` (None: planned once) works on."""
+        key = site if site in self.infos else None
+        table = self.tables.get(key)
+        if table is None:
+            table = self.tables[key] = WorkingDays(self.plan if key is None else self.infos[key])
+        return table
 
 
 def _tasks(
     plan: Plan, uids: dict[str, int], wbs: dict[str, str], team_order: dict[str, list[str]], cals: _SiteCalendars
 ) -> Iterator[_Xml]:
     """The project summary, then each stage's summary followed by its steps and milestone."""
-    yield _project_summary(plan)
+    yield _project_summary(plan, cals)
     row = 1
     by_stage = _by_stage(plan)
     for number, stage in enumerate(plan.stages, start=1):
@@ -272,13 +274,13 @@ def _tasks(
         summary = _task_head(
             uids[f"stage:{stage.id}"], row, _name(stage.title), str(number), 1, wbs.get(stage.id, str(number))
         )
-        _dates(summary, stage.start, stage.finish, _working_days(plan.calendar, stage.start, stage.finish), False)
+        _dates(summary, stage.start, stage.finish, cals.days(None).count(stage.start, stage.finish), False)
         summary.sub("Milestone", "0")
         summary.sub("Summary", "1")
         summary.sub("Critical", "1" if any(task.critical for task in own) else "0")
         summary.sub("PercentComplete", str(_stage_percent(own)))
         summary.sub("ConstraintType", "0")
-        _baseline(summary, [task for task in own if task.baseline_start], plan.calendar, milestone=False)
+        _baseline(summary, [task for task in own if task.baseline_start], cals.days(None), milestone=False)
         yield summary
         row += 1
         if plan.sites and any(task.site is not None for task in own):  # issue 17
@@ -329,12 +331,12 @@ def _stage_with_sites(
             wave_outline = f"{number}.{sub}"
             wave_tasks = [t for tasks in members.values() for t in tasks]
             name = _wave_name(plan.lang, wave)
-            yield _summary(uids[_wave_key(own[0].stage, wave)], row, name, wave_outline, 2, wave_tasks, plan.calendar)
+            yield _summary(uids[_wave_key(own[0].stage, wave)], row, name, wave_outline, 2, wave_tasks, cals.days(None))
             row += 1
             for k, site in enumerate(sorted(members, key=lambda s: (order.get(s, len(order)), s)), start=1):
                 site_outline = f"{wave_outline}.{k}"
                 key = _site_key(own[0].stage, site)
-                yield _summary(uids[key], row, site, site_outline, 3, members[site], cals.info(site))
+                yield _summary(uids[key], row, site, site_outline, 3, members[site], cals.days(site))
                 row += 1
                 for j, step in enumerate(members[site], start=1):
                     outline = f"{site_outline}.{j}"
@@ -356,19 +358,17 @@ def _site_key(stage: str, site: str) -> str:
     return f"site:{stage}:{site}"
 
 
-def _summary(
-    uid: int, row: int, name: str, outline: str, level: int, tasks: list[Task], calendar: CalendarInfo
-) -> _Xml:
+def _summary(uid: int, row: int, name: str, outline: str, level: int, tasks: list[Task], days: WorkingDays) -> _Xml:
     """A summary task over ``tasks`` (a wave's or a site's): from their first start to their last finish."""
     start, finish = min(task.start for task in tasks), max(task.finish for task in tasks)
     el = _task_head(uid, row, _name(name), outline, level)
-    _dates(el, start, finish, _working_days(calendar, start, finish), False)
+    _dates(el, start, finish, days.count(start, finish), False)
     el.sub("Milestone", "0")
     el.sub("Summary", "1")
     el.sub("Critical", "1" if any(task.critical for task in tasks) else "0")
     el.sub("PercentComplete", str(_stage_percent(tasks)))
     el.sub("ConstraintType", "0")
-    _baseline(el, [task for task in tasks if task.baseline_start], calendar, milestone=False)
+    _baseline(el, [task for task in tasks if task.baseline_start], days, milestone=False)
     return el
 
 
@@ -394,7 +394,7 @@ def _assignments(
     next_uid = 1
     for task in plan.tasks:
         for role in task.roles:
-            days = _working_days(cals.info(task.site), task.start, task.finish)
+            days = cals.days(task.site).count(task.start, task.finish)
             people = task.demands.get(role, 1.0)
             yield _Xml("Assignment").leaves(
                 ("UID", str(next_uid)),
@@ -421,9 +421,9 @@ def _task(
 ) -> _Xml:
     """A step or milestone at outline ``level`` (``numbers``: outline number, WBS code); a site's
     step works on its site's calendar, resources' calendars aside (issue 17)."""
-    calendar = cals.info(task.site)
+    working = cals.days(task.site)
     el = _task_head(uids[task.id], row, _name(task.title), numbers[0], level, numbers[1])
-    days = 0 if task.milestone else _working_days(calendar, task.start, task.finish)
+    days = 0 if task.milestone else working.count(task.start, task.finish)
     if task.milestone:
         _dates(el, task.finish, task.finish, 0, True, 0)
     else:
@@ -466,7 +466,7 @@ def _task(
             ("LinkLag", str(lag * LAG_UNITS_PER_DAY)),
             ("LagFormat", DAYS_FORMAT),
         )
-    _baseline(el, [task] if task.baseline_start else [], calendar, milestone=task.milestone)
+    _baseline(el, [task] if task.baseline_start else [], working, milestone=task.milestone)
     return el
 
 
@@ -483,7 +483,7 @@ def _links(task: Task, team_order: dict[str, list[str]]) -> list[tuple[str, int]
     return links
 
 
-def _baseline(el: _Xml, tasks: list[Task], calendar: CalendarInfo, *, milestone: bool) -> None:
+def _baseline(el: _Xml, tasks: list[Task], calendar: WorkingDays, *, milestone: bool) -> None:
     """Baseline 0 of a task (or of a stage summary: the span of its steps' baselines)."""
     starts = [task.baseline_start for task in tasks if task.baseline_start]
     finishes = [task.baseline_finish for task in tasks if task.baseline_finish]
@@ -493,7 +493,7 @@ def _baseline(el: _Xml, tasks: list[Task], calendar: CalendarInfo, *, milestone:
     baseline.sub("Number", "0")
     baseline.sub("Start", _at(min(starts), DAY_FINISH if milestone else DAY_START))
     baseline.sub("Finish", _at(max(finishes), DAY_FINISH))
-    baseline.sub("Duration", _hours(0 if milestone else _working_days(calendar, min(starts), max(finishes))))
+    baseline.sub("Duration", _hours(0 if milestone else calendar.count(min(starts), max(finishes))))
     baseline.sub("DurationFormat", DAYS_FORMAT)
 
 
@@ -524,9 +524,9 @@ def _dates(el: _Xml, start: dt.date, finish: dt.date, days: int, milestone: bool
         el.sub("Work", _hours(work_days))
 
 
-def _project_summary(plan: Plan) -> _Xml:
+def _project_summary(plan: Plan, cals: _SiteCalendars) -> _Xml:
     el = _task_head(0, 0, _name(plan.company.name), "0", 0)
-    _dates(el, plan.start, plan.finish, _working_days(plan.calendar, plan.start, plan.finish), False)
+    _dates(el, plan.start, plan.finish, cals.days(None).count(plan.start, plan.finish), False)
     el.sub("Milestone", "0")
     el.sub("Summary", "1")
     el.sub("Critical", "1" if plan.critical_path else "0")
@@ -671,18 +671,6 @@ def _stage_percent(tasks: list[Task]) -> int:
     if not total:
         return 100 if tasks and all(task.percent == 100 for task in tasks) else 0
     return sum(task.duration_days * task.percent for task in tasks) // total
-
-
-def _working_days(info: CalendarInfo, start: dt.date, finish: dt.date) -> int:
-    """Working days in ``[start, finish]`` by ``info`` (one day table per calendar and render)."""
-    kept = _DAYS.get(id(info))
-    if kept is None or kept[0] is not info:
-        kept = _DAYS[id(info)] = (info, WorkingDays(info))
-    return kept[1].count(start, finish)
-
-
-_DAYS: dict[int, tuple[CalendarInfo, WorkingDays]] = {}
-"""The calendars of the plan being written (emptied by :func:`render`)."""
 
 
 def _at(day: dt.date, time: str) -> str:
