@@ -111,14 +111,14 @@ def render(ctx: RenderContext) -> bytes:
     _cost_sheet(wb.create_sheet(label(lang, "cost")), ctx, titles)
     _assumptions_sheet(wb.create_sheet(label(lang, "assumptions")), ctx, titles)
     _printable(wb)
-    return _deterministic(wb, ctx.plan, {plan_sheet.title: rows})
+    return _deterministic(wb, ctx.plan, rows)
 
 
 def _printable(wb: Workbook) -> None:
     """Every sheet prints landscape with what stays on screen kept on each page (the frozen
     header row, and the Plan sheet's step columns beside its week-by-week bars); a sheet of a
     few columns fits one page wide, a wider one runs on across pages rather than shrink."""
-    from openpyxl.utils.cell import coordinate_from_string, get_column_letter
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
     for ws in wb.worksheets:
@@ -128,7 +128,7 @@ def _printable(wb: Workbook) -> None:
             if row > 1:
                 ws.print_title_rows = f"1:{row - 1}"
             if column != "A":
-                ws.print_title_cols = f"A:{get_column_letter(ws[column + '1'].column - 1)}"
+                ws.print_title_cols = f"A:{get_column_letter(column_index_from_string(column) - 1)}"
         if ws.max_column <= PRINT_FIT_COLUMNS:
             ws.page_setup.fitToWidth = 1
             ws.page_setup.fitToHeight = 0
@@ -158,9 +158,9 @@ def _widths(ws: Worksheet, widths: dict[str, float]) -> None:
         ws.column_dimensions[column].width = width
 
 
-def _deterministic(wb: Workbook, plan: Plan, rows: dict[str, SheetRows]) -> bytes:
-    """The workbook's bytes with fixed document dates and zip timestamps, and each sheet's
-    :class:`SheetRows` (by sheet title) after the rows openpyxl wrote."""
+def _deterministic(wb: Workbook, plan: Plan, rows: SheetRows) -> bytes:
+    """The workbook's bytes with fixed document dates and zip timestamps, and ``rows`` after the
+    rows openpyxl wrote in their sheet."""
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     wb.properties.creator = "roadmap"
@@ -169,7 +169,7 @@ def _deterministic(wb: Workbook, plan: Plan, rows: dict[str, SheetRows]) -> byte
     wb.calculation.fullCalcOnLoad = True  # no cached formula values: compute when opened
     raw = io.BytesIO()
     wb.save(raw)
-    spliced = {wb[title].path.lstrip("/"): body for title, body in rows.items()}
+    sheet = rows.sheet.path.lstrip("/")  # known once the workbook is saved
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -179,16 +179,16 @@ def _deterministic(wb: Workbook, plan: Plan, rows: dict[str, SheetRows]) -> byte
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":  # openpyxl stamps the save time: put the fixed one back
                 data = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
-            elif info.filename in spliced:
-                data = _splice(data, spliced[info.filename])
+            elif info.filename == sheet:
+                data = _splice(data, rows)
             dst.writestr(fixed, data)
     return out.getvalue()
 
 
 # ---------------------------------------------------------------- rows as text
 
-_ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 _EPOCH = dt.date(1899, 12, 30)
+"""Day 0 of Excel's serial dates (dates after February 1900; :func:`openpyxl.utils.datetime.to_excel`)."""
 
 
 class SheetRows:
@@ -208,11 +208,12 @@ class SheetRows:
     """
 
     def __init__(self, ws: Worksheet) -> None:
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
         from openpyxl.utils import get_column_letter
         from openpyxl.utils.exceptions import IllegalCharacterError
 
-        self._ws = ws
+        self.sheet = ws
+        self._errors = frozenset(ERROR_CODES)
         self._letter = get_column_letter
         self._illegal = ILLEGAL_CHARACTERS_RE
         self._refused = IllegalCharacterError
@@ -233,7 +234,7 @@ class SheetRows:
             if not made:
                 from openpyxl.cell import Cell
 
-                cell = Cell(self._ws, row=1, column=1)  # never added to the sheet
+                cell = Cell(self.sheet, row=1, column=1)  # never added to the sheet
                 make(cell)
                 made.append(cell.style_id)
             return made[0]
@@ -282,7 +283,7 @@ class SheetRows:
         text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         if len(value) > 1 and value[0] == "=":
             return f'<c r="{ref}"{s}><f>{text[1:]}</f><v /></c>'
-        if value in _ERROR_CODES:
+        if value in self._errors:
             return f'<c r="{ref}"{s} t="e"><v>{text}</v></c>'
         stripped = value.strip()
         space = ' xml:space="preserve"' if stripped and stripped != value else ""
