@@ -128,9 +128,7 @@ class _Xml:
     def body(self) -> str:
         """The element's children as text, closed, without the element's own tags (a top element:
         the caller writes the tags around what comes next, as :func:`_document` does)."""
-        if self.at:
-            msg = f"<{self.tag}> is nested: write its top element"
-            raise ValueError(msg)
+        self._check_top()
         self._close_open()
         self.closed = True
         return "".join(self.parts[1:])
@@ -150,11 +148,14 @@ class _Xml:
 
     def xml(self) -> str:
         """The element as text, closed (a top element: a nested one shares its parent's text)."""
+        self._check_top()
+        self.close()
+        return "".join(self.parts)
+
+    def _check_top(self) -> None:
         if self.at:
             msg = f"<{self.tag}> is nested: write its top element"
             raise ValueError(msg)
-        self.close()
-        return "".join(self.parts)
 
 
 def _escape_text(text: str) -> str:
