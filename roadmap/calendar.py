@@ -19,12 +19,12 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-import threading
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
+from types import ModuleType
 
 import holidays
 from holidays.constants import PUBLIC
@@ -69,23 +69,17 @@ def _check_country(country: str) -> None:
 
 def _country_holidays(country: str, language: str | None = None) -> holidays.HolidayBase:
     _check_country(country)
-    entity = _country_class(country)
-    if entity is None:  # the package's own way
-        book = holidays.country_holidays(country, years=(), categories=(PUBLIC,))
-        if language is None:
-            return book
-        picked = _pick_language(book, language)
-        return holidays.country_holidays(country, years=(), categories=(PUBLIC,), language=picked)
-    book = entity(years=(), categories=(PUBLIC,))
+    make: Callable[..., holidays.HolidayBase] = _country_class(country) or partial(holidays.country_holidays, country)
+    book = make(years=(), categories=(PUBLIC,))
     if language is None:
         return book
-    return entity(years=(), categories=(PUBLIC,), language=_pick_language(book, language))
+    return make(years=(), categories=(PUBLIC,), language=_pick_language(book, language))
 
 
-_LOADING = threading.Lock()
+_LOADED: dict[str, type[holidays.HolidayBase]] = {}
+"""The classes :func:`_country_class` found, by country code."""
 
 
-@cache
 def _country_class(country: str) -> type[holidays.HolidayBase] | None:
     """The holidays class of ``country``, from its own module loaded alone (issue 14).
 
@@ -93,33 +87,55 @@ def _country_class(country: str) -> type[holidays.HolidayBase] | None:
     countries/__init__.py``: about 280 modules, 60 ms of each start) to use one of them. Here the
     country's module is found in the package's registry and run by itself: the same class, the
     same dates (``tests/test_calendar.py`` compares every country with the package's own way).
-    None when the package is laid out otherwise, or the module will not load alone: the caller
-    then asks the package.
+    It is run under the lock the package's own lazy loading takes. None (the caller then asks
+    the package) when the package is laid out otherwise, when the module needs other countries'
+    (a territory's: AS, BL, PR...), or when it will not load alone.
     """
+    found = _LOADED.get(country)
+    if found is not None:
+        return found
     try:
-        from holidays.registry import COUNTRIES
+        from holidays.registry import COUNTRIES, IMPORT_LOCK
 
         module = next(name for name, names in COUNTRIES.items() if country in names[1:])
         class_name = COUNTRIES[module][0]
     except (ImportError, AttributeError, StopIteration, TypeError, IndexError):
         return None
     full = f"holidays.countries.{module}"
-    with _LOADING:
-        loaded = sys.modules.get(full)
-        if loaded is None:
-            path = Path(holidays.__file__).parent / "countries" / f"{module}.py"
-            spec = importlib.util.spec_from_file_location(full, path)
-            if spec is None or spec.loader is None or not path.is_file():
-                return None
-            loaded = importlib.util.module_from_spec(spec)
-            sys.modules[full] = loaded
-            try:
-                spec.loader.exec_module(loaded)
-            except Exception:  # the package's own way then
-                del sys.modules[full]
-                return None
-    entity = getattr(loaded, class_name, None)
-    return entity if isinstance(entity, type) and issubclass(entity, holidays.HolidayBase) else None
+    with IMPORT_LOCK:
+        if "holidays.countries" in sys.modules:  # the whole package is there already: take it from it
+            loaded = sys.modules.get(full)
+        else:
+            loaded = _load_alone(full, Path(holidays.__file__).parent / "countries" / f"{module}.py")
+    entity = getattr(loaded, class_name, None) if loaded is not None else None
+    if not (isinstance(entity, type) and issubclass(entity, holidays.HolidayBase)):
+        return None
+    _LOADED[country] = entity
+    return entity
+
+
+def _load_alone(name: str, path: Path) -> ModuleType | None:
+    """Module ``name`` run from ``path`` without its package's ``__init__``; None when it needs
+    another country's module (which would import the whole package half-way) or fails."""
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        return loaded
+    try:
+        if "holidays.countries." in path.read_text(encoding="utf-8"):
+            return None
+    except OSError:
+        return None
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        return None
+    loaded = importlib.util.module_from_spec(spec)
+    sys.modules[name] = loaded
+    try:
+        spec.loader.exec_module(loaded)
+    except Exception:  # the package's own way then
+        del sys.modules[name]
+        return None
+    return loaded
 
 
 def _pick_language(book: holidays.HolidayBase, language: str) -> str | None:
