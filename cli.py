@@ -259,7 +259,6 @@ def _printable(text: str) -> str:
 
 def _say_err(text: str) -> None:
     """One message on stderr that cannot fail: not on an ASCII-only terminal, not on a closed stream."""
-    import sys
 
     stream = sys.stderr
     if stream is None:
@@ -288,7 +287,6 @@ def _options(
     global _DEBUG
     _DEBUG = debug
     _prepare_process()
-    import sys
 
     if sys.stdout is None:  # started with >&-: whatever it printed would be lost
         _say_err("error: standard output is closed")
@@ -298,7 +296,6 @@ def _options(
 def _prepare_process() -> None:
     """Streams that never raise on an ASCII-only terminal; SIGTERM ends like Ctrl-C (exit 143)."""
     import signal
-    import sys
 
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
@@ -716,7 +713,6 @@ _SKIP = "__skip__"
 
 def _interactive() -> bool:
     """Prompt with arrow keys only when both ends are a terminal; otherwise read plain lines."""
-    import sys
 
     stdin, stdout = sys.stdin, sys.stdout  # None when closed (<&- or >&-)
     return stdin is not None and stdout is not None and stdin.isatty() and stdout.isatty()
@@ -788,7 +784,6 @@ def _hangup_interrupts() -> Callable[[], None]:
 
 def _need_stdin() -> None:
     """A closed standard input (``<&-``) is an environment problem: nothing can be asked."""
-    import sys
 
     if sys.stdin is None:
         from roadmap.errors import EnvironmentProblem
@@ -842,7 +837,6 @@ class _LineAsker(_Asker):
     """Numbered plain-text prompt for piped input: one line per reply; EOFError at the end of input."""
 
     def ask(self, pending: Pending, again: bool) -> str | Parsed:
-        import sys
 
         from roadmap import ask as engine
         from roadmap.i18n import t

@@ -153,8 +153,9 @@ def site_step_ids(data: CompanyFile, library: Library) -> set[str]:
 
 
 def wave_of(data: CompanyFile) -> dict[str, int]:
-    """Site name → wave (1 first): the pilot, then the head office (listed or implied: first in
-    line), then the others in the order ``sites`` lists them."""
+    """Site name → wave (1 first). With ``plan.waves``: the pilot, then the head office (listed
+    or implied: first in line), then the others in the order ``sites`` lists them, ``size`` a
+    wave. Without it: each site's own ``wave`` (1 when it gives none)."""
     sites = data.sites
     waves = data.plan.waves
     if waves is None:
