@@ -117,6 +117,11 @@ def row_label(task: Task, limit: int = LABEL_CHARS) -> str:
     return label(task.title, room) + " — " + esc(site) if len(task.title) > room else label(site_title(task), limit)
 
 
+def row_labels(tasks: list[Task]) -> list[str]:
+    """The y-axis label of each task's row (a milestone's marked ``◆``)."""
+    return [("◆ " if task.milestone else "") + row_label(task) for task in tasks]
+
+
 def stage_colours(plan: Plan) -> dict[str, str]:
     """Stage id → bar colour, by the stage's place in the plan."""
     return {s.id: STAGE_COLOURS[i % len(STAGE_COLOURS)] for i, s in enumerate(plan.stages)}
@@ -266,7 +271,6 @@ def figure_spec(
     stage: str | None = None,
     arrows: bool = True,
     markers: tuple[Marker, ...] = (),
-    hovers: dict[str, str] | None = None,
     tasks: list[Task] | None = None,
     layout_only: bool = False,
     page: bool = False,
@@ -279,22 +283,20 @@ def figure_spec(
     predecessor link inside the chart, unless ``arrows`` is false), ``milestones`` (diamonds),
     ``status-date`` and ``marker-<i>`` (legend entries of the dated lines drawn as shapes) and
     ``bottom-axis`` (an empty trace that makes plotly draw the bottom date axis of a long chart).
-    ``hovers`` (task id → hover label) saves building the labels again for another chart, and
-    ``tasks`` (the plan's tasks of ``stage``, in plan order) finding them again.
+    ``tasks`` (the plan's tasks of ``stage``, in plan order) saves finding them again.
     ``layout_only``: the bar, link and milestone traces are reduced to their ``name`` (what the
     layout's legend needs) and the y axis has no labels (the page draws a stage's chart from the
     whole chart's data and rows, issue 14).
     ``page``: the traces as the page's script takes them: no ``hovertext`` (each point's label is
-    the page's string of its row) and the links as ``pairs`` of rows (predecessor, successor, …:
-    the script draws each arrow from its rows' dates) instead of points.
+    the page's string of its row), the links as ``pairs`` of rows (predecessor, successor, …:
+    the script draws each arrow from its rows' dates) instead of points, and no y-axis labels
+    (the page has its rows' :func:`row_labels`).
     """
     if tasks is None:
         tasks = [task for task in plan.tasks if stage is None or task.stage == stage]
     row = {task.id: i for i, task in enumerate(tasks)}
     colours = stage_colours(plan)
-    if hovers is None and not layout_only and not page:
-        hovers = hover_texts(plan, lang, tasks)
-    labels = hovers or {}
+    labels = {} if layout_only or page else hover_texts(plan, lang, tasks)
     steps = [task for task in tasks if not task.milestone]
     data: list[dict[str, Any]] = []
 
@@ -403,11 +405,11 @@ def figure_spec(
 
     def links_trace(name: str) -> dict[str, Any]:
         trace: dict[str, Any] = {"type": "scatter", "uid": "links", "name": name, "mode": "lines+markers"}
-        marker: dict[str, Any] = {"symbol": "arrow", "angleref": "previous", "color": "rgba(90,90,90,0.8)"}
         style = {"connectgaps": False, "hoverinfo": "skip", "legendrank": 700}
         line = {"color": "rgba(90,90,90,0.55)", "width": 1}
         if page:  # the script draws each arrow from its two rows' dates
             pairs = [r for pred, succ in links for r in (row[pred.id], row[succ.id])]
+            marker = {"symbol": "arrow", "angleref": "previous", "color": "rgba(90,90,90,0.8)"}
             return {**trace, "line": line, "marker": marker, **style, "pairs": pairs}
         xs: list[str | None] = []
         ys: list[int | None] = []
@@ -422,8 +424,8 @@ def figure_spec(
                 xs += [x0.isoformat(), x1.isoformat(), None]
                 ys += [row[pred.id], row[succ.id], None]
                 sizes += [0, 8, 0]
-        marker = {"symbol": marker["symbol"], "angleref": marker["angleref"], "size": sizes, "color": marker["color"]}
-        return {**trace, "x": xs, "y": ys, "line": line, "marker": marker, **style}
+        sized = {"symbol": "arrow", "angleref": "previous", "size": sizes, "color": "rgba(90,90,90,0.8)"}
+        return {**trace, "x": xs, "y": ys, "line": line, "marker": sized, **style}
 
     if links:
         add(t(lang, "report_legend_links"), links_trace)
@@ -472,7 +474,7 @@ def figure_spec(
         data.append(bottom_axis_trace())
     legend = [str(trace["name"]) for trace in data if trace.get("showlegend", True)]
     layout = chart_layout(
-        plan, tasks, lang, legend=legend, lines=lines, bottom_axis=long_chart, tick_labels=not layout_only
+        plan, tasks, lang, legend=legend, lines=lines, bottom_axis=long_chart, tick_labels=not (layout_only or page)
     )
     return {"data": data, "layout": layout}
 
@@ -664,7 +666,7 @@ def chart_layout(
             **(
                 {
                     "tickvals": list(range(len(tasks))),
-                    "ticktext": [("◆ " if task.milestone else "") + row_label(task) for task in tasks],
+                    "ticktext": row_labels(tasks),
                 }
                 if tick_labels
                 else {}
@@ -704,7 +706,7 @@ def plotly_js() -> str:
     for folder in (spec.submodule_search_locations or []) if spec else []:
         bundle = Path(folder) / "package_data" / "plotly.min.js"
         if bundle.is_file():
-            return bundle.read_text("utf-8")
+            return bundle.read_bytes().decode("utf-8")  # as plotly reads it (line ends kept)
     from plotly.offline import get_plotlyjs
 
     return str(get_plotlyjs())

@@ -38,6 +38,7 @@ from roadmap.render.gantt import (
     figure_spec,
     hover_texts,
     plotly_js,
+    row_labels,
     stage_colours,
 )
 
@@ -197,7 +198,6 @@ def _compact(layout: dict[str, Any]) -> tuple[dict[str, Any], list[list[str]]]:
     """The layout without what the script adds back, and the days-off spans."""
     off = [[shape["x0"], shape["x1"]] for shape in layout["shapes"] if shape.get("name") == "non-working"]
     layout = {**layout, "shapes": [shape for shape in layout["shapes"] if shape.get("name") != "non-working"]}
-    layout["yaxis"] = {key: value for key, value in layout["yaxis"].items() if key not in ("tickvals", "ticktext")}
     return layout, off
 
 
@@ -242,7 +242,6 @@ def page_payload(ctx: RenderContext, sections: list[Section] | None = None) -> d
             lang,
             stage=summary.id,
             markers=markers,
-            hovers=hovers,
             tasks=by_stage.get(summary.id, []),
             layout_only=True,  # the script draws a stage's chart from the whole chart's data
         )
@@ -259,7 +258,7 @@ def page_payload(ctx: RenderContext, sections: list[Section] | None = None) -> d
         "strings": [hovers[task.id] for task in tasks],
         "rows": {
             "stage": [stage_index.get(task.stage, -1) for task in tasks],
-            "labels": whole["layout"]["yaxis"]["ticktext"],
+            "labels": row_labels(tasks),
             "start": [(bar_end(task) if task.milestone else task.start).isoformat() for task in tasks],
             "end": [bar_end(task).isoformat() for task in tasks],
         },

@@ -1433,8 +1433,8 @@ def test_a_stage_charts_layout_needs_no_trace_data(name: str) -> None:
 def test_the_page_form_of_the_traces_is_the_full_form_without_labels_and_points(name: str) -> None:
     """Issue 14: ``figure_spec(page=True)`` gives the traces as the page's script takes them: the
     full traces without their hover labels, and the links as row pairs instead of points (same
-    keys, same order)."""
-    from roadmap.render.gantt import figure_spec
+    keys, same order); its layout has no y-axis labels (the page takes them from row_labels)."""
+    from roadmap.render.gantt import figure_spec, row_labels
 
     plan = plan_file(ROOT / "examples" / f"{name}.yaml", as_of=dt.date(2027, 6, 1))[0]
     full, page = figure_spec(plan, "fr"), figure_spec(plan, "fr", page=True)
@@ -1445,5 +1445,7 @@ def test_the_page_form_of_the_traces_is_the_full_form_without_labels_and_points(
             del trace["x"], trace["y"], trace["marker"]["size"]
             pairs = [(row[p.id], row[task.id]) for task in plan.tasks for p in task.predecessors if p.id in row]
             trace["pairs"] = [r for pair in pairs for r in pair]
+    ticks = {key: full["layout"]["yaxis"].pop(key) for key in ("tickvals", "ticktext")}
+    assert ticks["ticktext"] == row_labels(plan.tasks)  # the page has them from row_labels
     assert "links" in [trace["uid"] for trace in page["data"]]
     assert json.dumps(page["data"]) == json.dumps(full["data"]) and page["layout"] == full["layout"]
