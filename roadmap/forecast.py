@@ -468,14 +468,13 @@ def simulate(
 
 def summary_lines(forecast: Forecast, plan_finish: dt.date, lang: str = "en", top: int = 5) -> list[str]:
     """Plain lines for the terminal: percentiles, the plan date's chance, the top drivers."""
+    from roadmap.forecast_model import headline
     from roadmap.i18n import decimal, t
 
-    f = forecast.finish
+    convergence = forecast.convergence
     lines = [
-        t(lang, "fc_headline", n=forecast.iterations, method=forecast.method, seed=forecast.seed),
-        t(lang, "fc_finish", p50=f.p50, p80=f.p80, p90=f.p90),
-        t(lang, "fc_plan_date", date=plan_finish, pct=decimal(forecast.plan_finish_percentile, lang)),
-        t(lang, "fc_convergence", days=forecast.convergence.p80_change_days, batches=forecast.convergence.batches),
+        *headline(forecast, plan_finish, lang),
+        t(lang, "fc_convergence", days=convergence.p80_change_days, batches=convergence.batches),
     ]
     if forecast.drivers:
         lines.append(t(lang, "fc_drivers"))

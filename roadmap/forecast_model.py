@@ -62,4 +62,17 @@ class Forecast(_Out):
     """Driver id → step title or risk text, for the terminal; not written to plan.json."""
 
 
-__all__ = ["Convergence", "Driver", "Forecast", "Percentiles"]
+def headline(forecast: Forecast, plan_finish: dt.date, lang: str) -> list[str]:
+    """The forecast in three sentences: how it was drawn, P50/P80/P90 of the finish, and the
+    chance of finishing by the plan's date (the terminal's first lines, the Gantt section's note)."""
+    from roadmap.i18n import decimal, t
+
+    f = forecast.finish
+    return [
+        t(lang, "fc_headline", n=forecast.iterations, method=forecast.method, seed=forecast.seed),
+        t(lang, "fc_finish", p50=f.p50, p80=f.p80, p90=f.p90),
+        t(lang, "fc_plan_date", date=plan_finish, pct=decimal(forecast.plan_finish_percentile, lang)),
+    ]
+
+
+__all__ = ["Convergence", "Driver", "Forecast", "Percentiles", "headline"]

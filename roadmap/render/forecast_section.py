@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from roadmap.i18n import decimal, t
+from roadmap.forecast_model import headline
+from roadmap.i18n import t
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -115,13 +116,11 @@ def forecast_section(plan: Plan, lang: str) -> Markup:
         f'<td class="date">{fc.stages[sid].p90}</td></tr>'
         for sid in stage_ids
     )
-    f = fc.finish
+    note = " · ".join(escape(line) for line in headline(fc, plan.finish, lang))
     html = (
         '<section class="card forecast" id="forecast">'
         f"<h2>{escape(t(lang, 'fc_section'))}</h2>"
-        f'<p class="note">{escape(t(lang, "fc_headline", n=fc.iterations, method=fc.method, seed=fc.seed))} · '
-        f"{escape(t(lang, 'fc_finish', p50=f.p50, p80=f.p80, p90=f.p90))} · "
-        f"{escape(t(lang, 'fc_plan_date', date=plan.finish, pct=decimal(fc.plan_finish_percentile, lang)))}</p>"
+        f'<p class="note">{note}</p>'
         f"<h3>{escape(t(lang, 'fc_chart_title'))}</h3>{curve_svg}"
         f"<h3>{escape(t(lang, 'fc_stage_p80'))}</h3>{rows_svg}"
         f"<table><tr><th>{escape(t(lang, 'report_stage'))}</th><th>{escape(t(lang, 'fc_plan_col'))}</th>"
