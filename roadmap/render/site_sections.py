@@ -23,12 +23,22 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from roadmap.plan import Plan, SiteWindow, Task
-from roadmap.render.gantt import cut
+from roadmap.render.gantt import (
+    DAY_FIRST_TICKS,
+    LEGEND_ROW_PX,
+    LEGEND_TOP_PX,
+    Section,
+    cut,
+    dated_line_shape,
+    dated_lines,
+    esc,
+    label,
+    legend_rows,
+)
 from roadmap.render.sites import month_label, months, step_title, template_step, template_steps, waves, word
 
 if TYPE_CHECKING:
     from roadmap.render import RenderContext
-    from roadmap.render.gantt import Section
 
 SITE_ROW_PX = 26
 """Height of a site's row in the line-of-balance chart, up to :data:`ROOMY_SITES` sites."""
@@ -95,16 +105,6 @@ def lob_figure(plan: Plan, lang: str) -> dict[str, Any]:
     sites' blackout windows) when any site has one.
     """
     from roadmap.render.facts import working_days
-    from roadmap.render.gantt import (
-        DAY_FIRST_TICKS,
-        LEGEND_ROW_PX,
-        LEGEND_TOP_PX,
-        dated_line_shape,
-        dated_lines,
-        esc,
-        label,
-        legend_rows,
-    )
 
     sites = plan.sites
     row = {site.name: i for i, site in enumerate(sites)}
@@ -282,7 +282,6 @@ def line_of_balance(plan: Plan, lang: str) -> Section:
     lines: the band stays on page one when printed)."""
     from markupsafe import Markup, escape
 
-    from roadmap.render.gantt import LEGEND_ROW_PX, Section
 
     figure = lob_figure(plan, lang)
     start, finish = min(site.start for site in plan.sites), max(site.finish for site in plan.sites)
@@ -334,7 +333,6 @@ def site_calendar(plan: Plan, lang: str) -> Section:
     from markupsafe import Markup, escape
 
     from roadmap.effort import TaskDays
-    from roadmap.render.gantt import Section
     from roadmap.render.sites import site_tasks
 
     colours = step_colours(plan)
