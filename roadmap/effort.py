@@ -79,11 +79,9 @@ class WorkingDays:
 
     def between(self, earlier: dt.date, later: dt.date) -> int:
         """Signed working days from ``earlier`` to ``later``, counted in ``(earlier, later]``."""
-        sign = 1
         if later < earlier:
-            earlier, later, sign = later, earlier, -1
-        span = (later - earlier).days
-        return sign * sum(1 for k in range(1, span + 1) if self.is_working(earlier + dt.timedelta(days=k)))
+            return -self.between(later, earlier)
+        return self.count(earlier + dt.timedelta(days=1), later)
 
     def of(self, task: Task) -> list[dt.date]:
         """The ``task.duration_days`` working days of a task, from its start.
@@ -94,13 +92,10 @@ class WorkingDays:
         n = task.duration_days
         if n <= 0:
             return []
-        lo, hi = task.start.toordinal(), task.finish.toordinal()
-        if hi < lo:  # no day between them: the start, repeated
+        if task.finish < task.start:  # no day between them: the start, repeated
             return [task.start] * n
-        if lo < self._first or hi + 1 - self._first >= len(self._before):
-            self._cover(lo, hi, spare=366)
-        first = self._before[lo - self._first]
-        days = self._dates[first : min(self._before[hi + 1 - self._first], first + n)]
+        first, end = self._span(task.start, task.finish)
+        days = self._dates[first : min(end, first + n)]
         if not days:
             days.append(task.start)
         days.extend([days[-1]] * (n - len(days)))
@@ -110,10 +105,16 @@ class WorkingDays:
         """Working days in ``[start, finish]`` (0 when ``finish`` is before ``start``)."""
         if finish < start:
             return 0
+        first, end = self._span(start, finish)
+        return end - first
+
+    def _span(self, start: dt.date, finish: dt.date) -> tuple[int, int]:
+        """Where the working days of ``[start, finish]`` lie in the table: ``_dates[first:end]``
+        (the table grows to take them, with a year to spare on each side)."""
         lo, hi = start.toordinal(), finish.toordinal()
         if lo < self._first or hi + 1 - self._first >= len(self._before):
             self._cover(lo, hi, spare=366)
-        return self._before[hi + 1 - self._first] - self._before[lo - self._first]
+        return self._before[lo - self._first], self._before[hi + 1 - self._first]
 
     def cover(self, first: dt.date, last: dt.date) -> None:
         """Make :meth:`of` ready for tasks between ``first`` and ``last`` (it extends itself anyway)."""

@@ -312,9 +312,12 @@ def test_a_tasks_working_days_come_from_the_table_as_from_a_walk(
         start = base + dt.timedelta(days=offset)
         task = Task.model_construct(id="x", start=start, finish=start + dt.timedelta(days=span), duration_days=n)
         assert days.of(task) == walk(task)
-        span = (task.finish - task.start).days + 1
-        every = [task.start + dt.timedelta(days=k) for k in range(max(span, 0))]
+        length = (task.finish - task.start).days + 1
+        every = [task.start + dt.timedelta(days=k) for k in range(max(length, 0))]
         assert days.count(task.start, task.finish) == sum(map(days.is_working, every))  # plan.xml's durations
+        after = every[1:] if length > 0 else [task.finish + dt.timedelta(days=k) for k in range(1, 2 - length)]
+        moved = sum(map(days.is_working, after))  # diff's slips: counted in (earlier, later], signed
+        assert days.between(task.start, task.finish) == (moved if length > 0 else -moved)
 
 
 def test_the_weekly_load_never_passes_the_team_with_site_calendars() -> None:
