@@ -907,7 +907,6 @@ def test_a_failed_set_removes_every_folder_it_made(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["kept"] and not any((tmp_path / "kept").iterdir())
 
 
-
 def test_a_set_failing_on_its_own_lets_go_of_the_files_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The generator is closed before the folders are removed: what it keeps in the folder (a
     helper's files, issue 14) goes with it, and the folder made for the set can go too."""
@@ -936,6 +935,7 @@ def test_a_set_failing_on_its_own_lets_go_of_the_files_first(tmp_path: Path, mon
     with pytest.raises(EnvironmentProblem, match="no space left"):
         output.write_set(out, files())
     assert list(tmp_path.iterdir()) == []
+
 
 # ---------------------------------------------------------------- 7. CSV and Markdown
 

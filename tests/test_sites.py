@@ -193,7 +193,6 @@ def test_ready_and_blackout_hold_a_sites_steps(tmp_path: Path) -> None:
     assert min(t.start for t in dark.tasks if t.site == "A") > first + dt.timedelta(days=13)
 
 
-
 def test_a_blackout_is_one_rule_for_the_schedule_and_the_site_calendar(tmp_path: Path) -> None:
     """The site's days off in plan.json's site calendar are the blackout days the scheduler
     skipped (roadmap.sites.blackout_days): working days only, weekends and holidays aside."""
@@ -212,6 +211,7 @@ def test_a_blackout_is_one_rule_for_the_schedule_and_the_site_calendar(tmp_path:
     assert info is not None and off <= set(info.holidays)
     for task in (t for t in dark.tasks if t.site == "A" and not t.milestone):
         assert task.start > last or task.finish < first
+
 
 # ---------------------------------------------------------------- validation
 

@@ -3,6 +3,7 @@ whether it makes its share, fails or is stopped."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -92,6 +93,7 @@ def test_the_helper_is_born_with_ctrl_c_held_and_this_process_gets_it_back(tmp_p
     assert done.stdout.split("\n")[:2] == ["[]", "[]"]  # nothing left blocked, in either process
     assert list(tmp_path.iterdir()) == []
 
+
 def test_the_helper_makes_the_same_files_in_the_same_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(helper, "_can_fork", lambda: True)
     share = helper_formats(EVERY.split(","), HELPER_TASKS, own_templates=False)
@@ -135,13 +137,15 @@ def test_an_error_in_a_helpers_format_shows_as_it_would_without_one(tmp_path: Pa
     assert not (tmp_path / "shared").exists()  # nothing written, the folder made for it removed again
 
 
-
 def test_an_error_in_this_processs_share_stops_the_helper_and_leaves_nothing(tmp_path: Path) -> None:
     broken = (
         "import time\n"
         "import roadmap.render.json_out as out\n"
         "def render(ctx):\n"
+        "    deadline = time.monotonic() + 60\n"
         "    while not os.path.exists(MARK):  # the helper is at work\n"
+        "        if time.monotonic() > deadline:\n"
+        "            sys.exit('the helper never started')\n"
         "        time.sleep(0.01)\n"
         "    raise RuntimeError('a bug in plan.json')\n"
         "out.render = render\n"
@@ -151,13 +155,14 @@ def test_an_error_in_this_processs_share_stops_the_helper_and_leaves_nothing(tmp
     assert "json" not in (tmp_path / "shared.helper").read_text()  # the helper was at work meanwhile
     assert not (tmp_path / "shared").exists()  # nothing written, no hidden folder left
 
+
 @pytest.mark.external  # real processes and signals
 @pytest.mark.parametrize(("sig", "code", "group"), [(signal.SIGTERM, 143, False), (signal.SIGINT, 130, True)])
 def test_stopped_while_the_helper_works_nothing_is_written_and_the_helper_is_gone(
     tmp_path: Path, sig: signal.Signals, code: int, group: bool
 ) -> None:
     """SIGTERM reaches this process only; Ctrl-C the whole process group."""
-    pid_file = tmp_path / "helper.pid"
+    pid_file, waiting = tmp_path / "helper.pid", tmp_path / "waiting"
     slow = (
         "import time\n"
         "import roadmap.render.gantt_page as page\n"
@@ -165,6 +170,11 @@ def test_stopped_while_the_helper_works_nothing_is_written_and_the_helper_is_gon
         f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
         "    time.sleep(60)\n"
         "page.render = render\n"
+        "files = helper.Helper.files\n"
+        "def waited(self):\n"
+        f"    open({str(waiting)!r}, 'w').close()  # this process's own share is made\n"
+        "    return files(self)\n"
+        "helper.Helper.files = waited\n"
     )
     out = tmp_path / "out"
     script = RUN.format(tasks=1, patch=slow, mark=str(tmp_path / "helper"))
@@ -177,18 +187,26 @@ def test_stopped_while_the_helper_works_nothing_is_written_and_the_helper_is_gon
         text=True,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    helper_pid = int(pid_file.read_text())
-    time.sleep(0.5)  # this process has made its own share and waits for the helper
-    if group:
-        os.killpg(proc.pid, sig)
-    else:
-        proc.send_signal(sig)
-    _, err = proc.communicate(timeout=30)
+    try:
+        deadline = time.monotonic() + 60
+        while not (waiting.exists() and pid_file.exists() and pid_file.read_text()):
+            assert time.monotonic() < deadline and proc.poll() is None, "the helper or the wait never came"
+            time.sleep(0.05)
+        helper_pid = int(pid_file.read_text())
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+        try:
+            os.kill(helper_pid, 0)
+            helper_left = True
+        except ProcessLookupError:  # stopped and reaped, not left running or a zombie
+            helper_left = False
+    finally:  # whatever failed, nothing is left running
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == code, err
     assert "Traceback" not in err
-    with pytest.raises(ProcessLookupError):  # stopped and reaped, not left running or a zombie
-        os.kill(helper_pid, 0)
+    assert not helper_left
     assert not out.exists() or not list(out.iterdir())  # no report, no hidden folder
