@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.rcpsp import JOBS, Instance, progen, rcpsp_tasks, read_optima, read_sm  # noqa: E402
+from benchmarks.rcpsp import Instance, progen, proved_optima, rcpsp_tasks, read_optima, read_sm  # noqa: E402
 from roadmap.schedule import SchedTask, schedule_tasks  # noqa: E402
 
 ROLES = ("pm", "dev", "it", "qa")
@@ -95,17 +95,15 @@ def rcpsp_rows(args: argparse.Namespace) -> list[tuple[str, int, int, int, int]]
     todo: list[tuple[Instance, int]] = []
     if args.psplib:
         optima = read_optima(args.optima)
-        for path in sorted(args.psplib.glob("*.sm"))[: args.count]:
+        for path in sorted(args.psplib.glob("*.sm"))[: args.count]:  # every file unless --count
             if path.stem in optima:
                 todo.append((read_sm(path.read_text(encoding="utf-8"), path.stem), optima[path.stem]))
     else:
-        data = "rcpsp_optima.json" if args.jobs == JOBS else f"rcpsp_optima_j{args.jobs}.json"
-        stored = json.loads((ROOT / "benchmarks" / "data" / data).read_text(encoding="utf-8"))
+        proved = proved_optima(args.jobs)
         for seed in range(args.count):
             inst = progen(seed, args.jobs)
-            entry = stored.get(inst.name)
-            if entry and entry["proved"]:
-                todo.append((inst, entry["optimum"]))
+            if inst.name in proved:
+                todo.append((inst, proved[inst.name]))
     rows = []
     for inst, optimum in todo:
         tasks, caps = rcpsp_tasks(inst)
@@ -164,7 +162,7 @@ def tj3_makespan(tasks: list[SchedTask], caps: dict[str, int], workdir: Path) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--count", type=int, default=60)
+    parser.add_argument("--count", type=int, help="instances (default: 60; with --psplib, every file)")
     parser.add_argument("--tj3", action="store_true", help="compare with TaskJuggler (tj3 must be installed)")
     parser.add_argument("--known", action="store_true", help="instances with an optimum known by construction")
     parser.add_argument("--tj3-cache", type=Path, help="JSON file of TaskJuggler's makespans, reused and extended")
@@ -175,6 +173,8 @@ def main() -> None:
     parser.add_argument("--psplib", type=Path, help="a folder of PSPLIB .sm files (with --optima)")
     parser.add_argument("--optima", type=Path, help="PSPLIB's optimum table for --psplib (e.g. j30opt.sm)")
     args = parser.parse_args()
+    if args.count is None and not args.psplib:
+        args.count = 60
     if args.psplib and not args.optima:
         parser.error("--psplib needs --optima (the set's optimum table, e.g. j30opt.sm)")
     if args.rcpsp and not args.psplib and args.jobs not in (30, 60):

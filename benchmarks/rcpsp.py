@@ -97,6 +97,16 @@ def _topo(n: int, successors: tuple[tuple[int, ...], ...]) -> list[int]:
     return order
 
 
+def proved_optima(jobs: int = JOBS) -> dict[str, int]:
+    """Instance name → optimum, for the generated instances whose optimum CP-SAT proved
+    (``benchmarks/data/rcpsp_optima.json``; ``_j60`` for 60 jobs)."""
+    import json
+
+    name = "rcpsp_optima.json" if jobs == JOBS else f"rcpsp_optima_j{jobs}.json"
+    stored = json.loads((Path(__file__).parent / "data" / name).read_text(encoding="utf-8"))
+    return {key: entry["optimum"] for key, entry in stored.items() if entry["proved"]}
+
+
 def progen(seed: int, jobs: int = JOBS) -> Instance:
     """A j30-like instance (``jobs`` jobs: j60, j90, j120 are drawn the same way); the parameters
     cycle over ProGen's grid with the seed."""

@@ -23,6 +23,7 @@ from roadmap.forecast import Model, Uncertain, build_model, draw, percentile, ru
 from roadmap.library import load_library
 from roadmap.plan import _sched_tasks, plan_file
 from roadmap.resolve import resolve
+from tests.conftest import ROOT
 
 Z = 4.5
 TRI = {"low": 4, "high": 30}
@@ -447,7 +448,7 @@ def test_show_spells_out_quantified_risks_only() -> None:
 
 def test_the_forecast_holds_plan_not_before_as_the_plan_does(tmp_path: Path) -> None:
     """The forecast schedules as build_plan does, plan.not_before included (with or without sites)."""
-    source = Path(__file__).resolve().parent.parent / "examples" / "services-180.yaml"
+    source = ROOT / "examples" / "services-180.yaml"
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     late = "2027-09-01"
     data["plan"]["not_before"] = {"setup.kickoff": late}
@@ -465,7 +466,7 @@ def test_the_french_summary_writes_decimal_commas() -> None:
     from roadmap.i18n import decimal
 
     assert (decimal(0.5, "fr"), decimal(0.5, "en"), decimal(0.364, "fr", 2, sign=True)) == ("0,5", "0.5", "+0,36")
-    source = Path(__file__).resolve().parent.parent / "examples" / "services-180.yaml"
+    source = ROOT / "examples" / "services-180.yaml"
     plan, company, library = plan_file(source, lang="fr")
     fc = simulate(plan, company, library, iterations=60, seed=3)
     french = summary_lines(fc, plan.finish, "fr")

@@ -120,8 +120,6 @@ def test_only_the_bundled_templates_render_outside_the_sandbox(tmp_path: Path) -
     holding a copy of a bundled template."""
     from jinja2.sandbox import SandboxedEnvironment
 
-    from roadmap.templating import environment
-
     assert not isinstance(environment(), SandboxedEnvironment)
     copy = write_tree(tmp_path, {"checklist.md.j2": (bundled_templates() / "checklist.md.j2").read_text("utf-8")})
     assert isinstance(environment(copy), SandboxedEnvironment)

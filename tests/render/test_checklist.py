@@ -16,6 +16,7 @@ from cli import app
 from roadmap.plan import plan_file
 from roadmap.render import RenderContext, render
 from roadmap.render.checklist import render_text
+from roadmap.templating import bundled_templates
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "manufacturer-1200.yaml"
@@ -287,6 +288,6 @@ def test_bundled_templates_get_the_plan_fields_they_read_own_templates_all_of_it
     text = render_text(RenderContext(plan, templates_dir=own))
     assert text == f"{len(plan.tasks)} {plan.tasks[0].id}\n"
     for template, fields in (("checklist.md.j2", PLAN_FIELDS), ("gantt.html.j2", PAGE_FIELDS)):
-        source = (Path(__file__).resolve().parents[2] / "templates" / template).read_text(encoding="utf-8")
+        source = (bundled_templates() / template).read_text(encoding="utf-8")
         body = source.split("-#}", 1)[1]  # past the header comment
         assert set(re.findall(r"\bplan\.([a-z_]+)", body)) == set(fields)

@@ -23,7 +23,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from roadmap.plan import plan_file
 from roadmap.render import RenderContext, render
 from roadmap.render.xlsx import SheetRows, _splice
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, examples
 from tests.libgen import company, stage, step, write_company, write_library
 
 D = dt.date
@@ -281,7 +281,7 @@ def _sheet_xml(rows: list[list[Cells]], fast: bool) -> tuple[bytes, bytes]:
     return (_splice(sheet, body) if body else sheet), styles
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.lists(_CELL, max_size=8), min_size=1, max_size=6))
 def test_sheet_rows_are_the_xml_openpyxl_writes_for_the_same_cells(drawn: list[list[Cells]]) -> None:
     # one cell per column, in column order; a date always has a date style (as on the Plan sheet)
