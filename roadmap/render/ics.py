@@ -369,7 +369,9 @@ def escape_text(value: str) -> str:
 
 
 def fold(line: str) -> str:
-    """Fold a content line at 75 octets (continuations start with a space), never inside a character."""
+    """Fold a content line at 75 octets (continuations start with a space), never inside a character.
+
+    :func:`_calendar` calls it only for lines that may be longer (it keeps short ASCII lines as they are)."""
     data = line.encode("utf-8")
     if len(data) <= MAX_OCTETS:
         return line
