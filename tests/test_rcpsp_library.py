@@ -29,3 +29,48 @@ def test_an_rcpsp_instance_planned_as_a_library_keeps_the_schedulers_makespan(tm
     assert plan.working_days == expected
     optimum = OPTIMA[inst.name]
     assert optimum <= plan.working_days <= optimum * 1.05
+
+
+SM = """\
+************************************************************************
+jobs (incl. supersource/sink ):  5
+************************************************************************
+PRECEDENCE RELATIONS:
+jobnr.    #modes  #successors   successors
+   1        1          2           2   3
+   2        1          1           4
+   3        1          1           5
+   4        1          1           5
+   5        1          0
+************************************************************************
+REQUESTS/DURATIONS:
+jobnr. mode duration  R 1  R 2
+------------------------------------------------------------------------
+  1      1     0       0    0
+  2      1     3       2    0
+  3      1     2       0    1
+  4      1     4       1    1
+  5      1     0       0    0
+************************************************************************
+RESOURCEAVAILABILITIES:
+  R 1  R 2
+    2    1
+************************************************************************
+"""
+
+
+def test_a_psplib_file_and_its_optimum_table_are_read(tmp_path: Path) -> None:
+    """``bench_leveling.py --psplib DIR --optima FILE`` reads PSPLIB's own files: the dummy source
+    and sink are left out, links to the sink dropped, requests and availabilities kept."""
+    from benchmarks.rcpsp import read_optima, read_sm
+
+    inst = read_sm(SM, "j301_1")
+    assert inst.durations == (3, 2, 4)
+    assert inst.successors == ((2,), (), ())
+    assert inst.demands == ((2, 0), (0, 1), (1, 1))
+    assert inst.capacities == (2, 1)
+    table = tmp_path / "j30opt.sm"
+    table.write_text("Paramter  Instance  Makespan  CPU-Time\n   1         1        43       0.20\n", encoding="utf-8")
+    assert read_optima(table) == {"j301_1": 43}
+    tasks, caps = rcpsp_tasks(inst)
+    assert max(schedule_tasks(tasks, caps).finish.values()) + 1 == 7  # job 3 beside job 2, then job 4
